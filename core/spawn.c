@@ -1,0 +1,56 @@
+/*
+ * spawn.c - start the command so that the tracer can seize it before its
+ * first instruction of interest (the execve).
+ *
+ * Why the SIGSTOP dance: PTRACE_SEIZE, unlike PTRACE_TRACEME, is done by the
+ * tracer. The child stops itself, the tracer seizes the stopped child and
+ * continues it; the child's execve is then the first traced syscall. The
+ * path was resolved by the option parser, so a missing program never forks.
+ */
+#define _GNU_SOURCE
+#include "renacer/tracer.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+pid_t rn_spawn_stopped(const struct rn_options *opt, const sigset_t *orig_mask)
+{
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "renacer: fork: %s\n", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		/* Only async-signal-safe calls here: the parent has threads. */
+		sigprocmask(SIG_SETMASK, orig_mask, NULL);
+		kill(getpid(), SIGSTOP);
+		execv(opt->command_path, opt->command);
+		/* Reached only if execve failed after the checks; say it as strace. */
+		const char *msg = strerror(errno);
+		(void)!write(2, "renacer: exec: ", 15);
+		(void)!write(2, msg, strlen(msg));
+		(void)!write(2, "\n", 1);
+		_exit(1);
+	}
+	int status;
+	for (;;) {
+		if (waitpid(pid, &status, WSTOPPED) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "renacer: wait: %s\n", strerror(errno));
+			kill(pid, SIGKILL);
+			return -1;
+		}
+		break;
+	}
+	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP) {
+		fprintf(stderr, "renacer: unexpected wait status %#x of the command\n", status);
+		kill(pid, SIGKILL);
+		return -1;
+	}
+	return pid;
+}

@@ -1,0 +1,676 @@
+/*
+ * tracer.c - the tracer thread (see include/renacer/tracer.h).
+ *
+ * Per stop the tracer does the product's critical path and nothing else:
+ * waitpid, PTRACE_GET_SYSCALL_INFO, a clock read, a ring push, a resume.
+ * When a worker must read the tracee's memory the resume is deferred until
+ * the worker hands the tracee back (design.md rule 2).
+ *
+ * Sleeping: the tracer polls waitpid(WNOHANG) a few times (--spin), then
+ * sleeps in epoll on a signalfd (SIGCHLD for tracee stops, the fatal
+ * signals) and an eventfd (hand-backs from workers). SIGCHLD is blocked in
+ * every thread, so a stop that happens after the last poll leaves SIGCHLD
+ * pending and the signalfd readable: no stop is slept through.
+ */
+#define _GNU_SOURCE
+#include "renacer/tracer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "renacer/proctab.h"
+#include "renacer/syscalls.h"
+
+#ifndef CLONE_THREAD
+#define CLONE_THREAD 0x00010000
+#endif
+
+/* Signals that end a trace (strace's set) plus SIGCHLD for tracee stops. */
+static const int fatal_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM };
+
+/* A tid whose first stop came before its parent's fork event: kept out of
+ * the shared table until its thread group is known. Tracer-private. */
+struct parked {
+	struct parked *next;
+	pid_t tid;
+	int status;
+};
+
+/* All of it tracer-private: only the tracer thread touches this. */
+struct tracer {
+	const struct rn_options *opt;
+	struct rn_pipeline *p;
+	struct rn_proctab tab;
+	struct parked *parked;
+	uint64_t seq;
+	uint32_t next_hold_id;
+	unsigned long held;      /* holds not yet handed back */
+	unsigned ptrace_opts;
+	int epfd;
+	int sigfd;
+	pid_t command_pid;       /* 0 in attach-only mode */
+	int command_status;      /* wait status of the command's exit */
+	int command_done;
+	int fatal_signal;        /* a fatal signal arrived: detach and die of it */
+	int detaching;           /* shutdown in progress */
+	unsigned long detach_waiting; /* PTRACE_INTERRUPT sent, stop not yet seen */
+};
+
+void rn_tracer_block_signals(sigset_t *orig)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		sigaddset(&set, fatal_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &set, orig);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- records --------------------------------------------------------- */
+
+static void emit(struct tracer *t, const struct rn_task *task, struct rn_record *rec)
+{
+	rec->seq = ++t->seq;
+	rec->ts_ns = now_ns();
+	rec->tid = task->tid;
+	rec->tgid = task->tgid;
+	rec->ntasks = (uint32_t)t->tab.count;
+	rn_pipeline_push(t->p, rec);
+}
+
+static void emit_simple(struct tracer *t, const struct rn_task *task, int kind,
+			uint64_t a0, uint64_t a1)
+{
+	struct rn_record rec = { .kind = (uint16_t)kind, .nr = -1 };
+	rec.args[0] = a0;
+	rec.args[1] = a1;
+	emit(t, task, &rec);
+}
+
+/* ---- resuming -------------------------------------------------------- */
+
+static void resume(struct tracer *t, struct rn_task *task, int sig)
+{
+	task->state = RN_TASK_RUNNING;
+	if (t->detaching) {
+		/* Shutdown: let go instead of resuming. */
+		ptrace(PTRACE_DETACH, task->tid, 0, sig);
+		return;
+	}
+	/* ESRCH: the tracee was killed meanwhile; its exit status is on its way. */
+	ptrace(PTRACE_SYSCALL, task->tid, 0, sig);
+}
+
+static void hold(struct tracer *t, struct rn_task *task, struct rn_record *rec)
+{
+	task->state = RN_TASK_HELD;
+	task->hold_id = ++t->next_hold_id;
+	rec->flags |= RN_REC_HELD;
+	rec->hold_id = task->hold_id;
+	t->held++;
+	t->p->stats.holds++;
+}
+
+static void drain_handbacks(struct tracer *t)
+{
+	struct rn_pipeline *p = t->p;
+	struct cds_wfcq_node *node;
+
+	/* Single dequeuer (this thread): the unlocked variant is enough. */
+	while ((node = __cds_wfcq_dequeue_blocking(&p->hb_head, &p->hb_tail))) {
+		struct rn_handback *hb = caa_container_of(node, struct rn_handback, node);
+		struct rn_task *task = rn_proctab_find(&t->tab, hb->tid);
+		t->held--;
+		/* A stale token means the tracee died (or was superseded by an
+		 * exec) while held; there is nothing to resume. */
+		if (task && task->state == RN_TASK_HELD && task->hold_id == hb->hold_id)
+			resume(t, task, 0);
+		free(hb);
+	}
+}
+
+/* ---- new tasks ------------------------------------------------------- */
+
+static struct rn_task *add_task(struct tracer *t, pid_t tid, pid_t tgid, pid_t ptid)
+{
+	struct rn_task *task = rn_proctab_new(tid, tgid, ptid);
+	rn_proctab_add(&t->tab, task);
+	return task;
+}
+
+static struct parked *take_parked(struct tracer *t, pid_t tid)
+{
+	for (struct parked **pp = &t->parked; *pp; pp = &(*pp)->next) {
+		if ((*pp)->tid == tid) {
+			struct parked *found = *pp;
+			*pp = found->next;
+			return found;
+		}
+	}
+	return NULL;
+}
+
+static void handle_status(struct tracer *t, pid_t tid, int status);
+
+/* Was the clone that just reported PTRACE_EVENT_CLONE a thread? The parent
+ * is stopped, so reading clone3's argument struct now is safe. */
+static int clone_made_thread(const struct rn_task *parent)
+{
+	uint64_t flags = 0;
+	if (parent->nr == SYS_clone) {
+		flags = parent->arg0;
+	} else if (parent->nr == SYS_clone3) {
+		struct iovec local = { &flags, sizeof(flags) };
+		struct iovec remote = { (void *)(uintptr_t)parent->arg0, sizeof(flags) };
+		if (process_vm_readv(parent->tid, &local, 1, &remote, 1, 0) != sizeof(flags))
+			flags = 0;
+	}
+	return (flags & CLONE_THREAD) != 0;
+}
+
+static void on_new_child(struct tracer *t, struct rn_task *parent, int event)
+{
+	unsigned long msg = 0;
+	if (ptrace(PTRACE_GETEVENTMSG, parent->tid, 0, &msg) < 0 || msg == 0)
+		return;
+	pid_t child = (pid_t)msg;
+	int thread = event == PTRACE_EVENT_CLONE && clone_made_thread(parent);
+	struct rn_task *task = add_task(t, child, thread ? parent->tgid : child, parent->tid);
+	task->state = RN_TASK_EXPECTED;
+	emit_simple(t, task, RN_REC_NEW_TASK, (uint64_t)parent->tid, (uint64_t)thread);
+
+	/* Its first stop may already have come: replay it now. */
+	struct parked *pk = take_parked(t, child);
+	if (pk) {
+		int status = pk->status;
+		free(pk);
+		handle_status(t, child, status);
+	}
+}
+
+/* ---- stops ----------------------------------------------------------- */
+
+static void on_syscall_stop(struct tracer *t, struct rn_task *task)
+{
+	struct __ptrace_syscall_info info;
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, task->tid, sizeof(info), &info) <= 0) {
+		resume(t, task, 0);
+		return;
+	}
+	struct rn_record rec = { .nr = -1 };
+	const struct rn_syscall *sc;
+
+	if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
+		task->in_syscall = 1;
+		task->nr = (int32_t)info.entry.nr;
+		task->arg0 = info.entry.args[0];
+		if (task->hidden) {
+			/* strace shows the command from its first execve on. */
+			if (task->nr != SYS_execve && task->nr != SYS_execveat) {
+				resume(t, task, 0);
+				return;
+			}
+			task->hidden = 0;
+		}
+		rec.kind = RN_REC_SYSCALL_ENTRY;
+		rec.nr = task->nr;
+		memcpy(rec.args, info.entry.args, sizeof(rec.args));
+		sc = rn_syscall_get(task->nr);
+		if (sc && sc->mem_entry)
+			hold(t, task, &rec);
+	} else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
+		int had_entry = task->in_syscall;
+		task->in_syscall = 0;
+		if (task->hidden || !had_entry) {
+			/* No entry to pair with (attached mid-syscall): nothing to show. */
+			resume(t, task, 0);
+			return;
+		}
+		rec.kind = RN_REC_SYSCALL_EXIT;
+		rec.nr = task->nr;
+		rec.ret = info.exit.rval;
+		if (info.exit.is_error)
+			rec.flags |= RN_REC_ERROR;
+		sc = rn_syscall_get(task->nr);
+		if (sc && sc->mem_exit && !info.exit.is_error)
+			hold(t, task, &rec);
+	} else {
+		resume(t, task, 0);
+		return;
+	}
+	emit(t, task, &rec);
+	if (task->state != RN_TASK_HELD)
+		resume(t, task, 0);
+}
+
+static int is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+static void on_exec(struct tracer *t, struct rn_task *task)
+{
+	unsigned long former = 0;
+	ptrace(PTRACE_GETEVENTMSG, task->tid, 0, &former);
+	if (former && (pid_t)former != task->tid) {
+		/* A non-leader thread exec'd: it now has the leader's tid and the
+		 * leader is gone without an exit report. Keep the leader's entry
+		 * (same tid) and give it the exec'ing thread's syscall state. */
+		struct rn_task *execer = rn_proctab_find(&t->tab, (pid_t)former);
+		if (!task->hidden)
+			emit_simple(t, task, RN_REC_SUPERSEDED, former, 0);
+		if (execer) {
+			task->in_syscall = execer->in_syscall;
+			task->nr = execer->nr;
+			task->hidden = execer->hidden;
+			rn_proctab_retire(&t->tab, execer);
+		}
+	}
+	if (!task->hidden)
+		emit_simple(t, task, RN_REC_EXEC, former, 0);
+	resume(t, task, 0);
+}
+
+static void on_signal_stop(struct tracer *t, struct rn_task *task, int sig)
+{
+	siginfo_t si;
+	if (!task->hidden) {
+		struct rn_record rec = { .kind = RN_REC_SIGNAL, .nr = -1 };
+		memset(&si, 0, sizeof(si));
+		if (ptrace(PTRACE_GETSIGINFO, task->tid, 0, &si) < 0)
+			si.si_signo = sig;
+		/* Plain data: the first 48 bytes of siginfo, decoded by the worker. */
+		_Static_assert(sizeof(si) >= sizeof(rec.args), "siginfo too small");
+		memcpy(rec.args, &si, sizeof(rec.args));
+		emit(t, task, &rec);
+	}
+	resume(t, task, sig); /* deliver it: never swallow a signal */
+}
+
+static void on_exit_status(struct tracer *t, struct rn_task *task, int status)
+{
+	if (WIFEXITED(status))
+		emit_simple(t, task, RN_REC_EXITED, (uint64_t)WEXITSTATUS(status), 0);
+	else
+		emit_simple(t, task, RN_REC_KILLED, (uint64_t)WTERMSIG(status),
+			    (uint64_t)(WCOREDUMP(status) ? 1 : 0));
+	if (task->tid == t->command_pid) {
+		t->command_status = status;
+		t->command_done = 1;
+	}
+	if (task->detach_pending) {
+		task->detach_pending = 0;
+		t->detach_waiting--;
+	}
+	rn_proctab_retire(&t->tab, task);
+}
+
+/* Shutdown: the tracee stopped after PTRACE_INTERRUPT (or on its own). */
+static void detach_stopped(struct tracer *t, struct rn_task *task, int status)
+{
+	int sig = 0;
+	int event = (unsigned)status >> 16;
+	if (WSTOPSIG(status) != (SIGTRAP | 0x80) && event == 0)
+		sig = WSTOPSIG(status); /* a signal-delivery-stop: pass it on */
+	if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
+	    event == PTRACE_EVENT_CLONE) {
+		/* The new child is attached already: it must be let go too. */
+		unsigned long msg = 0;
+		if (ptrace(PTRACE_GETEVENTMSG, task->tid, 0, &msg) == 0 && msg) {
+			struct rn_task *child = add_task(t, (pid_t)msg, (pid_t)msg, task->tid);
+			child->detach_pending = 1;
+			t->detach_waiting++;
+			struct parked *pk = take_parked(t, (pid_t)msg);
+			if (pk) {
+				int st = pk->status;
+				free(pk);
+				handle_status(t, child->tid, st);
+			}
+		}
+	}
+	ptrace(PTRACE_DETACH, task->tid, 0, sig);
+	if (!task->hidden)
+		emit_simple(t, task, RN_REC_DETACHED, 0, 0);
+	if (task->detach_pending) {
+		task->detach_pending = 0;
+		t->detach_waiting--;
+	}
+	rn_proctab_retire(&t->tab, task);
+}
+
+static void handle_status(struct tracer *t, pid_t tid, int status)
+{
+	struct rn_task *task = rn_proctab_find(&t->tab, tid);
+	if (!task) {
+		/* First stop of a child whose parent's fork event has not been
+		 * seen: park it, unresumed, until the event names its parent. */
+		if (WIFSTOPPED(status) || t->detaching) {
+			struct parked *pk = calloc(1, sizeof(*pk));
+			if (!pk)
+				abort();
+			pk->tid = tid;
+			pk->status = status;
+			pk->next = t->parked;
+			t->parked = pk;
+		}
+		return;
+	}
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		on_exit_status(t, task, status);
+		return;
+	}
+	if (!WIFSTOPPED(status))
+		return;
+	if (t->detaching) {
+		detach_stopped(t, task, status);
+		return;
+	}
+	int sig = WSTOPSIG(status);
+	int event = (unsigned)status >> 16;
+	if (sig == (SIGTRAP | 0x80)) {
+		on_syscall_stop(t, task);
+		return;
+	}
+	switch (event) {
+	case 0:
+		on_signal_stop(t, task, sig);
+		return;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		on_new_child(t, task, event);
+		resume(t, task, 0);
+		return;
+	case PTRACE_EVENT_EXEC:
+		on_exec(t, task);
+		return;
+	case PTRACE_EVENT_STOP:
+		if (is_stop_signal(sig)) {
+			/* group-stop: show it and keep it stopped without
+			 * swallowing the SIGCONT that ends it. */
+			if (!task->hidden)
+				emit_simple(t, task, RN_REC_GROUP_STOP, (uint64_t)sig, 0);
+			task->state = RN_TASK_LISTENING;
+			ptrace(PTRACE_LISTEN, tid, 0, 0);
+			return;
+		}
+		/* A new child's first stop, an interrupt, or the end of a
+		 * group-stop: carry on. */
+		resume(t, task, 0);
+		return;
+	default:
+		resume(t, task, 0);
+		return;
+	}
+}
+
+/* ---- attaching and spawning ------------------------------------------ */
+
+static unsigned base_options(const struct rn_options *opt)
+{
+	unsigned o = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC;
+	if (opt->follow_forks)
+		o |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
+	return o;
+}
+
+static int seize_one(struct tracer *t, pid_t tid, pid_t tgid)
+{
+	if (ptrace(PTRACE_SEIZE, tid, 0, base_options(t->opt)) < 0) {
+		fprintf(stderr, "renacer: attach: ptrace(PTRACE_SEIZE, %d): %s\n", tid,
+			strerror(errno));
+		return -1;
+	}
+	struct rn_task *task = add_task(t, tid, tgid, 0);
+	task->attached = 1;
+	/* SEIZE does not stop it: an interrupt gives the stop from which
+	 * syscall tracing starts. */
+	ptrace(PTRACE_INTERRUPT, tid, 0, 0);
+	return 0;
+}
+
+static int attach_process(struct tracer *t, pid_t pid)
+{
+	int attached = 0;
+	if (t->opt->follow_forks) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/task", pid);
+		DIR *dir = opendir(path);
+		if (dir) {
+			struct dirent *de;
+			while ((de = readdir(dir))) {
+				pid_t tid = (pid_t)atoi(de->d_name);
+				if (tid > 0 && !rn_proctab_find(&t->tab, tid) && seize_one(t, tid, pid) == 0)
+					attached++;
+			}
+			closedir(dir);
+		}
+	}
+	if (!attached && seize_one(t, pid, pid) == 0)
+		attached = 1;
+	if (attached) {
+		struct rn_task *leader = rn_proctab_find(&t->tab, pid);
+		if (leader)
+			emit_simple(t, leader, RN_REC_ATTACHED, (uint64_t)attached, 0);
+	}
+	return attached;
+}
+
+/* ---- sleeping -------------------------------------------------------- */
+
+static void read_signals(struct tracer *t)
+{
+	struct signalfd_siginfo ssi;
+	while (read(t->sigfd, &ssi, sizeof(ssi)) == (ssize_t)sizeof(ssi)) {
+		if (ssi.ssi_signo != SIGCHLD && !t->fatal_signal)
+			t->fatal_signal = (int)ssi.ssi_signo;
+	}
+}
+
+static void tracer_sleep(struct tracer *t)
+{
+	struct rn_pipeline *p = t->p;
+	struct epoll_event ev[4];
+
+	rn_pipeline_kick(p);
+	/* Dekker handshake with rn_handback(): publish that we sleep, full
+	 * fence, then look at the inbox; the worker enqueues, fences, then
+	 * looks at tracer_sleeping. One of us sees the other. */
+	atomic_store_explicit(&p->tracer_sleeping, 1, memory_order_seq_cst);
+	atomic_thread_fence(memory_order_seq_cst);
+	if (cds_wfcq_empty(&p->hb_head, &p->hb_tail)) {
+		int n = epoll_wait(t->epfd, ev, 4, -1);
+		for (int i = 0; i < n; i++) {
+			if (ev[i].data.fd == p->hb_eventfd) {
+				uint64_t v;
+				(void)!read(p->hb_eventfd, &v, sizeof(v));
+			}
+		}
+	}
+	atomic_store_explicit(&p->tracer_sleeping, 0, memory_order_relaxed);
+	read_signals(t);
+}
+
+static int setup_fds(struct tracer *t)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		sigaddset(&set, fatal_signals[i]);
+	t->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	t->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (t->sigfd < 0 || t->epfd < 0)
+		return -1;
+	struct epoll_event ev = { .events = EPOLLIN };
+	ev.data.fd = t->sigfd;
+	if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->sigfd, &ev) < 0)
+		return -1;
+	ev.data.fd = t->p->hb_eventfd;
+	return epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->p->hb_eventfd, &ev);
+}
+
+/* ---- shutdown -------------------------------------------------------- */
+
+/* Let go of every tracee without leaving one stopped: held ones after their
+ * worker hands them back, running ones after PTRACE_INTERRUPT stops them. */
+static void detach_all(struct tracer *t)
+{
+	struct cds_lfht_iter iter;
+	struct rn_task *task;
+
+	t->detaching = 1;
+	rn_proctab_read_lock();
+	rn_proctab_foreach(&t->tab, &iter, task) {
+		if (task->state == RN_TASK_HELD)
+			continue; /* detached by resume() when handed back */
+		if (ptrace(PTRACE_INTERRUPT, task->tid, 0, 0) == 0) {
+			task->detach_pending = 1;
+			t->detach_waiting++;
+		}
+	}
+	rn_proctab_read_unlock();
+	for (struct parked *pk; (pk = t->parked); ) {
+		t->parked = pk->next;
+		if (WIFSTOPPED(pk->status))
+			ptrace(PTRACE_DETACH, pk->tid, 0, 0);
+		free(pk);
+	}
+	while (t->detach_waiting > 0 || t->held > 0) {
+		drain_handbacks(t);
+		int status;
+		pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
+		if (tid > 0) {
+			handle_status(t, tid, status);
+			continue;
+		}
+		if (tid < 0 && errno == ECHILD)
+			break;
+		if (tid == 0)
+			tracer_sleep(t);
+	}
+	/* Anything still in the table was detached by resume(): forget it. */
+	rn_proctab_read_lock();
+	rn_proctab_foreach(&t->tab, &iter, task) {
+		if (!task->hidden)
+			emit_simple(t, task, RN_REC_DETACHED, 0, 0);
+		rn_proctab_retire(&t->tab, task);
+	}
+	rn_proctab_read_unlock();
+}
+
+/* ---- the loop -------------------------------------------------------- */
+
+struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline *p,
+				const sigset_t *orig_mask)
+{
+	struct rn_outcome out = { .exit_code = 0 };
+	struct tracer t = { .opt = opt, .p = p, .epfd = -1, .sigfd = -1 };
+
+	if (rn_proctab_init(&t.tab) < 0 || setup_fds(&t) < 0) {
+		fprintf(stderr, "renacer: cannot set up the tracer: %s\n", strerror(errno));
+		out.exit_code = 1;
+		return out;
+	}
+	t.ptrace_opts = base_options(opt);
+
+	unsigned long attached = 0;
+	for (int i = 0; i < opt->n_attach; i++)
+		attached += attach_process(&t, opt->attach_pids[i]) ? 1 : 0;
+	if (opt->n_attach && !attached && !opt->command) {
+		out.exit_code = 1;
+		goto done;
+	}
+	if (opt->command) {
+		pid_t pid = rn_spawn_stopped(opt, orig_mask);
+		if (pid < 0) {
+			out.exit_code = 1;
+			goto done;
+		}
+		if (ptrace(PTRACE_SEIZE, pid, 0, t.ptrace_opts | PTRACE_O_EXITKILL) < 0) {
+			fprintf(stderr, "renacer: ptrace(PTRACE_SEIZE, %d): %s\n", pid, strerror(errno));
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			out.exit_code = 1;
+			goto done;
+		}
+		struct rn_task *task = add_task(&t, pid, pid, 0);
+		task->hidden = 1;
+		task->is_command = 1;
+		t.command_pid = pid;
+		kill(pid, SIGCONT);
+	}
+
+	unsigned long since_signal_check = 0;
+	int spins = 0;
+	while (t.tab.count > 0 || t.parked) {
+		drain_handbacks(&t);
+		if (t.fatal_signal || rn_pipeline_failed(p))
+			break;
+		int status;
+		pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
+		if (tid > 0) {
+			handle_status(&t, tid, status);
+			spins = 0;
+			/* A busy tracer never sleeps; look at the signals now and then. */
+			if (++since_signal_check >= 256) {
+				since_signal_check = 0;
+				read_signals(&t);
+			}
+			continue;
+		}
+		if (tid < 0 && errno == EINTR)
+			continue;
+		if (tid < 0 && errno == ECHILD)
+			break;
+		if (spins < opt->spin) {
+			spins++;
+			continue;
+		}
+		spins = 0;
+		tracer_sleep(&t);
+	}
+
+	if (t.tab.count > 0 || t.parked) {
+		detach_all(&t);
+		/* strace kills the command it started with the signal that ended it. */
+		if (t.command_pid && !t.command_done && t.fatal_signal) {
+			kill(t.command_pid, SIGCONT);
+			kill(t.command_pid, t.fatal_signal);
+		}
+	}
+	if (t.fatal_signal) {
+		out.raise_signal = t.fatal_signal;
+	} else if (t.command_done) {
+		if (WIFEXITED(t.command_status))
+			out.exit_code = WEXITSTATUS(t.command_status);
+		else
+			out.raise_signal = WTERMSIG(t.command_status);
+	}
+done:
+	rn_proctab_destroy(&t.tab);
+	close(t.epfd);
+	close(t.sigfd);
+	return out;
+}

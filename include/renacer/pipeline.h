@@ -1,0 +1,131 @@
+/*
+ * pipeline.h - the threads between the tracer and the output:
+ *
+ *   tracer --rn_record--> worker[i] ring --rn_event--> writer
+ *      ^                      |
+ *      +---- hand-back inbox -+ (tracees held stopped while a worker reads)
+ *
+ * Contract:
+ *  - The tracer is the only producer of every worker's input ring; a record
+ *    goes to worker (tgid % nworkers), so one process's records stay in one
+ *    ring, in order.
+ *  - Each worker is the only producer of its output ring; the writer is the
+ *    only consumer of all of them and emits events in global seq order.
+ *  - Every record pushed yields exactly one event (possibly RN_EV_NONE), so
+ *    the writer's merge can wait for seq N+1 after N without gaps.
+ *  - A record flagged RN_REC_HELD is handed back (rn_handback) once the
+ *    worker is done with the tracee's memory; the tracer resumes it then.
+ */
+#ifndef RENACER_PIPELINE_H
+#define RENACER_PIPELINE_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <urcu/wfcqueue.h>
+
+#include "renacer/options.h"
+#include "renacer/record.h"
+#include "renacer/ring.h"
+
+enum rn_event_kind {
+	RN_EV_NONE = 0,  /* nothing to show; keeps the sequence dense */
+	RN_EV_ENTRY,     /* text = "name(first args" */
+	RN_EV_EXIT,      /* text = args tail ending in ')' [0, split) + result [split, len) */
+	RN_EV_LINE,      /* text = a whole line without prefix: "+++ exited with 0 +++" */
+	RN_EV_STDERR,    /* text = a message for stderr: "Process N attached" */
+	RN_EV_DETACHED,  /* the tid was let go: close its open line " <detached ...>" */
+};
+
+/* One decoded event. Written by one worker, then owned by the writer. */
+struct rn_event {
+	uint64_t seq;
+	uint64_t ts_ns;
+	int32_t tid;
+	uint32_t ntasks;
+	uint16_t kind;      /* enum rn_event_kind */
+	uint16_t finish_pending; /* RN_EV_LINE: first end the tid's unfinished
+				    syscall with ") = ?" (exit_group, a killed
+				    thread) */
+	uint32_t split;
+	uint32_t len;
+	const char *name;   /* syscall name for "<... name resumed>" (static) */
+	char *text;         /* malloc'd by the worker, freed by the writer */
+};
+
+/* Worker -> tracer: a held tracee may be resumed. Allocated by the worker,
+ * freed by the tracer. */
+struct rn_handback {
+	struct cds_wfcq_node node;
+	pid_t tid;
+	uint32_t hold_id;
+};
+
+/* Counters reported at exit. Each has one writer thread; read after join. */
+struct rn_stats {
+	uint64_t records;      /* tracer */
+	uint64_t ring_stalls;  /* tracer: times a full ring made it wait */
+	uint64_t holds;        /* tracer: tracees held for a worker read */
+	uint64_t lost;         /* events lost: always 0 unless a bug says otherwise */
+};
+
+struct rn_worker;
+struct rn_writer;
+
+/* The pipeline as a whole: created by main, used by the tracer. */
+struct rn_pipeline {
+	const struct rn_options *opt;
+	unsigned nworkers;
+	struct rn_worker **workers;
+	struct rn_writer *writer;
+
+	/* hand-back inbox: many workers enqueue, the tracer dequeues */
+	struct cds_wfcq_head hb_head;
+	struct cds_wfcq_tail hb_tail;
+	/* 1 while the tracer sleeps in epoll; a worker that enqueued reads it
+	 * after a full fence and then writes hb_eventfd. Pairs with the fence
+	 * the tracer issues between setting it and re-checking the inbox. */
+	_Atomic int tracer_sleeping;
+	int hb_eventfd;
+
+	/* Set (release) by the writer when the output cannot be written; the
+	 * tracer reads it (acquire) each loop and detaches everything. */
+	_Atomic int output_failed;
+
+	struct rn_stats stats;
+};
+
+int rn_pipeline_start(struct rn_pipeline *p, const struct rn_options *opt, int out_fd);
+/* Tracer: push a record to its worker, waiting (lossless) when the ring is
+ * full. A held record wakes its worker at once; others are woken in
+ * batches (ring a quarter full, or rn_pipeline_kick before the tracer
+ * sleeps), which keeps a futex wake off most stops. */
+void rn_pipeline_push(struct rn_pipeline *p, const struct rn_record *rec);
+/* Tracer: wake every worker that has pending records (before sleeping). */
+void rn_pipeline_kick(struct rn_pipeline *p);
+/* Tracer: all records pushed; drain, stop and join every thread. Returns
+ * non-zero when the output could not be written. */
+int rn_pipeline_finish(struct rn_pipeline *p);
+
+/* Tracer: did the writer fail? */
+int rn_pipeline_failed(struct rn_pipeline *p);
+
+/* Worker: hand a held tracee back to the tracer. */
+void rn_handback(struct rn_pipeline *p, pid_t tid, uint32_t hold_id);
+
+/* Worker/writer internals, created by rn_pipeline_start. */
+struct rn_worker *rn_worker_create(struct rn_pipeline *p, unsigned index);
+struct rn_ring *rn_worker_input(struct rn_worker *w);
+struct rn_ring *rn_worker_output(struct rn_worker *w);
+void rn_worker_stop_and_join(struct rn_worker *w);
+void rn_worker_destroy(struct rn_worker *w);
+
+/* Created before the workers (they wake it), started after them (it reads
+ * every worker's output ring). */
+struct rn_writer *rn_writer_create(struct rn_pipeline *p, int out_fd);
+int rn_writer_start(struct rn_writer *w);
+struct rn_parker *rn_writer_parker(struct rn_writer *w);
+int rn_writer_stop_and_join(struct rn_writer *w);
+void rn_writer_destroy(struct rn_writer *w);
+
+#endif /* RENACER_PIPELINE_H */

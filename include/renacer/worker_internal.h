@@ -1,0 +1,36 @@
+/*
+ * worker_internal.h - the worker's state, shared between pipeline.c (the
+ * tracer's side: push, kick) and worker.c (the worker's side).
+ */
+#ifndef RENACER_WORKER_INTERNAL_H
+#define RENACER_WORKER_INTERNAL_H
+
+#include "renacer/pipeline.h"
+#include "renacer/sbuf.h"
+
+/* A syscall entry waiting for its exit. Worker-private. */
+struct rn_pending {
+	struct rn_pending *next;  /* hash chain */
+	struct rn_record entry;
+	unsigned next_arg;        /* first argument left for the exit */
+};
+
+#define RN_PENDING_BUCKETS 1024u
+
+struct rn_worker {
+	struct rn_pipeline *p;    /* immutable */
+	unsigned index;           /* immutable */
+	pthread_t thread;
+	struct rn_ring in;        /* tracer -> worker (SPSC) */
+	struct rn_ring out;       /* worker -> writer (SPSC) */
+	/* Set by the tracer when no record will come any more (release);
+	 * the worker reads it (acquire) only after finding its ring empty. */
+	_Atomic int stop;
+	/* tracer-private: records pushed since the worker was last woken */
+	unsigned unwoken;
+	/* worker-private below */
+	struct rn_pending *pending[RN_PENDING_BUCKETS];
+	struct rn_sbuf sb;
+};
+
+#endif /* RENACER_WORKER_INTERNAL_H */

@@ -1,0 +1,123 @@
+/*
+ * pipeline.c - wiring the tracer to the workers and the writer
+ * (see include/renacer/pipeline.h). The functions here run on the tracer
+ * thread, except rn_handback, which the workers call.
+ */
+#define _GNU_SOURCE
+#include "renacer/pipeline.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "renacer/worker_internal.h"
+
+int rn_pipeline_start(struct rn_pipeline *p, const struct rn_options *opt, int out_fd)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	memset(p, 0, sizeof(*p));
+	p->opt = opt;
+	p->nworkers = opt->nworkers > 0 ? (unsigned)opt->nworkers : (unsigned)(ncpu > 0 ? ncpu : 1);
+	cds_wfcq_init(&p->hb_head, &p->hb_tail);
+	p->hb_eventfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (p->hb_eventfd < 0)
+		return -1;
+	p->workers = calloc(p->nworkers, sizeof(*p->workers));
+	if (!p->workers)
+		return -1;
+	/* The writer first: workers wake it. It starts once they exist. */
+	p->writer = rn_writer_create(p, out_fd);
+	if (!p->writer)
+		return -1;
+	for (unsigned i = 0; i < p->nworkers; i++) {
+		p->workers[i] = rn_worker_create(p, i);
+		if (!p->workers[i])
+			return -1;
+	}
+	return rn_writer_start(p->writer);
+}
+
+void rn_pipeline_push(struct rn_pipeline *p, const struct rn_record *rec)
+{
+	struct rn_worker *w = p->workers[(unsigned)rec->tgid % p->nworkers];
+	void *slot = rn_ring_reserve(&w->in);
+	if (!slot) {
+		/* Full: wait, never drop (design.md rule 4). The tracees wait
+		 * with us; the stall is counted and reported. */
+		p->stats.ring_stalls++;
+		for (;;) {
+			rn_parker_wake(&w->in.not_empty);
+			uint32_t seen = rn_parker_prepare(&w->in.not_full);
+			slot = rn_ring_reserve(&w->in);
+			if (slot) {
+				rn_parker_cancel(&w->in.not_full);
+				break;
+			}
+			rn_parker_sleep(&w->in.not_full, seen);
+		}
+	}
+	memcpy(slot, rec, sizeof(*rec));
+	rn_ring_commit(&w->in);
+	p->stats.records++;
+	/* A held tracee waits for this worker: wake it now. Otherwise batch. */
+	if ((rec->flags & RN_REC_HELD) || ++w->unwoken >= 64) {
+		w->unwoken = 0;
+		rn_parker_wake(&w->in.not_empty);
+	}
+}
+
+void rn_pipeline_kick(struct rn_pipeline *p)
+{
+	for (unsigned i = 0; i < p->nworkers; i++) {
+		struct rn_worker *w = p->workers[i];
+		if (w->unwoken) {
+			w->unwoken = 0;
+			rn_parker_wake(&w->in.not_empty);
+		}
+	}
+}
+
+int rn_pipeline_failed(struct rn_pipeline *p)
+{
+	return atomic_load_explicit(&p->output_failed, memory_order_acquire);
+}
+
+void rn_handback(struct rn_pipeline *p, pid_t tid, uint32_t hold_id)
+{
+	struct rn_handback *hb = malloc(sizeof(*hb));
+	if (!hb) {
+		fputs("renacer: out of memory\n", stderr);
+		abort();
+	}
+	cds_wfcq_node_init(&hb->node);
+	hb->tid = tid;
+	hb->hold_id = hold_id;
+	cds_wfcq_enqueue(&p->hb_head, &p->hb_tail, &hb->node);
+	/* Pairs with the fence in tracer_sleep(): either the tracer sees the
+	 * node before it sleeps, or we see tracer_sleeping and wake it. */
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(&p->tracer_sleeping, memory_order_relaxed)) {
+		uint64_t one = 1;
+		(void)!write(p->hb_eventfd, &one, sizeof(one));
+	}
+}
+
+int rn_pipeline_finish(struct rn_pipeline *p)
+{
+	for (unsigned i = 0; i < p->nworkers; i++)
+		rn_worker_stop_and_join(p->workers[i]);
+	int rc = rn_writer_stop_and_join(p->writer);
+	for (unsigned i = 0; i < p->nworkers; i++)
+		rn_worker_destroy(p->workers[i]);
+	rn_writer_destroy(p->writer);
+	free(p->workers);
+	close(p->hb_eventfd);
+	/* Anything a worker handed back after the tracer's last look. */
+	struct cds_wfcq_node *node;
+	while ((node = __cds_wfcq_dequeue_blocking(&p->hb_head, &p->hb_tail)))
+		free(caa_container_of(node, struct rn_handback, node));
+	return rc;
+}

@@ -1,0 +1,191 @@
+/*
+ * options.c - the command line, strace's spelling (see options.h).
+ * Every refusal is one line on stderr naming the problem, exit status 1,
+ * before anything is traced.
+ */
+#define _GNU_SOURCE
+#include "renacer/options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "renacer/quote.h"
+
+static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("renacer: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void usage(void) __attribute__((noreturn));
+static void usage(void)
+{
+	puts("usage: renacer [-fqx] [-o FILE] [-s STRSIZE] [-p PID]... [--workers N]\n"
+	     "               [--spin N] [--] COMMAND [ARGS]\n"
+	     "\n"
+	     "  -f            follow forks, vforks and clones (processes and threads)\n"
+	     "  -o FILE       write the trace to FILE instead of stdout\n"
+	     "  -p PID[,PID]  attach to running processes (repeatable)\n"
+	     "  -s STRSIZE    show at most STRSIZE bytes of strings (default 32)\n"
+	     "  -x, -xx       print non-printable (-x) or all (-xx) string bytes in hex\n"
+	     "  -q            do not report attaching and detaching\n"
+	     "  --workers N   decoding threads (default: one per online CPU)\n"
+	     "  --spin N      polls of waitpid before the tracer sleeps (default 0)\n"
+	     "  -h, --help    this text\n"
+	     "  -V, --version the version");
+	exit(0);
+}
+
+static long parse_number(const char *what, const char *s, long min, long max)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		die("invalid %s argument: '%s'", what, s);
+	return v;
+}
+
+static void add_pids(struct rn_options *o, const char *list)
+{
+	char *copy = strdup(list);
+	char *save = NULL;
+	if (!copy)
+		die("out of memory");
+	for (char *tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+		char *end;
+		errno = 0;
+		long v = strtol(tok, &end, 10);
+		if (errno || end == tok || *end || v <= 0 || v > INT_MAX)
+			die("Invalid process id: '%s'", tok);
+		if ((pid_t)v == getpid())
+			die("I'm sorry, I can't let you do that, Dave.");
+		pid_t *grown = realloc(o->attach_pids, sizeof(pid_t) * (size_t)(o->n_attach + 1));
+		if (!grown)
+			die("out of memory");
+		o->attach_pids = grown;
+		o->attach_pids[o->n_attach++] = (pid_t)v;
+	}
+	free(copy);
+}
+
+/* PATH lookup as the shell would, done here so a missing program is refused
+ * before anything forks. */
+static const char *resolve_command(const char *name)
+{
+	struct stat st;
+	if (strchr(name, '/')) {
+		if (stat(name, &st) < 0)
+			die("Can't stat '%s': %s", name, strerror(errno));
+		if (!S_ISREG(st.st_mode) || access(name, X_OK) < 0)
+			die("Can't execute '%s': %s", name, strerror(S_ISDIR(st.st_mode) ? EISDIR : EACCES));
+		return name;
+	}
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	int found_noexec = 0;
+	for (const char *p = path;;) {
+		const char *colon = strchr(p, ':');
+		size_t dlen = colon ? (size_t)(colon - p) : strlen(p);
+		char *full;
+		if (asprintf(&full, "%.*s%s%s", (int)dlen, dlen ? p : ".", "/", name) < 0)
+			die("out of memory");
+		if (stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (access(full, X_OK) == 0)
+				return full;
+			found_noexec = 1;
+		}
+		free(full);
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	if (found_noexec)
+		die("Can't execute '%s': %s", name, strerror(EACCES));
+	die("Can't stat '%s': %s", name, strerror(ENOENT));
+}
+
+void rn_options_parse(struct rn_options *o, int argc, char **argv)
+{
+	enum { OPT_WORKERS = 256, OPT_SPIN };
+	static const struct option longopts[] = {
+		{ "workers", required_argument, NULL, OPT_WORKERS },
+		{ "spin", required_argument, NULL, OPT_SPIN },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int xflag = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->strsize = 32;
+	opterr = 0;
+	for (;;) {
+		int c = getopt_long(argc, argv, "+fo:p:s:xqhV", longopts, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'f':
+			o->follow_forks++;
+			break;
+		case 'o':
+			o->outfile = optarg;
+			break;
+		case 'p':
+			add_pids(o, optarg);
+			break;
+		case 's':
+			o->strsize = (int)parse_number("-s", optarg, 0, 1 << 24);
+			break;
+		case 'x':
+			xflag++;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case OPT_WORKERS:
+			o->nworkers = (int)parse_number("--workers", optarg, 1, 1024);
+			break;
+		case OPT_SPIN:
+			o->spin = (int)parse_number("--spin", optarg, 0, 1000000);
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			puts("renacer version 0.1.0");
+			exit(0);
+		case ':':
+			die("option requires an argument -- '%c'", optopt);
+		default:
+			if (optopt)
+				die("invalid option -- '%c'", optopt);
+			die("unrecognized option '%s'", argv[optind - 1]);
+		}
+	}
+	if (xflag == 1)
+		o->quote_flags = RN_QUOTE_HEX_NONPRINT;
+	else if (xflag > 1)
+		o->quote_flags = RN_QUOTE_HEX_ALL;
+	if (o->follow_forks > 1 && o->outfile)
+		die("-ff with -o (one file per process) is not supported yet");
+	if (optind < argc) {
+		o->command = argv + optind;
+		o->command_path = resolve_command(argv[optind]);
+	} else if (!o->n_attach) {
+		die("must have PROG [ARGS] or -p PID");
+	}
+}

@@ -1,0 +1,78 @@
+/*
+ * renacer.c - the renacer program: parse options, start the pipeline
+ * threads, run the tracer on this (main) thread, then exit as the command
+ * did.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "renacer/options.h"
+#include "renacer/pipeline.h"
+#include "renacer/proctab.h"
+#include "renacer/tracer.h"
+
+/* Die of sig as the command did, so the shell sees 128+N. No core file of
+ * our own: the command's core, if any, is the one that matters. */
+static void die_of(int sig)
+{
+	struct rlimit no_core = { 0, 0 };
+	setrlimit(RLIMIT_CORE, &no_core);
+	signal(sig, SIG_DFL);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	/* A signal whose default is not to die (SIGCHLD, SIGCONT, ...) cannot
+	 * be re-raised to the same effect: use strace's fallback. */
+	exit(128 + sig);
+}
+
+int main(int argc, char **argv)
+{
+	struct rn_options opt;
+	rn_options_parse(&opt, argc, argv);
+
+	int out_fd = STDOUT_FILENO;
+	if (opt.outfile) {
+		out_fd = open(opt.outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (out_fd < 0) {
+			fprintf(stderr, "renacer: Can't fopen '%s': %s\n", opt.outfile, strerror(errno));
+			return 1;
+		}
+	}
+
+	/* Before any thread exists, so that every thread inherits the mask. */
+	sigset_t orig_mask;
+	rn_tracer_block_signals(&orig_mask);
+	rn_proctab_thread_online();
+
+	struct rn_pipeline pipeline;
+	if (rn_pipeline_start(&pipeline, &opt, out_fd) < 0) {
+		fprintf(stderr, "renacer: cannot start the pipeline: %s\n", strerror(errno));
+		return 1;
+	}
+	struct rn_outcome out = rn_tracer_run(&opt, &pipeline, &orig_mask);
+	int failed = rn_pipeline_failed(&pipeline);
+	if (rn_pipeline_finish(&pipeline) < 0)
+		failed = 1;
+	if (pipeline.stats.lost)
+		fprintf(stderr, "renacer: %llu events lost\n", (unsigned long long)pipeline.stats.lost);
+	rn_proctab_thread_offline();
+	if (opt.outfile && close(out_fd) < 0 && !failed) {
+		fprintf(stderr, "renacer: close '%s': %s\n", opt.outfile, strerror(errno));
+		failed = 1;
+	}
+	if (failed)
+		return 1;
+	if (out.raise_signal)
+		die_of(out.raise_signal);
+	return out.exit_code;
+}
