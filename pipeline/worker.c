@@ -190,10 +190,10 @@ static void process(struct rn_worker *w, const struct rn_record *rec)
 		return;
 	}
 	case RN_REC_SUPERSEDED:
-		/* The old leader's unfinished syscall never completes. */
-		free(pending_take(w, rec->tid));
+		/* The old leader's unfinished syscall never completes: "= ?". */
+		ended = end_pending(w, rec->tid);
 		rn_sbuf_printf(&w->sb, "+++ superseded by execve in pid %d +++", (int)rec->args[0]);
-		publish(w, rec, RN_EV_LINE, NULL, 0, 0);
+		publish(w, rec, RN_EV_LINE, ended, 0, ended != NULL);
 		return;
 	case RN_REC_EXEC: {
 		/* A non-leader exec: its pending execve now belongs to the

@@ -145,6 +145,8 @@ static void render(struct rn_writer *w, const struct rn_event *ev)
 	case RN_EV_DETACHED:
 		if (w->open_tid == ev->tid)
 			close_open_line(w, " <detached ...>");
+		if (!w->p->opt->quiet)
+			dprintf(2, "renacer: Process %d detached\n", ev->tid);
 		break;
 	case RN_EV_STDERR: {
 		/* Not part of the trace: straight to stderr, like strace. */
