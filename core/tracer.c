@@ -134,12 +134,10 @@ static void hold(struct tracer *t, struct rn_task *task, struct rn_record *rec)
 
 static void drain_handbacks(struct tracer *t)
 {
-	struct rn_pipeline *p = t->p;
-	struct cds_wfcq_node *node;
+	struct rn_handback *hb, *next;
 
-	/* Single dequeuer (this thread): the unlocked variant is enough. */
-	while ((node = __cds_wfcq_dequeue_blocking(&p->hb_head, &p->hb_tail))) {
-		struct rn_handback *hb = caa_container_of(node, struct rn_handback, node);
+	for (hb = rn_handback_take_all(t->p); hb; hb = next) {
+		next = hb->next;
 		struct rn_task *task = rn_proctab_find(&t->tab, hb->tid);
 		t->held--;
 		/* A stale token means the tracee died (or was superseded by an
@@ -499,7 +497,7 @@ static void tracer_sleep(struct tracer *t)
 	 * looks at tracer_sleeping. One of us sees the other. */
 	atomic_store_explicit(&p->tracer_sleeping, 1, memory_order_seq_cst);
 	atomic_thread_fence(memory_order_seq_cst);
-	if (cds_wfcq_empty(&p->hb_head, &p->hb_tail)) {
+	if (rn_handback_empty(p)) {
 		int n = epoll_wait(t->epfd, ev, 4, -1);
 		for (int i = 0; i < n; i++) {
 			if (ev[i].data.fd == p->hb_eventfd) {

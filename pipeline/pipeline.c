@@ -21,7 +21,7 @@ int rn_pipeline_start(struct rn_pipeline *p, const struct rn_options *opt, int o
 	memset(p, 0, sizeof(*p));
 	p->opt = opt;
 	p->nworkers = opt->nworkers > 0 ? (unsigned)opt->nworkers : (unsigned)(ncpu > 0 ? ncpu : 1);
-	cds_wfcq_init(&p->hb_head, &p->hb_tail);
+	atomic_init(&p->hb_inbox, NULL);
 	p->hb_eventfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (p->hb_eventfd < 0)
 		return -1;
@@ -92,10 +92,13 @@ void rn_handback(struct rn_pipeline *p, pid_t tid, uint32_t hold_id)
 		fputs("renacer: out of memory\n", stderr);
 		abort();
 	}
-	cds_wfcq_node_init(&hb->node);
 	hb->tid = tid;
 	hb->hold_id = hold_id;
-	cds_wfcq_enqueue(&p->hb_head, &p->hb_tail, &hb->node);
+	/* Release: the tracer's acquire exchange sees the node's fields. */
+	hb->next = atomic_load_explicit(&p->hb_inbox, memory_order_relaxed);
+	while (!atomic_compare_exchange_weak_explicit(&p->hb_inbox, &hb->next, hb,
+						      memory_order_release, memory_order_relaxed))
+		;
 	/* Pairs with the fence in tracer_sleep(): either the tracer sees the
 	 * node before it sleeps, or we see tracer_sleeping and wake it. */
 	atomic_thread_fence(memory_order_seq_cst);
@@ -116,8 +119,20 @@ int rn_pipeline_finish(struct rn_pipeline *p)
 	free(p->workers);
 	close(p->hb_eventfd);
 	/* Anything a worker handed back after the tracer's last look. */
-	struct cds_wfcq_node *node;
-	while ((node = __cds_wfcq_dequeue_blocking(&p->hb_head, &p->hb_tail)))
-		free(caa_container_of(node, struct rn_handback, node));
+	for (struct rn_handback *hb = rn_handback_take_all(p), *next; hb; hb = next) {
+		next = hb->next;
+		free(hb);
+	}
 	return rc;
+}
+
+struct rn_handback *rn_handback_take_all(struct rn_pipeline *p)
+{
+	/* Acquire pairs with the release CAS in rn_handback. */
+	return atomic_exchange_explicit(&p->hb_inbox, NULL, memory_order_acquire);
+}
+
+int rn_handback_empty(struct rn_pipeline *p)
+{
+	return atomic_load_explicit(&p->hb_inbox, memory_order_seq_cst) == NULL;
 }

@@ -22,7 +22,6 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <pthread.h>
-#include <urcu/wfcqueue.h>
 
 #include "renacer/options.h"
 #include "renacer/record.h"
@@ -56,7 +55,7 @@ struct rn_event {
 /* Worker -> tracer: a held tracee may be resumed. Allocated by the worker,
  * freed by the tracer. */
 struct rn_handback {
-	struct cds_wfcq_node node;
+	struct rn_handback *next;
 	pid_t tid;
 	uint32_t hold_id;
 };
@@ -79,9 +78,11 @@ struct rn_pipeline {
 	struct rn_worker **workers;
 	struct rn_writer *writer;
 
-	/* hand-back inbox: many workers enqueue, the tracer dequeues */
-	struct cds_wfcq_head hb_head;
-	struct cds_wfcq_tail hb_tail;
+	/* Hand-back inbox: a lock-free MPSC stack. Workers push with a release
+	 * CAS; the tracer takes the whole list with an acquire exchange. The
+	 * order of hand-backs does not matter (each names its own tracee), so
+	 * a LIFO stack is enough and TSan understands its C11 atomics. */
+	_Atomic(struct rn_handback *) hb_inbox;
 	/* 1 while the tracer sleeps in epoll; a worker that enqueued reads it
 	 * after a full fence and then writes hb_eventfd. Pairs with the fence
 	 * the tracer issues between setting it and re-checking the inbox. */
@@ -112,6 +113,10 @@ int rn_pipeline_failed(struct rn_pipeline *p);
 
 /* Worker: hand a held tracee back to the tracer. */
 void rn_handback(struct rn_pipeline *p, pid_t tid, uint32_t hold_id);
+/* Tracer: take every hand-back queued so far (a NULL-terminated list). */
+struct rn_handback *rn_handback_take_all(struct rn_pipeline *p);
+/* Tracer, before sleeping: is the inbox empty? (seq_cst: see tracer_sleep) */
+int rn_handback_empty(struct rn_pipeline *p);
 
 /* Worker/writer internals, created by rn_pipeline_start. */
 struct rn_worker *rn_worker_create(struct rn_pipeline *p, unsigned index);

@@ -190,11 +190,12 @@ def trace_o(opts, cmd, timeout=60, **kw):
 
 
 def trace_stdout(opts, cmd, timeout=60, **kw):
-    """renacer OPTS -- CMD with the trace on stdout ("[pid  1234] " prefixes);
-    the program's own output (same stdout) lands in r.trace.other."""
+    """renacer OPTS -- CMD with the trace on stdout ("[pid  1234] " prefixes).
+    The traced program's own output (same stdout) is taken out of the trace
+    lines (see unsplice): r.trace.program_output() has it."""
     full = [ARGS.renacer] + list(opts) + ["--"] + list(cmd)
     r = run(full, timeout=timeout, **kw)
-    r.trace = Trace(r.out, origin=r.describe())
+    r.trace = Trace(r.out, origin=r.describe(), unsplice_fd=1)
     if ARGS.verbose:
         print(r.describe() + "\n" + r.trace.dump(limit=None))
     return r
@@ -261,10 +262,13 @@ class Trace:
             half; unmatched halves are kept as they are.
     """
 
-    def __init__(self, text, origin=""):
+    def __init__(self, text, origin="", unsplice_fd=None):
         self.text = text
         self.origin = origin
         self.lines, self.other = [], []
+        self.spliced = []
+        if unsplice_fd is not None:
+            text, self.spliced = unsplice(text, unsplice_fd)
         for raw in text.split("\n"):
             if raw == "":
                 continue
@@ -276,6 +280,12 @@ class Trace:
             else:
                 self.other.append(raw)
         self.joined = join_unfinished(self.lines)
+
+    def program_output(self):
+        """The traced program's output found in a shared stdout: the
+        payloads unspliced from write heads, then the lines that were not
+        trace lines (as text; order between the two kinds is lost)."""
+        return "".join(self.spliced) + "".join(l + "\n" for l in self.other)
 
     # -- queries (on joined lines unless said otherwise)
     def pids(self):
@@ -320,6 +330,51 @@ class Trace:
         if limit is not None:
             lines = lines[-limit:]
         return head + indent("\n".join(lines) or "(empty)", "  | ")
+
+
+_RE_WRITE_HEAD = re.compile(r'write\(%s, ("(?:[^"\\]|\\.)*")(\.\.\.)?, (\d+)')
+
+
+def unquote(q):
+    """Inverse of squote for the quoted part (without a trailing ...)."""
+    body, out, i = q[1:-1], bytearray(), 0
+    simple = {"t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
+    while i < len(body):
+        c = body[i]
+        if c != "\\":
+            out += c.encode()
+            i += 1
+        elif body[i + 1] in simple:
+            out.append(simple[body[i + 1]])
+            i += 2
+        else:
+            m = re.match(r"[0-7]{1,3}", body[i + 1:])
+            out.append(int(m.group(0), 8))
+            i += 1 + len(m.group(0))
+    return bytes(out)
+
+
+def unsplice(text, fd):
+    """Take the traced program's own output out of a trace that shares its
+    stdout.  Like strace, the tracer prints `write(1, "...", N` when the call
+    starts and the rest when it returns; the N bytes the program writes in
+    between land right after that head.  Returns (text without them, [the
+    payloads taken out, in order]).  Payloads elsewhere stay as lines of
+    their own and end up in Trace.other."""
+    rx = re.compile(_RE_WRITE_HEAD.pattern % fd)
+    out, taken, pos = [], [], 0
+    for m in rx.finditer(text):
+        if m.start() < pos:
+            continue
+        n = int(m.group(3))
+        want = unquote(m.group(1)).decode("utf-8", "replace")
+        e = m.end()
+        if n > 0 and text.startswith(want, e) and len(text) >= e + n:
+            out.append(text[pos:e])
+            taken.append(text[e:e + n])
+            pos = e + n
+    out.append(text[pos:])
+    return "".join(out), taken
 
 
 def join_unfinished(lines):

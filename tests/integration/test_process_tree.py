@@ -21,7 +21,7 @@ def execve_re(path, argv):
 def prog_out(r, regex):
     """Parse the program's own output (stdout, or Trace.other when the trace
     shares stdout): all matches of regex, as tuples of ints where possible."""
-    text = r.out if r.trace is None or r.ofile else "\n".join(r.trace.other)
+    text = r.out if r.trace is None or r.ofile else r.trace.program_output()
     out = []
     for m in re.finditer(regex, text, re.M):
         out.append(tuple(int(g) if g.isdigit() else g for g in m.groups()))
@@ -280,8 +280,7 @@ def test_immediate_exit_50_stdout():
     r = T.trace_stdout(["-f"], [fixture("immediate_exit"), "50"])
     t = r.trace
     check_eq(r.rc, 0, "exit status\n" + r.describe(), t)
-    check_eq(T.Trace("\n".join(t.other)).lines, [], "program output parsed as trace", t)
-    check_eq(t.other, ["reaped 50"], "program output", t)
+    check_eq(t.program_output(), "reaped 50\n", "program output", t)
     ex = t.exits()
     check_eq(len(ex), 51, "exit lines", t)
     check_eq(len(set(p for p, _ in ex[:-1])), 50, "distinct children in exit lines", t)
@@ -327,7 +326,7 @@ def test_fanout_200_stdout():
     r = T.trace_stdout(["-f"], [fixture("fanout"), str(n)], timeout=100)
     t = r.trace
     check_eq(r.rc, 0, "exit status\n" + r.describe(), t)
-    check_eq(t.other, ["fanout %d reaped %d mismatches 0" % (n, n)], "program output", t)
+    check_eq(t.program_output(), "fanout %d reaped %d mismatches 0\n" % (n, n), "program output", t)
     ex = t.exits()
     check_eq(len(ex), n + 1, "exit lines", t)
     check_eq(len(set(p for p, _ in ex[:-1])), n, "distinct children", t)
