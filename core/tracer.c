@@ -361,17 +361,16 @@ static void handle_status(struct tracer *t, pid_t tid, int status)
 {
 	struct rn_task *task = rn_proctab_find(&t->tab, tid);
 	if (!task) {
-		/* First stop of a child whose parent's fork event has not been
-		 * seen: park it, unresumed, until the event names its parent. */
-		if (WIFSTOPPED(status) || t->detaching) {
-			struct parked *pk = calloc(1, sizeof(*pk));
-			if (!pk)
-				abort();
-			pk->tid = tid;
-			pk->status = status;
-			pk->next = t->parked;
-			t->parked = pk;
-		}
+		/* First report of a child whose parent's fork event has not been
+		 * seen (a stop, or its death if it was killed at once): park it,
+		 * unresumed, until the event names its parent. */
+		struct parked *pk = calloc(1, sizeof(*pk));
+		if (!pk)
+			abort();
+		pk->tid = tid;
+		pk->status = status;
+		pk->next = t->parked;
+		t->parked = pk;
 		return;
 	}
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {

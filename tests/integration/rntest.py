@@ -202,8 +202,12 @@ def trace_stdout(opts, cmd, timeout=60, **kw):
 
 
 def read_text(path):
-    with open(path, "rb") as f:
-        return f.read().decode("utf-8", "replace")
+    """The file's text ('' while it does not exist yet)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+    except FileNotFoundError:
+        return ""
 
 
 def wait_for(pred, timeout, step=0.02):
@@ -281,6 +285,12 @@ class Trace:
                 self.other.append(raw)
         self.joined = join_unfinished(self.lines)
 
+    def attribute_unprefixed(self, pid):
+        """Give the unprefixed lines (printed while one tracee was alive) to
+        pid; for stdout traces where that tracee is known to be pid."""
+        self.lines = [l._replace(pid=pid) if l.pid is None else l for l in self.lines]
+        self.joined = join_unfinished(self.lines)
+
     def program_output(self):
         """The traced program's output found in a shared stdout: the
         payloads unspliced from write heads, then the lines that were not
@@ -356,25 +366,41 @@ def unquote(q):
 
 def unsplice(text, fd):
     """Take the traced program's own output out of a trace that shares its
-    stdout.  Like strace, the tracer prints `write(1, "...", N` when the call
-    starts and the rest when it returns; the N bytes the program writes in
-    between land right after that head.  Returns (text without them, [the
-    payloads taken out, in order]).  Payloads elsewhere stay as lines of
-    their own and end up in Trace.other."""
+    stdout.
+
+    The tracer writes a line in pieces (strace prints `write(1, "...", N`
+    when the call starts and the rest when it returns, or " <unfinished
+    ...>" when another tracee's event comes first), and the program's
+    output lands between two such writes: right after the head of its own
+    write(1, ...) as with strace, or anywhere else if the tracer prints
+    later than the events happen.  Every such output is the payload of a
+    `write(FD, "...", N)` line of the trace; fixtures only write whole lines,
+    one write(2) per line, so a payload is N bytes ending in a raw newline,
+    which a trace line (where it is escaped as \\n) cannot contain.  Each
+    payload is looked up (by its text, or its -s prefix and its length when
+    the trace cut it) and removed.  Returns (text without the payloads,
+    [the payloads, in the order of their write lines])."""
     rx = re.compile(_RE_WRITE_HEAD.pattern % fd)
-    out, taken, pos = [], [], 0
+    heads = []
     for m in rx.finditer(text):
-        if m.start() < pos:
-            continue
         n = int(m.group(3))
         want = unquote(m.group(1)).decode("utf-8", "replace")
-        e = m.end()
-        if n > 0 and text.startswith(want, e) and len(text) >= e + n:
-            out.append(text[pos:e])
-            taken.append(text[e:e + n])
-            pos = e + n
-    out.append(text[pos:])
-    return "".join(out), taken
+        if n <= 0 or not want:
+            continue
+        if m.group(2):  # cut at -s: prefix + the rest of one line
+            k = n - len(want)
+            if k < 1:
+                continue
+            heads.append(re.compile(re.escape(want) + "[^\n]{%d}\n" % (k - 1)))
+        elif want.endswith("\n"):
+            heads.append(re.compile(re.escape(want)))
+    taken = []
+    for h in heads:
+        m = h.search(text)
+        if m:
+            taken.append(m.group(0))
+            text = text[:m.start()] + text[m.end():]
+    return text, taken
 
 
 def join_unfinished(lines):

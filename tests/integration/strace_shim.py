@@ -72,7 +72,8 @@ def main(argv):
         except InterruptedError:
             continue
     if rc < 0:
-        signal.signal(-rc, signal.SIG_DFL)
+        if -rc not in (signal.SIGKILL, signal.SIGSTOP):
+            signal.signal(-rc, signal.SIG_DFL)
         os.kill(os.getpid(), -rc)
     return rc
 

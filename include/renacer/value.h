@@ -1,0 +1,94 @@
+/*
+ * value.h - typed argument values: what a worker decodes, what every
+ * renderer (strace text, JSON, CSV, the capture) reads.
+ *
+ * A value is a small tree stored flat, in preorder, in one rn_values
+ * buffer: a node is followed by its children, and `end` gives the index
+ * just past its subtree, so a renderer walks it without recursion limits
+ * and a whole event's arguments travel as two plain arrays (nodes and
+ * bytes) with no pointers but static strings (names from tables compiled
+ * into the program).
+ *
+ * Ownership: built by one worker for one event, then handed to the writer
+ * with the event; never shared by two threads at once.
+ */
+#ifndef RENACER_VALUE_H
+#define RENACER_VALUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum rn_vkind {
+	RN_V_INT = 1,  /* i: signed decimal */
+	RN_V_UINT,     /* u: unsigned decimal */
+	RN_V_HEX,      /* u: 0x1f, and 0 as "0" */
+	RN_V_OCTAL,    /* u: 0644, 000 */
+	RN_V_PTR,      /* u: NULL or 0x7ffc... */
+	RN_V_FD,       /* i: descriptor; bytes (optional): its path for -y */
+	RN_V_STR,      /* bytes: the string's bytes as read (not quoted); see flags */
+	RN_V_FLAGS,    /* children: RN_V_NAME, one per set flag; u: leftover bits
+			  (printed as 0x.. after the names when RN_VF_LEFTOVER) */
+	RN_V_NAME,     /* name: a symbolic constant (enum value, flag, signal) */
+	RN_V_STRUCT,   /* children: fields, each with its `name`; RN_VF_ELLIPSIS
+			  when strace abbreviates the rest as "..." */
+	RN_V_ARRAY,    /* children: elements; RN_VF_ELLIPSIS when cut at -s */
+	RN_V_TEXT,     /* bytes: preformatted text with no better type, e.g.
+			  [{WIFEXITED(s) && WEXITSTATUS(s) == 0}] (shown as is) */
+	RN_V_UNKNOWN,  /* "?" */
+};
+
+enum rn_vflags {
+	RN_VF_TRUNCATED = 1u << 0, /* RN_V_STR: cut at -s ("..." after the quote) */
+	RN_VF_PATH = 1u << 1,      /* RN_V_STR: a file name */
+	RN_VF_ELLIPSIS = 1u << 2,  /* RN_V_STRUCT / RN_V_ARRAY: more not shown */
+	RN_VF_LEFTOVER = 1u << 3,  /* RN_V_FLAGS: u holds bits without a name */
+	RN_VF_CHANGED = 1u << 4,   /* a value read at entry and again at exit
+				      that changed: rendered "old => new" */
+	RN_VF_HEX = 1u << 5,       /* RN_V_STR: strace forces hex for these bytes */
+	RN_VF_EXPR = 1u << 6,      /* RN_V_INT/UINT inside a flag/struct printed as
+				      an expression (8192*1024): bytes hold it */
+};
+
+struct rn_value {
+	uint8_t kind;     /* enum rn_vkind */
+	uint8_t flags;    /* enum rn_vflags */
+	uint16_t reserved;
+	uint32_t end;     /* index one past this node's subtree */
+	const char *name; /* field name (in a struct), or the constant's name
+			     (RN_V_NAME); static storage; NULL if none */
+	union {
+		int64_t i;
+		uint64_t u;
+	};
+	uint32_t off;     /* bytes: offset into rn_values.bytes */
+	uint32_t len;     /* bytes: length */
+};
+
+struct rn_values {
+	struct rn_value *v;
+	uint32_t n, cap;
+	unsigned char *bytes;
+	uint32_t nbytes, capbytes;
+};
+
+void rn_values_reset(struct rn_values *vs);
+void rn_values_free(struct rn_values *vs);
+
+/* Append a leaf; returns its index. */
+uint32_t rn_v_int(struct rn_values *vs, const char *name, int64_t i);
+uint32_t rn_v_uint(struct rn_values *vs, const char *name, uint64_t u);
+uint32_t rn_v_hex(struct rn_values *vs, const char *name, uint64_t u);
+uint32_t rn_v_octal(struct rn_values *vs, const char *name, uint64_t u);
+uint32_t rn_v_ptr(struct rn_values *vs, const char *name, uint64_t u);
+uint32_t rn_v_fd(struct rn_values *vs, const char *name, int fd);
+uint32_t rn_v_name(struct rn_values *vs, const char *name, const char *constant);
+uint32_t rn_v_str(struct rn_values *vs, const char *name, const void *bytes, size_t len,
+		  unsigned flags);
+uint32_t rn_v_text(struct rn_values *vs, const char *name, const char *text);
+uint32_t rn_v_unknown(struct rn_values *vs, const char *name);
+
+/* Containers: open, append children, close. */
+uint32_t rn_v_open(struct rn_values *vs, const char *name, enum rn_vkind kind);
+void rn_v_close(struct rn_values *vs, uint32_t node);
+
+#endif /* RENACER_VALUE_H */

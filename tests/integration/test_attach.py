@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Attaching with -p: 'renacer: Process N attached' on stderr, the
+process's system calls traced, and on SIGINT / SIGTERM / SIGHUP renacer
+detaches and exits 0, leaving the process running, not stopped, not
+traced.  Also several pids (-p A,B and -p A -p B)."""
+import os
+import re
+import signal
+import subprocess
+import time
+
+import rntest as T
+from rntest import check, check_eq, fixture
+
+
+class Sleeper:
+    """A running fixtures/sleeper writing "tick N" lines to its own file."""
+
+    def __init__(self):
+        self.file = T.tmpfile("ticks")
+        self.p = subprocess.Popen([fixture("sleeper"), self.file], stdout=subprocess.PIPE,
+                                  stdin=subprocess.DEVNULL, cwd=T.TMP)
+        line = self.p.stdout.readline().decode()
+        m = re.match(r"^sleeper (\d+)$", line)
+        if not m:
+            self.stop()
+            raise AssertionError("sleeper did not start: %r" % line)
+        self.pid = int(m.group(1))
+        check_eq(self.pid, self.p.pid, "sleeper pid")
+        check(T.wait_for(lambda: self.ticks() >= 1, 5), "sleeper does not tick")
+
+    def ticks(self):
+        try:
+            with open(self.file) as f:
+                return f.read().count("\n")
+        except OSError:
+            return 0
+
+    def check_free_and_running(self, what):
+        """Not stopped, not traced, still ticking (checked for ~0.5 s)."""
+        for _ in range(10):
+            st = T.proc_state(self.pid)
+            check(st in ("S", "R"), "%s: sleeper %d is in state %r (must be S or R, not stopped)"
+                  % (what, self.pid, st))
+            time.sleep(0.05)
+        check_eq(T.tracer_pid(self.pid), 0, "%s: TracerPid of sleeper %d" % (what, self.pid))
+        n = self.ticks()
+        check(T.wait_for(lambda: self.ticks() >= n + 3, 5),
+              "%s: sleeper %d stopped ticking after the detach" % (what, self.pid))
+        check(self.p.poll() is None, "%s: sleeper died: %r" % (what, self.p.returncode))
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.kill()
+        self.p.wait()
+
+
+def attach(pid_args, stdout_trace=False, extra=()):
+    """Start renacer -p ... in the background; returns (Popen, ofile|None)."""
+    ofile = None if stdout_trace else T.tmpfile("trace")
+    cmd = [T.ARGS.renacer] + list(extra) + list(pid_args) + ([] if stdout_trace else ["-o", ofile])
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         stdin=subprocess.DEVNULL, cwd=T.TMP)
+    return p, ofile, cmd
+
+
+def finish(p, sig, timeout=10):
+    """Send sig to renacer, wait for its exit; return (rc, stdout, stderr)."""
+    p.send_signal(sig)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        raise AssertionError("renacer did not exit within %ss of %s; stderr:\n%s"
+                             % (timeout, signal.Signals(sig).name, err.decode()))
+    return p.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+
+
+def read_stream_until(p, pred, timeout):
+    """Read p.stdout (non-blocking) until pred(text so far) or timeout."""
+    os.set_blocking(p.stdout.fileno(), False)
+    buf = b""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            chunk = p.stdout.read()
+        except BlockingIOError:
+            chunk = None
+        if chunk:
+            buf += chunk
+            if pred(buf.decode("utf-8", "replace")):
+                break
+        elif p.poll() is not None:
+            break
+        time.sleep(0.02)
+    os.set_blocking(p.stdout.fileno(), True)
+    return buf
+
+
+TICK = r'write\(3, "tick (\d+)\\n", \d+\) += \d+$'
+
+
+def one_attach(sig, stdout_trace):
+    s = Sleeper()
+    p = None
+    try:
+        p, ofile, cmd = attach(["-p", str(s.pid)], stdout_trace)
+        if stdout_trace:
+            early = read_stream_until(p, lambda t: len(re.findall(TICK, t, re.M)) >= 3, 10)
+        else:
+            check(T.wait_for(lambda: len(re.findall(TICK, T.read_text(ofile), re.M)) >= 3, 10),
+                  "no 3 traced ticks within 10 s; trace:\n" + T.read_text(ofile)[-2000:])
+        check(p.poll() is None, "renacer exited early: %r" % p.returncode)
+        check(T.tracer_pid(s.pid) not in (0, None), "the sleeper is not traced while attached")
+        rc, out, err = finish(p, sig)
+        text = (early.decode("utf-8", "replace") + out) if stdout_trace else T.read_text(ofile)
+        t = T.Trace(text, origin="%s, then %s\nstderr:\n%s" % (
+            " ".join(cmd), signal.Signals(sig).name, T.indent(err)))
+        check_eq(rc, 0, "renacer's exit status after %s" % signal.Signals(sig).name, t)
+        check_eq(err.count("renacer: Process %d attached\n" % s.pid), 1,
+                 "'renacer: Process %d attached' on stderr" % s.pid, t)
+        if not stdout_trace:
+            check_eq(out, "", "stdout with -o", t)
+        check_eq(set(l.pid for l in t.lines), {None}, "one tracee: no pid prefixes", t)
+        ticks = [int(m.group(1)) for m in (re.search(TICK, x) for x in t.texts()) if m]
+        check(len(ticks) >= 3, "at least 3 traced ticks", t)
+        check_eq(ticks, list(range(ticks[0], ticks[0] + len(ticks))),
+                 "consecutive ticks: none missed while attached", t)
+        check(not any(x.startswith("execve(") for x in t.texts()), "no execve when attaching", t)
+        check_eq(t.exits(), [], "exit lines (the process did not exit)", t)
+        s.check_free_and_running("after %s" % signal.Signals(sig).name)
+    finally:
+        if p is not None and p.poll() is None:
+            p.kill()
+            p.wait()
+        s.stop()
+
+
+def test_attach_sigint_o():
+    one_attach(signal.SIGINT, False)
+
+
+def test_attach_sigterm_o():
+    one_attach(signal.SIGTERM, False)
+
+
+def test_attach_sighup_o():
+    one_attach(signal.SIGHUP, False)
+
+
+def test_attach_sigint_stdout():
+    one_attach(signal.SIGINT, True)
+
+
+def several(pid_args_of, stdout_trace):
+    a, b = Sleeper(), None
+    p = None
+    try:
+        b = Sleeper()
+        p, ofile, cmd = attach(pid_args_of(a.pid, b.pid), stdout_trace)
+
+        def both(text):
+            t = T.Trace(text)
+            return all(len([x for x in t.of(s.pid) if re.search(TICK, x)]) >= 2 for s in (a, b))
+
+        if stdout_trace:
+            early = read_stream_until(p, both, 10)
+            check(both(early.decode("utf-8", "replace")), "both sleepers' ticks within 10 s:\n"
+                  + early.decode("utf-8", "replace")[-2000:])
+        else:
+            check(T.wait_for(lambda: both(T.read_text(ofile)), 10),
+                  "both sleepers' ticks within 10 s:\n" + T.read_text(ofile)[-2000:])
+        rc, out, err = finish(p, signal.SIGINT)
+        text = (early.decode("utf-8", "replace") + out) if stdout_trace else T.read_text(ofile)
+        t = T.Trace(text, origin="%s, then SIGINT\nstderr:\n%s" % (" ".join(cmd), T.indent(err)))
+        check_eq(rc, 0, "renacer's exit status", t)
+        for s in (a, b):
+            check_eq(err.count("renacer: Process %d attached\n" % s.pid), 1,
+                     "'renacer: Process %d attached' on stderr" % s.pid, t)
+        check_eq(set(l.pid for l in t.lines), {a.pid, b.pid},
+                 "two tracees: every line prefixed with one of the two pids", t)
+        for l in t.lines:
+            want = ("[pid %5u] " if stdout_trace else "%-5d ") % l.pid
+            check(l.raw.startswith(want), "prefix must be %r: %r" % (want, l.raw), t)
+        a.check_free_and_running("after SIGINT (first pid)")
+        b.check_free_and_running("after SIGINT (second pid)")
+    finally:
+        if p is not None and p.poll() is None:
+            p.kill()
+            p.wait()
+        a.stop()
+        if b:
+            b.stop()
+
+
+def test_attach_two_comma_o():
+    several(lambda a, b: ["-p", "%d,%d" % (a, b)], False)
+
+
+def test_attach_two_repeated_o():
+    several(lambda a, b: ["-p", str(a), "-p", str(b)], False)
+
+
+def test_attach_two_stdout():
+    several(lambda a, b: ["-p", "%d,%d" % (a, b)], True)
+
+
+def test_attach_then_process_exits():
+    """The attached process is killed: its end is traced, renacer exits."""
+    s = Sleeper()
+    p = None
+    try:
+        p, ofile, cmd = attach(["-p", str(s.pid)])
+        check(T.wait_for(lambda: re.search(TICK, T.read_text(ofile), re.M), 10), "no tick traced")
+        os.kill(s.pid, signal.SIGTERM)
+        s.p.wait(timeout=10)
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("renacer still running 10 s after its only tracee died")
+        t = T.Trace(T.read_text(ofile), origin=" ".join(cmd))
+        check_eq(t.lines[-1].text, "+++ killed by SIGTERM +++", "last line", t)
+        check_eq([x for x in t.texts() if x.startswith("--- SIGTERM")][:1],
+                 ["--- SIGTERM {si_signo=SIGTERM, si_code=SI_USER, si_pid=%d, si_uid=%d} ---"
+                  % (os.getpid(), os.getuid())], "SIGTERM line", t)
+    finally:
+        if p is not None and p.poll() is None:
+            p.kill()
+            p.wait()
+        s.stop()
+
+
+if __name__ == "__main__":
+    T.main([test_attach_sigint_o, test_attach_sigterm_o, test_attach_sighup_o,
+            test_attach_sigint_stdout, test_attach_two_comma_o, test_attach_two_repeated_o,
+            test_attach_two_stdout, test_attach_then_process_exits])
