@@ -13,9 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "renacer/names.h"
+#include "renacer/decode.h"
 #include "renacer/proctab.h"
-#include "renacer/text.h"
 
 #define IN_CAPACITY 4096u
 #define OUT_CAPACITY 4096u
@@ -73,21 +72,7 @@ static struct rn_event *out_slot(struct rn_worker *w)
 	}
 }
 
-static char *take_text(struct rn_worker *w, uint32_t *len)
-{
-	char *text = malloc(w->sb.len ? w->sb.len : 1);
-	if (!text) {
-		fputs("renacer: out of memory\n", stderr);
-		abort();
-	}
-	memcpy(text, w->sb.p, w->sb.len);
-	*len = (uint32_t)w->sb.len;
-	rn_sbuf_reset(&w->sb);
-	return text;
-}
-
-static void publish(struct rn_worker *w, const struct rn_record *rec, int kind,
-		    const char *name, uint32_t split, int finish_pending)
+static struct rn_event *begin_event(struct rn_worker *w, const struct rn_record *rec, int kind)
 {
 	struct rn_event *ev = out_slot(w);
 	memset(ev, 0, sizeof(*ev));
@@ -96,11 +81,34 @@ static void publish(struct rn_worker *w, const struct rn_record *rec, int kind,
 	ev->tid = rec->tid;
 	ev->ntasks = rec->ntasks;
 	ev->kind = (uint16_t)kind;
-	ev->name = name;
-	ev->split = split;
-	ev->finish_pending = (uint16_t)finish_pending;
-	if (kind != RN_EV_NONE && kind != RN_EV_DETACHED)
-		ev->text = take_text(w, &ev->len);
+	ev->nr = rec->nr;
+	return ev;
+}
+
+/* Move the values built in w->vs into the event: one block, nodes first. */
+static void attach_values(struct rn_worker *w, struct rn_event *ev)
+{
+	struct rn_values *vs = &w->vs;
+	if (vs->n == 0)
+		return;
+	size_t nodes = (size_t)vs->n * sizeof(struct rn_value);
+	unsigned char *block = malloc(nodes + vs->nbytes);
+	if (!block) {
+		fputs("renacer: out of memory\n", stderr);
+		abort();
+	}
+	memcpy(block, vs->v, nodes);
+	if (vs->nbytes)
+		memcpy(block + nodes, vs->bytes, vs->nbytes);
+	ev->v = (struct rn_value *)block;
+	ev->nv = vs->n;
+	ev->bytes = block + nodes;
+	ev->nbytes = vs->nbytes;
+	rn_values_reset(vs);
+}
+
+static void commit_event(struct rn_worker *w)
+{
 	rn_ring_commit(&w->out);
 }
 
@@ -108,56 +116,69 @@ static void publish(struct rn_worker *w, const struct rn_record *rec, int kind,
 
 static void decode_entry(struct rn_worker *w, const struct rn_record *rec)
 {
-	const struct rn_options *opt = w->p->opt;
-	char scratch[32];
-	const char *name = rn_text_syscall_name(rec->nr, scratch);
 	struct rn_pending *pe = malloc(sizeof(*pe));
 	if (!pe)
 		abort();
 	pe->entry = *rec;
-	pe->next_arg = rn_text_entry(&w->sb, opt, rec, name);
+	struct rn_dctx c = {
+		.opt = w->p->opt, .sc = rn_syscall_get(rec->nr), .entry = &pe->entry,
+		.exit = NULL, .vs = &w->vs, .tid = rec->tid,
+	};
+	pe->next_arg = rn_decode_entry(&c);
+	/* Every read is done: the tracee may run again. */
 	if (rec->flags & RN_REC_HELD)
 		rn_handback(w->p, rec->tid, rec->hold_id);
 	pending_put(w, pe);
-	/* A name from scratch is not static: unknown syscalls keep no name. */
-	publish(w, rec, RN_EV_ENTRY, name == scratch ? "syscall" : name, 0, 0);
+	struct rn_event *ev = begin_event(w, rec, RN_EV_ENTRY);
+	ev->more = c.sc ? pe->next_arg < c.sc->nargs : 0;
+	attach_values(w, ev);
+	commit_event(w);
 }
 
 static void decode_exit(struct rn_worker *w, const struct rn_record *rec)
 {
-	const struct rn_options *opt = w->p->opt;
 	struct rn_pending *pe = pending_take(w, rec->tid);
 	if (!pe) {
 		if (rec->flags & RN_REC_HELD)
 			rn_handback(w->p, rec->tid, rec->hold_id);
-		publish(w, rec, RN_EV_NONE, NULL, 0, 0);
+		begin_event(w, rec, RN_EV_NONE);
+		commit_event(w);
 		return;
 	}
-	char scratch[32];
-	const char *name = rn_text_syscall_name(pe->entry.nr, scratch);
-	rn_text_exit_args(&w->sb, opt, &pe->entry, pe->next_arg, rec);
+	struct rn_dctx c = {
+		.opt = w->p->opt, .sc = rn_syscall_get(pe->entry.nr), .entry = &pe->entry,
+		.exit = rec, .vs = &w->vs, .tid = rec->tid,
+	};
+	rn_decode_exit(&c, pe->next_arg);
 	if (rec->flags & RN_REC_HELD)
 		rn_handback(w->p, rec->tid, rec->hold_id);
-	uint32_t split = (uint32_t)w->sb.len;
-	rn_text_result(&w->sb, rec);
-	publish(w, rec, RN_EV_EXIT, name == scratch ? "syscall" : name, split, 0);
+	struct rn_event *ev = begin_event(w, rec, RN_EV_EXIT);
+	ev->nr = pe->entry.nr;
+	ev->ret = rec->ret;
+	ev->is_error = (rec->flags & RN_REC_ERROR) != 0;
+	ev->ret_type = c.sc ? c.sc->ret_type : RN_T_LONG;
+	ev->entry_ts_ns = pe->entry.ts_ns;
+	attach_values(w, ev);
+	commit_event(w);
 	free(pe);
 }
 
 /* A process event ends the tid's unfinished syscall, if it has one. */
-static const char *end_pending(struct rn_worker *w, pid_t tid)
+static int end_pending(struct rn_worker *w, pid_t tid, int32_t *nr)
 {
 	struct rn_pending *pe = pending_take(w, tid);
 	if (!pe)
-		return NULL;
-	const struct rn_syscall *sc = rn_syscall_get(pe->entry.nr);
+		return 0;
+	*nr = pe->entry.nr;
 	free(pe);
-	return sc && sc->name ? sc->name : "syscall";
+	return 1;
 }
 
 static void process(struct rn_worker *w, const struct rn_record *rec)
 {
-	const char *ended;
+	struct rn_event *ev;
+	int32_t nr = -1;
+	int ended;
 
 	switch (rec->kind) {
 	case RN_REC_SYSCALL_ENTRY:
@@ -167,34 +188,28 @@ static void process(struct rn_worker *w, const struct rn_record *rec)
 		decode_exit(w, rec);
 		return;
 	case RN_REC_SIGNAL:
-		rn_text_signal(&w->sb, rec);
-		publish(w, rec, RN_EV_LINE, NULL, 0, 0);
-		return;
-	case RN_REC_GROUP_STOP: {
-		const char *sig = rn_signal_name((int)rec->args[0]);
-		rn_sbuf_printf(&w->sb, "--- stopped by %s ---", sig ? sig : "SIG???");
-		publish(w, rec, RN_EV_LINE, NULL, 0, 0);
-		return;
-	}
+		rn_decode_siginfo(&w->vs, rec);
+		ev = begin_event(w, rec, RN_EV_SIGNAL);
+		ev->ret = (int32_t)rec->args[0];
+		attach_values(w, ev);
+		break;
+	case RN_REC_GROUP_STOP:
+		ev = begin_event(w, rec, RN_EV_GROUP_STOP);
+		ev->ret = (int64_t)rec->args[0];
+		break;
 	case RN_REC_EXITED:
-		ended = end_pending(w, rec->tid);
-		rn_sbuf_printf(&w->sb, "+++ exited with %d +++", (int)rec->args[0]);
-		publish(w, rec, RN_EV_LINE, ended, 0, ended != NULL);
-		return;
-	case RN_REC_KILLED: {
-		const char *sig = rn_signal_name((int)rec->args[0]);
-		ended = end_pending(w, rec->tid);
-		rn_sbuf_printf(&w->sb, "+++ killed by %s%s +++", sig ? sig : "SIG???",
-			       rec->args[1] ? " (core dumped)" : "");
-		publish(w, rec, RN_EV_LINE, ended, 0, ended != NULL);
-		return;
-	}
+	case RN_REC_KILLED:
 	case RN_REC_SUPERSEDED:
-		/* The old leader's unfinished syscall never completes: "= ?". */
-		ended = end_pending(w, rec->tid);
-		rn_sbuf_printf(&w->sb, "+++ superseded by execve in pid %d +++", (int)rec->args[0]);
-		publish(w, rec, RN_EV_LINE, ended, 0, ended != NULL);
-		return;
+		/* An unfinished syscall never completes: the writer shows "= ?". */
+		ended = end_pending(w, rec->tid, &nr);
+		ev = begin_event(w, rec, rec->kind == RN_REC_EXITED ? RN_EV_EXITED
+					 : rec->kind == RN_REC_KILLED ? RN_EV_KILLED
+								      : RN_EV_SUPERSEDED);
+		ev->finish_pending = (uint8_t)ended;
+		ev->nr = nr;
+		ev->ret = (int64_t)rec->args[0];
+		ev->aux = (int64_t)rec->args[1];
+		break;
 	case RN_REC_EXEC: {
 		/* A non-leader exec: its pending execve now belongs to the
 		 * leader's tid. Same tgid, so it is in this worker. */
@@ -206,33 +221,27 @@ static void process(struct rn_worker *w, const struct rn_record *rec)
 				pending_put(w, pe);
 			}
 		}
-		publish(w, rec, RN_EV_NONE, NULL, 0, 0);
-		return;
+		begin_event(w, rec, RN_EV_NONE);
+		break;
 	}
 	case RN_REC_NEW_TASK:
-		if (w->p->opt->quiet) {
-			publish(w, rec, RN_EV_NONE, NULL, 0, 0);
-		} else {
-			rn_sbuf_printf(&w->sb, "Process %d attached", rec->tid);
-			publish(w, rec, RN_EV_STDERR, NULL, 0, 0);
-		}
-		return;
+		ev = begin_event(w, rec, RN_EV_NEW_TASK);
+		ev->ret = (int64_t)rec->args[0];
+		ev->aux = (int64_t)rec->args[1];
+		break;
 	case RN_REC_ATTACHED:
-		if (rec->args[0] > 1)
-			rn_sbuf_printf(&w->sb, "Process %d attached with %d threads", rec->tid,
-				       (int)rec->args[0]);
-		else
-			rn_sbuf_printf(&w->sb, "Process %d attached", rec->tid);
-		publish(w, rec, RN_EV_STDERR, NULL, 0, 0);
-		return;
+		ev = begin_event(w, rec, RN_EV_ATTACHED);
+		ev->ret = (int64_t)rec->args[0];
+		break;
 	case RN_REC_DETACHED:
 		free(pending_take(w, rec->tid));
-		publish(w, rec, RN_EV_DETACHED, NULL, 0, 0);
-		return;
+		begin_event(w, rec, RN_EV_DETACHED);
+		break;
 	default:
-		publish(w, rec, RN_EV_NONE, NULL, 0, 0);
-		return;
+		begin_event(w, rec, RN_EV_NONE);
+		break;
 	}
+	commit_event(w);
 }
 
 static void *worker_main(void *arg)
@@ -319,6 +328,6 @@ void rn_worker_destroy(struct rn_worker *w)
 	}
 	rn_ring_destroy(&w->in);
 	rn_ring_destroy(&w->out);
-	rn_sbuf_free(&w->sb);
+	rn_values_free(&w->vs);
 	free(w);
 }

@@ -10,12 +10,16 @@
 #include "renacer/pipeline.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "renacer/names.h"
+#include "renacer/render_text.h"
 #include "renacer/sbuf.h"
+#include "renacer/syscalls.h"
 #include "renacer/worker_internal.h"
 
 #define RESULT_COLUMN 40
@@ -105,59 +109,137 @@ static void close_open_line(struct rn_writer *w, const char *why)
 	w->open_tid = 0;
 }
 
-/* Complete tid's syscall: "args) = ret", on its open line or on a new
- * "<... name resumed>" line. */
-static void finish_syscall(struct rn_writer *w, const struct rn_event *ev, const char *tail,
-			   size_t tail_len, const char *result, size_t result_len)
+static const char *syscall_name(int32_t nr, char *scratch)
 {
-	if (w->open_tid != ev->tid) {
-		close_open_line(w, " <unfinished ...>");
-		begin_line(w, ev);
-		rn_sbuf_printf(&w->out, "<... %s resumed>", ev->name ? ev->name : "syscall");
-	}
-	rn_sbuf_put(&w->out, tail, tail_len);
+	const struct rn_syscall *sc = rn_syscall_get(nr);
+	if (sc)
+		return sc->name;
+	snprintf(scratch, 32, "syscall_%#x", (unsigned)nr);
+	return scratch;
+}
+
+/* Start tid's "<... name resumed>" line unless its entry line is open. */
+static void resume_line(struct rn_writer *w, const struct rn_event *ev, int32_t nr)
+{
+	if (w->open_tid == ev->tid)
+		return;
+	char scratch[32];
+	close_open_line(w, " <unfinished ...>");
+	begin_line(w, ev);
+	rn_sbuf_printf(&w->out, "<... %s resumed>", syscall_name(nr, scratch));
+}
+
+/* A process event for a tid with an unfinished syscall: ") = ?" first. */
+static void finish_unfinished(struct rn_writer *w, const struct rn_event *ev)
+{
+	resume_line(w, ev, ev->nr);
+	rn_sbuf_putc(&w->out, ')');
 	pad_to_result(w);
-	rn_sbuf_put(&w->out, result, result_len);
+	rn_sbuf_puts(&w->out, "= ?");
 	end_line(w);
 	w->open_tid = 0;
 }
 
+/* A whole line of its own: "+++ exited with 0 +++", "--- SIGCHLD ... ---". */
+static void begin_own_line(struct rn_writer *w, const struct rn_event *ev)
+{
+	if (ev->finish_pending)
+		finish_unfinished(w, ev);
+	close_open_line(w, " <unfinished ...>");
+	begin_line(w, ev);
+}
+
+static const char *signame(int64_t sig, char *scratch)
+{
+	const char *s = rn_signal_name((int)sig);
+	if (s)
+		return s;
+	snprintf(scratch, 32, "%d", (int)sig);
+	return scratch;
+}
+
+static void stderr_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void stderr_line(const char *fmt, ...)
+{
+	/* Not part of the trace: straight to stderr, like strace. */
+	char line[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		(void)!write(2, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
 static void render(struct rn_writer *w, const struct rn_event *ev)
 {
+	const struct rn_options *opt = w->p->opt;
+	char scratch[32];
+
 	switch (ev->kind) {
 	case RN_EV_ENTRY:
 		close_open_line(w, " <unfinished ...>");
 		begin_line(w, ev);
-		rn_sbuf_put(&w->out, ev->text, ev->len);
+		rn_sbuf_puts(&w->out, syscall_name(ev->nr, scratch));
+		rn_sbuf_putc(&w->out, '(');
+		if (rn_text_values(&w->out, opt, ev->v, ev->bytes, 0, ev->nv) && ev->more)
+			rn_sbuf_puts(&w->out, ", ");
 		w->open_tid = ev->tid;
 		break;
 	case RN_EV_EXIT:
-		finish_syscall(w, ev, ev->text, ev->split, ev->text + ev->split, ev->len - ev->split);
-		break;
-	case RN_EV_LINE:
-		if (ev->finish_pending)
-			finish_syscall(w, ev, ")", 1, "= ?", 3);
-		close_open_line(w, " <unfinished ...>");
-		begin_line(w, ev);
-		rn_sbuf_put(&w->out, ev->text, ev->len);
+		resume_line(w, ev, ev->nr);
+		rn_text_values(&w->out, opt, ev->v, ev->bytes, 0, ev->nv);
+		rn_sbuf_putc(&w->out, ')');
+		pad_to_result(w);
+		rn_text_result(&w->out, ev->ret, ev->is_error, ev->ret_type);
 		end_line(w);
+		w->open_tid = 0;
+		break;
+	case RN_EV_SIGNAL:
+		begin_own_line(w, ev);
+		rn_sbuf_printf(&w->out, "--- %s ", signame(ev->ret, scratch));
+		rn_text_values(&w->out, opt, ev->v, ev->bytes, 0, ev->nv);
+		rn_sbuf_puts(&w->out, " ---");
+		end_line(w);
+		break;
+	case RN_EV_GROUP_STOP:
+		begin_own_line(w, ev);
+		rn_sbuf_printf(&w->out, "--- stopped by %s ---", signame(ev->ret, scratch));
+		end_line(w);
+		break;
+	case RN_EV_EXITED:
+		begin_own_line(w, ev);
+		rn_sbuf_printf(&w->out, "+++ exited with %d +++", (int)ev->ret);
+		end_line(w);
+		break;
+	case RN_EV_KILLED:
+		begin_own_line(w, ev);
+		rn_sbuf_printf(&w->out, "+++ killed by %s%s +++", signame(ev->ret, scratch),
+			       ev->aux ? " (core dumped)" : "");
+		end_line(w);
+		break;
+	case RN_EV_SUPERSEDED:
+		begin_own_line(w, ev);
+		rn_sbuf_printf(&w->out, "+++ superseded by execve in pid %d +++", (int)ev->ret);
+		end_line(w);
+		break;
+	case RN_EV_NEW_TASK:
+		if (!opt->quiet)
+			stderr_line("renacer: Process %d attached\n", ev->tid);
+		break;
+	case RN_EV_ATTACHED:
+		if (ev->ret > 1)
+			stderr_line("renacer: Process %d attached with %d threads\n", ev->tid,
+				    (int)ev->ret);
+		else
+			stderr_line("renacer: Process %d attached\n", ev->tid);
 		break;
 	case RN_EV_DETACHED:
 		if (w->open_tid == ev->tid)
 			close_open_line(w, " <detached ...>");
-		if (!w->p->opt->quiet)
-			dprintf(2, "renacer: Process %d detached\n", ev->tid);
+		if (!opt->quiet)
+			stderr_line("renacer: Process %d detached\n", ev->tid);
 		break;
-	case RN_EV_STDERR: {
-		/* Not part of the trace: straight to stderr, like strace. */
-		struct rn_sbuf msg = { 0 };
-		rn_sbuf_puts(&msg, "renacer: ");
-		rn_sbuf_put(&msg, ev->text, ev->len);
-		rn_sbuf_putc(&msg, '\n');
-		(void)!write(2, msg.p, msg.len);
-		rn_sbuf_free(&msg);
-		break;
-	}
 	default:
 		break;
 	}
@@ -188,7 +270,7 @@ static void *writer_main(void *arg)
 		if (ev) {
 			if (!w->failed)
 				render(w, ev);
-			free(ev->text);
+			free(ev->v);
 			rn_ring_pop(from);
 			/* A worker may wait for room in this ring. */
 			rn_parker_wake(&from->not_full);

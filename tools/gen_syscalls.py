@@ -61,7 +61,7 @@ PARAM_TYPES = {
     'enum': 'RN_T_ENUM',
     'struct_in': 'RN_T_STRUCT_IN',
     'struct_out': 'RN_T_STRUCT_OUT',
-    'struct_io': 'RN_T_STRUCT_IN',
+    'struct_io': 'RN_T_STRUCT_IO',
 }
 
 RET_TYPES = {
@@ -198,7 +198,26 @@ def render(table, src):
     w("#include <stddef.h>")
     w("#include <string.h>")
     w("")
+    w("#include \"renacer/decode.h\"")
     w("#include \"renacer/syscalls.h\"")
+    w("")
+    # Decoders and flag tables are weak references: one that does not exist
+    # yet is NULL and its argument is shown raw (see include/renacer/decode.h).
+    tables, decoders = set(), set()
+    for sc in table.values():
+        for aname, kind, param in sc.args:
+            if kind in ('flags', 'enum'):
+                tables.add(param)
+            elif kind in ('struct_in', 'struct_out', 'struct_io'):
+                decoders.add(param)
+    for t in sorted(tables):
+        w("extern const struct rn_flag_table rn_flags_%s __attribute__((weak));" % t)
+    for d in sorted(decoders):
+        w("extern void rn_dec_%s(struct rn_dctx *c, unsigned argi, uint64_t raw)"
+          " __attribute__((weak));" % d)
+    for nr in sorted(table):
+        w("extern unsigned rn_sys_%s(struct rn_dctx *c, unsigned from)"
+          " __attribute__((weak));" % table[nr].name)
     w("")
     w("const unsigned rn_syscall_count = %du;" % count)
     w("")
@@ -216,6 +235,7 @@ def render(table, src):
           % (sc.name, len(sc.args), RET_TYPES[sc.ret]))
         w("\t\t.mem_entry = %d, .mem_exit = %d," % (mem_entry, mem_exit))
         w("\t\t.classes = %s," % classes)
+        w("\t\t.decode = rn_sys_%s," % sc.name)
         w("\t\t.args = {")
         for i in range(MAX_ARGS):
             if i < len(sc.args):
@@ -225,10 +245,15 @@ def render(table, src):
                     len_arg, sub = names.index(param), None
                 else:
                     len_arg, sub = -1, param
-                w("\t\t\t{ \"%s\", %s, %d, %s }," % (aname, ctype, len_arg,
-                                                     c_str(sub)))
+                extra = ""
+                if kind in ('flags', 'enum'):
+                    extra = ", .flags = &rn_flags_%s" % param
+                elif kind in ('struct_in', 'struct_out', 'struct_io'):
+                    extra = ", .decode = rn_dec_%s" % param
+                w("\t\t\t{ .name = \"%s\", .type = %s, .len_arg = %d, .sub = %s%s },"
+                  % (aname, ctype, len_arg, c_str(sub), extra))
             else:
-                w("\t\t\t{ NULL, RN_T_HEX, -1, NULL },")
+                w("\t\t\t{ .name = NULL, .type = RN_T_HEX, .len_arg = -1 },")
         w("\t\t},")
         w("\t},")
     w("};")

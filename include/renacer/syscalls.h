@@ -37,6 +37,8 @@ enum rn_arg_type {
 	RN_T_ENUM,      /* symbolic constant from table `sub` (issue 3) */
 	RN_T_STRUCT_IN, /* struct `sub` read at entry (issue 3) */
 	RN_T_STRUCT_OUT,/* struct `sub` read at exit (issue 3) */
+	RN_T_STRUCT_IO, /* struct `sub` the kernel reads and writes back: shown
+			   at exit unless the call's decoder shows it at entry */
 	RN_T_NONE,      /* return only: no return value ("= ?") */
 	RN_T__COUNT
 };
@@ -62,11 +64,19 @@ enum rn_class {
 	RN_C_PURE = 1u << 16,        /* %pure */
 };
 
+struct rn_flag_table;
+struct rn_dctx;
+typedef void (*rn_arg_decoder)(struct rn_dctx *c, unsigned argi, uint64_t raw);
+typedef unsigned (*rn_call_decoder)(struct rn_dctx *c, unsigned from);
+
 struct rn_arg_desc {
 	const char *name;  /* argument name, from the kernel prototype */
 	uint8_t type;      /* enum rn_arg_type */
 	int8_t len_arg;    /* RN_T_IBUF: index of the length argument, else -1 */
 	const char *sub;   /* flag/enum/struct table name, or NULL */
+	const struct rn_flag_table *flags; /* RN_T_FLAGS/RN_T_ENUM: rn_flags_<sub>,
+					      NULL until it exists (decode.h) */
+	rn_arg_decoder decode; /* RN_T_STRUCT_*: rn_dec_<sub>, or NULL */
 };
 
 struct rn_syscall {
@@ -76,6 +86,7 @@ struct rn_syscall {
 	uint8_t mem_entry;        /* some argument must be read at entry */
 	uint8_t mem_exit;         /* some argument must be read at exit */
 	uint32_t classes;         /* enum rn_class bits */
+	rn_call_decoder decode;   /* rn_sys_<name>: whole-call decoder, or NULL */
 	struct rn_arg_desc args[6];
 };
 

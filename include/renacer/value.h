@@ -28,7 +28,8 @@ enum rn_vkind {
 	RN_V_STR,      /* bytes: the string's bytes as read (not quoted); see flags */
 	RN_V_FLAGS,    /* children: RN_V_NAME, one per set flag; u: leftover bits
 			  (printed as 0x.. after the names when RN_VF_LEFTOVER) */
-	RN_V_NAME,     /* name: a symbolic constant (enum value, flag, signal) */
+	RN_V_NAME,     /* bytes: a symbolic constant's name (enum value, flag,
+			  signal); `name` stays the field/argument name */
 	RN_V_STRUCT,   /* children: fields, each with its `name`; RN_VF_ELLIPSIS
 			  when strace abbreviates the rest as "..." */
 	RN_V_ARRAY,    /* children: elements; RN_VF_ELLIPSIS when cut at -s */
@@ -47,15 +48,18 @@ enum rn_vflags {
 	RN_VF_HEX = 1u << 5,       /* RN_V_STR: strace forces hex for these bytes */
 	RN_VF_EXPR = 1u << 6,      /* RN_V_INT/UINT inside a flag/struct printed as
 				      an expression (8192*1024): bytes hold it */
+	RN_VF_ENVP = 1u << 7,      /* RN_V_STRUCT {address, count}: execve's envp,
+				      text "0x7ffc... / * 41 vars * /" */
+	RN_VF_NAMED = 1u << 8,     /* a top-level argument strace prints as
+				      name=value (clone's flags=...) */
 };
 
 struct rn_value {
 	uint8_t kind;     /* enum rn_vkind */
-	uint8_t flags;    /* enum rn_vflags */
-	uint16_t reserved;
+	uint8_t reserved;
+	uint16_t flags;   /* enum rn_vflags */
 	uint32_t end;     /* index one past this node's subtree */
-	const char *name; /* field name (in a struct), or the constant's name
-			     (RN_V_NAME); static storage; NULL if none */
+	const char *name; /* argument or field name; static storage; NULL if none */
 	union {
 		int64_t i;
 		uint64_t u;

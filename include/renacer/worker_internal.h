@@ -6,7 +6,7 @@
 #define RENACER_WORKER_INTERNAL_H
 
 #include "renacer/pipeline.h"
-#include "renacer/sbuf.h"
+#include "renacer/value.h"
 
 /* A syscall entry waiting for its exit. Worker-private. */
 struct rn_pending {
@@ -30,7 +30,7 @@ struct rn_worker {
 	unsigned unwoken;
 	/* worker-private below */
 	struct rn_pending *pending[RN_PENDING_BUCKETS];
-	struct rn_sbuf sb;
+	struct rn_values vs;      /* the event being decoded */
 };
 
 #endif /* RENACER_WORKER_INTERNAL_H */

@@ -1,0 +1,327 @@
+/*
+ * decode.c - the generic decoder: one typed value per argument, by the
+ * argument's type in the syscall table (see include/renacer/decode.h).
+ *
+ * Flags, enums and structs go to their tables/decoders when those exist;
+ * until then they are shown raw (hex, or the address): never guessed.
+ */
+#define _GNU_SOURCE
+#include "renacer/decode.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "renacer/mem.h"
+#include "renacer/names.h"
+
+#define AT_FDCWD_VALUE (-100)
+
+/* A C string at addr: whole for paths (strace prints paths up to PATH_MAX),
+ * cut at -s for other strings. Unreadable: the address. */
+static void dec_cstring(struct rn_dctx *c, const char *name, uint64_t addr, size_t max,
+			unsigned flags)
+{
+	char stackbuf[256];
+	char *buf = max < sizeof(stackbuf) ? stackbuf : malloc(max + 1);
+	long n = buf ? rn_mem_read_str(c->tid, addr, buf, max) : -1;
+	if (n < 0)
+		rn_v_ptr(c->vs, name, addr);
+	else if ((size_t)n > max)
+		rn_v_str(c->vs, name, buf, max, flags | RN_VF_TRUNCATED);
+	else
+		rn_v_str(c->vs, name, buf, (size_t)n, flags);
+	if (buf != stackbuf)
+		free(buf);
+}
+
+void rn_dec_buffer(struct rn_dctx *c, const char *name, uint64_t addr, uint64_t len)
+{
+	size_t show = len < (uint64_t)c->opt->strsize ? (size_t)len : (size_t)c->opt->strsize;
+	unsigned char stackbuf[256];
+	unsigned char *buf = show <= sizeof(stackbuf) ? stackbuf : malloc(show);
+	if (!buf || rn_mem_read(c->tid, addr, buf, show) < 0)
+		rn_v_ptr(c->vs, name, addr);
+	else
+		rn_v_str(c->vs, name, buf, show, len > show ? RN_VF_TRUNCATED : 0);
+	if (buf != stackbuf)
+		free(buf);
+}
+
+/* execve's argv: an array of strings, at most -s elements as strace. */
+static void dec_argv(struct rn_dctx *c, const char *name, uint64_t addr)
+{
+	uint64_t p;
+	if (addr == 0 || rn_mem_read(c->tid, addr, &p, sizeof(p)) < 0) {
+		rn_v_ptr(c->vs, name, addr);
+		return;
+	}
+	uint32_t arr = rn_v_open(c->vs, name, RN_V_ARRAY);
+	for (int i = 0;; i++) {
+		if (rn_mem_read(c->tid, addr + 8u * (uint64_t)i, &p, sizeof(p)) < 0) {
+			c->vs->v[arr].flags |= RN_VF_ELLIPSIS;
+			break;
+		}
+		if (p == 0)
+			break;
+		if (i >= c->opt->strsize) {
+			c->vs->v[arr].flags |= RN_VF_ELLIPSIS;
+			break;
+		}
+		dec_cstring(c, NULL, p, (size_t)c->opt->strsize, 0);
+	}
+	rn_v_close(c->vs, arr);
+}
+
+/* execve's envp: strace shows the address and the count of variables. */
+static void dec_envp(struct rn_dctx *c, const char *name, uint64_t addr)
+{
+	if (addr == 0) {
+		rn_v_ptr(c->vs, name, addr);
+		return;
+	}
+	unsigned long n = 0;
+	uint64_t chunk[64];
+	for (;;) {
+		if (rn_mem_read(c->tid, addr + 8u * n, chunk, sizeof(chunk)) < 0) {
+			/* near the end of a mapping: one pointer at a time */
+			uint64_t p;
+			while (rn_mem_read(c->tid, addr + 8u * n, &p, sizeof(p)) == 0 && p)
+				n++;
+			break;
+		}
+		size_t i = 0;
+		while (i < 64 && chunk[i])
+			i++;
+		n += i;
+		if (i < 64)
+			break;
+	}
+	/* A struct {address, count}: text shows "0x7ffc... / * 41 vars * /",
+	 * JSON gets both numbers. */
+	uint32_t s = rn_v_open(c->vs, name, RN_V_STRUCT);
+	c->vs->v[s].flags |= RN_VF_ENVP;
+	rn_v_ptr(c->vs, "address", addr);
+	rn_v_uint(c->vs, "count", n);
+	rn_v_close(c->vs, s);
+}
+
+void rn_dec_signal(struct rn_values *vs, const char *name, int sig)
+{
+	const char *s = rn_signal_name(sig);
+	if (s)
+		rn_v_name(vs, name, s);
+	else
+		rn_v_int(vs, name, sig);
+}
+
+void rn_dec_flags(struct rn_values *vs, const char *name, const struct rn_flag_table *t,
+		  uint64_t v)
+{
+	if (t->kind == RN_FT_ENUM) {
+		for (unsigned i = 0; i < t->n; i++) {
+			if (t->items[i].value == v) {
+				rn_v_name(vs, name, t->items[i].name);
+				return;
+			}
+		}
+		if (t->unknown_as_hex)
+			rn_v_hex(vs, name, v);
+		else
+			rn_v_int(vs, name, (int64_t)v);
+		return;
+	}
+	uint32_t f = rn_v_open(vs, name, RN_V_FLAGS);
+	if (v == 0 && t->zero) {
+		rn_v_name(vs, NULL, t->zero);
+	} else {
+		uint64_t left = v;
+		for (unsigned i = 0; i < t->n && left; i++) {
+			uint64_t bits = t->items[i].value;
+			if (bits && (left & bits) == bits) {
+				rn_v_name(vs, NULL, t->items[i].name);
+				left &= ~bits;
+			}
+		}
+		if (left || v == 0) {
+			vs->v[f].flags |= RN_VF_LEFTOVER;
+			vs->v[f].u = left;
+		}
+	}
+	rn_v_close(vs, f);
+}
+
+void rn_dec_arg(struct rn_dctx *c, unsigned argi)
+{
+	const struct rn_arg_desc *a = &c->sc->args[argi];
+	uint64_t v = c->entry->args[argi];
+	struct rn_values *vs = c->vs;
+
+	switch (a->type) {
+	case RN_T_INT:
+	case RN_T_PID:
+		rn_v_int(vs, a->name, (int)v);
+		break;
+	case RN_T_FD:
+		rn_v_fd(vs, a->name, (int)v);
+		break;
+	case RN_T_LONG:
+		rn_v_int(vs, a->name, (int64_t)v);
+		break;
+	case RN_T_UINT:
+		rn_v_uint(vs, a->name, (unsigned)v);
+		break;
+	case RN_T_ULONG:
+		rn_v_uint(vs, a->name, v);
+		break;
+	case RN_T_DIRFD:
+		if ((int)v == AT_FDCWD_VALUE)
+			rn_v_name(vs, a->name, "AT_FDCWD");
+		else
+			rn_v_fd(vs, a->name, (int)v);
+		break;
+	case RN_T_OCTAL:
+		rn_v_octal(vs, a->name, v);
+		break;
+	case RN_T_PATH:
+		dec_cstring(c, a->name, v, PATH_MAX, RN_VF_PATH);
+		break;
+	case RN_T_STR:
+		dec_cstring(c, a->name, v, (size_t)c->opt->strsize, 0);
+		break;
+	case RN_T_IBUF:
+		if (a->len_arg >= 0)
+			rn_dec_buffer(c, a->name, v, c->entry->args[a->len_arg]);
+		else
+			rn_v_ptr(vs, a->name, v);
+		break;
+	case RN_T_OBUF:
+		if (c->exit && !(c->exit->flags & RN_REC_ERROR) && c->exit->ret >= 0)
+			rn_dec_buffer(c, a->name, v, (uint64_t)c->exit->ret);
+		else
+			rn_v_ptr(vs, a->name, v);
+		break;
+	case RN_T_ARGV:
+		dec_argv(c, a->name, v);
+		break;
+	case RN_T_ENVP:
+		dec_envp(c, a->name, v);
+		break;
+	case RN_T_SIGNAL:
+		rn_dec_signal(vs, a->name, (int)v);
+		break;
+	case RN_T_FLAGS:
+	case RN_T_ENUM:
+		if (a->flags)
+			rn_dec_flags(vs, a->name, a->flags, a->type == RN_T_ENUM ? (uint64_t)(int)v : v);
+		else
+			rn_v_hex(vs, a->name, v);
+		break;
+	case RN_T_STRUCT_IN:
+	case RN_T_STRUCT_OUT:
+	case RN_T_STRUCT_IO:
+		/* A struct the kernel wrote is shown only when the call succeeded. */
+		if (a->decode && v != 0 &&
+		    (a->type == RN_T_STRUCT_IN || (c->exit && !(c->exit->flags & RN_REC_ERROR))))
+			a->decode(c, argi, v);
+		else
+			rn_v_ptr(vs, a->name, v);
+		break;
+	case RN_T_PTR:
+		rn_v_ptr(vs, a->name, v);
+		break;
+	default: /* RN_T_HEX */
+		rn_v_hex(vs, a->name, v);
+		break;
+	}
+}
+
+static int shown_at_exit(const struct rn_arg_desc *a)
+{
+	return a->type == RN_T_OBUF || a->type == RN_T_STRUCT_OUT || a->type == RN_T_STRUCT_IO;
+}
+
+unsigned rn_decode_entry(struct rn_dctx *c)
+{
+	if (!c->sc) {
+		/* Unknown syscall: all six arguments raw, as strace. */
+		for (unsigned i = 0; i < 6; i++)
+			rn_v_hex(c->vs, NULL, c->entry->args[i]);
+		return 6;
+	}
+	if (c->sc->decode)
+		return c->sc->decode(c, 0);
+	unsigned i;
+	for (i = 0; i < c->sc->nargs; i++) {
+		if (shown_at_exit(&c->sc->args[i]))
+			break;
+		rn_dec_arg(c, i);
+	}
+	return i;
+}
+
+void rn_decode_exit(struct rn_dctx *c, unsigned from)
+{
+	if (!c->sc)
+		return;
+	if (c->sc->decode) {
+		c->sc->decode(c, from);
+		return;
+	}
+	for (unsigned i = from; i < c->sc->nargs; i++)
+		rn_dec_arg(c, i);
+}
+
+/* ---- signals --------------------------------------------------------- */
+
+/* The siginfo_t the tracer copied: its first 48 bytes (record.h). */
+struct flat_siginfo {
+	int32_t signo;
+	int32_t err;
+	int32_t code;
+	int32_t pad;
+	union {
+		struct { int32_t pid; uint32_t uid; } kill;
+		struct { int32_t pid; uint32_t uid; int32_t status; int32_t pad;
+			 int64_t utime; int64_t stime; } chld;
+		struct { uint64_t addr; } fault;
+		struct { int32_t pid; uint32_t uid; uint64_t value; } rt;
+	} u;
+};
+_Static_assert(sizeof(struct flat_siginfo) == 48, "flat siginfo is 48 bytes");
+
+void rn_decode_siginfo(struct rn_values *vs, const struct rn_record *rec)
+{
+	struct flat_siginfo si;
+	memcpy(&si, rec->args, sizeof(si));
+
+	uint32_t s = rn_v_open(vs, "siginfo", RN_V_STRUCT);
+	rn_dec_signal(vs, "si_signo", si.signo);
+	const char *code = rn_sicode_name(si.signo, si.code);
+	if (code)
+		rn_v_name(vs, "si_code", code);
+	else
+		rn_v_int(vs, "si_code", si.code);
+	if (si.code <= 0) {
+		/* sent by a process: kill, tkill, sigqueue */
+		rn_v_int(vs, "si_pid", si.u.kill.pid);
+		rn_v_uint(vs, "si_uid", si.u.kill.uid);
+		if (si.code == -1 /* SI_QUEUE */) {
+			rn_v_int(vs, "si_int", (int32_t)si.u.rt.value);
+			rn_v_ptr(vs, "si_ptr", si.u.rt.value);
+		}
+	} else if (si.signo == 17 /* SIGCHLD */ && si.code != 0x80 /* SI_KERNEL */) {
+		rn_v_int(vs, "si_pid", si.u.chld.pid);
+		rn_v_uint(vs, "si_uid", si.u.chld.uid);
+		if (si.code == 1 /* CLD_EXITED */)
+			rn_v_int(vs, "si_status", si.u.chld.status);
+		else
+			rn_dec_signal(vs, "si_status", si.u.chld.status);
+		rn_v_int(vs, "si_utime", si.u.chld.utime);
+		rn_v_int(vs, "si_stime", si.u.chld.stime);
+	} else if (si.signo == 11 || si.signo == 7 || si.signo == 4 || si.signo == 8) {
+		/* SIGSEGV, SIGBUS, SIGILL, SIGFPE: the faulting address */
+		rn_v_ptr(vs, "si_addr", si.u.fault.addr);
+	}
+	rn_v_close(vs, s);
+}

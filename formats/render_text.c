@@ -1,0 +1,182 @@
+/*
+ * render_text.c - typed values to strace's text (see render_text.h).
+ * Values are preorder: a node's children follow it up to v[i].end.
+ */
+#include "renacer/render_text.h"
+
+#include <inttypes.h>
+
+#include "renacer/names.h"
+#include "renacer/quote.h"
+#include "renacer/syscalls.h"
+
+static void put_hex(struct rn_sbuf *b, uint64_t u)
+{
+	if (u == 0)
+		rn_sbuf_putc(b, '0');
+	else
+		rn_sbuf_printf(b, "%#" PRIx64, u);
+}
+
+static uint32_t render(struct rn_sbuf *b, const struct rn_options *opt, const struct rn_value *v,
+		       const unsigned char *bytes, uint32_t i, int with_name);
+
+static void render_children(struct rn_sbuf *b, const struct rn_options *opt,
+			    const struct rn_value *v, const unsigned char *bytes, uint32_t i,
+			    const char *sep, int with_names)
+{
+	uint32_t k = i + 1;
+	int first = 1;
+	while (k < v[i].end) {
+		if (!first)
+			rn_sbuf_puts(b, sep);
+		first = 0;
+		k = render(b, opt, v, bytes, k, with_names);
+	}
+	if (v[i].flags & RN_VF_ELLIPSIS)
+		rn_sbuf_puts(b, first ? "..." : ", ...");
+}
+
+static uint32_t render(struct rn_sbuf *b, const struct rn_options *opt, const struct rn_value *v,
+		       const unsigned char *bytes, uint32_t i, int with_name)
+{
+	const struct rn_value *x = &v[i];
+	if (x->name && (with_name || (x->flags & RN_VF_NAMED))) {
+		rn_sbuf_puts(b, x->name);
+		rn_sbuf_putc(b, '=');
+	}
+	switch (x->kind) {
+	case RN_V_INT:
+		rn_sbuf_printf(b, "%" PRId64, x->i);
+		break;
+	case RN_V_UINT:
+		rn_sbuf_printf(b, "%" PRIu64, x->u);
+		break;
+	case RN_V_HEX:
+		put_hex(b, x->u);
+		break;
+	case RN_V_OCTAL:
+		rn_sbuf_printf(b, "%#03" PRIo64, x->u);
+		break;
+	case RN_V_PTR:
+		if (x->u == 0)
+			rn_sbuf_puts(b, "NULL");
+		else
+			rn_sbuf_printf(b, "%#" PRIx64, x->u);
+		break;
+	case RN_V_FD:
+		rn_sbuf_printf(b, "%" PRId64, x->i);
+		if (x->len) {
+			rn_sbuf_putc(b, '<');
+			rn_sbuf_put(b, bytes + x->off, x->len);
+			rn_sbuf_putc(b, '>');
+		}
+		break;
+	case RN_V_STR: {
+		unsigned qf = opt->quote_flags;
+		if (x->flags & RN_VF_HEX)
+			qf |= RN_QUOTE_HEX_ALL;
+		rn_quote(b, bytes + x->off, x->len, qf, (x->flags & RN_VF_TRUNCATED) != 0);
+		break;
+	}
+	case RN_V_NAME:
+	case RN_V_TEXT:
+		rn_sbuf_put(b, bytes + x->off, x->len);
+		break;
+	case RN_V_FLAGS: {
+		uint32_t k = i + 1;
+		int first = 1;
+		for (; k < x->end; k = v[k].end) {
+			if (!first)
+				rn_sbuf_putc(b, '|');
+			first = 0;
+			rn_sbuf_put(b, bytes + v[k].off, v[k].len);
+		}
+		if (x->flags & RN_VF_LEFTOVER) {
+			if (!first)
+				rn_sbuf_putc(b, '|');
+			put_hex(b, x->u);
+		} else if (first) {
+			rn_sbuf_putc(b, '0');
+		}
+		break;
+	}
+	case RN_V_STRUCT:
+		if (x->flags & RN_VF_ENVP) {
+			/* children: address, count */
+			const struct rn_value *addr = &v[i + 1], *count = &v[i + 2];
+			rn_sbuf_printf(b, "%#" PRIx64 " /* %" PRIu64 " var%s */", addr->u, count->u,
+				       count->u == 1 ? "" : "s");
+			break;
+		}
+		rn_sbuf_putc(b, '{');
+		render_children(b, opt, v, bytes, i, ", ", 1);
+		rn_sbuf_putc(b, '}');
+		break;
+	case RN_V_ARRAY:
+		rn_sbuf_putc(b, '[');
+		render_children(b, opt, v, bytes, i, ", ", 0);
+		rn_sbuf_putc(b, ']');
+		break;
+	default:
+		rn_sbuf_putc(b, '?');
+		break;
+	}
+	return x->end;
+}
+
+unsigned rn_text_values(struct rn_sbuf *b, const struct rn_options *opt,
+			const struct rn_value *v, const unsigned char *bytes,
+			uint32_t from, uint32_t to)
+{
+	unsigned n = 0;
+	for (uint32_t i = from; i < to; n++) {
+		if (n)
+			rn_sbuf_puts(b, ", ");
+		i = render(b, opt, v, bytes, i, 0);
+	}
+	return n;
+}
+
+/* The errnos the kernel restarts: strace shows "?" rather than -1. */
+static int is_restart_errno(int64_t err)
+{
+	return err == 512 || err == 513 || err == 514 || err == 516;
+}
+
+void rn_text_result(struct rn_sbuf *b, int64_t ret, int is_error, int ret_type)
+{
+	if (is_error) {
+		int64_t err = -ret;
+		const char *name = rn_errno_name((int)err);
+		const char *msg = rn_errno_message((int)err);
+		rn_sbuf_puts(b, is_restart_errno(err) ? "= ? " : "= -1 ");
+		if (name) {
+			rn_sbuf_puts(b, name);
+			if (msg)
+				rn_sbuf_printf(b, " (%s)", msg);
+		} else {
+			rn_sbuf_printf(b, "%" PRId64 " (errno %" PRId64 ")", err, err);
+		}
+		return;
+	}
+	switch (ret_type) {
+	case RN_T_NONE:
+		rn_sbuf_puts(b, "= ?");
+		break;
+	case RN_T_HEX:
+	case RN_T_PTR:
+		rn_sbuf_puts(b, "= ");
+		put_hex(b, (uint64_t)ret);
+		break;
+	case RN_T_ULONG:
+		rn_sbuf_printf(b, "= %" PRIu64, (uint64_t)ret);
+		break;
+	case RN_T_OCTAL:
+		rn_sbuf_printf(b, "= %#03" PRIo64, (uint64_t)ret);
+		break;
+	default:
+		rn_sbuf_printf(b, "= %" PRId64, ret);
+		break;
+	}
+}

@@ -1,0 +1,24 @@
+/*
+ * render_text.h - strace's text for typed values and results.
+ * Contract: pure functions of their inputs; called by the writer thread.
+ */
+#ifndef RENACER_RENDER_TEXT_H
+#define RENACER_RENDER_TEXT_H
+
+#include <stdint.h>
+
+#include "renacer/options.h"
+#include "renacer/sbuf.h"
+#include "renacer/value.h"
+
+/* Render the top-level values in v[from..to) separated by ", ". Returns
+ * the number rendered. */
+unsigned rn_text_values(struct rn_sbuf *b, const struct rn_options *opt,
+			const struct rn_value *v, const unsigned char *bytes,
+			uint32_t from, uint32_t to);
+
+/* "= 3", "= -1 ENOENT (No such file or directory)", "= ?", "= 0x7f..".
+ * ret_type is the table's enum rn_arg_type for the return value. */
+void rn_text_result(struct rn_sbuf *b, int64_t ret, int is_error, int ret_type);
+
+#endif /* RENACER_RENDER_TEXT_H */
