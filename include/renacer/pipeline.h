@@ -23,46 +23,10 @@
 #include <stdint.h>
 #include <pthread.h>
 
+#include "renacer/event.h"
 #include "renacer/options.h"
 #include "renacer/record.h"
 #include "renacer/ring.h"
-
-enum rn_event_kind {
-	RN_EV_NONE = 0,   /* nothing to show; keeps the sequence dense */
-	RN_EV_ENTRY,      /* values: the arguments shown at entry */
-	RN_EV_EXIT,       /* values: the arguments shown at exit; ret, is_error */
-	RN_EV_SIGNAL,     /* values: one struct "siginfo"; ret: the signal */
-	RN_EV_GROUP_STOP, /* ret: the stopping signal */
-	RN_EV_EXITED,     /* ret: exit code */
-	RN_EV_KILLED,     /* ret: signal; aux: 1 when it dumped core */
-	RN_EV_SUPERSEDED, /* ret: the tid whose execve replaced this leader */
-	RN_EV_NEW_TASK,   /* ret: parent tid; aux: 1 for a thread */
-	RN_EV_ATTACHED,   /* ret: threads attached with it (-p) */
-	RN_EV_DETACHED,   /* the tid was let go */
-};
-
-/* One decoded event. Written by one worker, then owned by the writer. */
-struct rn_event {
-	uint64_t seq;
-	uint64_t ts_ns;
-	int32_t tid;
-	uint32_t ntasks;
-	uint16_t kind;        /* enum rn_event_kind */
-	uint8_t more;         /* ENTRY: more arguments follow at exit */
-	uint8_t is_error;     /* EXIT: the call failed (ret = -errno) */
-	uint8_t ret_type;     /* EXIT: enum rn_arg_type of the return value */
-	uint8_t finish_pending; /* EXITED/KILLED/SUPERSEDED: the tid had an
-				   unfinished syscall: end it with ") = ?" */
-	int32_t nr;           /* ENTRY/EXIT: syscall number */
-	int64_t ret;          /* as the kind says */
-	int64_t aux;
-	uint64_t entry_ts_ns; /* EXIT: when the entry stopped */
-	struct rn_value *v;   /* typed values (value.h), malloc'd with bytes in
-				 one block by the worker, freed by the writer */
-	uint32_t nv;
-	uint32_t nbytes;
-	unsigned char *bytes;
-};
 
 /* Worker -> tracer: a held tracee may be resumed. Allocated by the worker,
  * freed by the tracer. */

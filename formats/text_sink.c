@@ -1,0 +1,227 @@
+/*
+ * text_sink.c - strace's text from events in sequence order (see
+ * include/renacer/text_sink.h).
+ */
+#define _GNU_SOURCE
+#include "renacer/text_sink.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "renacer/names.h"
+#include "renacer/render_text.h"
+#include "renacer/syscalls.h"
+
+#define RESULT_COLUMN 40
+#define FLUSH_AT (64u * 1024u)
+
+void rn_text_sink_init(struct rn_text_sink *s, const struct rn_options *opt, int file_prefix,
+		       rn_sink_write_fn write, void *ctx)
+{
+	memset(s, 0, sizeof(*s));
+	s->opt = opt;
+	s->file_prefix = file_prefix;
+	s->write = write;
+	s->ctx = ctx;
+}
+
+int rn_text_sink_flush(struct rn_text_sink *w)
+{
+	if (w->out.len && !w->error)
+		w->error = w->write(w->ctx, w->out.p, w->out.len);
+	/* An open line may span a flush: remember how wide it already is. */
+	w->col_base += w->out.len - w->line_start;
+	rn_sbuf_reset(&w->out);
+	w->line_start = 0;
+	return w->error;
+}
+
+static void begin_line(struct rn_text_sink *w, const struct rn_event *ev)
+{
+	w->line_start = w->out.len;
+	w->col_base = 0;
+	if (w->file_prefix)
+		rn_sbuf_printf(&w->out, "%-5d ", ev->tid);
+	else if (ev->ntasks > 1)
+		rn_sbuf_printf(&w->out, "[pid %5d] ", ev->tid);
+}
+
+static void end_line(struct rn_text_sink *w)
+{
+	rn_sbuf_putc(&w->out, '\n');
+	w->line_start = w->out.len;
+	w->col_base = 0;
+	if (w->out.len >= FLUSH_AT)
+		rn_text_sink_flush(w);
+}
+
+/* strace's tabto(): pad to the result column, or one space past it. */
+static void pad_to_result(struct rn_text_sink *w)
+{
+	size_t col = w->col_base + w->out.len - w->line_start;
+	if (col < RESULT_COLUMN) {
+		rn_sbuf_reserve(&w->out, RESULT_COLUMN - col);
+		memset(w->out.p + w->out.len, ' ', RESULT_COLUMN - col);
+		w->out.len += RESULT_COLUMN - col;
+	} else {
+		rn_sbuf_putc(&w->out, ' ');
+	}
+}
+
+static void close_open_line(struct rn_text_sink *w, const char *why)
+{
+	if (!w->open_tid)
+		return;
+	rn_sbuf_puts(&w->out, why);
+	end_line(w);
+	w->open_tid = 0;
+}
+
+static const char *syscall_name(int32_t nr, char *scratch)
+{
+	const struct rn_syscall *sc = rn_syscall_get(nr);
+	if (sc)
+		return sc->name;
+	snprintf(scratch, 32, "syscall_%#x", (unsigned)nr);
+	return scratch;
+}
+
+/* Start tid's "<... name resumed>" line unless its entry line is open. */
+static void resume_line(struct rn_text_sink *w, const struct rn_event *ev, int32_t nr)
+{
+	if (w->open_tid == ev->tid)
+		return;
+	char scratch[32];
+	close_open_line(w, " <unfinished ...>");
+	begin_line(w, ev);
+	rn_sbuf_printf(&w->out, "<... %s resumed>", syscall_name(nr, scratch));
+}
+
+/* A process event for a tid with an unfinished syscall: ") = ?" first. */
+static void finish_unfinished(struct rn_text_sink *w, const struct rn_event *ev)
+{
+	resume_line(w, ev, ev->nr);
+	rn_sbuf_putc(&w->out, ')');
+	pad_to_result(w);
+	rn_sbuf_puts(&w->out, "= ?");
+	end_line(w);
+	w->open_tid = 0;
+}
+
+/* A whole line of its own: "+++ exited with 0 +++", "--- SIGCHLD ... ---". */
+static void begin_own_line(struct rn_text_sink *w, const struct rn_event *ev)
+{
+	if (ev->finish_pending)
+		finish_unfinished(w, ev);
+	close_open_line(w, " <unfinished ...>");
+	begin_line(w, ev);
+}
+
+static const char *signame(int64_t sig, char *scratch)
+{
+	const char *s = rn_signal_name((int)sig);
+	if (s)
+		return s;
+	snprintf(scratch, 32, "%d", (int)sig);
+	return scratch;
+}
+
+static void stderr_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void stderr_line(const char *fmt, ...)
+{
+	/* Not part of the trace: straight to stderr, like strace. */
+	char line[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		(void)!write(2, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
+void rn_text_sink_event(struct rn_text_sink *w, const struct rn_event *ev)
+{
+	const struct rn_options *opt = w->opt;
+	char scratch[32];
+
+	switch (ev->kind) {
+	case RN_EV_ENTRY:
+		close_open_line(w, " <unfinished ...>");
+		begin_line(w, ev);
+		rn_sbuf_puts(&w->out, syscall_name(ev->nr, scratch));
+		rn_sbuf_putc(&w->out, '(');
+		if (rn_text_values(&w->out, opt, ev->v, ev->bytes, 0, ev->nv) && ev->more)
+			rn_sbuf_puts(&w->out, ", ");
+		w->open_tid = ev->tid;
+		break;
+	case RN_EV_EXIT:
+		resume_line(w, ev, ev->nr);
+		rn_text_values(&w->out, opt, ev->v, ev->bytes, 0, ev->nv);
+		rn_sbuf_putc(&w->out, ')');
+		pad_to_result(w);
+		rn_text_result(&w->out, ev->ret, ev->is_error, ev->ret_type);
+		end_line(w);
+		w->open_tid = 0;
+		break;
+	case RN_EV_SIGNAL:
+		begin_own_line(w, ev);
+		rn_sbuf_printf(&w->out, "--- %s ", signame(ev->ret, scratch));
+		rn_text_values(&w->out, opt, ev->v, ev->bytes, 0, ev->nv);
+		rn_sbuf_puts(&w->out, " ---");
+		end_line(w);
+		break;
+	case RN_EV_GROUP_STOP:
+		begin_own_line(w, ev);
+		rn_sbuf_printf(&w->out, "--- stopped by %s ---", signame(ev->ret, scratch));
+		end_line(w);
+		break;
+	case RN_EV_EXITED:
+		begin_own_line(w, ev);
+		rn_sbuf_printf(&w->out, "+++ exited with %d +++", (int)ev->ret);
+		end_line(w);
+		break;
+	case RN_EV_KILLED:
+		begin_own_line(w, ev);
+		rn_sbuf_printf(&w->out, "+++ killed by %s%s +++", signame(ev->ret, scratch),
+			       ev->aux ? " (core dumped)" : "");
+		end_line(w);
+		break;
+	case RN_EV_SUPERSEDED:
+		begin_own_line(w, ev);
+		rn_sbuf_printf(&w->out, "+++ superseded by execve in pid %d +++", (int)ev->ret);
+		end_line(w);
+		break;
+	case RN_EV_NEW_TASK:
+		if (!opt->quiet)
+			stderr_line("renacer: Process %d attached\n", ev->tid);
+		break;
+	case RN_EV_ATTACHED:
+		if (ev->ret > 1)
+			stderr_line("renacer: Process %d attached with %d threads\n", ev->tid,
+				    (int)ev->ret);
+		else
+			stderr_line("renacer: Process %d attached\n", ev->tid);
+		break;
+	case RN_EV_DETACHED:
+		if (w->open_tid == ev->tid)
+			close_open_line(w, " <detached ...>");
+		if (!opt->quiet)
+			stderr_line("renacer: Process %d detached\n", ev->tid);
+		break;
+	default:
+		break;
+	}
+}
+
+int rn_text_sink_finish(struct rn_text_sink *s)
+{
+	close_open_line(s, "");
+	return rn_text_sink_flush(s);
+}
+
+void rn_text_sink_free(struct rn_text_sink *s)
+{
+	rn_sbuf_free(&s->out);
+}
