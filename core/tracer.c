@@ -67,8 +67,41 @@ struct tracer {
 	int command_done;
 	int fatal_signal;        /* a fatal signal arrived: detach and die of it */
 	int detaching;           /* shutdown in progress */
+	uint8_t *hold;           /* per syscall number: HOLD_* (see hold_policy) */
 	unsigned long detach_waiting; /* PTRACE_INTERRUPT sent, stop not yet seen */
 };
+
+enum { HOLD_ENTRY = 1, HOLD_EXIT = 2 };
+
+/* Which stops must wait for a worker's memory read, per syscall number,
+ * computed once from the table and the options so the per-stop cost is one
+ * byte load. A syscall whose rendering needs no memory is resumed at once
+ * (design.md rule 2). With -y, descriptors are resolved through /proc while
+ * the tracee is stopped, so calls taking or returning one are held too. */
+static uint8_t *hold_policy(const struct rn_options *opt)
+{
+	uint8_t *hold = calloc(rn_syscall_count, 1);
+	if (!hold)
+		abort();
+	for (unsigned nr = 0; nr < rn_syscall_count; nr++) {
+		const struct rn_syscall *sc = rn_syscall_get(nr);
+		if (!sc)
+			continue;
+		int fd_arg = 0;
+		for (unsigned i = 0; i < sc->nargs; i++)
+			fd_arg |= sc->args[i].type == RN_T_FD || sc->args[i].type == RN_T_DIRFD;
+		if (sc->mem_entry || (opt->decode_fds && fd_arg))
+			hold[nr] |= HOLD_ENTRY;
+		if (sc->mem_exit || (opt->decode_fds && sc->ret_type == RN_T_FD))
+			hold[nr] |= HOLD_EXIT;
+	}
+	return hold;
+}
+
+static int held_at(const struct tracer *t, int32_t nr, int what)
+{
+	return nr >= 0 && (unsigned)nr < rn_syscall_count && (t->hold[nr] & what);
+}
 
 void rn_tracer_block_signals(sigset_t *orig)
 {
@@ -217,7 +250,6 @@ static void on_syscall_stop(struct tracer *t, struct rn_task *task)
 		return;
 	}
 	struct rn_record rec = { .nr = -1 };
-	const struct rn_syscall *sc;
 
 	if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
 		task->in_syscall = 1;
@@ -234,8 +266,7 @@ static void on_syscall_stop(struct tracer *t, struct rn_task *task)
 		rec.kind = RN_REC_SYSCALL_ENTRY;
 		rec.nr = task->nr;
 		memcpy(rec.args, info.entry.args, sizeof(rec.args));
-		sc = rn_syscall_get(task->nr);
-		if (sc && sc->mem_entry)
+		if (held_at(t, task->nr, HOLD_ENTRY))
 			hold(t, task, &rec);
 	} else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
 		int had_entry = task->in_syscall;
@@ -250,8 +281,7 @@ static void on_syscall_stop(struct tracer *t, struct rn_task *task)
 		rec.ret = info.exit.rval;
 		if (info.exit.is_error)
 			rec.flags |= RN_REC_ERROR;
-		sc = rn_syscall_get(task->nr);
-		if (sc && sc->mem_exit && !info.exit.is_error)
+		if (!info.exit.is_error && held_at(t, task->nr, HOLD_EXIT))
 			hold(t, task, &rec);
 	} else {
 		resume(t, task, 0);
@@ -591,6 +621,7 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 		return out;
 	}
 	t.ptrace_opts = base_options(opt);
+	t.hold = hold_policy(opt);
 
 	unsigned long attached = 0;
 	for (int i = 0; i < opt->n_attach; i++)
@@ -666,6 +697,7 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 			out.raise_signal = WTERMSIG(t.command_status);
 	}
 done:
+	free(t.hold);
 	rn_proctab_destroy(&t.tab);
 	close(t.epfd);
 	close(t.sigfd);

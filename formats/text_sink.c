@@ -162,6 +162,11 @@ void rn_text_sink_event(struct rn_text_sink *w, const struct rn_event *ev)
 		rn_sbuf_putc(&w->out, ')');
 		pad_to_result(w);
 		rn_text_result(&w->out, ev->ret, ev->is_error, ev->ret_type);
+		if (ev->ret_path_len) {
+			rn_sbuf_putc(&w->out, '<');
+			rn_sbuf_put(&w->out, ev->bytes + ev->ret_path_off, ev->ret_path_len);
+			rn_sbuf_putc(&w->out, '>');
+		}
 		end_line(w);
 		w->open_tid = 0;
 		break;

@@ -126,3 +126,8 @@ void rn_v_close(struct rn_values *vs, uint32_t node)
 {
 	vs->v[node].end = vs->n;
 }
+
+void rn_v_set_bytes(struct rn_values *vs, uint32_t node, const void *bytes, size_t len)
+{
+	put_bytes(vs, node, bytes, len);
+}

@@ -9,11 +9,13 @@
 #define _GNU_SOURCE
 #include "renacer/worker_internal.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "renacer/decode.h"
+#include "renacer/fdcache.h"
 #include "renacer/proctab.h"
 
 #define IN_CAPACITY 4096u
@@ -89,7 +91,7 @@ static struct rn_event *begin_event(struct rn_worker *w, const struct rn_record 
 static void attach_values(struct rn_worker *w, struct rn_event *ev)
 {
 	struct rn_values *vs = &w->vs;
-	if (vs->n == 0)
+	if (vs->n == 0 && vs->nbytes == 0)
 		return;
 	size_t nodes = (size_t)vs->n * sizeof(struct rn_value);
 	unsigned char *block = malloc(nodes + vs->nbytes);
@@ -114,6 +116,19 @@ static void commit_event(struct rn_worker *w)
 
 /* ---- decoding ----------------------------------------------------------- */
 
+/* -y: give every descriptor value decoded so far its path. */
+static void fill_fd_paths(struct rn_worker *w, const struct rn_record *rec)
+{
+	struct rn_values *vs = &w->vs;
+	for (uint32_t i = 0; i < vs->n; i++) {
+		if (vs->v[i].kind != RN_V_FD || vs->v[i].len || vs->v[i].i < 0)
+			continue;
+		const struct rn_fdpath *e = rn_fdcache_get(w, rec->tgid, rec->tid, (int)vs->v[i].i);
+		if (e)
+			rn_v_set_bytes(vs, i, e->path, e->len);
+	}
+}
+
 static void decode_entry(struct rn_worker *w, const struct rn_record *rec)
 {
 	struct rn_pending *pe = malloc(sizeof(*pe));
@@ -125,6 +140,8 @@ static void decode_entry(struct rn_worker *w, const struct rn_record *rec)
 		.exit = NULL, .vs = &w->vs, .tid = rec->tid,
 	};
 	pe->next_arg = rn_decode_entry(&c);
+	if (w->p->opt->decode_fds)
+		fill_fd_paths(w, rec);
 	/* Every read is done: the tracee may run again. */
 	if (rec->flags & RN_REC_HELD)
 		rn_handback(w->p, rec->tid, rec->hold_id);
@@ -150,14 +167,32 @@ static void decode_exit(struct rn_worker *w, const struct rn_record *rec)
 		.exit = rec, .vs = &w->vs, .tid = rec->tid,
 	};
 	rn_decode_exit(&c, pe->next_arg);
+	const struct rn_fdpath *ret_path = NULL;
+	if (w->p->opt->decode_fds) {
+		rn_fdcache_after_exit(w, &pe->entry, rec);
+		fill_fd_paths(w, rec);
+		if (c.sc && c.sc->ret_type == RN_T_FD && !(rec->flags & RN_REC_ERROR))
+			ret_path = rn_fdcache_get(w, rec->tgid, rec->tid, (int)rec->ret);
+	}
 	if (rec->flags & RN_REC_HELD)
 		rn_handback(w->p, rec->tid, rec->hold_id);
+	uint32_t ret_node = 0;
+	if (ret_path) {
+		/* The returned descriptor's path rides in the byte arena. */
+		ret_node = rn_v_text(&w->vs, "return_path", "");
+		rn_v_set_bytes(&w->vs, ret_node, ret_path->path, ret_path->len);
+	}
 	struct rn_event *ev = begin_event(w, rec, RN_EV_EXIT);
 	ev->nr = pe->entry.nr;
 	ev->ret = rec->ret;
 	ev->is_error = (rec->flags & RN_REC_ERROR) != 0;
 	ev->ret_type = c.sc ? c.sc->ret_type : RN_T_LONG;
 	ev->entry_ts_ns = pe->entry.ts_ns;
+	if (ret_path) {
+		ev->ret_path_off = w->vs.v[ret_node].off;
+		ev->ret_path_len = w->vs.v[ret_node].len;
+		w->vs.n--; /* not an argument */
+	}
 	attach_values(w, ev);
 	commit_event(w);
 	free(pe);
@@ -202,6 +237,8 @@ static void process(struct rn_worker *w, const struct rn_record *rec)
 	case RN_REC_SUPERSEDED:
 		/* An unfinished syscall never completes: the writer shows "= ?". */
 		ended = end_pending(w, rec->tid, &nr);
+		if (rec->kind != RN_REC_SUPERSEDED && rec->tid == rec->tgid)
+			rn_fdcache_forget_range(w, rec->tgid, 0, INT_MAX);
 		ev = begin_event(w, rec, rec->kind == RN_REC_EXITED ? RN_EV_EXITED
 					 : rec->kind == RN_REC_KILLED ? RN_EV_KILLED
 								      : RN_EV_SUPERSEDED);
@@ -329,5 +366,6 @@ void rn_worker_destroy(struct rn_worker *w)
 	rn_ring_destroy(&w->in);
 	rn_ring_destroy(&w->out);
 	rn_values_free(&w->vs);
+	rn_fdcache_free(w);
 	free(w);
 }

@@ -41,6 +41,7 @@ static void usage(void)
 	     "  -p PID[,PID]  attach to running processes (repeatable)\n"
 	     "  -s STRSIZE    show at most STRSIZE bytes of strings (default 32)\n"
 	     "  -x, -xx       print non-printable (-x) or all (-xx) string bytes in hex\n"
+	     "  -y            print paths associated with file descriptors\n"
 	     "  -q            do not report attaching and detaching\n"
 	     "  --workers N   decoding threads (default: one per online CPU)\n"
 	     "  --spin N      polls of waitpid before the tracer sleeps (default 100)\n"
@@ -136,7 +137,7 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 	o->spin = 100; /* measured: sysheavy 2.14 s -> 0.72 s, 120-unit build 16.7 s -> 11.6 s */
 	opterr = 0;
 	for (;;) {
-		int c = getopt_long(argc, argv, "+fo:p:s:xqhV", longopts, NULL);
+		int c = getopt_long(argc, argv, "+fo:p:s:xyqhV", longopts, NULL);
 		if (c == -1)
 			break;
 		switch (c) {
@@ -157,6 +158,9 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 			break;
 		case 'q':
 			o->quiet = 1;
+			break;
+		case 'y':
+			o->decode_fds = 1;
 			break;
 		case OPT_WORKERS:
 			o->nworkers = (int)parse_number("--workers", optarg, 1, 1024);

@@ -42,6 +42,8 @@ struct rn_event {
 	int64_t ret;          /* as the kind says */
 	int64_t aux;
 	uint64_t entry_ts_ns; /* EXIT: when the entry stopped */
+	uint32_t ret_path_off; /* EXIT with -y: the returned fd's path, in bytes */
+	uint32_t ret_path_len; /* 0 when none */
 	struct rn_value *v;   /* typed values (value.h), malloc'd with bytes in
 				 one block by the worker, freed by the writer */
 	uint32_t nv;

@@ -17,6 +17,7 @@ struct rn_options {
 	int nworkers;         /* --workers N; 0 = one per online CPU */
 	int spin;             /* --spin N: waitpid(WNOHANG) polls before sleeping */
 	int quiet;            /* -q: no attach/detach messages */
+	int decode_fds;       /* -y: show the path behind each descriptor */
 	char **command;       /* NULL-terminated argv, NULL with -p only */
 	const char *command_path; /* command[0] resolved through PATH */
 };

@@ -91,6 +91,9 @@ uint32_t rn_v_str(struct rn_values *vs, const char *name, const void *bytes, siz
 uint32_t rn_v_text(struct rn_values *vs, const char *name, const char *text);
 uint32_t rn_v_unknown(struct rn_values *vs, const char *name);
 
+/* Give an existing node bytes (e.g. a descriptor's path for -y). */
+void rn_v_set_bytes(struct rn_values *vs, uint32_t node, const void *bytes, size_t len);
+
 /* Containers: open, append children, close. */
 uint32_t rn_v_open(struct rn_values *vs, const char *name, enum rn_vkind kind);
 void rn_v_close(struct rn_values *vs, uint32_t node);

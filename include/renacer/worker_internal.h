@@ -16,6 +16,18 @@ struct rn_pending {
 };
 
 #define RN_PENDING_BUCKETS 1024u
+#define RN_FDCACHE_BUCKETS 1024u
+
+/* -y: the path behind a descriptor of a process, resolved through
+ * /proc/TID/fd while the tracee is held. Worker-private (all threads of a
+ * process go to one worker, and they share the descriptor table). */
+struct rn_fdpath {
+	struct rn_fdpath *next;
+	pid_t tgid;
+	int fd;
+	uint32_t len;
+	char path[];
+};
 
 struct rn_worker {
 	struct rn_pipeline *p;    /* immutable */
@@ -31,6 +43,7 @@ struct rn_worker {
 	/* worker-private below */
 	struct rn_pending *pending[RN_PENDING_BUCKETS];
 	struct rn_values vs;      /* the event being decoded */
+	struct rn_fdpath *fdcache[RN_FDCACHE_BUCKETS];
 };
 
 #endif /* RENACER_WORKER_INTERNAL_H */
