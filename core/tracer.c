@@ -28,6 +28,7 @@
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -68,10 +69,13 @@ struct tracer {
 	int fatal_signal;        /* a fatal signal arrived: detach and die of it */
 	int detaching;           /* shutdown in progress */
 	uint8_t *hold;           /* per syscall number: HOLD_* (see hold_policy) */
+	uint64_t stime_ns;       /* -c without -w: the stopped tracee's system CPU
+				    time, from the rusage wait4 returned with the
+				    stop (strace's default summary time) */
 	unsigned long detach_waiting; /* PTRACE_INTERRUPT sent, stop not yet seen */
 };
 
-enum { HOLD_ENTRY = 1, HOLD_EXIT = 2 };
+enum { HOLD_ENTRY = 1, HOLD_EXIT = 2, HOLD_EXIT_ERR = 4 };
 
 /* Which stops must wait for a worker's memory read, per syscall number,
  * computed once from the table and the options so the per-stop cost is one
@@ -87,6 +91,13 @@ static uint8_t *hold_policy(const struct rn_options *opt)
 		const struct rn_syscall *sc = rn_syscall_get(nr);
 		if (!sc)
 			continue;
+		if (opt->count == RN_COUNT_ONLY) {
+			/* -c shows no arguments and must read no memory; only
+			 * --process-summary needs the command line of each exec. */
+			if (opt->process_summary && (nr == SYS_execve || nr == SYS_execveat))
+				hold[nr] |= HOLD_ENTRY;
+			continue;
+		}
 		int fd_arg = 0;
 		for (unsigned i = 0; i < sc->nargs; i++)
 			fd_arg |= sc->args[i].type == RN_T_FD || sc->args[i].type == RN_T_DIRFD;
@@ -94,6 +105,11 @@ static uint8_t *hold_policy(const struct rn_options *opt)
 			hold[nr] |= HOLD_ENTRY;
 		if (sc->mem_exit || (opt->decode_fds && sc->ret_type == RN_T_FD))
 			hold[nr] |= HOLD_EXIT;
+		/* A struct_io argument is shown after a failure too (what the
+		 * caller passed: poll's fds, a socklen, nanosleep's remainder). */
+		for (unsigned i = 0; i < sc->nargs; i++)
+			if (sc->args[i].type == RN_T_STRUCT_IO && sc->args[i].decode)
+				hold[nr] |= HOLD_EXIT_ERR;
 	}
 	return hold;
 }
@@ -129,6 +145,7 @@ static void emit(struct tracer *t, const struct rn_task *task, struct rn_record 
 	rec->tid = task->tid;
 	rec->tgid = task->tgid;
 	rec->ntasks = (uint32_t)t->tab.count;
+	rec->stime_ns = t->stime_ns;
 	rn_pipeline_push(t->p, rec);
 }
 
@@ -281,7 +298,7 @@ static void on_syscall_stop(struct tracer *t, struct rn_task *task)
 		rec.ret = info.exit.rval;
 		if (info.exit.is_error)
 			rec.flags |= RN_REC_ERROR;
-		if (!info.exit.is_error && held_at(t, task->nr, HOLD_EXIT))
+		if (held_at(t, task->nr, info.exit.is_error ? HOLD_EXIT_ERR : HOLD_EXIT))
 			hold(t, task, &rec);
 	} else {
 		resume(t, task, 0);
@@ -652,13 +669,18 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 
 	unsigned long since_signal_check = 0;
 	int spins = 0;
+	struct rusage ru;
+	struct rusage *rusage = opt->count && !opt->summary_wall ? &ru : NULL;
 	while (t.tab.count > 0 || t.parked) {
 		drain_handbacks(&t);
 		if (t.fatal_signal || rn_pipeline_failed(p))
 			break;
 		int status;
-		pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
+		pid_t tid = wait4(-1, &status, __WALL | WNOHANG, rusage);
 		if (tid > 0) {
+			if (rusage)
+				t.stime_ns = (uint64_t)rusage->ru_stime.tv_sec * 1000000000u +
+						(uint64_t)rusage->ru_stime.tv_usec * 1000u;
 			handle_status(&t, tid, status);
 			spins = 0;
 			/* A busy tracer never sleeps; look at the signals now and then. */

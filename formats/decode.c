@@ -8,7 +8,9 @@
 #define _GNU_SOURCE
 #include "renacer/decode.h"
 
+#include <inttypes.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +39,10 @@ static void dec_cstring(struct rn_dctx *c, const char *name, uint64_t addr, size
 
 void rn_dec_buffer(struct rn_dctx *c, const char *name, uint64_t addr, uint64_t len)
 {
+	if (addr == 0) {
+		rn_v_ptr(c->vs, name, addr); /* NULL, as strace */
+		return;
+	}
 	size_t show = len < (uint64_t)c->opt->strsize ? (size_t)len : (size_t)c->opt->strsize;
 	unsigned char stackbuf[256];
 	unsigned char *buf = show <= sizeof(stackbuf) ? stackbuf : malloc(show);
@@ -115,39 +121,113 @@ void rn_dec_signal(struct rn_values *vs, const char *name, int sig)
 		rn_v_int(vs, name, sig);
 }
 
+static const char *flag_name(const struct rn_flag_table *t, uint64_t v)
+{
+	for (unsigned i = 0; i < t->n; i++)
+		if (t->items[i].value == v)
+			return t->items[i].name;
+	return NULL;
+}
+
+/* A number without a name: hex with the table's comment, as strace. */
+static void unnamed(struct rn_values *vs, const char *name, const struct rn_flag_table *t,
+		    uint64_t v)
+{
+	uint32_t n = rn_v_hex(vs, name, v);
+	if (t && t->unknown)
+		rn_v_annotate(vs, n, RN_VF_COMMENT, t->unknown);
+}
+
+/* The field of a FLAGS value (open's access mode, clone's exit signal);
+ * returns whether something was shown. */
+static int flags_field(struct rn_values *vs, const struct rn_flag_table *t, uint64_t fv)
+{
+	if (t->field_kind == RN_FF_SIGNAL) {
+		if (fv == 0)
+			return 0;
+		rn_dec_signal(vs, NULL, (int)fv);
+		return 1;
+	}
+	if (t->field_kind == RN_FF_OCTAL) {
+		rn_v_octal(vs, NULL, fv);
+		return 1;
+	}
+	const char *s = t->field ? flag_name(t->field, fv) : NULL;
+	if (s)
+		rn_v_name(vs, NULL, s);
+	else
+		unnamed(vs, NULL, t->field, fv);
+	return 1;
+}
+
 void rn_dec_flags(struct rn_values *vs, const char *name, const struct rn_flag_table *t,
 		  uint64_t v)
 {
+	if (t->width != 64)
+		v = t->kind == RN_FT_ENUM ? (uint64_t)(int64_t)(int32_t)v : (uint32_t)v;
 	if (t->kind == RN_FT_ENUM) {
-		for (unsigned i = 0; i < t->n; i++) {
-			if (t->items[i].value == v) {
-				rn_v_name(vs, name, t->items[i].name);
-				return;
-			}
-		}
-		if (t->unknown_as_hex)
-			rn_v_hex(vs, name, v);
+		const char *s = flag_name(t, v);
+		if (s)
+			rn_v_name(vs, name, s);
+		else if (t->unknown || t->unknown_as_hex)
+			unnamed(vs, name, t, t->width == 64 ? v : (uint32_t)v);
 		else
 			rn_v_int(vs, name, (int64_t)v);
 		return;
 	}
+	uint64_t fmask = t->field_mask;
+	if (t->field_kind == RN_FF_ENUM && t->field_merge &&
+	    !(t->field && flag_name(t->field, v & fmask)))
+		fmask = 0; /* the field's bits go with the unnamed ones */
+	uint64_t left = v & ~fmask;
+	uint64_t count = 0;
+	if (t->shift_name) {
+		count = (left >> t->shift) & t->shift_mask;
+		left &= ~(t->shift_mask << t->shift);
+	}
+	/* something shown after the unnamed bits: clone's exit signal, a
+	 * huge page size */
+	int tail = (t->field_kind && t->field_last &&
+		    (t->field_kind != RN_FF_SIGNAL || (v & fmask))) || count;
+	int shown = 0;
+
 	uint32_t f = rn_v_open(vs, name, RN_V_FLAGS);
-	if (v == 0 && t->zero) {
+	if (t->field_kind && !t->field_last && fmask)
+		shown = flags_field(vs, t, v & fmask);
+	if (v == 0 && !shown && t->zero) {
 		rn_v_name(vs, NULL, t->zero);
-	} else {
-		uint64_t left = v;
-		for (unsigned i = 0; i < t->n && left; i++) {
-			uint64_t bits = t->items[i].value;
-			if (bits && (left & bits) == bits) {
-				rn_v_name(vs, NULL, t->items[i].name);
-				left &= ~bits;
-			}
-		}
-		if (left || v == 0) {
-			vs->v[f].flags |= RN_VF_LEFTOVER;
-			vs->v[f].u = left;
+		shown = 1;
+	}
+	for (unsigned i = 0; i < t->n && left; i++) {
+		uint64_t bits = t->items[i].value;
+		if (bits && (left & bits) == bits) {
+			rn_v_name(vs, NULL, t->items[i].name);
+			left &= ~bits;
+			shown = 1;
 		}
 	}
+	if (left && tail) {
+		/* bits without a name come before the tail */
+		rn_v_hex(vs, NULL, left);
+		shown = 1;
+	} else if (left) {
+		vs->v[f].flags |= RN_VF_LEFTOVER;
+		vs->v[f].u = left;
+		if (!shown && t->unknown)
+			rn_v_annotate(vs, f, RN_VF_COMMENT, t->unknown);
+		shown = 1;
+	}
+	if (count) {
+		char expr[64];
+		snprintf(expr, sizeof(expr), "%" PRIu64 "<<%s", count, t->shift_name);
+		uint32_t n = rn_v_uint(vs, NULL, count << t->shift);
+		rn_v_annotate(vs, n, RN_VF_EXPR, expr);
+		shown = 1;
+	}
+	if (t->field_kind && t->field_last && fmask)
+		shown |= flags_field(vs, t, v & fmask);
+	if (!shown)
+		vs->v[f].flags |= RN_VF_LEFTOVER; /* u == 0: "0" */
 	rn_v_close(vs, f);
 }
 
@@ -220,9 +300,11 @@ void rn_dec_arg(struct rn_dctx *c, unsigned argi)
 	case RN_T_STRUCT_IN:
 	case RN_T_STRUCT_OUT:
 	case RN_T_STRUCT_IO:
-		/* A struct the kernel wrote is shown only when the call succeeded. */
+		/* A struct the kernel wrote is shown only when the call succeeded;
+		 * a struct_io decoder decides itself (decode.h). */
 		if (a->decode && v != 0 &&
-		    (a->type == RN_T_STRUCT_IN || (c->exit && !(c->exit->flags & RN_REC_ERROR))))
+		    (a->type == RN_T_STRUCT_IN || a->type == RN_T_STRUCT_IO ||
+		     (c->exit && !(c->exit->flags & RN_REC_ERROR))))
 			a->decode(c, argi, v);
 		else
 			rn_v_ptr(vs, a->name, v);
@@ -249,13 +331,27 @@ unsigned rn_decode_entry(struct rn_dctx *c)
 			rn_v_hex(c->vs, NULL, c->entry->args[i]);
 		return 6;
 	}
-	if (c->sc->decode)
-		return c->sc->decode(c, 0);
 	unsigned i;
-	for (i = 0; i < c->sc->nargs; i++) {
-		if (shown_at_exit(&c->sc->args[i]))
-			break;
-		rn_dec_arg(c, i);
+	if (c->sc->decode) {
+		i = c->sc->decode(c, 0);
+	} else {
+		for (i = 0; i < c->sc->nargs; i++) {
+			if (shown_at_exit(&c->sc->args[i]))
+				break;
+			rn_dec_arg(c, i);
+		}
+	}
+	/* Value-result arguments shown at exit: let their decoders keep what
+	 * the kernel is about to overwrite (socklen's 128 of [128 => 16]). */
+	if (c->saved) {
+		for (unsigned j = i; j < c->sc->nargs; j++) {
+			const struct rn_arg_desc *a = &c->sc->args[j];
+			if (a->type == RN_T_STRUCT_IO && a->decode && c->entry->args[j]) {
+				c->saving = 1;
+				a->decode(c, j, c->entry->args[j]);
+				c->saving = 0;
+			}
+		}
 	}
 	return i;
 }

@@ -25,6 +25,8 @@ static void render_children(struct rn_sbuf *b, const struct rn_options *opt,
 			    const struct rn_value *v, const unsigned char *bytes, uint32_t i,
 			    const char *sep, int with_names)
 {
+	if (v[i].flags & RN_VF_SPACED)
+		sep = " ";
 	uint32_t k = i + 1;
 	int first = 1;
 	while (k < v[i].end) {
@@ -41,9 +43,18 @@ static uint32_t render(struct rn_sbuf *b, const struct rn_options *opt, const st
 		       const unsigned char *bytes, uint32_t i, int with_name)
 {
 	const struct rn_value *x = &v[i];
-	if (x->name && (with_name || (x->flags & RN_VF_NAMED))) {
+	/* with_name: 1 for a struct's fields, 0 for arguments (name only when
+	 * RN_VF_NAMED), -1 never */
+	if (x->name && with_name >= 0 && (with_name || (x->flags & RN_VF_NAMED))) {
 		rn_sbuf_puts(b, x->name);
 		rn_sbuf_putc(b, '=');
+	}
+	if ((x->flags & RN_VF_EXPR) && x->len &&
+	    (x->kind == RN_V_INT || x->kind == RN_V_UINT || x->kind == RN_V_HEX ||
+	     x->kind == RN_V_OCTAL)) {
+		/* 8192*1024, htons(80), inet_addr("127.0.0.1") */
+		rn_sbuf_put(b, bytes + x->off, x->len);
+		return x->end;
 	}
 	switch (x->kind) {
 	case RN_V_INT:
@@ -90,7 +101,9 @@ static uint32_t render(struct rn_sbuf *b, const struct rn_options *opt, const st
 			if (!first)
 				rn_sbuf_putc(b, '|');
 			first = 0;
-			rn_sbuf_put(b, bytes + v[k].off, v[k].len);
+			/* names; numbers without a name (0x4 / * MAP_??? * /,
+			 * clone's exit signal 119, 21<<MAP_HUGE_SHIFT) */
+			render(b, opt, v, bytes, k, 0);
 		}
 		if (x->flags & RN_VF_LEFTOVER) {
 			if (!first)
@@ -109,11 +122,21 @@ static uint32_t render(struct rn_sbuf *b, const struct rn_options *opt, const st
 				       count->u == 1 ? "" : "s");
 			break;
 		}
+		if ((x->flags & RN_VF_CHANGED) && x->end > i + 1) {
+			/* two children: before => after */
+			uint32_t k = render(b, opt, v, bytes, i + 1, 0);
+			rn_sbuf_puts(b, " => ");
+			if (k < x->end)
+				render(b, opt, v, bytes, k, 0);
+			break;
+		}
 		rn_sbuf_putc(b, '{');
 		render_children(b, opt, v, bytes, i, ", ", 1);
 		rn_sbuf_putc(b, '}');
 		break;
 	case RN_V_ARRAY:
+		if (x->flags & RN_VF_INVERTED)
+			rn_sbuf_putc(b, '~');
 		rn_sbuf_putc(b, '[');
 		render_children(b, opt, v, bytes, i, ", ", 0);
 		rn_sbuf_putc(b, ']');
@@ -121,6 +144,12 @@ static uint32_t render(struct rn_sbuf *b, const struct rn_options *opt, const st
 	default:
 		rn_sbuf_putc(b, '?');
 		break;
+	}
+	if ((x->flags & RN_VF_COMMENT) && x->len && x->kind != RN_V_STR && x->kind != RN_V_NAME &&
+	    x->kind != RN_V_TEXT && x->kind != RN_V_FD) {
+		rn_sbuf_puts(b, " /* ");
+		rn_sbuf_put(b, bytes + x->off, x->len);
+		rn_sbuf_puts(b, " */");
 	}
 	return x->end;
 }
@@ -130,12 +159,36 @@ unsigned rn_text_values(struct rn_sbuf *b, const struct rn_options *opt,
 			uint32_t from, uint32_t to)
 {
 	unsigned n = 0;
-	for (uint32_t i = from; i < to; n++) {
-		if (n)
+	for (uint32_t i = from; i < to;) {
+		if (v[i].flags & RN_VF_AFTER_RET) {
+			i = v[i].end;
+			continue;
+		}
+		if (n++ || (v[i].flags & RN_VF_LEAD_SEP))
 			rn_sbuf_puts(b, ", ");
 		i = render(b, opt, v, bytes, i, 0);
 	}
 	return n;
+}
+
+void rn_text_after_result(struct rn_sbuf *b, const struct rn_options *opt,
+			  const struct rn_value *v, const unsigned char *bytes, uint32_t from,
+			  uint32_t to)
+{
+	unsigned n = 0;
+	for (uint32_t i = from; i < to; i = v[i].end) {
+		if (!(v[i].flags & RN_VF_AFTER_RET))
+			continue;
+		rn_sbuf_puts(b, n++ ? ", " : " (");
+		if (v[i].name && (v[i].flags & RN_VF_NAMED)) {
+			/* "left {tv_sec=0, tv_nsec=5}", "in [3]" */
+			rn_sbuf_puts(b, v[i].name);
+			rn_sbuf_putc(b, ' ');
+		}
+		render(b, opt, v, bytes, i, -1);
+	}
+	if (n)
+		rn_sbuf_putc(b, ')');
 }
 
 /* The errnos the kernel restarts: strace shows "?" rather than -1. */

@@ -38,14 +38,26 @@ int rn_text_sink_flush(struct rn_text_sink *w)
 	return w->error;
 }
 
+void rn_text_sink_set_clock(struct rn_text_sink *s, int64_t real_minus_mono)
+{
+	s->real_minus_mono = real_minus_mono;
+}
+
 static void begin_line(struct rn_text_sink *w, const struct rn_event *ev)
 {
+	const struct rn_timefmt *tf = &w->opt->tf;
 	w->line_start = w->out.len;
 	w->col_base = 0;
 	if (w->file_prefix)
 		rn_sbuf_printf(&w->out, "%-5d ", ev->tid);
 	else if (ev->ntasks > 1)
 		rn_sbuf_printf(&w->out, "[pid %5d] ", ev->tid);
+	/* strace puts the time after the pid and counts it in the column. */
+	if (tf->abs_format || tf->rel) {
+		uint64_t delta = tf->rel ? rn_timefmt_rel_next(&w->rel, ev->ts_ns) : 0;
+		rn_timefmt_prefix(&w->out, tf, (uint64_t)((int64_t)ev->ts_ns + w->real_minus_mono),
+				  delta);
+	}
 }
 
 static void end_line(struct rn_text_sink *w)
@@ -167,6 +179,9 @@ void rn_text_sink_event(struct rn_text_sink *w, const struct rn_event *ev)
 			rn_sbuf_put(&w->out, ev->bytes + ev->ret_path_off, ev->ret_path_len);
 			rn_sbuf_putc(&w->out, '>');
 		}
+		rn_text_after_result(&w->out, opt, ev->v, ev->bytes, 0, ev->nv);
+		if (opt->tf.dur)
+			rn_timefmt_dur(&w->out, opt->tf.dur_digits, ev->ts_ns - ev->entry_ts_ns);
 		end_line(w);
 		w->open_tid = 0;
 		break;

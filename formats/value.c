@@ -112,6 +112,12 @@ uint32_t rn_v_text(struct rn_values *vs, const char *name, const char *text)
 	return n;
 }
 
+void rn_v_annotate(struct rn_values *vs, uint32_t node, unsigned flag, const char *text)
+{
+	vs->v[node].flags |= (uint16_t)flag;
+	put_bytes(vs, node, text, strlen(text));
+}
+
 uint32_t rn_v_unknown(struct rn_values *vs, const char *name)
 {
 	return push(vs, RN_V_UNKNOWN, name);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "renacer/worker_internal.h"
@@ -22,6 +23,13 @@ int rn_pipeline_start(struct rn_pipeline *p, const struct rn_options *opt, int o
 	p->opt = opt;
 	p->nworkers = opt->nworkers > 0 ? (unsigned)opt->nworkers : (unsigned)(ncpu > 0 ? ncpu : 1);
 	atomic_init(&p->hb_inbox, NULL);
+	struct timespec real, mono;
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	p->real_minus_mono = ((int64_t)real.tv_sec - (int64_t)mono.tv_sec) * 1000000000 +
+			     ((int64_t)real.tv_nsec - (int64_t)mono.tv_nsec);
+	if (opt->count)
+		rn_stats_init(&p->summary);
 	p->hb_eventfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (p->hb_eventfd < 0)
 		return -1;
@@ -110,9 +118,14 @@ void rn_handback(struct rn_pipeline *p, pid_t tid, uint32_t hold_id)
 
 int rn_pipeline_finish(struct rn_pipeline *p)
 {
-	for (unsigned i = 0; i < p->nworkers; i++)
+	for (unsigned i = 0; i < p->nworkers; i++) {
 		rn_worker_stop_and_join(p->workers[i]);
+		if (p->opt->count)
+			rn_stats_merge(&p->summary, &p->workers[i]->stats);
+	}
 	int rc = rn_writer_stop_and_join(p->writer);
+	if (p->opt->count)
+		rn_stats_free(&p->summary);
 	for (unsigned i = 0; i < p->nworkers; i++)
 		rn_worker_destroy(p->workers[i]);
 	rn_writer_destroy(p->writer);

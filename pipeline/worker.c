@@ -81,6 +81,7 @@ static struct rn_event *begin_event(struct rn_worker *w, const struct rn_record 
 	ev->seq = rec->seq;
 	ev->ts_ns = rec->ts_ns;
 	ev->tid = rec->tid;
+	ev->tgid = rec->tgid;
 	ev->ntasks = rec->ntasks;
 	ev->kind = (uint16_t)kind;
 	ev->nr = rec->nr;
@@ -135,9 +136,20 @@ static void decode_entry(struct rn_worker *w, const struct rn_record *rec)
 	if (!pe)
 		abort();
 	pe->entry = *rec;
+	memset(pe->saved, 0, sizeof(pe->saved));
+	const struct rn_options *opt = w->p->opt;
+	if (opt->count == RN_COUNT_ONLY && !(rec->flags & RN_REC_HELD)) {
+		/* -c: the entry is only the start of a duration. (A held entry
+		 * is an execve that --process-summary wants decoded.) */
+		pe->next_arg = 0;
+		pending_put(w, pe);
+		begin_event(w, rec, RN_EV_NONE);
+		commit_event(w);
+		return;
+	}
 	struct rn_dctx c = {
 		.opt = w->p->opt, .sc = rn_syscall_get(rec->nr), .entry = &pe->entry,
-		.exit = NULL, .vs = &w->vs, .tid = rec->tid,
+		.exit = NULL, .vs = &w->vs, .tid = rec->tid, .saved = pe->saved,
 	};
 	pe->next_arg = rn_decode_entry(&c);
 	if (w->p->opt->decode_fds)
@@ -162,11 +174,21 @@ static void decode_exit(struct rn_worker *w, const struct rn_record *rec)
 		commit_event(w);
 		return;
 	}
+	const struct rn_options *opt = w->p->opt;
 	struct rn_dctx c = {
-		.opt = w->p->opt, .sc = rn_syscall_get(pe->entry.nr), .entry = &pe->entry,
-		.exit = rec, .vs = &w->vs, .tid = rec->tid,
+		.opt = opt, .sc = rn_syscall_get(pe->entry.nr), .entry = &pe->entry,
+		.exit = rec, .vs = &w->vs, .tid = rec->tid, .saved = pe->saved,
 	};
-	rn_decode_exit(&c, pe->next_arg);
+	int is_error = (rec->flags & RN_REC_ERROR) != 0;
+	uint64_t wall = rec->ts_ns - pe->entry.ts_ns;
+	uint64_t counted = wall;
+	if (opt->count) {
+		if (!opt->summary_wall)
+			counted = rec->stime_ns - pe->entry.stime_ns;
+		rn_stats_add(&w->stats, pe->entry.nr, counted, is_error);
+	}
+	if (opt->count != RN_COUNT_ONLY)
+		rn_decode_exit(&c, pe->next_arg);
 	const struct rn_fdpath *ret_path = NULL;
 	if (w->p->opt->decode_fds) {
 		rn_fdcache_after_exit(w, &pe->entry, rec);
@@ -185,9 +207,10 @@ static void decode_exit(struct rn_worker *w, const struct rn_record *rec)
 	struct rn_event *ev = begin_event(w, rec, RN_EV_EXIT);
 	ev->nr = pe->entry.nr;
 	ev->ret = rec->ret;
-	ev->is_error = (rec->flags & RN_REC_ERROR) != 0;
-	ev->ret_type = c.sc ? c.sc->ret_type : RN_T_LONG;
+	ev->is_error = (uint8_t)is_error;
+	ev->ret_type = c.ret_hex ? RN_T_HEX : c.sc ? c.sc->ret_type : RN_T_LONG;
 	ev->entry_ts_ns = pe->entry.ts_ns;
+	ev->duration_ns = counted;
 	if (ret_path) {
 		ev->ret_path_off = w->vs.v[ret_node].off;
 		ev->ret_path_len = w->vs.v[ret_node].len;
@@ -323,6 +346,8 @@ struct rn_worker *rn_worker_create(struct rn_pipeline *p, unsigned index)
 	memset(w, 0, size);
 	w->p = p;
 	w->index = index;
+	if (p->opt->count)
+		rn_stats_init(&w->stats);
 	if (rn_ring_init(&w->in, sizeof(struct rn_record), IN_CAPACITY) < 0 ||
 	    rn_ring_init(&w->out, sizeof(struct rn_event), OUT_CAPACITY) < 0 ||
 	    pthread_create(&w->thread, NULL, worker_main, w) != 0) {
@@ -367,5 +392,7 @@ void rn_worker_destroy(struct rn_worker *w)
 	rn_ring_destroy(&w->out);
 	rn_values_free(&w->vs);
 	rn_fdcache_free(w);
+	if (w->p->opt->count)
+		rn_stats_free(&w->stats);
 	free(w);
 }

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "renacer/procstats.h"
+#include "renacer/summary.h"
 #include "renacer/text_sink.h"
 #include "renacer/worker_internal.h"
 
@@ -28,6 +30,7 @@ struct rn_writer {
 	/* writer-private below */
 	uint64_t next_seq;
 	struct rn_text_sink sink;
+	struct rn_procstats *procs; /* --process-summary, else NULL */
 	int failed;
 };
 
@@ -60,6 +63,31 @@ static void check_output(struct rn_writer *w)
 	(void)!write(w->p->hb_eventfd, &one, sizeof(one));
 }
 
+/* -c shows no trace: only what goes to stderr (attach/detach messages). */
+static int shows(const struct rn_writer *w, const struct rn_event *ev)
+{
+	if (w->p->opt->count != RN_COUNT_ONLY)
+		return 1;
+	return ev->kind == RN_EV_NEW_TASK || ev->kind == RN_EV_ATTACHED ||
+	       ev->kind == RN_EV_DETACHED;
+}
+
+/* At the end of the trace: the -c table, then the process summary. The
+ * table was merged from the workers before the writer was told to stop. */
+static void write_summaries(struct rn_writer *w)
+{
+	const struct rn_options *opt = w->p->opt;
+	struct rn_sbuf *out = &w->sink.out;
+	if (opt->count)
+		rn_stats_render(&w->p->summary, &opt->summary, out);
+	if (w->procs) {
+		if (out->len)
+			rn_sbuf_putc(out, '\n');
+		rn_procstats_render(w->procs, out);
+	}
+	rn_text_sink_flush(&w->sink);
+}
+
 /* The event carrying next_seq is at the head of exactly one output ring. */
 static struct rn_event *next_event(struct rn_writer *w, struct rn_ring **from)
 {
@@ -83,7 +111,9 @@ static void *writer_main(void *arg)
 	for (;;) {
 		struct rn_event *ev = next_event(w, &from);
 		if (ev) {
-			if (!w->failed) {
+			if (w->procs)
+				rn_procstats_event(w->procs, ev);
+			if (!w->failed && shows(w, ev)) {
 				rn_text_sink_event(&w->sink, ev);
 				check_output(w);
 			}
@@ -109,6 +139,7 @@ static void *writer_main(void *arg)
 		rn_parker_sleep(&w->parker, seen);
 	}
 	rn_text_sink_finish(&w->sink);
+	write_summaries(w);
 	check_output(w);
 	return NULL;
 }
@@ -124,6 +155,9 @@ struct rn_writer *rn_writer_create(struct rn_pipeline *p, int out_fd)
 	rn_text_sink_init(&w->sink, p->opt,
 			  p->opt->outfile && (p->opt->follow_forks || p->opt->n_attach > 1),
 			  write_all, &w->fd);
+	rn_text_sink_set_clock(&w->sink, p->real_minus_mono);
+	if (p->opt->process_summary)
+		w->procs = rn_procstats_new();
 	rn_parker_init(&w->parker);
 	return w;
 }
@@ -158,5 +192,6 @@ int rn_writer_stop_and_join(struct rn_writer *w)
 void rn_writer_destroy(struct rn_writer *w)
 {
 	rn_text_sink_free(&w->sink);
+	rn_procstats_free(w->procs);
 	free(w);
 }

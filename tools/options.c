@@ -43,6 +43,15 @@ static void usage(void)
 	     "  -x, -xx       print non-printable (-x) or all (-xx) string bytes in hex\n"
 	     "  -y            print paths associated with file descriptors\n"
 	     "  -q            do not report attaching and detaching\n"
+	     "  -c            count time, calls and errors per syscall; print a summary\n"
+	     "  -C            like -c, and print the trace too\n"
+	     "  -w            summarise syscall latency (wall time) instead of system time\n"
+	     "  -S SORTBY     sort the summary by time|calls|errors|name|avgtime|...\n"
+	     "  -U COLUMNS    summary columns (strace's names, plus p50,p90,p99)\n"
+	     "  -t, -tt, -ttt prefix lines with the time of day / microseconds / epoch\n"
+	     "  -r            prefix lines with the time since the previous line\n"
+	     "  -T            show the time spent in each syscall\n"
+	     "  --process-summary  one row per traced process at exit\n"
 	     "  --workers N   decoding threads (default: one per online CPU)\n"
 	     "  --spin N      polls of waitpid before the tracer sleeps (default 100)\n"
 	     "  -h, --help    this text\n"
@@ -122,22 +131,35 @@ static const char *resolve_command(const char *name)
 
 void rn_options_parse(struct rn_options *o, int argc, char **argv)
 {
-	enum { OPT_WORKERS = 256, OPT_SPIN };
+	enum { OPT_WORKERS = 256, OPT_SPIN, OPT_PROCSUM, OPT_TIMESTAMPS, OPT_SYSCALL_TIMES,
+	       OPT_RELATIVE, OPT_SUMMARY_ONLY, OPT_SUMMARY, OPT_WALL };
 	static const struct option longopts[] = {
 		{ "workers", required_argument, NULL, OPT_WORKERS },
 		{ "spin", required_argument, NULL, OPT_SPIN },
+		{ "process-summary", no_argument, NULL, OPT_PROCSUM },
+		{ "timestamps", optional_argument, NULL, OPT_TIMESTAMPS },
+		{ "absolute-timestamps", optional_argument, NULL, OPT_TIMESTAMPS },
+		{ "syscall-times", optional_argument, NULL, OPT_SYSCALL_TIMES },
+		{ "relative-timestamps", optional_argument, NULL, OPT_RELATIVE },
+		{ "summary-only", no_argument, NULL, OPT_SUMMARY_ONLY },
+		{ "summary", no_argument, NULL, OPT_SUMMARY },
+		{ "summary-wall-clock", no_argument, NULL, OPT_WALL },
+		{ "summary-sort-by", required_argument, NULL, 'S' },
+		{ "summary-columns", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int xflag = 0;
+	int tflag = 0, long_ts = 0;
+	char err[256];
 
 	memset(o, 0, sizeof(*o));
 	o->strsize = 32;
 	o->spin = 100; /* measured: sysheavy 2.14 s -> 0.72 s, 120-unit build 16.7 s -> 11.6 s */
 	opterr = 0;
 	for (;;) {
-		int c = getopt_long(argc, argv, "+fo:p:s:xyqhV", longopts, NULL);
+		int c = getopt_long(argc, argv, "+fo:p:s:xyqhVcCwS:U:tTr", longopts, NULL);
 		if (c == -1)
 			break;
 		switch (c) {
@@ -162,6 +184,68 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 		case 'y':
 			o->decode_fds = 1;
 			break;
+		case 'c':
+			o->count = RN_COUNT_ONLY;
+			break;
+		case OPT_SUMMARY_ONLY:
+			o->count = RN_COUNT_ONLY;
+			break;
+		case 'C':
+		case OPT_SUMMARY:
+			o->count = RN_COUNT_AND_TRACE;
+			break;
+		case 'w':
+		case OPT_WALL:
+			o->summary_wall = 1;
+			break;
+		case 'S':
+			if (rn_summary_parse_sort(&o->summary, optarg, err, sizeof(err)) < 0)
+				die("%s", err);
+			break;
+		case 'U':
+			if (rn_summary_parse_columns(&o->summary, optarg, err, sizeof(err)) < 0)
+				die("%s", err);
+			break;
+		case 't':
+			tflag++;
+			break;
+		case OPT_TIMESTAMPS:
+			long_ts = 1;
+			if (!o->tf.abs_format) {
+				o->tf.abs_format = RN_TABS_TIME;
+				o->tf.abs_digits = 0;
+			}
+			if (rn_timefmt_parse_abs(optarg ? optarg : "", &o->tf.abs_format,
+						 &o->tf.abs_digits) < 0)
+				die("invalid --timestamps argument: '%s'", optarg);
+			break;
+		case 'T':
+			o->tf.dur = 1;
+			o->tf.dur_digits = 6;
+			break;
+		case OPT_SYSCALL_TIMES: {
+			int d = optarg ? rn_timefmt_parse_precision(optarg) : 6;
+			if (d < 0)
+				die("invalid --syscall-times argument: '%s'", optarg);
+			o->tf.dur = 1;
+			o->tf.dur_digits = (uint8_t)d;
+			break;
+		}
+		case 'r':
+			o->tf.rel = 1;
+			o->tf.rel_digits = 6;
+			break;
+		case OPT_RELATIVE: {
+			int d = optarg ? rn_timefmt_parse_precision(optarg) : 6;
+			if (d < 0)
+				die("invalid --relative-timestamps argument: '%s'", optarg);
+			o->tf.rel = 1;
+			o->tf.rel_digits = (uint8_t)d;
+			break;
+		}
+		case OPT_PROCSUM:
+			o->process_summary = 1;
+			break;
 		case OPT_WORKERS:
 			o->nworkers = (int)parse_number("--workers", optarg, 1, 1024);
 			break;
@@ -180,6 +264,13 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 				die("invalid option -- '%c'", optopt);
 			die("unrecognized option '%s'", argv[optind - 1]);
 		}
+	}
+	if (tflag && long_ts)
+		die("-t and --absolute-timestamps cannot be provided simultaneously");
+	if (tflag) {
+		/* -t: time; -tt: time with microseconds; -ttt: epoch seconds. */
+		o->tf.abs_format = tflag >= 3 ? RN_TABS_UNIX : RN_TABS_TIME;
+		o->tf.abs_digits = tflag >= 2 ? 6 : 0;
 	}
 	if (xflag == 1)
 		o->quote_flags = RN_QUOTE_HEX_NONPRINT;

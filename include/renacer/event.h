@@ -31,6 +31,7 @@ struct rn_event {
 	uint64_t seq;
 	uint64_t ts_ns;
 	int32_t tid;
+	int32_t tgid;
 	uint32_t ntasks;
 	uint16_t kind;        /* enum rn_event_kind */
 	uint8_t more;         /* ENTRY: more arguments follow at exit */
@@ -42,6 +43,8 @@ struct rn_event {
 	int64_t ret;          /* as the kind says */
 	int64_t aux;
 	uint64_t entry_ts_ns; /* EXIT: when the entry stopped */
+	uint64_t duration_ns; /* EXIT: the time -c counts: system CPU time, or
+				 with -w (and for -T) exit minus entry */
 	uint32_t ret_path_off; /* EXIT with -y: the returned fd's path, in bytes */
 	uint32_t ret_path_len; /* 0 when none */
 	struct rn_value *v;   /* typed values (value.h), malloc'd with bytes in

@@ -7,6 +7,15 @@
 
 #include <sys/types.h>
 
+#include "renacer/summary.h"
+#include "renacer/timefmt.h"
+
+enum rn_count_mode {
+	RN_COUNT_OFF = 0,
+	RN_COUNT_ONLY,      /* -c: the summary instead of the trace */
+	RN_COUNT_AND_TRACE, /* -C: the trace and the summary */
+};
+
 struct rn_options {
 	int follow_forks;     /* -f */
 	const char *outfile;  /* -o FILE, NULL for stdout */
@@ -18,6 +27,11 @@ struct rn_options {
 	int spin;             /* --spin N: waitpid(WNOHANG) polls before sleeping */
 	int quiet;            /* -q: no attach/detach messages */
 	int decode_fds;       /* -y: show the path behind each descriptor */
+	int count;            /* enum rn_count_mode: -c, -C */
+	int summary_wall;     /* -w: latency (wall) instead of system time */
+	struct rn_summary_opts summary; /* -S, -U */
+	struct rn_timefmt tf; /* -t -tt -ttt -r -T and their long forms */
+	int process_summary;  /* --process-summary */
 	char **command;       /* NULL-terminated argv, NULL with -p only */
 	const char *command_path; /* command[0] resolved through PATH */
 };

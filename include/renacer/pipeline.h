@@ -27,6 +27,7 @@
 #include "renacer/options.h"
 #include "renacer/record.h"
 #include "renacer/ring.h"
+#include "renacer/summary.h"
 
 /* Worker -> tracer: a held tracee may be resumed. Allocated by the worker,
  * freed by the tracer. */
@@ -70,6 +71,12 @@ struct rn_pipeline {
 	_Atomic int output_failed;
 
 	struct rn_stats stats;
+
+	/* -c/-C: the workers' tables merged after they are joined, before the
+	 * writer is told to stop (so the writer reads it after its acquire). */
+	struct rn_stats_table summary;
+	/* -t: CLOCK_REALTIME - CLOCK_MONOTONIC, taken once at start. */
+	int64_t real_minus_mono;
 };
 
 int rn_pipeline_start(struct rn_pipeline *p, const struct rn_options *opt, int out_fd);

@@ -49,8 +49,8 @@ enum rn_rec_flags {
 };
 
 /*
- * 96 bytes: a fixed size, so a ring is a plain array of records. Checked by
- * the static assertion below and by the record unit test.
+ * 104 bytes: a fixed size, so a ring is a plain array of records. Checked
+ * by the static assertion below and by the record unit test.
  */
 struct rn_record {
 	uint64_t seq;      /* global order, stamped by the tracer, dense from 1 */
@@ -64,8 +64,10 @@ struct rn_record {
 	uint32_t hold_id;  /* with RN_REC_HELD: the token to hand back */
 	uint64_t args[6];
 	int64_t ret;       /* syscall return value, or as the kind says */
+	uint64_t stime_ns; /* -c without -w: the tracee's system CPU time at this
+			      stop (wait4's rusage), else 0 */
 };
 
-_Static_assert(sizeof(struct rn_record) == 96, "rn_record layout changed");
+_Static_assert(sizeof(struct rn_record) == 104, "rn_record layout changed");
 
 #endif /* RENACER_RECORD_H */

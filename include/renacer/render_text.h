@@ -17,6 +17,12 @@ unsigned rn_text_values(struct rn_sbuf *b, const struct rn_options *opt,
 			const struct rn_value *v, const unsigned char *bytes,
 			uint32_t from, uint32_t to);
 
+/* The values flagged RN_VF_AFTER_RET in v[from..to), after the return
+ * value: " ([{fd=3, revents=POLLIN}], left {...})"; nothing when none. */
+void rn_text_after_result(struct rn_sbuf *b, const struct rn_options *opt,
+			  const struct rn_value *v, const unsigned char *bytes, uint32_t from,
+			  uint32_t to);
+
 /* "= 3", "= -1 ENOENT (No such file or directory)", "= ?", "= 0x7f..".
  * ret_type is the table's enum rn_arg_type for the return value. */
 void rn_text_result(struct rn_sbuf *b, int64_t ret, int is_error, int ret_type);

@@ -17,6 +17,7 @@
 #include "renacer/event.h"
 #include "renacer/options.h"
 #include "renacer/sbuf.h"
+#include "renacer/timefmt.h"
 
 /* Writes n bytes somewhere; returns 0, or an errno value on failure. */
 typedef int (*rn_sink_write_fn)(void *ctx, const char *p, size_t n);
@@ -31,10 +32,14 @@ struct rn_text_sink {
 	size_t col_base;       /* columns of the current line already flushed */
 	struct rn_sbuf out;
 	int error;             /* first write error (errno), 0 if none */
+	int64_t real_minus_mono; /* -t: CLOCK_REALTIME - CLOCK_MONOTONIC at start */
+	struct rn_timefmt_rel_state rel; /* -r: the previous line's stamp */
 };
 
 void rn_text_sink_init(struct rn_text_sink *s, const struct rn_options *opt, int file_prefix,
 		       rn_sink_write_fn write, void *ctx);
+/* -t needs wall-clock times: events carry CLOCK_MONOTONIC stamps. */
+void rn_text_sink_set_clock(struct rn_text_sink *s, int64_t real_minus_mono);
 /* Render one event (buffers; flushes past 64 KiB). */
 void rn_text_sink_event(struct rn_text_sink *s, const struct rn_event *ev);
 /* Write what is buffered, even half a line. Returns 0 or an errno value. */

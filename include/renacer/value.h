@@ -27,7 +27,10 @@ enum rn_vkind {
 	RN_V_FD,       /* i: descriptor; bytes (optional): its path for -y */
 	RN_V_STR,      /* bytes: the string's bytes as read (not quoted); see flags */
 	RN_V_FLAGS,    /* children: RN_V_NAME, one per set flag; u: leftover bits
-			  (printed as 0x.. after the names when RN_VF_LEFTOVER) */
+			  (printed as 0x.. after the names when RN_VF_LEFTOVER);
+			  a part without a name is a number child, in its
+			  place: 0x4 / * MAP_??? * /, clone's exit signal 119,
+			  21<<MAP_HUGE_SHIFT (RN_VF_EXPR) */
 	RN_V_NAME,     /* bytes: a symbolic constant's name (enum value, flag,
 			  signal); `name` stays the field/argument name */
 	RN_V_STRUCT,   /* children: fields, each with its `name`; RN_VF_ELLIPSIS
@@ -44,7 +47,11 @@ enum rn_vflags {
 	RN_VF_ELLIPSIS = 1u << 2,  /* RN_V_STRUCT / RN_V_ARRAY: more not shown */
 	RN_VF_LEFTOVER = 1u << 3,  /* RN_V_FLAGS: u holds bits without a name */
 	RN_VF_CHANGED = 1u << 4,   /* a value read at entry and again at exit
-				      that changed: rendered "old => new" */
+				      that changed: rendered "old => new".
+				      On an RN_V_STRUCT with exactly two
+				      children (before, after; any kind, their
+				      names ignored): [128 => 16],
+				      msg_namelen=128 => 0, [5] => [15] */
 	RN_VF_HEX = 1u << 5,       /* RN_V_STR: strace forces hex for these bytes */
 	RN_VF_EXPR = 1u << 6,      /* RN_V_INT/UINT inside a flag/struct printed as
 				      an expression (8192*1024): bytes hold it */
@@ -52,6 +59,26 @@ enum rn_vflags {
 				      text "0x7ffc... / * 41 vars * /" */
 	RN_VF_NAMED = 1u << 8,     /* a top-level argument strace prints as
 				      name=value (clone's flags=...) */
+	RN_VF_COMMENT = 1u << 9,   /* a kind without bytes of its own (INT, UINT,
+				      HEX, OCTAL, PTR, FLAGS, STRUCT, ARRAY): bytes
+				      hold a comment shown after the value,
+				      "0x7ffc... / * 2 entries * /" */
+	RN_VF_SPACED = 1u << 10,   /* RN_V_ARRAY: elements separated by spaces,
+				      as strace's sets: [CHLD USR1], [0 1] */
+	RN_VF_INVERTED = 1u << 11, /* RN_V_ARRAY: the complement is listed,
+				      shown with "~" before it: ~[RTMIN RT_1] */
+	RN_VF_AFTER_RET = 1u << 12, /* a top-level value of an exit that strace
+				      shows after the return value, in one pair
+				      of parentheses: = 1 ([{fd=3, revents=
+				      POLLIN}], left {tv_sec=0, tv_nsec=5}),
+				      = 0 (Timeout); with RN_VF_NAMED its name
+				      is shown, followed by a space (left, in).
+				      Not an argument: rn_text_values skips it,
+				      rn_text_after_result shows it */
+	RN_VF_LEAD_SEP = 1u << 13,  /* the first top-level value of an exit whose
+				      entry left no argument open: ", " comes
+				      before it, as strace writes clone's
+				      "<... clone resumed>, child_tidptr=..." */
 };
 
 struct rn_value {
@@ -93,6 +120,10 @@ uint32_t rn_v_unknown(struct rn_values *vs, const char *name);
 
 /* Give an existing node bytes (e.g. a descriptor's path for -y). */
 void rn_v_set_bytes(struct rn_values *vs, uint32_t node, const void *bytes, size_t len);
+
+/* Give node the text of its RN_VF_EXPR expression or RN_VF_COMMENT comment
+ * (flag is one of the two; it is set on the node). */
+void rn_v_annotate(struct rn_values *vs, uint32_t node, unsigned flag, const char *text);
 
 /* Containers: open, append children, close. */
 uint32_t rn_v_open(struct rn_values *vs, const char *name, enum rn_vkind kind);

@@ -5,7 +5,9 @@
 #ifndef RENACER_WORKER_INTERNAL_H
 #define RENACER_WORKER_INTERNAL_H
 
+#include "renacer/decode.h"
 #include "renacer/pipeline.h"
+#include "renacer/summary.h"
 #include "renacer/value.h"
 
 /* A syscall entry waiting for its exit. Worker-private. */
@@ -13,6 +15,7 @@ struct rn_pending {
 	struct rn_pending *next;  /* hash chain */
 	struct rn_record entry;
 	unsigned next_arg;        /* first argument left for the exit */
+	uint64_t saved[RN_DCTX_NSAVED]; /* decoders' words from entry to exit */
 };
 
 #define RN_PENDING_BUCKETS 1024u
@@ -44,6 +47,8 @@ struct rn_worker {
 	struct rn_pending *pending[RN_PENDING_BUCKETS];
 	struct rn_values vs;      /* the event being decoded */
 	struct rn_fdpath *fdcache[RN_FDCACHE_BUCKETS];
+	struct rn_stats_table stats; /* -c/-C: this worker's share of the summary,
+					merged by rn_pipeline_finish after join */
 };
 
 #endif /* RENACER_WORKER_INTERNAL_H */

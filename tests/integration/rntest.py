@@ -47,6 +47,9 @@ def parse_args(argv=None):
     p.add_argument("--renacer", required=True, help="the tracer under test")
     p.add_argument("--fixtures", required=True,
                    help="directory of the built fixture programs")
+    p.add_argument("--renacer-opt", action="append", default=[],
+                   help="an extra option given to renacer first on every run "
+                        "(repeatable; --renacer-opt=--workers --renacer-opt=1)")
     p.add_argument("--strace", default="strace",
                    help="the reference tracer (differential test)")
     p.add_argument("-k", dest="only", default=None,
@@ -56,6 +59,11 @@ def parse_args(argv=None):
     p.add_argument("--keep", action="store_true",
                    help="keep the temporary directory")
     return p.parse_args(argv)
+
+
+def renacer_cmd():
+    """renacer and the --renacer-opt options: the start of every command."""
+    return [ARGS.renacer] + ARGS.renacer_opt
 
 
 def fixture(name):
@@ -78,8 +86,10 @@ def main(checks):
     ARGS.renacer = os.path.abspath(ARGS.renacer)
     ARGS.fixtures = os.path.abspath(ARGS.fixtures)
     TMP = tempfile.mkdtemp(prefix="rntest.")
+    _become_subreaper()
     failed, skipped, ran = [], [], 0
     for fn in checks:
+        _reap_orphans()
         name = fn.__name__
         if ARGS.only and ARGS.only not in name:
             continue
@@ -103,6 +113,7 @@ def main(checks):
                   flush=True)
             continue
         print("ok   %s (%.1fs)" % (name, time.monotonic() - t0), flush=True)
+    _reap_orphans()
     if not ARGS.keep:
         subprocess.run(["rm", "-rf", TMP])
     else:
@@ -114,6 +125,28 @@ def main(checks):
     if ran and len(skipped) == ran:
         sys.exit(77)
     sys.exit(0)
+
+
+def _become_subreaper():
+    """Processes orphaned by a check (children of a killed fixture) become
+    ours instead of init's, so that _reap_orphans leaves no zombie behind."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except Exception:
+        pass
+
+
+def _reap_orphans():
+    """Reap whatever child is left over (between checks: every Popen of the
+    previous check has been waited for)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
 
 
 def indent(s, pfx="    "):
@@ -179,7 +212,7 @@ def run(cmd, timeout=60, stdin=subprocess.DEVNULL, env=None, cwd=None):
 def trace_o(opts, cmd, timeout=60, **kw):
     """renacer OPTS -o FILE -- CMD; parses FILE (prefixes "1234  ")."""
     ofile = tmpfile("trace")
-    full = [ARGS.renacer] + list(opts) + ["-o", ofile, "--"] + list(cmd)
+    full = renacer_cmd() + list(opts) + ["-o", ofile, "--"] + list(cmd)
     r = run(full, timeout=timeout, **kw)
     text = read_text(ofile) if os.path.exists(ofile) else ""
     r.trace = Trace(text, origin=r.describe())
@@ -193,7 +226,7 @@ def trace_stdout(opts, cmd, timeout=60, **kw):
     """renacer OPTS -- CMD with the trace on stdout ("[pid  1234] " prefixes).
     The traced program's own output (same stdout) is taken out of the trace
     lines (see unsplice): r.trace.program_output() has it."""
-    full = [ARGS.renacer] + list(opts) + ["--"] + list(cmd)
+    full = renacer_cmd() + list(opts) + ["--"] + list(cmd)
     r = run(full, timeout=timeout, **kw)
     r.trace = Trace(r.out, origin=r.describe(), unsplice_fd=1)
     if ARGS.verbose:
@@ -405,28 +438,27 @@ def unsplice(text, fd):
 
 def join_unfinished(lines):
     """Merge "name(args <unfinished ...>" with the next
-    "<... name resumed>rest" of the same pid into "name(args" + "rest"."""
+    "<... name resumed>rest" of the same pid into "name(args" + "rest",
+    placed where the resumed half was.  An unfinished line never resumed
+    (the tracee was killed, or detached) stays where it was, as it is."""
     out = []
-    pending = {}  # pid -> (name, head)
+    pending = {}  # pid -> (name, head, index of the unfinished line in out)
     for l in lines:
         m = _RE_UNFINISHED.match(l.text)
-        if m and not l.text.startswith("<..."):
-            mc = _RE_SYSCALL.match(l.text)
-            if mc:
-                if l.pid in pending:  # two unfinished in a row: keep the old one
-                    name, head, raw = pending.pop(l.pid)
-                    out.append(Line(l.pid, head + " <unfinished ...>", raw))
-                pending[l.pid] = (mc.group(1), m.group(1), l.raw)
-                continue
+        mc = _RE_SYSCALL.match(l.text)
+        if m and mc:
+            pending[l.pid] = (mc.group(1), m.group(1), len(out))
+            out.append(l)
+            continue
         m = _RE_RESUMED.match(l.text)
         if m and l.pid in pending and pending[l.pid][0] == m.group(1):
-            name, head, raw = pending.pop(l.pid)
-            out.append(Line(l.pid, head + m.group(2), raw + "\n" + l.raw))
+            name, head, idx = pending.pop(l.pid)
+            first = out[idx]
+            out[idx] = None
+            out.append(Line(l.pid, head + m.group(2), first.raw + "\n" + l.raw))
             continue
         out.append(l)
-    for pid, (name, head, raw) in pending.items():
-        out.append(Line(pid, head + " <unfinished ...>", raw))
-    return out
+    return [l for l in out if l is not None]
 
 
 def squote(data, limit=None):

@@ -67,10 +67,24 @@ class Sleeper:
 def attach(pid_args, stdout_trace=False, extra=()):
     """Start renacer -p ... in the background; returns (Popen, ofile|None)."""
     ofile = None if stdout_trace else T.tmpfile("trace")
-    cmd = [T.ARGS.renacer] + list(extra) + list(pid_args) + ([] if stdout_trace else ["-o", ofile])
+    cmd = T.renacer_cmd() + list(extra) + list(pid_args) + ([] if stdout_trace else ["-o", ofile])
+    # Own session: the cleanup can kill whatever renacer started (kill_tree).
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         stdin=subprocess.DEVNULL, cwd=T.TMP)
+                         stdin=subprocess.DEVNULL, cwd=T.TMP, start_new_session=True)
     return p, ofile, cmd
+
+
+def kill_tree(p):
+    """SIGKILL the process group of p (started with start_new_session) and
+    reap p; for the cleanup after a failure."""
+    try:
+        os.killpg(p.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 def finish(p, sig, timeout=10):
@@ -140,9 +154,8 @@ def one_attach(sig, stdout_trace):
         check_eq(t.exits(), [], "exit lines (the process did not exit)", t)
         s.check_free_and_running("after %s" % signal.Signals(sig).name)
     finally:
-        if p is not None and p.poll() is None:
-            p.kill()
-            p.wait()
+        if p is not None:
+            kill_tree(p)
         s.stop()
 
 
@@ -195,9 +208,8 @@ def several(pid_args_of, stdout_trace):
         a.check_free_and_running("after SIGINT (first pid)")
         b.check_free_and_running("after SIGINT (second pid)")
     finally:
-        if p is not None and p.poll() is None:
-            p.kill()
-            p.wait()
+        if p is not None:
+            kill_tree(p)
         a.stop()
         if b:
             b.stop()
@@ -234,9 +246,8 @@ def test_attach_then_process_exits():
                  ["--- SIGTERM {si_signo=SIGTERM, si_code=SI_USER, si_pid=%d, si_uid=%d} ---"
                   % (os.getpid(), os.getuid())], "SIGTERM line", t)
     finally:
-        if p is not None and p.poll() is None:
-            p.kill()
-            p.wait()
+        if p is not None:
+            kill_tree(p)
         s.stop()
 
 
@@ -264,8 +275,14 @@ def test_attach_f_busy_tree():
     """-f -p on a shell that runs fork_write in a loop (new processes all
     the time, some created while renacer detaches): after SIGINT no process
     of the tree may be left stopped or traced, and the loop goes on."""
-    loop = "while :; do %s >/dev/null; done" % fixture("fork_write")
-    sh = subprocess.Popen(["sh", "-c", loop], stdin=subprocess.DEVNULL, cwd=T.TMP)
+    progress = T.tmpfile("loop-output")
+    loop = "while :; do %s >>%s; done" % (fixture("fork_write"), progress)
+
+    def runs():
+        return T.read_text(progress).count("parent reaped")
+
+    sh = subprocess.Popen(["sh", "-c", loop], stdin=subprocess.DEVNULL, cwd=T.TMP,
+                          start_new_session=True)
     p = None
     try:
         time.sleep(0.2)
@@ -276,30 +293,29 @@ def test_attach_f_busy_tree():
         t = T.Trace(T.read_text(ofile), origin=" ".join(cmd) + ", then SIGINT\nstderr:\n" + T.indent(err[-2000:]))
         check_eq(rc, status_after(signal.SIGINT), "renacer's exit status after SIGINT", t)
         check(err.startswith("renacer: Process %d attached\n" % sh.pid), "first stderr line", t)
+        # For 1 s: no process of the tree stopped or traced.
         end = time.monotonic() + 1.0
-        seen = set()
         while time.monotonic() < end:
             for q in descendants(sh.pid):
                 st = T.proc_state(q)
                 if st is None or st == "Z":
                     continue
-                seen.add(q)
                 check(st not in ("T", "t"), "process %d of the tree left stopped (state %s) after detach"
                       % (q, st), t)
                 tp = T.tracer_pid(q)
                 check(tp in (0, None), "process %d of the tree still traced by %s after detach" % (q, tp), t)
             time.sleep(0.01)
-        now = dict((q, T.proc_state(q)) for q in descendants(sh.pid))
-        check(len(seen) > 3, "the loop did not go on after the detach: %d processes seen in 1 s; "
-              "the tree now (pid: state, TracerPid): %r" % (
-                  len(seen), [(q, st, T.tracer_pid(q)) for q, st in now.items()]), t)
+        # And the loop goes on: 10 more runs of fork_write within 10 s.
+        n = runs()
+        check(T.wait_for(lambda: runs() >= n + 10, 10),
+              "the loop did not go on after the detach (%d -> %d runs of fork_write); the tree now "
+              "(pid, state, TracerPid): %r" % (n, runs(), [(q, T.proc_state(q), T.tracer_pid(q))
+                                                        for q in descendants(sh.pid)]), t)
         check(sh.poll() is None, "the shell died: %r" % sh.returncode, t)
     finally:
-        if p is not None and p.poll() is None:
-            p.kill()
-            p.wait()
-        sh.kill()
-        sh.wait()
+        if p is not None:
+            kill_tree(p)  # first the tracer: a tracee stays stopped while it lives
+        kill_tree(sh)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,11 @@ def q(s):
     return "'" + s.replace("'", "'\\''") + "'"
 
 
+def rq():
+    """renacer (and --renacer-opt options) quoted for sh."""
+    return " ".join(q(a) for a in T.renacer_cmd())
+
+
 def test_exit_7():
     r = T.trace_o([], [fixture("exit_code")])
     t = r.trace
@@ -42,7 +47,7 @@ def test_exit_codes_stdout():
 
 
 def test_exit_7_via_shell():
-    r = sh("%s -o /dev/null %s; echo \"rc=$?\"" % (q(T.ARGS.renacer), q(fixture("exit_code"))))
+    r = sh("%s -o /dev/null %s; echo \"rc=$?\"" % (rq(), q(fixture("exit_code"))))
     check(r.out.endswith("rc=7\n"), "the shell must see 7:\n" + r.describe() + "\nstdout: %r" % r.out)
 
 
@@ -68,10 +73,10 @@ def test_segv_reraised():
 
 
 def test_segv_via_shell_139():
-    out = sh("ulimit -c 0; %s -o /dev/null %s; echo \"rc=$?\"" % (q(T.ARGS.renacer), q(fixture("segv"))))
+    out = sh("ulimit -c 0; %s -o /dev/null %s; echo \"rc=$?\"" % (rq(), q(fixture("segv"))))
     check(out.out.endswith("rc=139\n"), "the shell must see 139 (128+SIGSEGV):\n" + out.describe() +
           "\nstdout: %r" % out.out)
-    out = sh("ulimit -c 0; %s -f %s >/dev/null; echo \"rc=$?\"" % (q(T.ARGS.renacer), q(fixture("segv"))))
+    out = sh("ulimit -c 0; %s -f %s >/dev/null; echo \"rc=$?\"" % (rq(), q(fixture("segv"))))
     check(out.out.endswith("rc=139\n"), "stdout trace, the shell must see 139:\n" + out.describe())
 
 
@@ -87,7 +92,7 @@ def test_segv_of_a_child_is_not_renacers():
 def test_command_killed_by_sigkill():
     """The command gets SIGKILL from outside: renacer dies of SIGKILL too."""
     ofile = T.tmpfile("trace")
-    p = subprocess.Popen([T.ARGS.renacer, "-o", ofile, fixture("sleeper")],
+    p = subprocess.Popen(T.renacer_cmd() + ["-o", ofile, fixture("sleeper")],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=T.TMP)
     try:
         line = p.stdout.readline().decode()
@@ -111,7 +116,7 @@ def test_command_killed_by_sigkill():
 
 def check_cannot_run(cmd, what):
     for variant in ("stdout", "-o"):
-        args = [T.ARGS.renacer] + (["-o", T.tmpfile("trace")] if variant == "-o" else []) + cmd
+        args = T.renacer_cmd() + (["-o", T.tmpfile("trace")] if variant == "-o" else []) + cmd
         r = T.run(args, timeout=30)
         lines = r.err.split("\n")
         check_eq(r.rc, 1, "%s (%s): exit status\n%s" % (what, variant, r.describe()))

@@ -150,6 +150,23 @@ def test_fork_f_stdout():
 
 # ------------------------------------------------------------------ exec
 
+def test_path_lookup_and_env_count():
+    """A bare command name is looked up in PATH (execve shows the path found
+    and argv as given); the envp comment counts the variables passed."""
+    import shutil
+    path = "/usr/local/bin:/usr/bin:/bin"
+    env = {"PATH": path, "RN_A": "1", "RN_B": "two words"}
+    found = shutil.which("true", path=path)
+    check(found, "no 'true' in %s" % path)
+    r = T.trace_o([], ["true", "--ignored"], env=env)
+    t = r.trace
+    check_eq(r.rc, 0, "exit status\n" + r.describe(), t)
+    want = r'^execve\(%s, \[%s\], 0x[0-9a-f]+ /\* 3 vars \*/\) += 0$' % (
+        re.escape(T.squote(found)), re.escape('"true", "--ignored"'))
+    check(re.match(want, t.joined[0].text), "execve line: want /%s/, got %r" % (want, t.joined[0].text), t)
+    check_eq(t.exits(), [(None, "exited with 0")], "exit lines", t)
+
+
 def test_fork_exec_true():
     exe = fixture("fork_exec")
     r = T.trace_o(["-f"], [exe])
@@ -334,9 +351,50 @@ def test_fanout_200_stdout():
     check_eq(codes, sorted((i + 1) % 256 for i in range(n)), "children's exit codes", t)
 
 
+def test_orphan_traced_to_its_end():
+    """The command exits first; its child, reparented, is still traced to
+    its exit, and renacer waits for it (but exits with the command's 0)."""
+    import time
+    t0 = time.monotonic()
+    r = T.trace_o(["-f"], [fixture("orphan")])
+    took = time.monotonic() - t0
+    t = r.trace
+    check_eq(r.rc, 0, "exit status (the command's)\n" + r.describe(), t)
+    m = re.search(r"^parent (\d+) leaves child (\d+)$", r.out, re.M)
+    check(m, "program output %r" % r.out, t)
+    root, child = int(m.group(1)), int(m.group(2))
+    check(re.search(r"^orphan %d$" % child, r.out, re.M),
+          "the orphan's output must be there when renacer has exited: %r" % r.out, t)
+    check(took >= 0.3, "renacer exited after %.2fs, before the orphan's 300 ms sleep was over" % took, t)
+    check_eq(t.exits(), [(root, "exited with 0"), (child, "exited with 6")], "exit lines, in order", t)
+    line = "orphan %d\n" % child
+    check_eq(len([x for x in t.of(child) if x.startswith("write(1, %s, %d)" % (T.squote(line), len(line)))]),
+             1, "the orphan's write line", t)
+    check_eq(t.lines[-1], t.lines[-1]._replace(pid=child, text="+++ exited with 6 +++"), "last line", t)
+
+
+def test_chain_30():
+    depth = 30
+    r = T.trace_o(["-f"], [fixture("chain"), str(depth)])
+    t = r.trace
+    check_eq(r.rc, depth, "exit status (level 0 exits with DEPTH)\n" + r.describe(), t)
+    levels = dict((d, p) for d, p in prog_out(r, r"^level (\d+) pid (\d+)$"))
+    check_eq(sorted(levels), list(range(depth + 1)), "levels printed", t)
+    check_eq(sorted(t.pids()), sorted(levels.values()), "pids in the trace", t)
+    ex = t.exits()
+    check_eq(sorted(ex), sorted((levels[d], "exited with %d" % (depth - d)) for d in range(depth + 1)),
+             "exit lines: level d exits with DEPTH-d", t)
+    # Exits happen leaf first: the order of the exit lines is fixed.
+    check_eq(ex, [(levels[d], "exited with %d" % (depth - d)) for d in range(depth, -1, -1)],
+             "exit lines in order (leaf first)", t)
+    for d in range(depth):
+        check_eq(creator_returns(t, levels[d]), [levels[d + 1]], "fork return of level %d" % d, t)
+        check_eq(wait_returns(t, levels[d]), [levels[d + 1]], "wait4 return of level %d" % d, t)
+
+
 if __name__ == "__main__":
     T.main([test_fork_f_o, test_fork_no_f, test_fork_f_stdout,
-            test_fork_exec_true, test_fork_exec_fixture_args, test_vfork_exec,
+            test_path_lookup_and_env_count, test_fork_exec_true, test_fork_exec_fixture_args, test_vfork_exec,
             test_three_children, test_clone3_process,
             test_immediate_exit_50, test_immediate_exit_50_stdout, test_immediate_exit_no_f,
-            test_fanout_200, test_fanout_200_stdout])
+            test_fanout_200, test_fanout_200_stdout, test_orphan_traced_to_its_end, test_chain_30])

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Signals in the traced tree: children killed by SIGKILL (self-inflicted
 and by the parent), a child that stops itself with SIGSTOP and is
-continued by its parent (the group-stop must reach the real parent)."""
+continued by its parent (the group-stop must reach the real parent),
+signals with a handler, blocked then unblocked, and ignored (each passed
+on to the tracee exactly once)."""
 import os
 import re
 
@@ -115,6 +117,34 @@ def test_stop_cont_no_f():
     check_eq(t.find(r"stopped by"), [], "no stop lines (the child is not traced)", t)
 
 
+def check_handler(r):
+    t = r.trace
+    check_eq(r.rc, 0, "exit status (1: a signal was lost or doubled)\n" + r.describe(), t)
+    check_eq(out_of(r), "handled 2\nhandled 3\n", "program output", t)
+    gp = [T.Trace.retval(t, x) for x in t.texts() if x.startswith("getpid(")]
+    check_eq(len(gp), 1, "getpid lines", t)
+    pid = gp[0]
+    texts = t.texts()
+    usr1 = "--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER, si_pid=%d, si_uid=%d} ---" % (pid, UID)
+    usr2 = "--- SIGUSR2 {si_signo=SIGUSR2, si_code=SI_USER, si_pid=%d, si_uid=%d} ---" % (pid, UID)
+    check_eq(texts.count(usr1), 3, "SIGUSR1 lines", t)
+    check_eq(texts.count(usr2), 1, "SIGUSR2 lines (ignored, but a tracee still reports it)", t)
+    for i, x in enumerate(texts):
+        if x == usr1:
+            check(i + 1 < len(texts) and texts[i + 1].startswith("rt_sigreturn("),
+                  "the line after a SIGUSR1 delivery must be rt_sigreturn(...), got %r" % texts[i + 1:i + 2], t)
+    check_eq(t.exits(), [(t.lines[-1].pid, "exited with 0")], "exit lines", t)
+
+
+def test_signal_handler_o():
+    check_handler(T.trace_o([], [fixture("signal_handler")]))
+
+
+def test_signal_handler_f_stdout():
+    check_handler(T.trace_stdout(["-f"], [fixture("signal_handler")]))
+
+
 if __name__ == "__main__":
     T.main([test_killed_f_o, test_killed_f_stdout, test_killed_no_f,
-            test_stop_cont_f_o, test_stop_cont_f_stdout, test_stop_cont_no_f])
+            test_stop_cont_f_o, test_stop_cont_f_stdout, test_stop_cont_no_f,
+            test_signal_handler_o, test_signal_handler_f_stdout])

@@ -20,10 +20,10 @@
 static void test_size_align(void **state)
 {
 	(void)state;
-	assert_int_equal(sizeof(struct rn_record), 96);
+	assert_int_equal(sizeof(struct rn_record), 104);
 	assert_int_equal(alignof(struct rn_record), 8);
 	/* An array of records has no gaps: a ring of them is dense. */
-	assert_int_equal(sizeof(struct rn_record[4]), 4 * 96);
+	assert_int_equal(sizeof(struct rn_record[4]), 4 * 104);
 }
 
 static void test_offsets(void **state)
@@ -41,6 +41,7 @@ static void test_offsets(void **state)
 	assert_int_equal(offsetof(struct rn_record, args), 40);
 	assert_int_equal(offsetof(struct rn_record, args[5]), 80);
 	assert_int_equal(offsetof(struct rn_record, ret), 88);
+	assert_int_equal(offsetof(struct rn_record, stime_ns), 96);
 	/* Field widths, so a type change cannot hide behind same offsets. */
 	struct rn_record r;
 	assert_int_equal(sizeof(r.seq), 8);

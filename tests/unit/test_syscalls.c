@@ -299,7 +299,7 @@ static void test_invariants(void **state)
 			}
 			if (a->type == RN_T_FLAGS || a->type == RN_T_ENUM ||
 			    a->type == RN_T_STRUCT_IN ||
-			    a->type == RN_T_STRUCT_OUT)
+			    a->type == RN_T_STRUCT_OUT || a->type == RN_T_STRUCT_IO)
 				assert_non_null(a->sub);
 			else
 				assert_null(a->sub);
@@ -311,12 +311,16 @@ static void test_invariants(void **state)
 			case RN_T_OBUF: case RN_T_STRUCT_OUT:
 				exit_ = 1;
 				break;
+			case RN_T_STRUCT_IO: /* read at entry and at exit */
+				entry = 1;
+				exit_ = 1;
+				break;
 			default:
 				break;
 			}
 		}
 		assert_int_equal(sc->mem_entry, entry);
-		/* struct_io arguments (STRUCT_IN) also set mem_exit. */
+		/* struct_io arguments set both. */
 		if (exit_)
 			assert_int_equal(sc->mem_exit, 1);
 	}

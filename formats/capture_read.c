@@ -1,0 +1,1084 @@
+/*
+ * capture_read.c - events back from capture files (see
+ * include/renacer/capture.h; the schema is formats/CAPTURE.md).
+ *
+ * Opening reads every file's first frame (its header) to put the parts of a
+ * run in order. Reading then walks each file frame by frame: a frame is
+ * decompressed whole and its checksum verified before any of its events is
+ * handed out, so what a damaged frame holds is never shown; the bytes from
+ * its start to the next zstd frame magic (0xFD2FB528) are reported as
+ * skipped. msgpack records are decoded one per rn_capture_next call.
+ */
+#define _GNU_SOURCE
+#include "renacer/capture.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <msgpack.h>
+#include <zstd.h>
+
+#include "renacer/value.h"
+
+#define IN_CAP (256u << 10)
+#define FRAME_LIMIT (256u << 20) /* a frame that inflates past this is damage */
+#define MAX_DEPTH 64             /* value trees deeper than this are damage */
+#define DESCRIBE_MAX 3           /* regions named in the one-line report */
+
+static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+
+struct cfile {
+	char *path;
+	char *problem;      /* unusable: why (then never read) */
+	int has_header;
+	int stale;          /* a rotation sibling written by another run */
+	struct rn_capture_header hdr;
+	size_t group;       /* which named path it came from */
+	unsigned suffix;    /* N of PATH.N, 0 for PATH itself */
+	size_t rank;        /* order of naming */
+	int keyk;           /* which run: 1 run_id keyv, 2 group keyv (no header) */
+	uint64_t keyv;
+	uint64_t run_order; /* sort keys */
+	int64_t part;
+};
+
+struct rn_capture_reader {
+	struct cfile *files;
+	size_t nfiles;
+	size_t cur;               /* file being read (index into files) */
+	int fd;                   /* its descriptor, -1 between files */
+	const struct rn_capture_header *header;
+
+	ZSTD_DCtx *dctx;
+	unsigned char *in;        /* file bytes [in_off, in_off + in_len) */
+	size_t in_len, in_pos;
+	uint64_t in_off;
+	unsigned char *frame;     /* the decoded frame */
+	size_t frame_len, frame_cap, frame_pos;
+	uint64_t frame_off;       /* where it began in the file */
+	int frame_loaded;
+	uint64_t prev_seq, prev_ts;
+	msgpack_unpacked up;
+
+	struct rn_capture_damage *damage;
+	size_t ndamage, capdamage;
+	uint64_t events;
+	int done;
+
+	char **names;             /* interned strings (value names) */
+	size_t nnames, capnames;
+	void **arena;             /* everything else to free at close */
+	size_t narena, caparena;
+};
+
+static void oom(void)
+{
+	fputs("renacer: out of memory\n", stderr);
+	abort();
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+static void *keep(struct rn_capture_reader *r, void *p)
+{
+	if (!p)
+		oom();
+	if (r->narena == r->caparena) {
+		r->caparena = r->caparena ? 2 * r->caparena : 64;
+		r->arena = xrealloc(r->arena, r->caparena * sizeof(*r->arena));
+	}
+	r->arena[r->narena++] = p;
+	return p;
+}
+
+static char *keep_str(struct rn_capture_reader *r, const char *p, size_t n)
+{
+	char *s = keep(r, malloc(n + 1));
+	memcpy(s, p, n);
+	s[n] = 0;
+	return s;
+}
+
+/* ---- interned names ----------------------------------------------------- */
+
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211u;
+	return h;
+}
+
+static const char *intern(struct rn_capture_reader *r, const char *p, size_t n)
+{
+	if (r->nnames * 2 >= r->capnames) {
+		size_t cap = r->capnames ? 2 * r->capnames : 256;
+		char **t = calloc(cap, sizeof(*t));
+		if (!t)
+			oom();
+		for (size_t i = 0; i < r->capnames; i++) {
+			char *s = r->names[i];
+			if (!s)
+				continue;
+			size_t j = hash_bytes(s, strlen(s)) & (cap - 1);
+			while (t[j])
+				j = (j + 1) & (cap - 1);
+			t[j] = s;
+		}
+		free(r->names);
+		r->names = t;
+		r->capnames = cap;
+	}
+	size_t j = hash_bytes(p, n) & (r->capnames - 1);
+	for (; r->names[j]; j = (j + 1) & (r->capnames - 1))
+		if (strncmp(r->names[j], p, n) == 0 && r->names[j][n] == 0)
+			return r->names[j];
+	char *s = malloc(n + 1);
+	if (!s)
+		oom();
+	memcpy(s, p, n);
+	s[n] = 0;
+	r->names[j] = s;
+	r->nnames++;
+	return s;
+}
+
+/* ---- msgpack accessors -------------------------------------------------- */
+
+static int key_is(const msgpack_object *k, const char *name)
+{
+	size_t n = strlen(name);
+	return k->type == MSGPACK_OBJECT_STR && k->via.str.size == n &&
+	       memcmp(k->via.str.ptr, name, n) == 0;
+}
+
+static const msgpack_object *map_get(const msgpack_object *map, const char *name)
+{
+	for (uint32_t i = 0; i < map->via.map.size; i++)
+		if (key_is(&map->via.map.ptr[i].key, name))
+			return &map->via.map.ptr[i].val;
+	return NULL;
+}
+
+static int get_i64(const msgpack_object *o, int64_t *out)
+{
+	if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER) {
+		*out = (int64_t)o->via.u64;
+		return 1;
+	}
+	if (o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER) {
+		*out = o->via.i64;
+		return 1;
+	}
+	if (o->type == MSGPACK_OBJECT_BOOLEAN) {
+		*out = o->via.boolean;
+		return 1;
+	}
+	return 0;
+}
+
+static int get_u64(const msgpack_object *o, uint64_t *out)
+{
+	int64_t i;
+	if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER) {
+		*out = o->via.u64;
+		return 1;
+	}
+	if (get_i64(o, &i)) {
+		*out = (uint64_t)i;
+		return 1;
+	}
+	return 0;
+}
+
+/* str or bin: the bytes. */
+static int get_bytes(const msgpack_object *o, const char **p, size_t *n)
+{
+	if (o->type == MSGPACK_OBJECT_STR) {
+		*p = o->via.str.ptr;
+		*n = o->via.str.size;
+		return 1;
+	}
+	if (o->type == MSGPACK_OBJECT_BIN) {
+		*p = o->via.bin.ptr;
+		*n = o->via.bin.size;
+		return 1;
+	}
+	return 0;
+}
+
+static const char *get_text(struct rn_capture_reader *r, const msgpack_object *o)
+{
+	const char *p;
+	size_t n;
+	if (!o || !get_bytes(o, &p, &n))
+		return NULL;
+	return keep_str(r, p, n);
+}
+
+static char **get_strv(struct rn_capture_reader *r, const msgpack_object *o, int *count)
+{
+	if (!o || o->type != MSGPACK_OBJECT_ARRAY) {
+		*count = 0;
+		return NULL;
+	}
+	uint32_t n = o->via.array.size;
+	char **v = keep(r, calloc((size_t)n + 1, sizeof(*v)));
+	int k = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		const char *s = get_text(r, &o->via.array.ptr[i]);
+		if (s)
+			v[k++] = (char *)s;
+	}
+	*count = k;
+	return v;
+}
+
+/* ---- the header --------------------------------------------------------- */
+
+static void parse_options(struct rn_capture_reader *r, const msgpack_object *o,
+			  struct rn_capture_header *h)
+{
+	struct rn_options *opt = &h->opt;
+	const msgpack_object *x;
+	int64_t i;
+
+	opt->strsize = 32;
+	if (!o || o->type != MSGPACK_OBJECT_MAP)
+		return;
+	if ((x = map_get(o, "follow_forks")) && get_i64(x, &i))
+		opt->follow_forks = i != 0;
+	if ((x = map_get(o, "strsize")) && get_i64(x, &i))
+		opt->strsize = (int)i;
+	if ((x = map_get(o, "quote_flags")) && get_i64(x, &i))
+		opt->quote_flags = (unsigned)i;
+	if ((x = map_get(o, "quiet")) && get_i64(x, &i))
+		opt->quiet = i != 0;
+	if ((x = map_get(o, "decode_fds")) && get_i64(x, &i))
+		opt->decode_fds = i != 0;
+	if ((x = map_get(o, "nworkers")) && get_i64(x, &i))
+		opt->nworkers = (int)i;
+	if ((x = map_get(o, "file_prefix")) && get_i64(x, &i))
+		h->file_prefix = i != 0;
+	if ((x = map_get(o, "count")) && get_i64(x, &i))
+		opt->count = (int)i;
+	if ((x = map_get(o, "summary_wall")) && get_i64(x, &i))
+		opt->summary_wall = i != 0;
+	if ((x = map_get(o, "process_summary")) && get_i64(x, &i))
+		opt->process_summary = i != 0;
+	const msgpack_object *tf = map_get(o, "timefmt");
+	if (tf && tf->type == MSGPACK_OBJECT_MAP) {
+		if ((x = map_get(tf, "abs")) && get_i64(x, &i))
+			opt->tf.abs_format = (uint8_t)i;
+		if ((x = map_get(tf, "abs_digits")) && get_i64(x, &i))
+			opt->tf.abs_digits = (uint8_t)i;
+		if ((x = map_get(tf, "rel")) && get_i64(x, &i))
+			opt->tf.rel = (uint8_t)i;
+		if ((x = map_get(tf, "rel_digits")) && get_i64(x, &i))
+			opt->tf.rel_digits = (uint8_t)i;
+		if ((x = map_get(tf, "dur")) && get_i64(x, &i))
+			opt->tf.dur = (uint8_t)i;
+		if ((x = map_get(tf, "dur_digits")) && get_i64(x, &i))
+			opt->tf.dur_digits = (uint8_t)i;
+	}
+	opt->outfile = get_text(r, map_get(o, "outfile"));
+	x = map_get(o, "attach");
+	if (x && x->type == MSGPACK_OBJECT_ARRAY && x->via.array.size) {
+		opt->attach_pids = keep(r, calloc(x->via.array.size, sizeof(pid_t)));
+		for (uint32_t k = 0; k < x->via.array.size; k++)
+			if (get_i64(&x->via.array.ptr[k], &i))
+				opt->attach_pids[opt->n_attach++] = (pid_t)i;
+	}
+	int n;
+	opt->command = get_strv(r, map_get(o, "command"), &n);
+	if (opt->command && n)
+		opt->command_path = opt->command[0];
+}
+
+/* 1: a header (h filled); 0: not one. */
+static int parse_header(struct rn_capture_reader *r, const msgpack_object *o,
+			struct rn_capture_header *h)
+{
+	const msgpack_object *x;
+	uint64_t u;
+	if (o->type != MSGPACK_OBJECT_MAP || !(x = map_get(o, "t")) || !key_is(x, "header") ||
+	    !(x = map_get(o, "format")) || !get_u64(x, &u))
+		return 0;
+	memset(h, 0, sizeof(*h));
+	h->format = u > UINT32_MAX ? UINT32_MAX : (uint32_t)u;
+	h->version = get_text(r, map_get(o, "version"));
+	h->host = get_text(r, map_get(o, "host"));
+	h->sysname = get_text(r, map_get(o, "sysname"));
+	h->release = get_text(r, map_get(o, "release"));
+	h->kversion = get_text(r, map_get(o, "kversion"));
+	h->arch = get_text(r, map_get(o, "arch"));
+	h->argv = get_strv(r, map_get(o, "argv"), &h->argc);
+	parse_options(r, map_get(o, "options"), h);
+	if ((x = map_get(o, "realtime_ns")))
+		get_u64(x, &h->realtime_ns);
+	if ((x = map_get(o, "monotonic_ns")))
+		get_u64(x, &h->monotonic_ns);
+	if ((x = map_get(o, "run")))
+		get_u64(x, &h->run_id);
+	if ((x = map_get(o, "part")) && get_u64(x, &u))
+		h->part = u > UINT32_MAX ? UINT32_MAX : (uint32_t)u;
+	x = map_get(o, "syscalls");
+	if (x && x->type == MSGPACK_OBJECT_ARRAY) {
+		h->nsyscalls = x->via.array.size;
+		h->syscalls = keep(r, calloc((size_t)h->nsyscalls + 1, sizeof(*h->syscalls)));
+		for (uint32_t k = 0; k < h->nsyscalls; k++) {
+			const char *p;
+			size_t n;
+			if (get_bytes(&x->via.array.ptr[k], &p, &n))
+				h->syscalls[k] = intern(r, p, n);
+		}
+	}
+	return 1;
+}
+
+/* ---- file input --------------------------------------------------------- */
+
+/* Start reading at file offset off. */
+static void seek_to(struct rn_capture_reader *r, uint64_t off)
+{
+	if (off >= r->in_off && off <= r->in_off + r->in_len) {
+		r->in_pos = (size_t)(off - r->in_off);
+		return;
+	}
+	r->in_off = off;
+	r->in_len = r->in_pos = 0;
+}
+
+/* More bytes after the buffered ones: how many (0 at the end, or on a read
+ * error, which ends the file like EOF would). */
+static size_t fill(struct rn_capture_reader *r)
+{
+	if (r->in_pos) {
+		memmove(r->in, r->in + r->in_pos, r->in_len - r->in_pos);
+		r->in_off += r->in_pos;
+		r->in_len -= r->in_pos;
+		r->in_pos = 0;
+	}
+	for (;;) {
+		ssize_t k = pread(r->fd, r->in + r->in_len, IN_CAP - r->in_len,
+				  (off_t)(r->in_off + r->in_len));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return 0;
+		r->in_len += (size_t)k;
+		return (size_t)k;
+	}
+}
+
+static uint64_t in_at(const struct rn_capture_reader *r)
+{
+	return r->in_off + r->in_pos;
+}
+
+/* The offset of the next frame magic at or after `from`, or the end. */
+static uint64_t scan_magic(struct rn_capture_reader *r, uint64_t from)
+{
+	seek_to(r, from);
+	for (;;) {
+		while (r->in_len - r->in_pos >= 4) {
+			unsigned char *p = memchr(r->in + r->in_pos, zstd_magic[0],
+						  r->in_len - r->in_pos - 3);
+			if (!p) {
+				r->in_pos = r->in_len - 3;
+				break;
+			}
+			r->in_pos = (size_t)(p - r->in);
+			if (memcmp(p, zstd_magic, 4) == 0)
+				return in_at(r);
+			r->in_pos++;
+		}
+		if (!fill(r)) {
+			r->in_pos = r->in_len;
+			return in_at(r);
+		}
+	}
+}
+
+/* Is the current position at a frame magic? */
+static int at_magic(const struct rn_capture_reader *r)
+{
+	return r->in_len - r->in_pos >= 4 && memcmp(r->in + r->in_pos, zstd_magic, 4) == 0;
+}
+
+enum { FR_OK, FR_END, FR_DAMAGED };
+
+/* Decode the frame at the current position into r->frame. On damage, *why
+ * says what (static text or whybuf). */
+static int decode_frame(struct rn_capture_reader *r, const char **why, char *whybuf,
+			size_t whylen)
+{
+	while (r->in_len - r->in_pos < 4 && fill(r))
+		;
+	size_t avail = r->in_len - r->in_pos;
+	r->frame_off = in_at(r);
+	r->frame_len = 0;
+	if (avail == 0)
+		return FR_END;
+	if (avail < 4 || memcmp(r->in + r->in_pos, zstd_magic, 4) != 0) {
+		*why = avail < 4 && memcmp(r->in + r->in_pos, zstd_magic, avail) == 0
+			       ? "truncated frame"
+			       : "bytes that are not a zstd frame";
+		return FR_DAMAGED;
+	}
+	ZSTD_DCtx_reset(r->dctx, ZSTD_reset_session_only);
+	for (;;) {
+		if (r->in_pos == r->in_len && !fill(r)) {
+			*why = "truncated frame";
+			return FR_DAMAGED;
+		}
+		size_t room = ZSTD_DStreamOutSize();
+		if (r->frame_cap - r->frame_len < room) {
+			if (r->frame_len + room > FRAME_LIMIT) {
+				*why = "frame too large";
+				return FR_DAMAGED;
+			}
+			r->frame_cap = r->frame_cap ? 2 * r->frame_cap : 4 * room;
+			while (r->frame_cap - r->frame_len < room)
+				r->frame_cap *= 2;
+			r->frame = xrealloc(r->frame, r->frame_cap);
+		}
+		ZSTD_inBuffer ib = { r->in, r->in_len, r->in_pos };
+		ZSTD_outBuffer ob = { r->frame + r->frame_len, r->frame_cap - r->frame_len, 0 };
+		size_t rc = ZSTD_decompressStream(r->dctx, &ob, &ib);
+		r->in_pos = ib.pos;
+		r->frame_len += ob.pos;
+		if (ZSTD_isError(rc)) {
+			snprintf(whybuf, whylen, "corrupt frame: %s", ZSTD_getErrorName(rc));
+			*why = whybuf;
+			return FR_DAMAGED;
+		}
+		if (rc == 0)
+			return FR_OK;
+	}
+}
+
+static void add_damage(struct rn_capture_reader *r, const char *path, uint64_t off, uint64_t len,
+		       const char *what)
+{
+	if (r->ndamage) {
+		struct rn_capture_damage *d = &r->damage[r->ndamage - 1];
+		/* A false magic inside damaged bytes: one region, not two. */
+		if (d->path == path && d->length && len && d->offset + d->length == off) {
+			d->length += len;
+			return;
+		}
+	}
+	if (r->ndamage == r->capdamage) {
+		r->capdamage = r->capdamage ? 2 * r->capdamage : 8;
+		r->damage = xrealloc(r->damage, r->capdamage * sizeof(*r->damage));
+	}
+	r->damage[r->ndamage++] = (struct rn_capture_damage){
+		.path = path, .offset = off, .length = len, .what = keep_str(r, what, strlen(what)),
+	};
+}
+
+/* ---- values and events -------------------------------------------------- */
+
+/* The nodes of "v" into ev (one block: nodes, then bytes, then the -y
+ * return path). 0 when they do not make a well-formed tree. */
+static int build_values(struct rn_capture_reader *r, const msgpack_object *vo,
+			const msgpack_object *rp, struct rn_event *ev)
+{
+	uint32_t n = vo ? vo->via.array.size : 0;
+	size_t nbytes = 0, len;
+	const char *p;
+
+	for (uint32_t i = 0; i < n; i++) {
+		const msgpack_object *node = &vo->via.array.ptr[i];
+		if (node->type != MSGPACK_OBJECT_ARRAY || node->via.array.size < 6)
+			return 0;
+		if (get_bytes(&node->via.array.ptr[4], &p, &len))
+			nbytes += len;
+	}
+	if (rp && get_bytes(rp, &p, &len))
+		nbytes += len;
+	if (nbytes > UINT32_MAX)
+		return 0;
+	if (!n && !nbytes)
+		return 1;
+
+	size_t nodes = (size_t)n * sizeof(struct rn_value);
+	unsigned char *block = malloc(nodes + nbytes + 1);
+	if (!block)
+		oom();
+	struct rn_value *v = (struct rn_value *)block;
+	unsigned char *bytes = block + nodes;
+	uint32_t used = 0, stack[MAX_DEPTH];
+	unsigned depth = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		const msgpack_object *a = vo->via.array.ptr[i].via.array.ptr;
+		struct rn_value *x = &v[i];
+		uint64_t kind, flags, desc;
+		memset(x, 0, sizeof(*x));
+		if (!get_u64(&a[0], &kind) || !get_u64(&a[1], &flags) || !get_u64(&a[5], &desc) ||
+		    desc >= (uint64_t)n - i)
+			goto bad;
+		/* A kind from a newer writer: shown as "?", its subtree kept. */
+		x->kind = kind >= RN_V_INT && kind <= RN_V_UNKNOWN ? (uint8_t)kind : RN_V_UNKNOWN;
+		x->flags = (uint16_t)flags;
+		x->end = i + 1 + (uint32_t)desc;
+		if (a[2].type == MSGPACK_OBJECT_STR)
+			x->name = intern(r, a[2].via.str.ptr, a[2].via.str.size);
+		else if (a[2].type != MSGPACK_OBJECT_NIL)
+			goto bad;
+		if (x->kind == RN_V_INT || x->kind == RN_V_FD) {
+			if (!get_i64(&a[3], &x->i))
+				goto bad;
+		} else if (!get_u64(&a[3], &x->u)) {
+			goto bad;
+		}
+		if (get_bytes(&a[4], &p, &len)) {
+			memcpy(bytes + used, p, len);
+			x->off = used;
+			x->len = (uint32_t)len;
+			used += (uint32_t)len;
+		}
+		/* Subtrees must nest, and not too deep for the renderers. */
+		while (depth && stack[depth - 1] <= i)
+			depth--;
+		if (depth && x->end > stack[depth - 1])
+			goto bad;
+		if (x->end > i + 1) {
+			if (depth == MAX_DEPTH)
+				goto bad;
+			stack[depth++] = x->end;
+		}
+		/* The text renderer reads envp's two children unchecked. */
+		if ((x->flags & RN_VF_ENVP) && (x->kind != RN_V_STRUCT || desc < 2))
+			x->flags &= (uint16_t)~RN_VF_ENVP;
+	}
+	if (rp && get_bytes(rp, &p, &len) && len) {
+		memcpy(bytes + used, p, len);
+		ev->ret_path_off = used;
+		ev->ret_path_len = (uint32_t)len;
+		used += (uint32_t)len;
+	}
+	ev->v = v;
+	ev->nv = n;
+	ev->bytes = bytes;
+	ev->nbytes = used;
+	return 1;
+bad:
+	free(block);
+	return 0;
+}
+
+static const char *const kind_names[] = {
+	[RN_EV_ENTRY] = "entry",       [RN_EV_EXIT] = "exit",
+	[RN_EV_SIGNAL] = "signal",     [RN_EV_GROUP_STOP] = "stop",
+	[RN_EV_EXITED] = "exited",     [RN_EV_KILLED] = "killed",
+	[RN_EV_SUPERSEDED] = "superseded", [RN_EV_NEW_TASK] = "task",
+	[RN_EV_ATTACHED] = "attached", [RN_EV_DETACHED] = "detached",
+};
+
+/* 1: an event; 0: a record to ignore (a header, an unknown kind); -1: a
+ * malformed record. */
+static int build_event(struct rn_capture_reader *r, const msgpack_object *o, struct rn_event *ev)
+{
+	const msgpack_object *t, *vo = NULL, *rp = NULL;
+	int kind = 0;
+	int64_t i;
+	uint64_t u, seq = r->prev_seq + 1, ts = r->prev_ts;
+	int64_t dur = -1;
+
+	if (o->type != MSGPACK_OBJECT_MAP || !(t = map_get(o, "t")) || t->type != MSGPACK_OBJECT_STR)
+		return -1;
+	for (int k = RN_EV_ENTRY; k <= RN_EV_DETACHED; k++)
+		if (key_is(t, kind_names[k]))
+			kind = k;
+	if (!kind)
+		return 0;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = (uint16_t)kind;
+	ev->nr = -1;
+	int has_tgid = 0;
+	for (uint32_t k = 0; k < o->via.map.size; k++) {
+		const msgpack_object *key = &o->via.map.ptr[k].key, *val = &o->via.map.ptr[k].val;
+		if (key->type != MSGPACK_OBJECT_STR || key->via.str.size > 4)
+			continue;
+		char name[5] = { 0 };
+		memcpy(name, key->via.str.ptr, key->via.str.size);
+		int ok = 1;
+		if (!strcmp(name, "seq"))
+			ok = get_u64(val, &seq);
+		else if (!strcmp(name, "ds") && (ok = get_u64(val, &u)))
+			seq = r->prev_seq + u;
+		else if (!strcmp(name, "ts"))
+			ok = get_u64(val, &ts);
+		else if (!strcmp(name, "dt") && (ok = get_u64(val, &u)))
+			ts = r->prev_ts + u;
+		else if (!strcmp(name, "tid") && (ok = get_i64(val, &i)))
+			ev->tid = (int32_t)i;
+		else if (!strcmp(name, "nt") && (ok = get_u64(val, &u)))
+			ev->ntasks = (uint32_t)u;
+		else if (!strcmp(name, "tg") && (ok = has_tgid = get_i64(val, &i)))
+			ev->tgid = (int32_t)i;
+		else if (!strcmp(name, "dn"))
+			ok = get_u64(val, &ev->duration_ns);
+		else if (!strcmp(name, "nr") && (ok = get_i64(val, &i)))
+			ev->nr = (int32_t)i;
+		else if (!strcmp(name, "ret"))
+			ok = get_i64(val, &ev->ret);
+		else if (!strcmp(name, "aux"))
+			ok = get_i64(val, &ev->aux);
+		else if (!strcmp(name, "err") && (ok = get_i64(val, &i)))
+			ev->is_error = i != 0;
+		else if (!strcmp(name, "rt") && (ok = get_u64(val, &u)))
+			ev->ret_type = (uint8_t)u;
+		else if (!strcmp(name, "more") && (ok = get_i64(val, &i)))
+			ev->more = i != 0;
+		else if (!strcmp(name, "fp") && (ok = get_i64(val, &i)))
+			ev->finish_pending = i != 0;
+		else if (!strcmp(name, "dur"))
+			ok = get_i64(val, &dur);
+		else if (!strcmp(name, "rp"))
+			rp = val;
+		else if (!strcmp(name, "v"))
+			ok = (vo = val)->type == MSGPACK_OBJECT_ARRAY;
+		if (!ok)
+			return -1;
+	}
+	ev->seq = seq;
+	ev->ts_ns = ts;
+	if (!has_tgid)
+		ev->tgid = ev->tid;
+	if (kind == RN_EV_EXIT && dur >= 0)
+		ev->entry_ts_ns = ts - (uint64_t)dur;
+	if (!build_values(r, vo, rp, ev))
+		return -1;
+	r->prev_seq = seq;
+	r->prev_ts = ts;
+	return 1;
+}
+
+/* ---- opening: which files, in which order ------------------------------- */
+
+static struct cfile *add_file(struct rn_capture_reader *r, const char *path, size_t group,
+			      unsigned suffix)
+{
+	r->files = xrealloc(r->files, (r->nfiles + 1) * sizeof(*r->files));
+	struct cfile *f = &r->files[r->nfiles];
+	memset(f, 0, sizeof(*f));
+	f->path = keep_str(r, path, strlen(path));
+	f->group = group;
+	f->suffix = suffix;
+	f->rank = r->nfiles++;
+	return f;
+}
+
+static int cmp_suffix_desc(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* PATH.N siblings of path, oldest (highest N) first, then path. */
+static void expand(struct rn_capture_reader *r, const char *path, size_t group)
+{
+	char *d1 = strdup(path), *b1 = strdup(path);
+	if (!d1 || !b1)
+		oom();
+	const char *dir = dirname(d1), *base = basename(b1);
+	size_t blen = strlen(base);
+	unsigned *sfx = NULL;
+	size_t n = 0, cap = 0;
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	while (dp && (de = readdir(dp))) {
+		const char *s = de->d_name;
+		if (strncmp(s, base, blen) != 0 || s[blen] != '.' || !s[blen + 1])
+			continue;
+		char *end;
+		errno = 0;
+		unsigned long k = strtoul(s + blen + 1, &end, 10);
+		if (*end || errno || k == 0 || k > 1000000 || s[blen + 1] == '0')
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			sfx = xrealloc(sfx, cap * sizeof(*sfx));
+		}
+		sfx[n++] = (unsigned)k;
+	}
+	if (dp)
+		closedir(dp);
+	if (n)
+		qsort(sfx, n, sizeof(*sfx), cmp_suffix_desc);
+	for (size_t i = 0; i < n; i++) {
+		char *p;
+		if (asprintf(&p, "%s.%u", path, sfx[i]) < 0)
+			oom();
+		add_file(r, p, group, sfx[i]);
+		free(p);
+	}
+	add_file(r, path, group, 0);
+	free(sfx);
+	free(d1);
+	free(b1);
+}
+
+static void set_problem(struct rn_capture_reader *r, struct cfile *f, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_problem(struct rn_capture_reader *r, struct cfile *f, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	f->problem = keep_str(r, buf, strlen(buf));
+}
+
+/* Read f's first frame: its header, or why f cannot be used. */
+static void probe(struct rn_capture_reader *r, struct cfile *f)
+{
+	struct stat st;
+	r->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0) {
+		set_problem(r, f, "%s", strerror(errno));
+		return;
+	}
+	if (fstat(r->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		set_problem(r, f, "is a directory");
+		goto out;
+	}
+	r->in_off = 0;
+	r->in_len = r->in_pos = 0;
+	const char *why;
+	char whybuf[128];
+	int fr = decode_frame(r, &why, whybuf, sizeof(whybuf));
+	if (fr == FR_END) {
+		set_problem(r, f, "empty file");
+		goto out;
+	}
+	if (fr == FR_DAMAGED) {
+		/* Damaged from the start: a capture only if a frame follows
+		 * (then its header is lost, its events are not). */
+		int zstd_start = r->in_len >= 4 && memcmp(r->in, zstd_magic, 4) == 0;
+		scan_magic(r, 1);
+		if (!at_magic(r)) {
+			if (zstd_start)
+				set_problem(r, f, "nothing readable (%s at byte 0)", why);
+			else
+				set_problem(r, f, "not a renacer capture (no zstd frame)");
+		}
+		goto out;
+	}
+	size_t off = 0;
+	msgpack_unpack_return ur =
+		msgpack_unpack_next(&r->up, (const char *)r->frame, r->frame_len, &off);
+	if ((ur != MSGPACK_UNPACK_SUCCESS && ur != MSGPACK_UNPACK_EXTRA_BYTES) ||
+	    !parse_header(r, &r->up.data, &f->hdr)) {
+		set_problem(r, f, "not a renacer capture");
+		goto out;
+	}
+	if (f->hdr.format > RN_CAPTURE_FORMAT) {
+		set_problem(r, f, "capture format %" PRIu32 " is newer than this reader (%d)",
+			    f->hdr.format, RN_CAPTURE_FORMAT);
+		goto out;
+	}
+	f->has_header = 1;
+out:
+	close(r->fd);
+	r->fd = -1;
+}
+
+static int cmp_files(const void *a, const void *b)
+{
+	const struct cfile *x = a, *y = b;
+	if (x->run_order != y->run_order)
+		return x->run_order < y->run_order ? -1 : 1;
+	if (x->part != y->part)
+		return x->part < y->part ? -1 : 1;
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+static void order_files(struct rn_capture_reader *r)
+{
+	/* Same file named twice (or found twice): keep the first. */
+	for (size_t i = 0; i < r->nfiles; i++) {
+		struct stat si, sj;
+		if (r->files[i].stale || stat(r->files[i].path, &si) < 0)
+			continue;
+		for (size_t j = i + 1; j < r->nfiles; j++)
+			if (!r->files[j].stale && stat(r->files[j].path, &sj) == 0 &&
+			    si.st_dev == sj.st_dev && si.st_ino == sj.st_ino)
+				r->files[j].stale = 1;
+	}
+	/* A run is ordered by its first appearance; a file without a header
+	 * belongs to its group head's run, N parts before it (rotation), or
+	 * when the head has none either, to its group. */
+	uint64_t next_order = 0;
+	for (size_t i = 0; i < r->nfiles; i++) {
+		struct cfile *f = &r->files[i], *head = NULL;
+		if (f->stale)
+			continue;
+		for (size_t j = i; j < r->nfiles && !head; j++)
+			if (r->files[j].group == f->group && r->files[j].suffix == 0)
+				head = &r->files[j];
+		int head_known = head && head->has_header;
+		if (f->has_header && head_known && f->suffix && f->hdr.run_id != head->hdr.run_id) {
+			f->stale = 1; /* left over from an earlier run */
+			continue;
+		}
+		if (f->has_header || head_known) {
+			f->keyk = 1;
+			f->keyv = f->has_header ? f->hdr.run_id : head->hdr.run_id;
+		} else {
+			f->keyk = 2;
+			f->keyv = f->group;
+		}
+		f->run_order = UINT64_MAX;
+		for (size_t j = 0; j < i && f->run_order == UINT64_MAX; j++) {
+			const struct cfile *g = &r->files[j];
+			if (!g->stale && g->keyk == f->keyk && g->keyv == f->keyv)
+				f->run_order = g->run_order;
+		}
+		if (f->run_order == UINT64_MAX)
+			f->run_order = next_order++;
+		f->part = f->has_header ? (int64_t)f->hdr.part
+			  : head_known  ? (int64_t)head->hdr.part - (int64_t)f->suffix
+					: -(int64_t)f->suffix;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < r->nfiles; i++)
+		if (!r->files[i].stale)
+			r->files[k++] = r->files[i];
+	r->nfiles = k;
+	qsort(r->files, r->nfiles, sizeof(*r->files), cmp_files);
+}
+
+struct rn_capture_reader *rn_capture_reader_open(const char *const *paths, size_t npaths,
+						 unsigned flags)
+{
+	struct rn_capture_reader *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->fd = -1;
+	r->in = malloc(IN_CAP);
+	r->dctx = ZSTD_createDCtx();
+	if (!r->in || !r->dctx)
+		oom();
+	msgpack_unpacked_init(&r->up);
+
+	for (size_t i = 0; i < npaths; i++) {
+		if (flags & RN_CAPTURE_ROTATED)
+			expand(r, paths[i], i);
+		else
+			add_file(r, paths[i], i, 0);
+	}
+	for (size_t i = 0; i < r->nfiles; i++)
+		probe(r, &r->files[i]);
+	order_files(r);
+	for (size_t i = 0; i < r->nfiles && !r->header; i++)
+		if (r->files[i].has_header)
+			r->header = &r->files[i].hdr;
+	return r;
+}
+
+const struct rn_capture_header *rn_capture_reader_header(const struct rn_capture_reader *r)
+{
+	return r->header;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static void damage_here(struct rn_capture_reader *r, const char *why)
+{
+	const char *path = r->files[r->cur].path;
+	uint64_t start = r->frame_off;
+	uint64_t next = scan_magic(r, start + 1);
+	add_damage(r, path, start, next - start, why);
+	seek_to(r, next);
+}
+
+/* Records of an intact frame that do not decode (a writer's bug, or not
+ * renacer's): reported at the frame, whose compressed bytes were read. */
+static void bad_records(struct rn_capture_reader *r, size_t at, int rest)
+{
+	char buf[200];
+	if (rest) /* msgpack itself broken: no way to the next record */
+		snprintf(buf, sizeof(buf),
+			 "skipped the records from byte %zu of %zu of the frame at byte %" PRIu64
+			 " (undecodable msgpack)",
+			 at, r->frame_len, r->frame_off);
+	else
+		snprintf(buf, sizeof(buf),
+			 "skipped a malformed record at byte %zu of the frame at byte %" PRIu64, at,
+			 r->frame_off);
+	add_damage(r, r->files[r->cur].path, r->frame_off, 0, buf);
+	if (rest)
+		r->frame_loaded = 0;
+}
+
+int rn_capture_next(struct rn_capture_reader *r, struct rn_event *ev)
+{
+	while (!r->done) {
+		if (r->frame_loaded) {
+			if (r->frame_pos >= r->frame_len) {
+				r->frame_loaded = 0;
+				continue;
+			}
+			size_t at = r->frame_pos;
+			msgpack_unpack_return ur = msgpack_unpack_next(
+				&r->up, (const char *)r->frame, r->frame_len, &r->frame_pos);
+			if (ur != MSGPACK_UNPACK_SUCCESS && ur != MSGPACK_UNPACK_EXTRA_BYTES) {
+				bad_records(r, at, 1);
+				continue;
+			}
+			int got = build_event(r, &r->up.data, ev);
+			if (got > 0) {
+				r->events++;
+				return 1;
+			}
+			if (got < 0)
+				bad_records(r, at, 0);
+			continue;
+		}
+		if (r->fd < 0) {
+			/* Next usable file. */
+			while (r->cur < r->nfiles && r->files[r->cur].problem) {
+				const struct cfile *f = &r->files[r->cur];
+				char buf[300];
+				snprintf(buf, sizeof(buf), "not read: %s", f->problem);
+				add_damage(r, f->path, 0, 0, buf);
+				r->cur++;
+			}
+			if (r->cur >= r->nfiles) {
+				r->done = 1;
+				break;
+			}
+			r->fd = open(r->files[r->cur].path, O_RDONLY | O_CLOEXEC);
+			if (r->fd < 0) {
+				char buf[300];
+				snprintf(buf, sizeof(buf), "not read: %s", strerror(errno));
+				add_damage(r, r->files[r->cur].path, 0, 0, buf);
+				r->cur++;
+				continue;
+			}
+			r->in_off = 0;
+			r->in_len = r->in_pos = 0;
+		}
+		const char *why;
+		char whybuf[128];
+		switch (decode_frame(r, &why, whybuf, sizeof(whybuf))) {
+		case FR_OK:
+			r->frame_loaded = 1;
+			r->frame_pos = 0;
+			r->prev_seq = r->prev_ts = 0;
+			break;
+		case FR_END:
+			close(r->fd);
+			r->fd = -1;
+			r->cur++;
+			break;
+		default:
+			damage_here(r, why);
+			break;
+		}
+	}
+	return 0;
+}
+
+enum rn_capture_status rn_capture_reader_status(const struct rn_capture_reader *r)
+{
+	int usable = 0;
+	for (size_t i = 0; i < r->nfiles; i++)
+		if (!r->files[i].problem)
+			usable = 1;
+	if (!usable || (r->done && !r->events && !r->header))
+		return RN_CAPTURE_UNREADABLE;
+	for (size_t i = 0; i < r->nfiles; i++)
+		if (r->files[i].problem)
+			return RN_CAPTURE_RECOVERED;
+	return r->ndamage ? RN_CAPTURE_RECOVERED : RN_CAPTURE_INTACT;
+}
+
+size_t rn_capture_reader_damage(const struct rn_capture_reader *r,
+				const struct rn_capture_damage **list)
+{
+	*list = r->damage;
+	return r->ndamage;
+}
+
+void rn_capture_reader_describe(const struct rn_capture_reader *r, struct rn_sbuf *b)
+{
+	enum rn_capture_status st = rn_capture_reader_status(r);
+	if (st == RN_CAPTURE_INTACT)
+		return;
+	if (st == RN_CAPTURE_UNREADABLE) {
+		/* Why the first file could not be read. */
+		for (size_t i = 0; i < r->nfiles; i++) {
+			if (r->files[i].problem) {
+				rn_sbuf_printf(b, "%s: %s", r->files[i].path, r->files[i].problem);
+				return;
+			}
+		}
+		if (r->ndamage) {
+			const struct rn_capture_damage *d = &r->damage[0];
+			rn_sbuf_printf(b, "%s: nothing readable (%s at byte %" PRIu64 ")", d->path,
+				       d->what, d->offset);
+		} else if (r->nfiles) {
+			rn_sbuf_printf(b, "%s: nothing readable", r->files[0].path);
+		} else {
+			rn_sbuf_puts(b, "no capture file");
+		}
+		return;
+	}
+	size_t shown = 0;
+	for (; shown < r->ndamage && shown < DESCRIBE_MAX; shown++) {
+		const struct rn_capture_damage *d = &r->damage[shown];
+		if (shown)
+			rn_sbuf_puts(b, "; ");
+		if (d->length)
+			rn_sbuf_printf(b, "%s: skipped bytes %" PRIu64 "-%" PRIu64 " (%s)", d->path,
+				       d->offset, d->offset + d->length - 1, d->what);
+		else
+			rn_sbuf_printf(b, "%s: %s", d->path, d->what);
+	}
+	if (r->ndamage > shown)
+		rn_sbuf_printf(b, "; and %zu more", r->ndamage - shown);
+}
+
+void rn_capture_reader_close(struct rn_capture_reader *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	msgpack_unpacked_destroy(&r->up);
+	ZSTD_freeDCtx(r->dctx);
+	free(r->in);
+	free(r->frame);
+	free(r->damage);
+	for (size_t i = 0; i < r->capnames; i++)
+		free(r->names[i]);
+	free(r->names);
+	for (size_t i = 0; i < r->narena; i++)
+		free(r->arena[i]);
+	free(r->arena);
+	free(r->files);
+	free(r);
+}

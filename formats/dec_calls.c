@@ -1,0 +1,1129 @@
+/*
+ * dec_calls.c - whole-call decoders (rn_sys_NAME, see decode.h): system
+ * calls whose arguments depend on each other, shown as strace 6.1 shows
+ * them.  The syscall table finds them through weak references.
+ *
+ * Each decoder is called at entry with from == 0 and returns the index of
+ * the first argument it leaves for the exit; at exit it is called again
+ * with that index.  Returning sc->nargs at entry means nothing is left.
+ * Memory is read only through mem.h; an unreadable pointer is shown as
+ * the address.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/fs.h>
+#include <linux/futex.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <asm/prctl.h>
+#include <sched.h>
+#include <termios.h>
+
+#include "renacer/decode.h"
+#include "renacer/mem.h"
+#include "renacer/names.h"
+#include "flags_tables.h"
+
+#ifndef SOL_TCP
+#define SOL_TCP 6 /* <netinet/tcp.h> */
+#endif
+#ifndef SOL_UDP
+#define SOL_UDP 17 /* <linux/udp.h> */
+#endif
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static uint64_t arg(const struct rn_dctx *c, unsigned i)
+{
+	return c->entry->args[i];
+}
+
+/* The call failed (at exit). */
+static int failed(const struct rn_dctx *c)
+{
+	return c->exit && (c->exit->flags & RN_REC_ERROR);
+}
+
+/* Rename the value that starts at node and show it as name=value (clone). */
+static void named(struct rn_dctx *c, uint32_t node, const char *name)
+{
+	c->vs->v[node].name = name;
+	c->vs->v[node].flags |= RN_VF_NAMED;
+}
+
+/* Argument i by the table, shown as name=value. */
+static void arg_named(struct rn_dctx *c, unsigned i, const char *name)
+{
+	uint32_t node = c->vs->n;
+	rn_dec_arg(c, i);
+	named(c, node, name);
+}
+
+static void flags(struct rn_dctx *c, const char *name, const struct rn_flag_table *t, uint64_t v)
+{
+	rn_dec_flags(c->vs, name, t, v);
+}
+
+/* An int the tracee points to, as [N]; the address when unreadable. */
+static void int_ptr(struct rn_dctx *c, const char *name, uint64_t addr)
+{
+	int32_t v;
+	if (addr == 0 || rn_mem_read(c->tid, addr, &v, sizeof(v)) < 0) {
+		rn_v_ptr(c->vs, name, addr);
+		return;
+	}
+	uint32_t a = rn_v_open(c->vs, name, RN_V_ARRAY);
+	rn_v_int(c->vs, NULL, v);
+	rn_v_close(c->vs, a);
+}
+
+/* A signal set of n bytes as strace: [CHLD USR1], or ~[RTMIN RT_1] when at
+ * least two thirds of the bits are set. */
+static void sigset_bits(struct rn_values *vs, const char *name, const unsigned char *set,
+			size_t n)
+{
+	size_t bits = n * 8, count = 0;
+	for (size_t i = 0; i < bits; i++)
+		count += (set[i / 8] >> (i % 8)) & 1;
+	int inverted = count >= bits * 2 / 3;
+	uint32_t a = rn_v_open(vs, name, RN_V_ARRAY);
+	vs->v[a].flags |= RN_VF_SPACED | (inverted ? RN_VF_INVERTED : 0);
+	for (size_t i = 0; i < bits; i++) {
+		int on = (set[i / 8] >> (i % 8)) & 1;
+		if (on == inverted)
+			continue;
+		const char *s = rn_signal_name((int)i + 1);
+		if (s)
+			rn_v_name(vs, NULL, s + 3); /* without "SIG" */
+		else
+			rn_v_int(vs, NULL, (int64_t)i + 1);
+	}
+	rn_v_close(vs, a);
+}
+
+/* A signal set the tracee points to, of size bytes (8, the kernel's). */
+static void sigset_ptr(struct rn_dctx *c, const char *name, uint64_t addr, uint64_t size)
+{
+	unsigned char set[8];
+	if (addr == 0 || size != sizeof(set) || /* strace decodes only the kernel's size */
+	    rn_mem_read(c->tid, addr, set, (size_t)size) < 0) {
+		rn_v_ptr(c->vs, name, addr);
+		return;
+	}
+	sigset_bits(c->vs, name, set, (size_t)size);
+}
+
+/* Make the value at node one strace shows after the return value, with
+ * its label: = 0x1 (flags FD_CLOEXEC). */
+static void after_ret(struct rn_dctx *c, uint32_t node, const char *label)
+{
+	if (node >= c->vs->n)
+		return;
+	c->vs->v[node].flags |= RN_VF_AFTER_RET;
+	if (label) {
+		c->vs->v[node].name = label;
+		c->vs->v[node].flags |= RN_VF_NAMED;
+	}
+}
+
+/* A number as strace's %#x: 0 stays "0". */
+static void hexnum(char *buf, size_t size, unsigned v)
+{
+	if (v)
+		snprintf(buf, size, "%#x", v);
+	else
+		snprintf(buf, size, "0");
+}
+
+/* ---- files ------------------------------------------------------------ */
+
+/* The mode is shown only when the flags create a file. */
+static int open_has_mode(uint64_t fl)
+{
+	return (fl & O_CREAT) || (fl & O_TMPFILE) == O_TMPFILE;
+}
+
+unsigned rn_sys_open(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	rn_dec_arg(c, 0);
+	rn_dec_arg(c, 1);
+	if (open_has_mode(arg(c, 1)))
+		rn_dec_arg(c, 2);
+	return c->sc->nargs;
+}
+
+unsigned rn_sys_openat(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	rn_dec_arg(c, 0);
+	rn_dec_arg(c, 1);
+	rn_dec_arg(c, 2);
+	if (open_has_mode(arg(c, 2)))
+		rn_dec_arg(c, 3);
+	return c->sc->nargs;
+}
+
+/* mknod's mode: S_IFREG|0644 when the type has a name, else octal; the
+ * device only for character and block devices. */
+static void mknod_mode_dev(struct rn_dctx *c, unsigned mi)
+{
+	uint64_t mode = (uint32_t)arg(c, mi);
+	const char *type = NULL;
+	for (unsigned i = 0; i < rn_flags_mknod_type.n; i++)
+		if (rn_flags_mknod_type.items[i].value == (mode & S_IFMT))
+			type = rn_flags_mknod_type.items[i].name;
+	if (type) {
+		uint32_t f = rn_v_open(c->vs, c->sc->args[mi].name, RN_V_FLAGS);
+		rn_v_name(c->vs, NULL, type);
+		rn_v_octal(c->vs, NULL, mode & 07777);
+		rn_v_close(c->vs, f);
+	} else {
+		rn_v_octal(c->vs, c->sc->args[mi].name, mode & (S_IFMT | 07777));
+	}
+	if (S_ISCHR(mode) || S_ISBLK(mode)) {
+		uint64_t dev = arg(c, mi + 1);
+		char text[64];
+		snprintf(text, sizeof(text), "makedev(%#x, %#x)", major(dev), minor(dev));
+		uint32_t n = rn_v_hex(c->vs, c->sc->args[mi + 1].name, dev);
+		rn_v_annotate(c->vs, n, RN_VF_EXPR, text);
+	}
+}
+
+unsigned rn_sys_mknod(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	rn_dec_arg(c, 0);
+	mknod_mode_dev(c, 1);
+	return c->sc->nargs;
+}
+
+unsigned rn_sys_mknodat(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	rn_dec_arg(c, 0);
+	rn_dec_arg(c, 1);
+	mknod_mode_dev(c, 2);
+	return c->sc->nargs;
+}
+
+/* struct flock: {l_type=F_WRLCK, l_whence=SEEK_SET, l_start=0, l_len=100},
+ * with l_pid when the kernel filled it in (F_GETLK). */
+static void flock_ptr(struct rn_dctx *c, const char *name, uint64_t addr, int with_pid)
+{
+	struct flock fl;
+	if (addr == 0 || rn_mem_read(c->tid, addr, &fl, sizeof(fl)) < 0) {
+		rn_v_ptr(c->vs, name, addr);
+		return;
+	}
+	uint32_t s = rn_v_open(c->vs, name, RN_V_STRUCT);
+	flags(c, "l_type", &rn_flags_flock_type, (uint16_t)fl.l_type);
+	flags(c, "l_whence", &rn_flags_lseek_whence, (uint16_t)fl.l_whence);
+	rn_v_int(c->vs, "l_start", fl.l_start);
+	rn_v_int(c->vs, "l_len", fl.l_len);
+	if (with_pid)
+		rn_v_int(c->vs, "l_pid", fl.l_pid);
+	rn_v_close(c->vs, s);
+}
+
+static void owner_ex_ptr(struct rn_dctx *c, const char *name, uint64_t addr)
+{
+	struct f_owner_ex ox;
+	if (addr == 0 || rn_mem_read(c->tid, addr, &ox, sizeof(ox)) < 0) {
+		rn_v_ptr(c->vs, name, addr);
+		return;
+	}
+	uint32_t s = rn_v_open(c->vs, name, RN_V_STRUCT);
+	flags(c, "type", &rn_flags_f_owner_type, (uint32_t)ox.type);
+	rn_v_int(c->vs, "pid", ox.pid);
+	rn_v_close(c->vs, s);
+}
+
+/* What some commands return, shown after the return value. */
+static void fcntl_result(struct rn_dctx *c, int cmd)
+{
+	int64_t r = c->exit->ret;
+	uint32_t node = c->vs->n;
+	switch (cmd) {
+	case F_GETFL:
+		c->ret_hex = 1;
+		flags(c, NULL, &rn_flags_open_flags, (uint64_t)r);
+		after_ret(c, node, "flags");
+		break;
+	case F_GETFD:
+		if (r) {
+			c->ret_hex = 1;
+			flags(c, NULL, &rn_flags_fd_flags, (uint64_t)r);
+			after_ret(c, node, "flags");
+		}
+		break;
+	case F_GET_SEALS:
+		if (r) {
+			c->ret_hex = 1;
+			flags(c, NULL, &rn_flags_seal_flags, (uint64_t)r);
+			after_ret(c, node, "seals");
+		}
+		break;
+	case F_GETLEASE:
+		c->ret_hex = 1;
+		flags(c, NULL, &rn_flags_flock_type, (uint64_t)r);
+		after_ret(c, node, NULL);
+		break;
+	case F_GETSIG:
+		if (r) {
+			rn_dec_signal(c->vs, NULL, (int)r);
+			after_ret(c, node, NULL);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+unsigned rn_sys_fcntl(struct rn_dctx *c, unsigned from)
+{
+	int cmd = (int)arg(c, 1);
+	uint64_t a = arg(c, 2);
+	const char *an = c->sc->args[2].name;
+
+	if (c->exit) {
+		/* what the kernel wrote */
+		if (from < c->sc->nargs) {
+			if (failed(c))
+				rn_v_ptr(c->vs, an, a);
+			else if (cmd == F_GETOWN_EX)
+				owner_ex_ptr(c, an, a);
+			else
+				flock_ptr(c, an, a, 1);
+		}
+		if (!failed(c))
+			fcntl_result(c, cmd);
+		return from;
+	}
+	rn_dec_arg(c, 0);
+	rn_dec_arg(c, 1);
+	switch (cmd) {
+	case F_GETFD: case F_GETFL: case F_GETOWN: case F_GETSIG:
+	case F_GETLEASE: case F_GETPIPE_SZ: case F_GET_SEALS:
+		break;
+	case F_DUPFD: case F_DUPFD_CLOEXEC: case F_SETOWN: case F_SETPIPE_SZ:
+		rn_v_int(c->vs, an, (int)a);
+		break;
+	case F_SETSIG:
+		rn_dec_signal(c->vs, an, (int)a);
+		break;
+	case F_SETFD:
+		flags(c, an, &rn_flags_fd_flags, a);
+		break;
+	case F_SETFL:
+		flags(c, an, &rn_flags_open_flags, a);
+		break;
+	case F_SETLK: case F_SETLKW: case F_OFD_SETLK: case F_OFD_SETLKW:
+		flock_ptr(c, an, a, 0);
+		break;
+	case F_GETLK: case F_OFD_GETLK: case F_GETOWN_EX:
+		return 2; /* at exit */
+	case F_SETOWN_EX:
+		owner_ex_ptr(c, an, a);
+		break;
+	case F_SETLEASE:
+		flags(c, an, &rn_flags_flock_type, a);
+		break;
+	case F_NOTIFY:
+		flags(c, an, &rn_flags_dn_flags, a);
+		break;
+	case F_ADD_SEALS:
+		flags(c, an, &rn_flags_seal_flags, a);
+		break;
+	default:
+		rn_v_hex(c->vs, an, a);
+		break;
+	}
+	return c->sc->nargs;
+}
+
+/* ioctl: the request by name (or _IOC(dir, type, nr, size)), then the
+ * argument as the request wants it. */
+enum ioc_arg { IOC_HEX, IOC_NONE, IOC_INT, IOC_INT_IN, IOC_INT_OUT, IOC_WINSIZE_IN,
+	       IOC_WINSIZE_OUT, IOC_TCXONC, IOC_TCFLSH, IOC_PTR };
+
+static enum ioc_arg ioc_arg_kind(unsigned req)
+{
+	switch (req) {
+	case TIOCEXCL: case TIOCNXCL: case TIOCCONS: case TIOCSSERIAL: case TIOCNOTTY:
+	case TIOCSBRK: case TIOCCBRK: case TIOCVHANGUP: case FIONCLEX: case FIOCLEX:
+	case FIFREEZE: case FITHAW:
+		return IOC_NONE;
+	case TCSBRK: case TCSBRKP: case TIOCSCTTY: case FICLONE:
+		return IOC_INT;
+	case TIOCSPGRP: case FIONBIO: case FIOASYNC: case TIOCSPTLCK:
+		return IOC_INT_IN;
+	case FIONREAD: case TIOCOUTQ: case TIOCGPGRP: case TIOCGSID: case TIOCGPTN:
+		return IOC_INT_OUT;
+	case TIOCSWINSZ:
+		return IOC_WINSIZE_IN;
+	case TIOCGWINSZ:
+		return IOC_WINSIZE_OUT;
+	case TCXONC:
+		return IOC_TCXONC;
+	case TCFLSH:
+		return IOC_TCFLSH;
+	default:
+		return IOC_HEX;
+	}
+}
+
+static void winsize_ptr(struct rn_dctx *c, const char *name, uint64_t addr)
+{
+	struct winsize ws;
+	if (addr == 0 || rn_mem_read(c->tid, addr, &ws, sizeof(ws)) < 0) {
+		rn_v_ptr(c->vs, name, addr);
+		return;
+	}
+	uint32_t s = rn_v_open(c->vs, name, RN_V_STRUCT);
+	rn_v_uint(c->vs, "ws_row", ws.ws_row);
+	rn_v_uint(c->vs, "ws_col", ws.ws_col);
+	rn_v_uint(c->vs, "ws_xpixel", ws.ws_xpixel);
+	rn_v_uint(c->vs, "ws_ypixel", ws.ws_ypixel);
+	rn_v_close(c->vs, s);
+}
+
+static void ioctl_request(struct rn_dctx *c, unsigned req)
+{
+	const char *name = c->sc->args[1].name;
+	for (unsigned i = 0; i < rn_flags_ioctl_cmd.n; i++) {
+		if ((uint32_t)rn_flags_ioctl_cmd.items[i].value == req) {
+			rn_v_name(c->vs, name, rn_flags_ioctl_cmd.items[i].name);
+			return;
+		}
+	}
+	static const char *const dirs[] = { "_IOC_NONE", "_IOC_WRITE", "_IOC_READ",
+					    "_IOC_READ|_IOC_WRITE" };
+	char text[96], size[16];
+	hexnum(size, sizeof(size), _IOC_SIZE(req));
+	snprintf(text, sizeof(text), "_IOC(%s, %#x, %#x, %s)", dirs[_IOC_DIR(req) & 3],
+		 _IOC_TYPE(req), _IOC_NR(req), size);
+	uint32_t n = rn_v_hex(c->vs, name, req);
+	rn_v_annotate(c->vs, n, RN_VF_EXPR, text);
+}
+
+unsigned rn_sys_ioctl(struct rn_dctx *c, unsigned from)
+{
+	if (from >= c->sc->nargs)
+		return from; /* nothing left for the exit */
+	unsigned req = (unsigned)arg(c, 1);
+	uint64_t a = arg(c, 2);
+	const char *an = c->sc->args[2].name;
+	enum ioc_arg kind = ioc_arg_kind(req);
+
+	if (from) {
+		if (failed(c))
+			rn_v_ptr(c->vs, an, a);
+		else if (kind == IOC_INT_OUT)
+			int_ptr(c, an, a);
+		else
+			winsize_ptr(c, an, a);
+		return from;
+	}
+	rn_dec_arg(c, 0);
+	ioctl_request(c, req);
+	switch (kind) {
+	case IOC_NONE:
+		break;
+	case IOC_INT:
+		rn_v_int(c->vs, an, (int)a);
+		break;
+	case IOC_INT_IN:
+		int_ptr(c, an, a);
+		break;
+	case IOC_WINSIZE_IN:
+		winsize_ptr(c, an, a);
+		break;
+	case IOC_INT_OUT:
+	case IOC_WINSIZE_OUT:
+		return 2; /* at exit */
+	case IOC_TCXONC:
+		flags(c, an, &rn_flags_tcxonc_arg, a);
+		break;
+	case IOC_TCFLSH:
+		flags(c, an, &rn_flags_tcflsh_arg, a);
+		break;
+	case IOC_PTR:
+		rn_v_ptr(c->vs, an, a);
+		break;
+	default:
+		rn_v_hex(c->vs, an, a);
+		break;
+	}
+	return c->sc->nargs;
+}
+
+/* ---- processes --------------------------------------------------------- */
+
+/* clone(child_stack=, flags=, parent_tid=, tls=, child_tidptr=): x86-64
+ * passes flags, newsp, parent_tidptr, child_tidptr, tls; the pointers are
+ * shown at exit, only those the flags use. */
+unsigned rn_sys_clone(struct rn_dctx *c, unsigned from)
+{
+	uint64_t fl = arg(c, 0);
+	if (c->exit == NULL) {
+		arg_named(c, 1, "child_stack");
+		uint32_t node = c->vs->n;
+		rn_dec_arg(c, 0);
+		named(c, node, "flags");
+		/* the rest at exit, ", " with it */
+		return c->sc->nargs;
+	}
+	uint32_t first = c->vs->n;
+	if (fl & (CLONE_PARENT_SETTID | CLONE_PIDFD)) {
+		uint32_t node = c->vs->n;
+		if (failed(c))
+			rn_v_ptr(c->vs, NULL, arg(c, 2));
+		else
+			int_ptr(c, NULL, arg(c, 2));
+		named(c, node, "parent_tid");
+	}
+	if (fl & CLONE_SETTLS)
+		arg_named(c, 4, "tls");
+	if (fl & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID))
+		arg_named(c, 3, "child_tidptr");
+	if (c->vs->n > first)
+		c->vs->v[first].flags |= RN_VF_LEAD_SEP;
+	return from;
+}
+
+/* wait4's status as strace: [{WIFEXITED(s) && WEXITSTATUS(s) == 0}]. */
+static void wait_status(struct rn_dctx *c, const char *name, uint64_t addr)
+{
+	int32_t st;
+	if (addr == 0 || failed(c) || c->exit->ret == 0 ||
+	    rn_mem_read(c->tid, addr, &st, sizeof(st)) < 0) {
+		rn_v_ptr(c->vs, name, addr);
+		return;
+	}
+	char text[160], sig[32];
+	size_t n;
+	unsigned rest = (unsigned)st;
+	const char *s;
+	if ((st & 0xff) == 0x7f) {
+		int stop = (st >> 8) & 0xff;
+		s = rn_signal_name(stop & 0x7f);
+		if (!s)
+			snprintf(sig, sizeof(sig), "%d", stop & 0x7f), s = sig;
+		n = (size_t)snprintf(text, sizeof(text), "[{WIFSTOPPED(s) && WSTOPSIG(s) == %s%s}",
+				     s, (stop & 0x80) ? " | 0x80" : "");
+		rest &= ~0xff7fu;
+	} else if ((st & 0x7f) != 0 && st != 0xffff) {
+		int term = st & 0x7f;
+		s = rn_signal_name(term);
+		if (!s)
+			snprintf(sig, sizeof(sig), "%d", term), s = sig;
+		n = (size_t)snprintf(text, sizeof(text), "[{WIFSIGNALED(s) && WTERMSIG(s) == %s%s}",
+				     s, (st & 0x80) ? " && WCOREDUMP(s)" : "");
+		rest &= ~0xffu;
+	} else if ((st & 0x7f) == 0) {
+		n = (size_t)snprintf(text, sizeof(text), "[{WIFEXITED(s) && WEXITSTATUS(s) == %d}",
+				     (st >> 8) & 0xff);
+		rest &= ~0xff00u;
+	} else {
+		n = (size_t)snprintf(text, sizeof(text), "[{WIFCONTINUED(s)}");
+		rest &= ~0xffffu;
+	}
+	if (rest && n < sizeof(text))
+		n += (size_t)snprintf(text + n, sizeof(text) - n, " | %#x", rest);
+	if (n < sizeof(text))
+		snprintf(text + n, sizeof(text) - n, "]");
+	rn_v_text(c->vs, name, text);
+}
+
+unsigned rn_sys_wait4(struct rn_dctx *c, unsigned from)
+{
+	if (from >= c->sc->nargs)
+		return from; /* nothing left for the exit */
+	if (from == 0) {
+		rn_dec_arg(c, 0);
+		return 1;
+	}
+	wait_status(c, c->sc->args[1].name, arg(c, 1));
+	rn_dec_arg(c, 2);
+	rn_dec_arg(c, 3);
+	return from;
+}
+
+/* personality(0xffffffff) only asks: shown raw. */
+unsigned rn_sys_personality(struct rn_dctx *c, unsigned from)
+{
+	if (c->exit) {
+		if (!failed(c)) {
+			uint32_t node = c->vs->n;
+			c->ret_hex = 1;
+			flags(c, NULL, &rn_flags_personality, (uint64_t)c->exit->ret);
+			after_ret(c, node, NULL);
+		}
+		return from;
+	}
+	if ((uint32_t)arg(c, 0) == 0xffffffffu)
+		rn_v_hex(c->vs, c->sc->args[0].name, 0xffffffffu);
+	else
+		rn_dec_arg(c, 0);
+	return c->sc->nargs;
+}
+
+unsigned rn_sys_arch_prctl(struct rn_dctx *c, unsigned from)
+{
+	if (from >= c->sc->nargs)
+		return from; /* nothing left for the exit */
+	int code = (int)arg(c, 0);
+	const char *an = c->sc->args[1].name;
+	if (from) {
+		/* ARCH_GET_FS, ARCH_GET_GS: the address the kernel stored */
+		uint64_t v;
+		if (failed(c) || rn_mem_read(c->tid, arg(c, 1), &v, sizeof(v)) < 0) {
+			rn_v_ptr(c->vs, an, arg(c, 1));
+		} else {
+			uint32_t a = rn_v_open(c->vs, an, RN_V_ARRAY);
+			rn_v_ptr(c->vs, NULL, v);
+			rn_v_close(c->vs, a);
+		}
+		return from;
+	}
+	rn_dec_arg(c, 0);
+	switch (code) {
+	case ARCH_GET_CPUID:
+		break;
+	case ARCH_GET_FS:
+	case ARCH_GET_GS:
+		return 1;
+	default:
+		rn_v_hex(c->vs, an, arg(c, 1));
+		break;
+	}
+	return c->sc->nargs;
+}
+
+/* A string the tracee points to, or its address. */
+static void cstr(struct rn_dctx *c, const char *name, uint64_t addr, size_t max)
+{
+	char buf[256];
+	if (max >= sizeof(buf))
+		max = sizeof(buf) - 1;
+	long n = addr ? rn_mem_read_str(c->tid, addr, buf, max) : -1;
+	if (n < 0)
+		rn_v_ptr(c->vs, name, addr);
+	else if ((size_t)n > max)
+		rn_v_str(c->vs, name, buf, max, RN_VF_TRUNCATED);
+	else
+		rn_v_str(c->vs, name, buf, (size_t)n, 0);
+}
+
+unsigned rn_sys_prctl(struct rn_dctx *c, unsigned from)
+{
+	int op = (int)arg(c, 0);
+	struct rn_values *vs = c->vs;
+	const char *n2 = c->sc->args[1].name;
+
+	if (c->exit && op == PR_GET_DUMPABLE && !failed(c)) {
+		uint32_t node = vs->n;
+		flags(c, NULL, &rn_flags_suid_dump, (uint64_t)c->exit->ret);
+		after_ret(c, node, NULL);
+	}
+	if (from >= c->sc->nargs)
+		return from; /* nothing left for the exit */
+	if (from) {
+		if (op == PR_GET_NAME) {
+			if (failed(c))
+				rn_v_ptr(vs, n2, arg(c, 1));
+			else
+				cstr(c, n2, arg(c, 1), 16);
+		} else if (op == PR_GET_PDEATHSIG) {
+			int32_t sig;
+			if (failed(c) || rn_mem_read(c->tid, arg(c, 1), &sig, sizeof(sig)) < 0) {
+				rn_v_ptr(vs, n2, arg(c, 1));
+			} else {
+				uint32_t a = rn_v_open(vs, n2, RN_V_ARRAY);
+				rn_dec_signal(vs, NULL, sig);
+				rn_v_close(vs, a);
+			}
+		} else if (op == PR_GET_TID_ADDRESS) {
+			uint64_t p;
+			if (failed(c) || rn_mem_read(c->tid, arg(c, 1), &p, sizeof(p)) < 0) {
+				rn_v_ptr(vs, n2, arg(c, 1));
+			} else {
+				uint32_t a = rn_v_open(vs, n2, RN_V_ARRAY);
+				rn_v_ptr(vs, NULL, p);
+				rn_v_close(vs, a);
+			}
+		} else {
+			if (failed(c))
+				rn_v_ptr(vs, n2, arg(c, 1));
+			else
+				int_ptr(c, n2, arg(c, 1));
+		}
+		return from;
+	}
+	rn_dec_arg(c, 0);
+	switch (op) {
+	case PR_GET_DUMPABLE: case PR_GET_KEEPCAPS: case PR_GET_SECCOMP:
+	case PR_GET_TIMERSLACK: case PR_GET_TIMING: case PR_TASK_PERF_EVENTS_DISABLE:
+	case PR_TASK_PERF_EVENTS_ENABLE: case PR_GET_FP_MODE:
+		break;
+	case PR_GET_NO_NEW_PRIVS: case PR_GET_THP_DISABLE: case PR_MCE_KILL_GET:
+	case PR_GET_IO_FLUSHER:
+		/* the kernel wants them 0: all shown */
+		for (unsigned i = 1; i < 5; i++)
+			rn_v_hex(vs, c->sc->args[i].name, arg(c, i));
+		break;
+	case PR_GET_NAME: case PR_GET_PDEATHSIG: case PR_GET_CHILD_SUBREAPER:
+	case PR_GET_TID_ADDRESS:
+		if (arg(c, 1) == 0) {
+			rn_v_ptr(vs, n2, 0);
+			break;
+		}
+		return 1; /* at exit */
+	case PR_GET_SPECULATION_CTRL:
+		flags(c, n2, &rn_flags_pr_spec, arg(c, 1));
+		break;
+	case PR_SET_NAME:
+		if (arg(c, 1) == 0)
+			rn_v_ptr(vs, n2, 0);
+		else
+			cstr(c, n2, arg(c, 1), 15);
+		break;
+	case PR_SET_PDEATHSIG:
+		rn_dec_signal(vs, n2, (int)arg(c, 1));
+		break;
+	case PR_SET_DUMPABLE:
+		flags(c, n2, &rn_flags_suid_dump, arg(c, 1));
+		break;
+	case PR_CAPBSET_READ: case PR_CAPBSET_DROP:
+		flags(c, n2, &rn_flags_capability, arg(c, 1));
+		break;
+	case PR_SET_SECCOMP:
+		flags(c, n2, &rn_flags_seccomp_mode, arg(c, 1));
+		if ((int)arg(c, 1) == SECCOMP_MODE_FILTER)
+			rn_v_ptr(vs, c->sc->args[2].name, arg(c, 2));
+		break;
+	case PR_SET_CHILD_SUBREAPER: case PR_SET_KEEPCAPS: case PR_SET_TIMERSLACK:
+	case PR_SET_TIMING:
+		rn_v_uint(vs, n2, arg(c, 1));
+		break;
+	case PR_SET_PTRACER:
+		if ((int)arg(c, 1) == -1)
+			rn_v_name(vs, n2, "PR_SET_PTRACER_ANY");
+		else
+			rn_v_int(vs, n2, (int)arg(c, 1));
+		break;
+	case PR_SET_NO_NEW_PRIVS: case PR_SET_THP_DISABLE: case PR_SET_IO_FLUSHER:
+		rn_v_uint(vs, n2, arg(c, 1));
+		for (unsigned i = 2; i < 5; i++)
+			rn_v_hex(vs, c->sc->args[i].name, arg(c, i));
+		break;
+	case PR_CAP_AMBIENT:
+		flags(c, n2, &rn_flags_pr_cap_ambient, arg(c, 1));
+		if ((int)arg(c, 1) == PR_CAP_AMBIENT_CLEAR_ALL)
+			rn_v_uint(vs, c->sc->args[2].name, arg(c, 2));
+		else
+			flags(c, c->sc->args[2].name, &rn_flags_capability, arg(c, 2));
+		rn_v_uint(vs, c->sc->args[3].name, arg(c, 3));
+		rn_v_uint(vs, c->sc->args[4].name, arg(c, 4));
+		break;
+	case PR_SET_MM:
+		flags(c, n2, &rn_flags_pr_set_mm, arg(c, 1));
+		rn_v_hex(vs, c->sc->args[2].name, arg(c, 2));
+		rn_v_hex(vs, c->sc->args[3].name, arg(c, 3));
+		rn_v_hex(vs, c->sc->args[4].name, arg(c, 4));
+		break;
+	case PR_SET_VMA:
+		flags(c, n2, &rn_flags_pr_set_vma, arg(c, 1));
+		rn_v_hex(vs, c->sc->args[2].name, arg(c, 2));
+		rn_v_uint(vs, c->sc->args[3].name, arg(c, 3));
+		cstr(c, c->sc->args[4].name, arg(c, 4), (size_t)c->opt->strsize);
+		break;
+	default:
+		for (unsigned i = 1; i < 5; i++)
+			rn_v_hex(vs, c->sc->args[i].name, arg(c, i));
+		break;
+	}
+	return c->sc->nargs;
+}
+
+/* ---- futex -------------------------------------------------------------- */
+
+/* FUTEX_WAKE_OP's val3: FUTEX_OP_SET<<28|0<<12|FUTEX_OP_CMP_EQ<<24|0 */
+static void futex_wake_op(struct rn_values *vs, const char *name, uint32_t v)
+{
+	unsigned op = (v >> 28) & 0xf, cmp = (v >> 24) & 0xf;
+	const char *ops = NULL, *cmps = NULL;
+	for (unsigned i = 0; i < rn_flags_futex_wake_op.n; i++)
+		if (rn_flags_futex_wake_op.items[i].value == (op & 7))
+			ops = rn_flags_futex_wake_op.items[i].name;
+	for (unsigned i = 0; i < rn_flags_futex_wake_cmp.n; i++)
+		if (rn_flags_futex_wake_cmp.items[i].value == cmp)
+			cmps = rn_flags_futex_wake_cmp.items[i].name;
+	char opn[16], cmpn[16], oparg[16], cmparg[16], text[160];
+	hexnum(opn, sizeof(opn), op & 7);
+	hexnum(cmpn, sizeof(cmpn), cmp);
+	hexnum(oparg, sizeof(oparg), (v >> 12) & 0xfff);
+	hexnum(cmparg, sizeof(cmparg), v & 0xfff);
+	snprintf(text, sizeof(text), "%s%s<<28|%s<<12|%s<<24|%s",
+		 (op & 8) ? "FUTEX_OP_OPARG_SHIFT|" : "", ops ? ops : opn, oparg,
+		 cmps ? cmps : cmpn, cmparg);
+	uint32_t n = rn_v_hex(vs, name, v);
+	rn_v_annotate(vs, n, RN_VF_EXPR, text);
+}
+
+unsigned rn_sys_futex(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	struct rn_values *vs = c->vs;
+	unsigned op = (unsigned)arg(c, 1);
+	unsigned cmd = op & 0x7f; /* the argument layout, as strace picks it */
+	const struct rn_arg_desc *a = c->sc->args;
+
+	rn_dec_arg(c, 0);
+	rn_dec_arg(c, 1);
+	switch (cmd) {
+	case FUTEX_WAIT:
+		rn_v_uint(vs, a[2].name, (uint32_t)arg(c, 2));
+		rn_dec_arg(c, 3);
+		break;
+	case FUTEX_WAKE:
+	case FUTEX_FD:
+		rn_v_uint(vs, a[2].name, (uint32_t)arg(c, 2));
+		break;
+	case FUTEX_REQUEUE:
+		rn_v_uint(vs, a[2].name, (uint32_t)arg(c, 2));
+		rn_v_uint(vs, "val2", (uint32_t)arg(c, 3));
+		rn_dec_arg(c, 4);
+		break;
+	case FUTEX_CMP_REQUEUE:
+	case FUTEX_CMP_REQUEUE_PI:
+		rn_v_uint(vs, a[2].name, (uint32_t)arg(c, 2));
+		rn_v_uint(vs, "val2", (uint32_t)arg(c, 3));
+		rn_dec_arg(c, 4);
+		rn_v_uint(vs, a[5].name, (uint32_t)arg(c, 5));
+		break;
+	case FUTEX_WAKE_OP:
+		rn_v_uint(vs, a[2].name, (uint32_t)arg(c, 2));
+		rn_v_uint(vs, "val2", (uint32_t)arg(c, 3));
+		rn_dec_arg(c, 4);
+		futex_wake_op(vs, a[5].name, (uint32_t)arg(c, 5));
+		break;
+	case FUTEX_LOCK_PI:
+	case FUTEX_LOCK_PI2:
+		rn_dec_arg(c, 3);
+		break;
+	case FUTEX_UNLOCK_PI:
+	case FUTEX_TRYLOCK_PI:
+		break;
+	case FUTEX_WAIT_BITSET:
+		rn_v_uint(vs, a[2].name, (uint32_t)arg(c, 2));
+		rn_dec_arg(c, 3);
+		if ((uint32_t)arg(c, 5) == FUTEX_BITSET_MATCH_ANY)
+			rn_v_name(vs, a[5].name, "FUTEX_BITSET_MATCH_ANY");
+		else
+			rn_v_hex(vs, a[5].name, (uint32_t)arg(c, 5));
+		break;
+	case FUTEX_WAKE_BITSET:
+		rn_v_uint(vs, a[2].name, (uint32_t)arg(c, 2));
+		if ((uint32_t)arg(c, 5) == FUTEX_BITSET_MATCH_ANY)
+			rn_v_name(vs, a[5].name, "FUTEX_BITSET_MATCH_ANY");
+		else
+			rn_v_hex(vs, a[5].name, (uint32_t)arg(c, 5));
+		break;
+	case FUTEX_WAIT_REQUEUE_PI:
+		rn_v_uint(vs, a[2].name, (uint32_t)arg(c, 2));
+		rn_dec_arg(c, 3);
+		rn_dec_arg(c, 4);
+		break;
+	default:
+		rn_v_uint(vs, a[2].name, (uint32_t)arg(c, 2));
+		rn_dec_arg(c, 3);
+		rn_dec_arg(c, 4);
+		rn_v_hex(vs, a[5].name, (uint32_t)arg(c, 5));
+		break;
+	}
+	return c->sc->nargs;
+}
+
+/* ---- signals ------------------------------------------------------------ */
+
+unsigned rn_sys_rt_sigprocmask(struct rn_dctx *c, unsigned from)
+{
+	if (from >= c->sc->nargs)
+		return from; /* nothing left for the exit */
+	uint64_t size = arg(c, 3);
+	if (from == 0) {
+		rn_dec_arg(c, 0);
+		sigset_ptr(c, c->sc->args[1].name, arg(c, 1), size);
+		return 2;
+	}
+	if (failed(c))
+		rn_v_ptr(c->vs, c->sc->args[2].name, arg(c, 2));
+	else
+		sigset_ptr(c, c->sc->args[2].name, arg(c, 2), size);
+	rn_dec_arg(c, 3);
+	return from;
+}
+
+/* The kernel's struct sigaction on x86-64. */
+struct k_sigaction {
+	uint64_t handler;
+	uint64_t flags;
+	uint64_t restorer;
+	unsigned char mask[8];
+};
+
+static void sigaction_ptr(struct rn_dctx *c, const char *name, uint64_t addr)
+{
+	struct k_sigaction sa;
+	if (addr == 0 || rn_mem_read(c->tid, addr, &sa, sizeof(sa)) < 0) {
+		rn_v_ptr(c->vs, name, addr);
+		return;
+	}
+	struct rn_values *vs = c->vs;
+	uint32_t s = rn_v_open(vs, name, RN_V_STRUCT);
+	if (sa.handler == (uint64_t)(uintptr_t)SIG_DFL)
+		rn_v_name(vs, "sa_handler", "SIG_DFL");
+	else if (sa.handler == (uint64_t)(uintptr_t)SIG_IGN)
+		rn_v_name(vs, "sa_handler", "SIG_IGN");
+	else if (sa.handler == (uint64_t)(intptr_t)-1)
+		rn_v_name(vs, "sa_handler", "SIG_ERR");
+	else
+		rn_v_ptr(vs, "sa_handler", sa.handler);
+	sigset_bits(vs, "sa_mask", sa.mask, sizeof(sa.mask));
+	rn_dec_flags(vs, "sa_flags", &rn_flags_sa_flags, sa.flags);
+	if (sa.flags & 0x04000000 /* SA_RESTORER */)
+		rn_v_ptr(vs, "sa_restorer", sa.restorer);
+	rn_v_close(vs, s);
+}
+
+unsigned rn_sys_rt_sigaction(struct rn_dctx *c, unsigned from)
+{
+	if (from >= c->sc->nargs)
+		return from; /* nothing left for the exit */
+	if (from == 0) {
+		rn_dec_arg(c, 0);
+		sigaction_ptr(c, c->sc->args[1].name, arg(c, 1));
+		return 2;
+	}
+	if (failed(c))
+		rn_v_ptr(c->vs, c->sc->args[2].name, arg(c, 2));
+	else
+		sigaction_ptr(c, c->sc->args[2].name, arg(c, 2));
+	rn_dec_arg(c, 3);
+	return from;
+}
+
+/* ---- sockets ------------------------------------------------------------ */
+
+/* socket's protocol depends on its domain. */
+static void socket_protocol(struct rn_dctx *c, unsigned di, unsigned pi)
+{
+	int domain = (int)arg(c, di);
+	uint64_t p = (uint32_t)arg(c, pi);
+	const char *name = c->sc->args[pi].name;
+	switch (domain) {
+	case AF_INET:
+	case AF_INET6:
+		flags(c, name, &rn_flags_socket_protocol, p);
+		break;
+	case AF_NETLINK:
+		flags(c, name, &rn_flags_netlink_protocol, p);
+		break;
+	case AF_PACKET: {
+		/* network byte order: htons(ETH_P_ALL) */
+		unsigned proto = ((p & 0xff) << 8) | ((p >> 8) & 0xff);
+		const char *s = NULL;
+		char text[64];
+		for (unsigned i = 0; i < rn_flags_eth_protocol.n; i++)
+			if (rn_flags_eth_protocol.items[i].value == proto)
+				s = rn_flags_eth_protocol.items[i].name;
+		if (s) {
+			snprintf(text, sizeof(text), "htons(%s)", s);
+		} else {
+			char num[16];
+			hexnum(num, sizeof(num), proto);
+			snprintf(text, sizeof(text), "htons(%s /* ETH_P_??? */)", num);
+		}
+		uint32_t n = rn_v_uint(c->vs, name, p);
+		rn_v_annotate(c->vs, n, RN_VF_EXPR, text);
+		break;
+	}
+	default:
+		rn_v_int(c->vs, name, (int)p);
+		break;
+	}
+}
+
+unsigned rn_sys_socket(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	rn_dec_arg(c, 0);
+	rn_dec_arg(c, 1);
+	socket_protocol(c, 0, 2);
+	return c->sc->nargs;
+}
+
+unsigned rn_sys_socketpair(struct rn_dctx *c, unsigned from)
+{
+	if (from >= c->sc->nargs)
+		return from; /* nothing left for the exit */
+	if (from) {
+		rn_dec_arg(c, 3);
+		return from;
+	}
+	rn_dec_arg(c, 0);
+	rn_dec_arg(c, 1);
+	socket_protocol(c, 0, 2);
+	return 3;
+}
+
+/* An option name by level. */
+static void sockopt_name(struct rn_dctx *c, int getting)
+{
+	int level = (int)arg(c, 1);
+	uint64_t opt = (uint32_t)arg(c, 2);
+	const char *name = c->sc->args[2].name;
+	const struct rn_flag_table *t = NULL;
+	switch (level) {
+	case SOL_SOCKET:
+		if (getting && opt == SO_GET_FILTER) {
+			rn_v_name(c->vs, name, "SO_GET_FILTER");
+			return;
+		}
+		t = &rn_flags_sockopt_socket;
+		break;
+	case SOL_IP: t = &rn_flags_sockopt_ip; break;
+	case SOL_TCP: t = &rn_flags_sockopt_tcp; break;
+	case SOL_IPV6: t = &rn_flags_sockopt_ipv6; break;
+	case SOL_UDP: t = &rn_flags_sockopt_udp; break;
+	case SOL_NETLINK: t = &rn_flags_sockopt_netlink; break;
+	case SOL_PACKET: t = &rn_flags_sockopt_packet; break;
+	default: break;
+	}
+	if (t)
+		flags(c, name, t, opt);
+	else
+		rn_v_int(c->vs, name, (int)opt);
+}
+
+unsigned rn_sys_setsockopt(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	rn_dec_arg(c, 0);
+	rn_dec_arg(c, 1);
+	sockopt_name(c, 0);
+	int level = (int)arg(c, 1);
+	if ((int)arg(c, 4) == 4 && (level == SOL_SOCKET || level == SOL_IP || level == SOL_TCP ||
+				    level == SOL_IPV6 || level == SOL_UDP))
+		int_ptr(c, c->sc->args[3].name, arg(c, 3)); /* an int option: [1] */
+	else
+		rn_dec_arg(c, 3);
+	rn_dec_arg(c, 4);
+	return c->sc->nargs;
+}
+
+unsigned rn_sys_getsockopt(struct rn_dctx *c, unsigned from)
+{
+	if (from >= c->sc->nargs)
+		return from; /* nothing left for the exit */
+	if (from) {
+		rn_dec_arg(c, 3);
+		rn_dec_arg(c, 4);
+		return from;
+	}
+	rn_dec_arg(c, 0);
+	rn_dec_arg(c, 1);
+	sockopt_name(c, 1);
+	return 3;
+}
+
+/* ---- misc --------------------------------------------------------------- */
+
+/* getrandom's bytes are shown in hex. */
+unsigned rn_sys_getrandom(struct rn_dctx *c, unsigned from)
+{
+	if (c->exit == NULL)
+		return 0;
+	uint32_t node = c->vs->n;
+	rn_dec_arg(c, 0);
+	if (c->vs->v[node].kind == RN_V_STR)
+		c->vs->v[node].flags |= RN_VF_HEX;
+	rn_dec_arg(c, 1);
+	rn_dec_arg(c, 2);
+	return from;
+}
+
+/* preadv2, pwritev2: strace shows the offset once (pos_h is not shown). */
+unsigned rn_sys_preadv2(struct rn_dctx *c, unsigned from)
+{
+	if (c->exit == NULL) {
+		rn_dec_arg(c, 0);
+		return 1;
+	}
+	if (from >= c->sc->nargs)
+		return from;
+	rn_dec_arg(c, 1);
+	rn_dec_arg(c, 2);
+	rn_dec_arg(c, 3);
+	rn_dec_arg(c, 5);
+	return from;
+}
+
+unsigned rn_sys_pwritev2(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	rn_dec_arg(c, 0);
+	rn_dec_arg(c, 1);
+	rn_dec_arg(c, 2);
+	rn_dec_arg(c, 3);
+	rn_dec_arg(c, 5);
+	return c->sc->nargs;
+}
+
+/* seccomp: the flags are SECCOMP_FILTER_FLAG_* only with
+ * SECCOMP_SET_MODE_FILTER, whose argument is a struct sock_fprog. */
+unsigned rn_sys_seccomp(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	unsigned op = (unsigned)arg(c, 0);
+	rn_dec_arg(c, 0);
+	if (op == SECCOMP_SET_MODE_FILTER)
+		rn_dec_arg(c, 1);
+	else
+		rn_v_hex(c->vs, c->sc->args[1].name, (uint32_t)arg(c, 1));
+	struct {
+		uint16_t len;
+		uint64_t filter;
+	} prog;
+	const char *an = c->sc->args[2].name;
+	if (op == SECCOMP_SET_MODE_FILTER && arg(c, 2) &&
+	    rn_mem_read(c->tid, arg(c, 2), &prog, sizeof(prog)) == 0) {
+		uint32_t s = rn_v_open(c->vs, an, RN_V_STRUCT);
+		rn_v_uint(c->vs, "len", prog.len);
+		rn_v_ptr(c->vs, "filter", prog.filter);
+		rn_v_close(c->vs, s);
+	} else {
+		rn_v_ptr(c->vs, an, arg(c, 2));
+	}
+	return c->sc->nargs;
+}
