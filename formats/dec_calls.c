@@ -3,11 +3,16 @@
  * calls whose arguments depend on each other, shown as strace 6.1 shows
  * them.  The syscall table finds them through weak references.
  *
- * Each decoder is called at entry with from == 0 and returns the index of
- * the first argument it leaves for the exit; at exit it is called again
- * with that index.  Returning sc->nargs at entry means nothing is left.
- * Memory is read only through mem.h; an unreadable pointer is shown as
- * the address.
+ * Each decoder is called at entry (c->exit == NULL, from == 0) and returns
+ * the index of the first argument it leaves for the exit; at exit it is
+ * called again with that index, also when it is sc->nargs (nothing left):
+ * clone then adds its pointers, fcntl or personality what strace shows
+ * after the return value.  Memory is read only through mem.h, and only for
+ * calls whose table line makes the tracer hold the tracee (a struct_*
+ * argument); an unreadable pointer is shown as the address.
+ *
+ * The flag and enum tables come from formats/flags/ (.def files, by
+ * tools/gen_flags.py); flags_tables.h declares them.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -26,7 +31,7 @@
 #include <sys/sysmacros.h>
 #include <asm/prctl.h>
 #include <sched.h>
-#include <termios.h>
+#include <asm/termbits.h>
 
 #include "renacer/decode.h"
 #include "renacer/mem.h"
@@ -172,6 +177,20 @@ unsigned rn_sys_openat(struct rn_dctx *c, unsigned from)
 	rn_dec_arg(c, 2);
 	if (open_has_mode(arg(c, 2)))
 		rn_dec_arg(c, 3);
+	return c->sc->nargs;
+}
+
+/* mq_open: the mode and the attributes only with O_CREAT. */
+unsigned rn_sys_mq_open(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	rn_dec_arg(c, 0);
+	rn_dec_arg(c, 1);
+	if (arg(c, 1) & O_CREAT) {
+		rn_dec_arg(c, 2);
+		rn_dec_arg(c, 3);
+	}
 	return c->sc->nargs;
 }
 
@@ -358,7 +377,8 @@ unsigned rn_sys_fcntl(struct rn_dctx *c, unsigned from)
 /* ioctl: the request by name (or _IOC(dir, type, nr, size)), then the
  * argument as the request wants it. */
 enum ioc_arg { IOC_HEX, IOC_NONE, IOC_INT, IOC_INT_IN, IOC_INT_OUT, IOC_WINSIZE_IN,
-	       IOC_WINSIZE_OUT, IOC_TCXONC, IOC_TCFLSH, IOC_PTR };
+	       IOC_WINSIZE_OUT, IOC_TCXONC, IOC_TCFLSH, IOC_PTR, IOC_TERMIOS_IN,
+	       IOC_TERMIOS_OUT };
 
 static enum ioc_arg ioc_arg_kind(unsigned req)
 {
@@ -377,6 +397,10 @@ static enum ioc_arg ioc_arg_kind(unsigned req)
 		return IOC_WINSIZE_IN;
 	case TIOCGWINSZ:
 		return IOC_WINSIZE_OUT;
+	case TCSETS: case TCSETSW: case TCSETSF:
+		return IOC_TERMIOS_IN;
+	case TCGETS:
+		return IOC_TERMIOS_OUT;
 	case TCXONC:
 		return IOC_TCXONC;
 	case TCFLSH:
@@ -399,6 +423,111 @@ static void winsize_ptr(struct rn_dctx *c, const char *name, uint64_t addr)
 	rn_v_uint(c->vs, "ws_xpixel", ws.ws_xpixel);
 	rn_v_uint(c->vs, "ws_ypixel", ws.ws_ypixel);
 	rn_v_close(c->vs, s);
+}
+
+/* A flag name by value in an enum table, or NULL. */
+static const char *enum_name(const struct rn_flag_table *t, uint64_t v)
+{
+	for (unsigned i = 0; i < t->n; i++)
+		if (t->items[i].value == v)
+			return t->items[i].name;
+	return NULL;
+}
+
+/* One termios field as strace: its sub-fields ("NL0|CR0|..."), then "|",
+ * then the flags; flags that are all 0 show as nothing at all. */
+struct tio_sub {
+	uint32_t mask;
+	const struct rn_flag_table *t;
+};
+
+static void tio_field(struct rn_values *vs, const char *name, uint32_t v, const struct tio_sub *sub,
+		      unsigned nsub, const struct rn_flag_table *t)
+{
+	uint32_t f = rn_v_open(vs, name, RN_V_FLAGS);
+	uint32_t rest = v;
+	for (unsigned i = 0; i < nsub; i++) {
+		const char *s = enum_name(sub[i].t, v & sub[i].mask);
+		char num[16];
+		if (!s) {
+			hexnum(num, sizeof(num), v & sub[i].mask);
+			s = num;
+		}
+		rn_v_name(vs, NULL, s);
+		rest &= ~sub[i].mask;
+	}
+	int named = 0;
+	for (unsigned i = 0; i < t->n && rest; i++) {
+		uint32_t bits = (uint32_t)t->items[i].value;
+		if (bits && (rest & bits) == bits) {
+			rn_v_name(vs, NULL, t->items[i].name);
+			rest &= ~bits;
+			named = 1;
+		}
+	}
+	if (rest) {
+		vs->v[f].flags |= RN_VF_LEFTOVER;
+		vs->v[f].u = rest;
+	} else if (!named) {
+		rn_v_name(vs, NULL, ""); /* strace's "FF0|", "c_iflag=," */
+	}
+	rn_v_close(vs, f);
+}
+
+/* struct termios (the kernel's): {c_iflag=..., c_oflag=..., c_cflag=...,
+ * c_lflag=..., ...} */
+static void termios_ptr(struct rn_dctx *c, const char *name, uint64_t addr)
+{
+	uint32_t tf[4]; /* c_iflag, c_oflag, c_cflag, c_lflag */
+	if (addr == 0 || rn_mem_read(c->tid, addr, tf, sizeof(tf)) < 0) {
+		rn_v_ptr(c->vs, name, addr);
+		return;
+	}
+	struct rn_values *vs = c->vs;
+	static const struct tio_sub osub[] = {
+		{ NLDLY, &rn_flags_tios_nldly },   { CRDLY, &rn_flags_tios_crdly },
+		{ TABDLY, &rn_flags_tios_tabdly }, { BSDLY, &rn_flags_tios_bsdly },
+		{ VTDLY, &rn_flags_tios_vtdly },   { FFDLY, &rn_flags_tios_ffdly },
+	};
+	uint32_t s = rn_v_open(vs, name, RN_V_STRUCT);
+	tio_field(vs, "c_iflag", tf[0], NULL, 0, &rn_flags_tios_iflag);
+	tio_field(vs, "c_oflag", tf[1], osub, 6, &rn_flags_tios_oflag);
+
+	/* c_cflag: the speed, the input speed when set, the size, the flags */
+	uint32_t cf = tf[2], ibaud = (cf >> IBSHIFT) & CBAUD;
+	uint32_t f = rn_v_open(vs, "c_cflag", RN_V_FLAGS);
+	const char *sp = enum_name(&rn_flags_tios_baud, cf & CBAUD);
+	rn_v_name(vs, NULL, sp ? sp : "B0");
+	if (ibaud) {
+		char text[48];
+		const char *is = enum_name(&rn_flags_tios_baud, ibaud);
+		snprintf(text, sizeof(text), "%s<<IBSHIFT", is ? is : "B0");
+		uint32_t n = rn_v_uint(vs, NULL, ibaud << IBSHIFT);
+		rn_v_annotate(vs, n, RN_VF_EXPR, text);
+	}
+	const char *cs = enum_name(&rn_flags_tios_csize, cf & CSIZE);
+	rn_v_name(vs, NULL, cs ? cs : "CS5");
+	uint32_t rest = cf & ~(CBAUD | (CBAUD << IBSHIFT) | CSIZE);
+	int named = 0;
+	for (unsigned i = 0; i < rn_flags_tios_cflag.n && rest; i++) {
+		uint32_t bits = (uint32_t)rn_flags_tios_cflag.items[i].value;
+		if ((rest & bits) == bits) {
+			rn_v_name(vs, NULL, rn_flags_tios_cflag.items[i].name);
+			rest &= ~bits;
+			named = 1;
+		}
+	}
+	if (rest) {
+		vs->v[f].flags |= RN_VF_LEFTOVER;
+		vs->v[f].u = rest;
+	} else if (!named) {
+		rn_v_name(vs, NULL, "");
+	}
+	rn_v_close(vs, f);
+
+	tio_field(vs, "c_lflag", tf[3], NULL, 0, &rn_flags_tios_lflag);
+	vs->v[s].flags |= RN_VF_ELLIPSIS; /* c_line, c_cc: strace's "..." */
+	rn_v_close(vs, s);
 }
 
 static void ioctl_request(struct rn_dctx *c, unsigned req)
@@ -434,6 +563,8 @@ unsigned rn_sys_ioctl(struct rn_dctx *c, unsigned from)
 			rn_v_ptr(c->vs, an, a);
 		else if (kind == IOC_INT_OUT)
 			int_ptr(c, an, a);
+		else if (kind == IOC_TERMIOS_OUT)
+			termios_ptr(c, an, a);
 		else
 			winsize_ptr(c, an, a);
 		return from;
@@ -452,8 +583,12 @@ unsigned rn_sys_ioctl(struct rn_dctx *c, unsigned from)
 	case IOC_WINSIZE_IN:
 		winsize_ptr(c, an, a);
 		break;
+	case IOC_TERMIOS_IN:
+		termios_ptr(c, an, a);
+		break;
 	case IOC_INT_OUT:
 	case IOC_WINSIZE_OUT:
+	case IOC_TERMIOS_OUT:
 		return 2; /* at exit */
 	case IOC_TCXONC:
 		flags(c, an, &rn_flags_tcxonc_arg, a);
@@ -1023,6 +1158,13 @@ static void sockopt_name(struct rn_dctx *c, int getting)
 		rn_v_int(c->vs, name, (int)opt);
 }
 
+/* An option of these levels with a 4-byte value is an int: [1]. */
+static int int_sockopt(int level, uint64_t len)
+{
+	return len == 4 && (level == SOL_SOCKET || level == SOL_IP || level == SOL_TCP ||
+			    level == SOL_IPV6 || level == SOL_UDP);
+}
+
 unsigned rn_sys_setsockopt(struct rn_dctx *c, unsigned from)
 {
 	if (from)
@@ -1030,10 +1172,8 @@ unsigned rn_sys_setsockopt(struct rn_dctx *c, unsigned from)
 	rn_dec_arg(c, 0);
 	rn_dec_arg(c, 1);
 	sockopt_name(c, 0);
-	int level = (int)arg(c, 1);
-	if ((int)arg(c, 4) == 4 && (level == SOL_SOCKET || level == SOL_IP || level == SOL_TCP ||
-				    level == SOL_IPV6 || level == SOL_UDP))
-		int_ptr(c, c->sc->args[3].name, arg(c, 3)); /* an int option: [1] */
+	if (int_sockopt((int)arg(c, 1), (uint32_t)arg(c, 4)))
+		int_ptr(c, c->sc->args[3].name, arg(c, 3));
 	else
 		rn_dec_arg(c, 3);
 	rn_dec_arg(c, 4);
@@ -1045,7 +1185,13 @@ unsigned rn_sys_getsockopt(struct rn_dctx *c, unsigned from)
 	if (from >= c->sc->nargs)
 		return from; /* nothing left for the exit */
 	if (from) {
-		rn_dec_arg(c, 3);
+		int32_t len;
+		if (!failed(c) && arg(c, 4) &&
+		    rn_mem_read(c->tid, arg(c, 4), &len, sizeof(len)) == 0 &&
+		    int_sockopt((int)arg(c, 1), (uint64_t)len))
+			int_ptr(c, c->sc->args[3].name, arg(c, 3));
+		else
+			rn_dec_arg(c, 3);
 		rn_dec_arg(c, 4);
 		return from;
 	}
@@ -1068,6 +1214,26 @@ unsigned rn_sys_getrandom(struct rn_dctx *c, unsigned from)
 		c->vs->v[node].flags |= RN_VF_HEX;
 	rn_dec_arg(c, 1);
 	rn_dec_arg(c, 2);
+	return from;
+}
+
+/* getcwd: the directory as a path (the kernel counts its NUL). */
+unsigned rn_sys_getcwd(struct rn_dctx *c, unsigned from)
+{
+	if (c->exit == NULL)
+		return 0;
+	const char *name = c->sc->args[0].name;
+	int64_t r = c->exit->ret;
+	char buf[4097];
+	long n = -1;
+	if (!failed(c) && r > 0 && r <= (int64_t)sizeof(buf))
+		n = rn_mem_read_str(c->tid, arg(c, 0), buf, (size_t)r - 1);
+	if (n < 0)
+		rn_v_ptr(c->vs, name, arg(c, 0));
+	else
+		rn_v_str(c->vs, name, buf, (size_t)n > (size_t)r - 1 ? (size_t)r - 1 : (size_t)n,
+			 RN_VF_PATH);
+	rn_dec_arg(c, 1);
 	return from;
 }
 

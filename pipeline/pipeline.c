@@ -11,23 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "renacer/worker_internal.h"
 
-int rn_pipeline_start(struct rn_pipeline *p, const struct rn_options *opt, int out_fd)
+int rn_pipeline_start(struct rn_pipeline *p, const struct rn_options *opt, int out_fd,
+		      struct rn_capture_writer *capture, int64_t real_minus_mono)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	memset(p, 0, sizeof(*p));
 	p->opt = opt;
 	p->nworkers = opt->nworkers > 0 ? (unsigned)opt->nworkers : (unsigned)(ncpu > 0 ? ncpu : 1);
 	atomic_init(&p->hb_inbox, NULL);
-	struct timespec real, mono;
-	clock_gettime(CLOCK_REALTIME, &real);
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	p->real_minus_mono = ((int64_t)real.tv_sec - (int64_t)mono.tv_sec) * 1000000000 +
-			     ((int64_t)real.tv_nsec - (int64_t)mono.tv_nsec);
+	p->real_minus_mono = real_minus_mono;
 	if (opt->count)
 		rn_stats_init(&p->summary);
 	p->hb_eventfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -37,7 +33,7 @@ int rn_pipeline_start(struct rn_pipeline *p, const struct rn_options *opt, int o
 	if (!p->workers)
 		return -1;
 	/* The writer first: workers wake it. It starts once they exist. */
-	p->writer = rn_writer_create(p, out_fd);
+	p->writer = rn_writer_create(p, out_fd, capture);
 	if (!p->writer)
 		return -1;
 	for (unsigned i = 0; i < p->nworkers; i++) {

@@ -18,19 +18,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #define RN_CACHE_LINE 64
 
 /* ---- parker ---------------------------------------------------------- */
 
-static void futex_wait(_Atomic uint32_t *addr, uint32_t seen)
+static void futex_wait(_Atomic uint32_t *addr, uint32_t seen, const struct timespec *rel)
 {
-	/* Returns at once with EAGAIN when *addr != seen, on a wake, or on a
-	 * signal (EINTR). All three are fine: the caller loops on its own
-	 * condition, so we ignore the result. */
+	/* Returns at once with EAGAIN when *addr != seen, on a wake, on a
+	 * signal (EINTR) or at the timeout. All are fine: the caller loops on
+	 * its own condition, so we ignore the result. */
 	(void)syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_PRIVATE, seen,
-		      NULL, NULL, 0);
+		      rel, NULL, 0);
 }
 
 static void futex_wake_all(_Atomic uint32_t *addr)
@@ -70,9 +71,17 @@ uint32_t rn_parker_prepare(struct rn_parker *p)
 	return atomic_load_explicit(&p->futex, memory_order_acquire);
 }
 
+void rn_parker_sleep_for(struct rn_parker *p, uint32_t seen, uint64_t timeout_ns)
+{
+	struct timespec rel = { (time_t)(timeout_ns / 1000000000u),
+				(long)(timeout_ns % 1000000000u) };
+	futex_wait(&p->futex, seen, &rel);
+	atomic_store_explicit(&p->sleeping, 0, memory_order_relaxed);
+}
+
 void rn_parker_sleep(struct rn_parker *p, uint32_t seen)
 {
-	futex_wait(&p->futex, seen);
+	futex_wait(&p->futex, seen, NULL);
 	/* relaxed: a late clear only costs the waker a needless FUTEX_WAKE;
 	 * the next prepare re-arms with a seq_cst store + fence. */
 	atomic_store_explicit(&p->sleeping, 0, memory_order_relaxed);

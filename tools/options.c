@@ -52,6 +52,11 @@ static void usage(void)
 	     "  -r            prefix lines with the time since the previous line\n"
 	     "  -T            show the time spent in each syscall\n"
 	     "  --process-summary  one row per traced process at exit\n"
+	     "  --format FMT  text (strace's, default), json (JSON Lines) or csv\n"
+	     "  --capture FILE     also write a compressed capture (see renacer-dump)\n"
+	     "  --capture-size SIZE  start a new capture file past SIZE (K, M, G)\n"
+	     "  --capture-files K  keep the newest K capture files\n"
+	     "  --flush-interval SECONDS  end a capture frame at least this often (1)\n"
 	     "  --workers N   decoding threads (default: one per online CPU)\n"
 	     "  --spin N      polls of waitpid before the tracer sleeps (default 100)\n"
 	     "  -h, --help    this text\n"
@@ -67,6 +72,37 @@ static long parse_number(const char *what, const char *s, long min, long max)
 	if (errno || end == s || *end || v < min || v > max)
 		die("invalid %s argument: '%s'", what, s);
 	return v;
+}
+
+/* SIZE with an optional K, M or G suffix (powers of 1024). */
+static unsigned long long parse_size(const char *what, const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	unsigned shift = 0;
+	if (*end == 'k' || *end == 'K')
+		shift = 10;
+	else if (*end == 'm' || *end == 'M')
+		shift = 20;
+	else if (*end == 'g' || *end == 'G')
+		shift = 30;
+	if (shift)
+		end++;
+	if (errno || end == s || *end || *s == '-' || v == 0 || v > (~0ull >> shift))
+		die("invalid %s argument: '%s'", what, s);
+	return v << shift;
+}
+
+/* Seconds, fractions allowed: "1", "0.25". */
+static unsigned long long parse_seconds(const char *what, const char *s)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !(v > 0) || v > 86400)
+		die("invalid %s argument: '%s'", what, s);
+	return (unsigned long long)(v * 1e9);
 }
 
 static void add_pids(struct rn_options *o, const char *list)
@@ -132,7 +168,8 @@ static const char *resolve_command(const char *name)
 void rn_options_parse(struct rn_options *o, int argc, char **argv)
 {
 	enum { OPT_WORKERS = 256, OPT_SPIN, OPT_PROCSUM, OPT_TIMESTAMPS, OPT_SYSCALL_TIMES,
-	       OPT_RELATIVE, OPT_SUMMARY_ONLY, OPT_SUMMARY, OPT_WALL };
+	       OPT_RELATIVE, OPT_SUMMARY_ONLY, OPT_SUMMARY, OPT_WALL, OPT_FORMAT, OPT_CAPTURE,
+	       OPT_CAPTURE_SIZE, OPT_CAPTURE_FILES, OPT_FLUSH };
 	static const struct option longopts[] = {
 		{ "workers", required_argument, NULL, OPT_WORKERS },
 		{ "spin", required_argument, NULL, OPT_SPIN },
@@ -146,6 +183,11 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 		{ "summary-wall-clock", no_argument, NULL, OPT_WALL },
 		{ "summary-sort-by", required_argument, NULL, 'S' },
 		{ "summary-columns", required_argument, NULL, 'U' },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "capture", required_argument, NULL, OPT_CAPTURE },
+		{ "capture-size", required_argument, NULL, OPT_CAPTURE_SIZE },
+		{ "capture-files", required_argument, NULL, OPT_CAPTURE_FILES },
+		{ "flush-interval", required_argument, NULL, OPT_FLUSH },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -155,6 +197,9 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 	char err[256];
 
 	memset(o, 0, sizeof(*o));
+	o->argc = argc;
+	o->argv = argv;
+	o->flush_interval_ns = 1000000000ull;
 	o->strsize = 32;
 	o->spin = 100; /* measured: sysheavy 2.14 s -> 0.72 s, 120-unit build 16.7 s -> 11.6 s */
 	opterr = 0;
@@ -243,6 +288,30 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 			o->tf.rel_digits = (uint8_t)d;
 			break;
 		}
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "text"))
+				o->format = RN_FORMAT_TEXT;
+			else if (!strcmp(optarg, "json"))
+				o->format = RN_FORMAT_JSON;
+			else if (!strcmp(optarg, "csv"))
+				o->format = RN_FORMAT_CSV;
+			else
+				die("invalid --format argument: '%s' (text, json or csv)", optarg);
+			break;
+		case OPT_CAPTURE:
+			if (!*optarg)
+				die("invalid --capture argument: ''");
+			o->capture = optarg;
+			break;
+		case OPT_CAPTURE_SIZE:
+			o->capture_size = parse_size("--capture-size", optarg);
+			break;
+		case OPT_CAPTURE_FILES:
+			o->capture_files = (unsigned)parse_number("--capture-files", optarg, 0, 1000000);
+			break;
+		case OPT_FLUSH:
+			o->flush_interval_ns = parse_seconds("--flush-interval", optarg);
+			break;
 		case OPT_PROCSUM:
 			o->process_summary = 1;
 			break;

@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "renacer/capture.h"
 #include "renacer/options.h"
 #include "renacer/pipeline.h"
 #include "renacer/proctab.h"
@@ -49,13 +51,45 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* One reading of both clocks: -t stamps and the capture's header use
+	 * the same offset, so a dump prints the live run's times. */
+	struct timespec real, mono;
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	uint64_t real_ns = (uint64_t)real.tv_sec * 1000000000u + (uint64_t)real.tv_nsec;
+	uint64_t mono_ns = (uint64_t)mono.tv_sec * 1000000000u + (uint64_t)mono.tv_nsec;
+
+	struct rn_capture_writer *capture = NULL;
+	if (opt.capture) {
+		struct rn_capture_info info = {
+			.opt = &opt,
+			.argc = opt.argc,
+			.argv = opt.argv,
+			.file_prefix = opt.outfile && (opt.follow_forks || opt.n_attach > 1),
+			.realtime_ns = real_ns,
+			.monotonic_ns = mono_ns,
+			.max_size = opt.capture_size,
+			.max_files = opt.capture_files,
+		};
+		int err = 0;
+		capture = rn_capture_create(opt.capture, &info, &err);
+		if (!capture) {
+			if (err == ELOOP)
+				fprintf(stderr, "renacer: capture '%s': refusing to write through a symlink\n",
+					opt.capture);
+			else
+				fprintf(stderr, "renacer: capture '%s': %s\n", opt.capture, strerror(err));
+			return 1;
+		}
+	}
+
 	/* Before any thread exists, so that every thread inherits the mask. */
 	sigset_t orig_mask;
 	rn_tracer_block_signals(&orig_mask);
 	rn_proctab_thread_online();
 
 	struct rn_pipeline pipeline;
-	if (rn_pipeline_start(&pipeline, &opt, out_fd) < 0) {
+	if (rn_pipeline_start(&pipeline, &opt, out_fd, capture, (int64_t)(real_ns - mono_ns)) < 0) {
 		fprintf(stderr, "renacer: cannot start the pipeline: %s\n", strerror(errno));
 		return 1;
 	}

@@ -10,6 +10,12 @@
 #include "renacer/summary.h"
 #include "renacer/timefmt.h"
 
+enum rn_output_format {
+	RN_FORMAT_TEXT = 0, /* strace's text */
+	RN_FORMAT_JSON,     /* JSON Lines */
+	RN_FORMAT_CSV,      /* RFC 4180 */
+};
+
 enum rn_count_mode {
 	RN_COUNT_OFF = 0,
 	RN_COUNT_ONLY,      /* -c: the summary instead of the trace */
@@ -32,6 +38,13 @@ struct rn_options {
 	struct rn_summary_opts summary; /* -S, -U */
 	struct rn_timefmt tf; /* -t -tt -ttt -r -T and their long forms */
 	int process_summary;  /* --process-summary */
+	int format;           /* enum rn_output_format: --format */
+	const char *capture;  /* --capture FILE */
+	unsigned long long capture_size; /* --capture-size: rotate past it (0: never) */
+	unsigned capture_files; /* --capture-files: keep the newest K (0: all) */
+	unsigned long long flush_interval_ns; /* --flush-interval, default 1 s */
+	int argc;             /* renacer's own command line, for the capture */
+	char **argv;
 	char **command;       /* NULL-terminated argv, NULL with -p only */
 	const char *command_path; /* command[0] resolved through PATH */
 };

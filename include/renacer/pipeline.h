@@ -47,6 +47,7 @@ struct rn_stats {
 
 struct rn_worker;
 struct rn_writer;
+struct rn_capture_writer;
 
 /* The pipeline as a whole: created by main, used by the tracer. */
 struct rn_pipeline {
@@ -79,7 +80,11 @@ struct rn_pipeline {
 	int64_t real_minus_mono;
 };
 
-int rn_pipeline_start(struct rn_pipeline *p, const struct rn_options *opt, int out_fd);
+/* out_fd: the human output; capture: --capture's writer or NULL (the
+ * writer thread owns it from here and closes it at the end);
+ * real_minus_mono: CLOCK_REALTIME - CLOCK_MONOTONIC at start (-t). */
+int rn_pipeline_start(struct rn_pipeline *p, const struct rn_options *opt, int out_fd,
+		      struct rn_capture_writer *capture, int64_t real_minus_mono);
 /* Tracer: push a record to its worker, waiting (lossless) when the ring is
  * full. A held record wakes its worker at once; others are woken in
  * batches (ring a quarter full, or rn_pipeline_kick before the tracer
@@ -110,7 +115,8 @@ void rn_worker_destroy(struct rn_worker *w);
 
 /* Created before the workers (they wake it), started after them (it reads
  * every worker's output ring). */
-struct rn_writer *rn_writer_create(struct rn_pipeline *p, int out_fd);
+struct rn_writer *rn_writer_create(struct rn_pipeline *p, int out_fd,
+				   struct rn_capture_writer *capture);
 int rn_writer_start(struct rn_writer *w);
 struct rn_parker *rn_writer_parker(struct rn_writer *w);
 int rn_writer_stop_and_join(struct rn_writer *w);

@@ -38,6 +38,8 @@ void rn_parker_init(struct rn_parker *p);
 uint32_t rn_parker_prepare(struct rn_parker *p);
 /* Sleep until woken (or spuriously); clears sleeping. */
 void rn_parker_sleep(struct rn_parker *p, uint32_t seen);
+/* The same, waking by itself after timeout_ns at the latest. */
+void rn_parker_sleep_for(struct rn_parker *p, uint32_t seen, uint64_t timeout_ns);
 /* The condition came true between prepare and sleep: clear sleeping. */
 void rn_parker_cancel(struct rn_parker *p);
 /* Wake the sleeper if there is one. Call after publishing the state the

@@ -12,7 +12,7 @@ file is private and never written through a symlink, that rotation keeps K
 parts that dump in order, and that a tracer killed with SIGKILL leaves a
 readable capture (at most the frame in progress is lost).
 
-Not registered in ctest until renacer has these options:
+Run by ctest as integration_capture; by hand:
     python3 tests/integration/test_capture.py --renacer build/renacer \
         --fixtures build/tests/fixtures
 """
