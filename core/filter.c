@@ -42,9 +42,9 @@
  *   - numbers the table has no name for (holes, >= rn_syscall_count, x32)
  *     are always traced: strace 6.1 does the same in its default (ptrace)
  *     mode, even with trace=none.
- *   - a regex whose compiled form would exceed 65536 nodes (stacked
- *     repetitions: p+++...+, x{2}{2}...) is refused with glibc's REG_ESIZE
- *     text instead of letting regcomp take gigabytes (regex_too_big).
+ *   - a regex that would make glibc's regcomp take seconds or gigabytes
+ *     (stacked repetitions: p+++...+, x{2}{2}..., (((a?)+)+)...) is refused
+ *     with glibc's REG_ESIZE text (see regex_too_big).
  */
 #define _GNU_SOURCE
 #include "renacer/filter.h"
@@ -199,14 +199,18 @@ static bool parse_decimal(const char *s, unsigned long limit, unsigned long *out
 }
 
 /*
- * An upper bound of the nodes glibc's regcomp builds for an ERE. It copies
- * the operand of '+' once and the operand of {m,n} up to n times, so
- * stacked operators multiply: "/p" followed by 22 '+' takes 3 GB and 7 s
- * (found by the fuzzer; strace 6.1 has the same blow-up). Regexes over
- * syscall names never need more than a few hundred nodes.
+ * Would glibc's regcomp take unreasonable time or memory for this ERE?
+ * It copies the operand of '+' once and of {m,n} up to n times, so stacked
+ * repetitions multiply the automaton ("/p" and 22 '+': 3 GB, 7 s), and
+ * repetitions nested on a nullable operand make its epsilon closures
+ * explode ("-?" and 12 '+': 5 s for 12k nodes). Both found by the fuzzer;
+ * strace 6.1 has the same blow-ups. Refused: more than 65536 nodes, or
+ * repetition operators nested more than 8 deep on one operand. Regexes over
+ * syscall names need a few dozen nodes and one or two levels.
  */
 #define REGEX_MAX_NODES 65536u
-#define REGEX_MAX_DEPTH 64
+#define REGEX_MAX_REPEAT 8
+#define REGEX_MAX_GROUPS 64
 
 static uint64_t sat_add(uint64_t a, uint64_t b)
 {
@@ -220,87 +224,116 @@ static uint64_t sat_mul(uint64_t a, uint64_t b)
 	return a * b;
 }
 
+/* One open group while scanning (index 0: the whole regex). */
+struct re_frame {
+	uint64_t nodes;      /* nodes so far */
+	uint64_t last;       /* nodes of the last atom: what an operator copies */
+	int last_repeat;     /* repetition nesting of the last atom */
+	int max_repeat;      /* deepest nesting inside this group */
+};
+
+/* Copies made by the interval at p ("{m}", "{m,}", "{,n}", "{m,n}"), with
+ * *end at its '}'; 0 when p does not start an interval. */
+static uint64_t interval_copies(const char *p, const char **end)
+{
+	uint64_t m = 0, n = 0;
+	int mdigits = 0, ndigits = 0;
+	bool comma = false;
+
+	for (p++; *p >= '0' && *p <= '9'; p++, mdigits++)
+		m = sat_add(sat_mul(m, 10), (uint64_t)(*p - '0'));
+	if (*p == ',') {
+		comma = true;
+		for (p++; *p >= '0' && *p <= '9'; p++, ndigits++)
+			n = sat_add(sat_mul(n, 10), (uint64_t)(*p - '0'));
+	}
+	if (mdigits + ndigits == 0 || *p != '}')
+		return 0;
+	*end = p;
+	if (!comma)
+		n = m;
+	else if (ndigits == 0)
+		n = m + 1;  /* {m,}: m copies and a star */
+	return n < 1 ? 1 : n;
+}
+
+/* Past the bracket expression starting at p ('['), or NULL if unterminated.
+ * "[]a]" and "[^]a]" hold ']'; "[:alpha:]", "[.x.]", "[=e=]" nest. */
+static const char *skip_bracket(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	for (; *p && *p != ']'; p++) {
+		if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+			const char *close = strchr(p + 2, p[1]);
+
+			while (close != NULL && close[1] != ']')
+				close = strchr(close + 1, p[1]);
+			if (close == NULL)
+				return NULL;
+			p = close + 1;
+		}
+	}
+	return *p ? p : NULL;
+}
+
 static bool regex_too_big(const char *re)
 {
-	/* Per open group: nodes so far and the size of the last atom, the
-	 * one a following repetition operator copies. */
-	uint64_t total[REGEX_MAX_DEPTH + 1] = { 0 };
-	uint64_t last[REGEX_MAX_DEPTH + 1] = { 0 };
-	int depth = 0;
+	struct re_frame fr[REGEX_MAX_GROUPS + 1];
+	int g = 0;
 
+	memset(&fr[0], 0, sizeof(fr[0]));
 	for (const char *p = re; *p; p++) {
-		uint64_t atom = 1, factor;
-		const char *q;
-		int digits;
+		struct re_frame *f = &fr[g];
+		uint64_t atom = 1, copies;
+		int repeat = 0;
+		const char *end;
 
 		switch (*p) {
 		case '(':
-			if (depth == REGEX_MAX_DEPTH)
+			if (g == REGEX_MAX_GROUPS)
 				return true;
-			depth++;
-			total[depth] = last[depth] = 0;
+			memset(&fr[++g], 0, sizeof(fr[0]));
 			continue;
 		case ')':
-			if (depth == 0)
+			if (g == 0)
 				break;  /* an unmatched ')' is an ordinary character */
-			atom = sat_add(total[depth], 1);
-			depth--;
+			atom = sat_add(f->nodes, 1);
+			repeat = f->max_repeat;
+			f = &fr[--g];
 			break;
 		case '|':
-			last[depth] = 0;
+			f->nodes = sat_add(f->nodes, 1);
+			f->last = 0;
+			f->last_repeat = 0;
 			continue;
 		case '*':
 		case '?':
-			continue;
 		case '+':
-			total[depth] = sat_add(total[depth], last[depth]);
-			last[depth] = sat_mul(last[depth], 2);
-			continue;
 		case '{':
-			/* {m}, {m,}, {,n}, {m,n}: up to max(m+1, n) copies. */
-			q = p + 1;
-			factor = 0;
-			digits = 0;
-			for (; *q >= '0' && *q <= '9'; q++, digits++)
-				factor = sat_add(sat_mul(factor, 10), (uint64_t)(*q - '0'));
-			if (*q == ',') {
-				uint64_t n = 0;
-				int ndigits = 0;
-
-				for (q++; *q >= '0' && *q <= '9'; q++, ndigits++)
-					n = sat_add(sat_mul(n, 10), (uint64_t)(*q - '0'));
-				factor = ndigits ? n : factor + 1;
-				digits += ndigits;
+			copies = *p == '+' ? 2 : 1;
+			if (*p == '{') {
+				copies = interval_copies(p, &end);
+				if (copies == 0)
+					break;  /* a literal '{', or regcomp refuses */
+				p = end;
 			}
-			if (digits == 0 || *q != '}')
-				break;  /* not an interval: a literal, or regcomp refuses */
-			p = q;
-			factor = factor < 1 ? 1 : factor;
-			total[depth] = sat_add(total[depth], sat_mul(last[depth], factor - 1));
-			last[depth] = sat_mul(last[depth], factor);
+			/* The operand is copied, plus one node for the operator. */
+			f->nodes = sat_add(f->nodes, sat_add(sat_mul(f->last, copies - 1), 1));
+			f->last = sat_add(sat_mul(f->last, copies), 1);
+			if (++f->last_repeat > REGEX_MAX_REPEAT || f->nodes > REGEX_MAX_NODES)
+				return true;
+			if (f->last_repeat > f->max_repeat)
+				f->max_repeat = f->last_repeat;
 			continue;
 		case '[':
-			/* A bracket expression is one node: skip to its ']'
-			 * (a leading ']' or "^]" is a member; so are [:x:] etc.). */
-			p++;
-			if (*p == '^')
-				p++;
-			if (*p == ']')
-				p++;
-			while (*p && *p != ']') {
-				if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
-					const char *close = strchr(p + 2, p[1]);
-
-					while (close != NULL && close[1] != ']')
-						close = strchr(close + 1, p[1]);
-					if (close == NULL)
-						return false;  /* unterminated: regcomp refuses */
-					p = close + 1;
-				}
-				p++;
-			}
-			if (*p == '\0')
-				return false;
+			end = skip_bracket(p);
+			if (end == NULL)
+				return false;  /* regcomp refuses it */
+			p = end;
 			break;
 		case '\\':
 			if (p[1] != '\0')
@@ -309,14 +342,18 @@ static bool regex_too_big(const char *re)
 		default:
 			break;
 		}
-		total[depth] = sat_add(total[depth], atom);
-		last[depth] = atom;
-		if (total[depth] > REGEX_MAX_NODES)
+		f->nodes = sat_add(f->nodes, atom);
+		f->last = atom;
+		f->last_repeat = repeat;
+		if (repeat > f->max_repeat)
+			f->max_repeat = repeat;
+		if (f->nodes > REGEX_MAX_NODES)
 			return true;
 	}
-	for (; depth > 0; depth--)
-		total[depth - 1] = sat_add(total[depth - 1], total[depth]);
-	return total[0] > REGEX_MAX_NODES;
+	/* Unclosed groups (regcomp refuses them) still count. */
+	for (; g > 0; g--)
+		fr[g - 1].nodes = sat_add(fr[g - 1].nodes, fr[g].nodes);
+	return fr[0].nodes > REGEX_MAX_NODES;
 }
 
 /*

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "renacer/tracer.h"
+#include "renacer/seccomp_filter.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -17,7 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-pid_t rn_spawn_stopped(const struct rn_options *opt, const sigset_t *orig_mask)
+pid_t rn_spawn_stopped(const struct rn_options *opt, const sigset_t *orig_mask,
+		       const struct sock_fprog *filter)
 {
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -28,6 +30,18 @@ pid_t rn_spawn_stopped(const struct rn_options *opt, const sigset_t *orig_mask)
 		/* Only async-signal-safe calls here: the parent has threads. */
 		sigprocmask(SIG_SETMASK, orig_mask, NULL);
 		kill(getpid(), SIGSTOP);
+		/* Seized by now: install the filter so that only traced syscalls
+		 * stop us (and our descendants, who inherit it) from exec on. */
+		if (filter) {
+			int err = rn_seccomp_install(filter);
+			if (err < 0) {
+				const char *m = strerror(-err);
+				(void)!write(2, "renacer: seccomp filter: ", 25);
+				(void)!write(2, m, strlen(m));
+				(void)!write(2, "\n", 1);
+				_exit(1);
+			}
+		}
 		execv(opt->command_path, opt->command);
 		/* Reached only if execve failed after the checks; say it as strace. */
 		const char *msg = strerror(errno);

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "renacer/proctab.h"
+#include "renacer/seccomp_filter.h"
 #include "renacer/syscalls.h"
 
 #ifndef CLONE_THREAD
@@ -168,8 +169,13 @@ static void resume(struct tracer *t, struct rn_task *task, int sig)
 		ptrace(PTRACE_DETACH, task->tid, 0, sig);
 		return;
 	}
-	/* ESRCH: the tracee was killed meanwhile; its exit status is on its way. */
-	ptrace(PTRACE_SYSCALL, task->tid, 0, sig);
+	/* Under a seccomp filter only traced syscalls stop the tracee: run on
+	 * with PTRACE_CONT, except between a traced entry and its exit.
+	 * ESRCH: the tracee was killed meanwhile; its exit status is on its way. */
+	if (task->seccomp && !task->in_syscall)
+		ptrace(PTRACE_CONT, task->tid, 0, sig);
+	else
+		ptrace(PTRACE_SYSCALL, task->tid, 0, sig);
 }
 
 static void hold(struct tracer *t, struct rn_task *task, struct rn_record *rec)
@@ -246,6 +252,7 @@ static void on_new_child(struct tracer *t, struct rn_task *parent, int event)
 	int thread = event == PTRACE_EVENT_CLONE && clone_made_thread(parent);
 	struct rn_task *task = add_task(t, child, thread ? parent->tgid : child, parent->tid);
 	task->state = RN_TASK_EXPECTED;
+	task->seccomp = parent->seccomp; /* the filter is inherited */
 	emit_simple(t, task, RN_REC_NEW_TASK, (uint64_t)parent->tid, (uint64_t)thread);
 
 	/* Its first stop may already have come: replay it now. */
@@ -259,6 +266,37 @@ static void on_new_child(struct tracer *t, struct rn_task *parent, int event)
 
 /* ---- stops ----------------------------------------------------------- */
 
+/* A syscall entry, from a syscall-entry-stop or a seccomp stop. */
+static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const uint64_t args[6])
+{
+	struct rn_record rec = { .kind = RN_REC_SYSCALL_ENTRY };
+	task->in_syscall = 1;
+	task->untraced = 0;
+	task->nr = (int32_t)nr;
+	task->arg0 = args[0];
+	if (task->hidden) {
+		/* strace shows the command from its first execve on. */
+		if (task->nr != SYS_execve && task->nr != SYS_execveat) {
+			resume(t, task, 0);
+			return;
+		}
+		task->hidden = 0;
+	}
+	if (!t->opt->filter.traces_all && !rn_filter_traced(&t->opt->filter, task->nr)) {
+		/* Filtered in the tracer (no seccomp filter: -p, --no-seccomp-bpf). */
+		task->untraced = 1;
+		resume(t, task, 0);
+		return;
+	}
+	rec.nr = task->nr;
+	memcpy(rec.args, args, sizeof(rec.args));
+	if (held_at(t, task->nr, HOLD_ENTRY))
+		hold(t, task, &rec);
+	emit(t, task, &rec);
+	if (task->state != RN_TASK_HELD)
+		resume(t, task, 0);
+}
+
 static void on_syscall_stop(struct tracer *t, struct rn_task *task)
 {
 	struct __ptrace_syscall_info info;
@@ -266,47 +304,45 @@ static void on_syscall_stop(struct tracer *t, struct rn_task *task)
 		resume(t, task, 0);
 		return;
 	}
-	struct rn_record rec = { .nr = -1 };
-
 	if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
-		task->in_syscall = 1;
-		task->nr = (int32_t)info.entry.nr;
-		task->arg0 = info.entry.args[0];
-		if (task->hidden) {
-			/* strace shows the command from its first execve on. */
-			if (task->nr != SYS_execve && task->nr != SYS_execveat) {
-				resume(t, task, 0);
-				return;
-			}
-			task->hidden = 0;
-		}
-		rec.kind = RN_REC_SYSCALL_ENTRY;
-		rec.nr = task->nr;
-		memcpy(rec.args, info.entry.args, sizeof(rec.args));
-		if (held_at(t, task->nr, HOLD_ENTRY))
-			hold(t, task, &rec);
-	} else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
-		int had_entry = task->in_syscall;
-		task->in_syscall = 0;
-		if (task->hidden || !had_entry) {
-			/* No entry to pair with (attached mid-syscall): nothing to show. */
-			resume(t, task, 0);
-			return;
-		}
-		rec.kind = RN_REC_SYSCALL_EXIT;
-		rec.nr = task->nr;
-		rec.ret = info.exit.rval;
-		if (info.exit.is_error)
-			rec.flags |= RN_REC_ERROR;
-		if (held_at(t, task->nr, info.exit.is_error ? HOLD_EXIT_ERR : HOLD_EXIT))
-			hold(t, task, &rec);
-	} else {
+		on_entry(t, task, info.entry.nr, info.entry.args);
+		return;
+	}
+	if (info.op != PTRACE_SYSCALL_INFO_EXIT) {
 		resume(t, task, 0);
 		return;
 	}
+	int had_entry = task->in_syscall;
+	task->in_syscall = 0;
+	if (task->hidden || !had_entry || task->untraced) {
+		/* Not shown: before the first execve, filtered out, or no entry
+		 * to pair with (attached mid-syscall). */
+		task->untraced = 0;
+		resume(t, task, 0);
+		return;
+	}
+	struct rn_record rec = { .kind = RN_REC_SYSCALL_EXIT };
+	rec.nr = task->nr;
+	rec.ret = info.exit.rval;
+	if (info.exit.is_error)
+		rec.flags |= RN_REC_ERROR;
+	if (held_at(t, task->nr, info.exit.is_error ? HOLD_EXIT_ERR : HOLD_EXIT))
+		hold(t, task, &rec);
 	emit(t, task, &rec);
 	if (task->state != RN_TASK_HELD)
 		resume(t, task, 0);
+}
+
+/* PTRACE_EVENT_SECCOMP: the filter says this syscall is traced. */
+static void on_seccomp_stop(struct tracer *t, struct rn_task *task)
+{
+	struct __ptrace_syscall_info info;
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, task->tid, sizeof(info), &info) <= 0 ||
+	    info.op != PTRACE_SYSCALL_INFO_SECCOMP) {
+		resume(t, task, 0);
+		return;
+	}
+	on_entry(t, task, info.seccomp.nr, info.seccomp.args);
 }
 
 static int is_stop_signal(int sig)
@@ -332,8 +368,10 @@ static void on_exec(struct tracer *t, struct rn_task *task)
 			rn_proctab_retire(&t->tab, execer);
 		}
 	}
-	if (!task->hidden)
-		emit_simple(t, task, RN_REC_EXEC, former, 0);
+	/* Under a seccomp filter that leaves execve out, the exec event is the
+	 * first sign of the command's execve. */
+	task->hidden = 0;
+	emit_simple(t, task, RN_REC_EXEC, former, 0);
 	resume(t, task, 0);
 }
 
@@ -448,6 +486,9 @@ static void handle_status(struct tracer *t, pid_t tid, int status)
 		return;
 	case PTRACE_EVENT_EXEC:
 		on_exec(t, task);
+		return;
+	case PTRACE_EVENT_SECCOMP:
+		on_seccomp_stop(t, task);
 		return;
 	case PTRACE_EVENT_STOP:
 		if (is_stop_signal(sig)) {
@@ -626,6 +667,13 @@ static void detach_all(struct tracer *t)
 
 /* ---- the loop -------------------------------------------------------- */
 
+/* A wait status collected in a batch (rn_tracer_run). */
+struct pending_stop {
+	pid_t tid;
+	int status;
+	uint64_t stime_ns;
+};
+
 struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline *p,
 				const sigset_t *orig_mask)
 {
@@ -648,12 +696,26 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 		goto done;
 	}
 	if (opt->command) {
-		pid_t pid = rn_spawn_stopped(opt, orig_mask);
+		/* A trace set that leaves syscalls out is enforced by seccomp-bpf
+		 * in the spawned tree: untraced syscalls never stop a tracee. */
+		struct sock_fprog prog = { 0 };
+		int use_seccomp = !opt->filter.traces_all && opt->seccomp != 0;
+		if (use_seccomp && rn_seccomp_build(&opt->filter, &prog) < 0) {
+			fprintf(stderr, "renacer: cannot build the seccomp filter\n");
+			out.exit_code = 1;
+			goto done;
+		}
+		pid_t pid = rn_spawn_stopped(opt, orig_mask, use_seccomp ? &prog : NULL);
+		if (use_seccomp)
+			rn_seccomp_free(&prog);
 		if (pid < 0) {
 			out.exit_code = 1;
 			goto done;
 		}
-		if (ptrace(PTRACE_SEIZE, pid, 0, t.ptrace_opts | PTRACE_O_EXITKILL) < 0) {
+		unsigned seize_opts = t.ptrace_opts | PTRACE_O_EXITKILL;
+		if (use_seccomp)
+			seize_opts |= PTRACE_O_TRACESECCOMP;
+		if (ptrace(PTRACE_SEIZE, pid, 0, seize_opts) < 0) {
 			fprintf(stderr, "renacer: ptrace(PTRACE_SEIZE, %d): %s\n", pid, strerror(errno));
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
@@ -663,6 +725,7 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 		struct rn_task *task = add_task(&t, pid, pid, 0);
 		task->hidden = 1;
 		task->is_command = 1;
+		task->seccomp = (uint8_t)use_seccomp;
 		t.command_pid = pid;
 		kill(pid, SIGCONT);
 	}
@@ -670,21 +733,38 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 	unsigned long since_signal_check = 0;
 	int spins = 0;
 	struct rusage ru;
-	struct rusage *rusage = opt->count && !opt->summary_wall ? &ru : NULL;
+	/* System time per syscall: -c's and --process-summary's default. */
+	struct rusage *rusage =
+		(opt->count || opt->process_summary) && !opt->summary_wall ? &ru : NULL;
 	while (t.tab.count > 0 || t.parked) {
 		drain_handbacks(&t);
 		if (t.fatal_signal || rn_pipeline_failed(p))
 			break;
-		int status;
-		pid_t tid = wait4(-1, &status, __WALL | WNOHANG, rusage);
-		if (tid > 0) {
-			if (rusage)
-				t.stime_ns = (uint64_t)rusage->ru_stime.tv_sec * 1000000000u +
-						(uint64_t)rusage->ru_stime.tv_usec * 1000u;
-			handle_status(&t, tid, status);
+		/* Collect every stop already reported before handling any.
+		 * wait4(-1) scans the real children before the other tracees, so
+		 * handling stops one by one would let a busy command starve its
+		 * descendants' stops (a child's write-exit lost to the SIGKILL its
+		 * parent sends next); strace batches for the same reason. */
+		struct pending_stop batch[64];
+		int n = 0, status;
+		pid_t tid;
+		while (n < 64 && (tid = wait4(-1, &status, __WALL | WNOHANG, rusage)) > 0) {
+			batch[n].tid = tid;
+			batch[n].status = status;
+			batch[n].stime_ns = rusage ? (uint64_t)rusage->ru_stime.tv_sec * 1000000000u +
+						     (uint64_t)rusage->ru_stime.tv_usec * 1000u
+						   : 0;
+			n++;
+		}
+		if (n > 0) {
+			for (int i = 0; i < n; i++) {
+				t.stime_ns = batch[i].stime_ns;
+				handle_status(&t, batch[i].tid, batch[i].status);
+			}
 			spins = 0;
 			/* A busy tracer never sleeps; look at the signals now and then. */
-			if (++since_signal_check >= 256) {
+			since_signal_check += (unsigned long)n;
+			if (since_signal_check >= 256) {
 				since_signal_check = 0;
 				read_signals(&t);
 			}

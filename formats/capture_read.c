@@ -258,7 +258,8 @@ static void parse_options(struct rn_capture_reader *r, const msgpack_object *o,
 	const msgpack_object *x;
 	int64_t i;
 
-	opt->strsize = 32;
+	/* strace's defaults (nothing filtered) for what the header leaves out. */
+	rn_options_init(opt);
 	if (!o || o->type != MSGPACK_OBJECT_MAP)
 		return;
 	if ((x = map_get(o, "follow_forks")) && get_i64(x, &i))
@@ -281,6 +282,22 @@ static void parse_options(struct rn_capture_reader *r, const msgpack_object *o,
 		opt->summary_wall = i != 0;
 	if ((x = map_get(o, "process_summary")) && get_i64(x, &i))
 		opt->process_summary = i != 0;
+	if ((x = map_get(o, "summary_sort")) && get_i64(x, &i) && i >= 0 && i <= RN_SORT_P99)
+		opt->summary.sort = (uint8_t)i;
+	x = map_get(o, "summary_columns");
+	if (x && x->type == MSGPACK_OBJECT_ARRAY) {
+		/* A column this reader does not know drops the whole list: the
+		 * default table is better than a wrong one. */
+		uint32_t k = 0, n = x->via.array.size;
+		for (; k < n && k < RN_SUM__COUNT - 1; k++) {
+			if (!get_i64(&x->via.array.ptr[k], &i) || i <= RN_SUM_END || i >= RN_SUM__COUNT)
+				break;
+			opt->summary.columns[k] = (uint8_t)i;
+		}
+		if (k != n)
+			k = 0;
+		opt->summary.columns[k] = RN_SUM_END;
+	}
 	const msgpack_object *tf = map_get(o, "timefmt");
 	if (tf && tf->type == MSGPACK_OBJECT_MAP) {
 		if ((x = map_get(tf, "abs")) && get_i64(x, &i))

@@ -193,7 +193,7 @@ static void pack_options(struct rn_capture_writer *w)
 		pack_bool(pk, w->info.file_prefix);
 		return;
 	}
-	msgpack_pack_map(pk, 14);
+	msgpack_pack_map(pk, 16);
 	pack_cstr(pk, "follow_forks");
 	pack_bool(pk, o->follow_forks);
 	pack_cstr(pk, "strsize");
@@ -236,6 +236,16 @@ static void pack_options(struct rn_capture_writer *w)
 	pack_bool(pk, o->summary_wall);
 	pack_cstr(pk, "process_summary");
 	pack_bool(pk, o->process_summary);
+	/* -S and -U, as enum rn_sum_sort / rn_sum_col numbers (summary.h) */
+	pack_cstr(pk, "summary_sort");
+	msgpack_pack_uint64(pk, o->summary.sort);
+	size_t ncols = 0;
+	while (ncols < RN_SUM__COUNT && o->summary.columns[ncols] != RN_SUM_END)
+		ncols++;
+	pack_cstr(pk, "summary_columns");
+	msgpack_pack_array(pk, ncols);
+	for (size_t i = 0; i < ncols; i++)
+		msgpack_pack_uint64(pk, o->summary.columns[i]);
 }
 
 static int write_header(struct rn_capture_writer *w)

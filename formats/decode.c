@@ -421,3 +421,24 @@ void rn_decode_siginfo(struct rn_values *vs, const struct rn_record *rec)
 	}
 	rn_v_close(vs, s);
 }
+
+void rn_dec_argv_joined(pid_t tid, uint64_t addr, struct rn_sbuf *out, size_t max)
+{
+	char buf[4096];
+	size_t start = out->len;
+	for (unsigned i = 0; addr; i++) {
+		uint64_t p;
+		if (rn_mem_read(tid, addr + 8u * i, &p, sizeof(p)) < 0 || p == 0)
+			break;
+		if (out->len - start >= max) {
+			rn_sbuf_puts(out, " ...");
+			break;
+		}
+		long n = rn_mem_read_str(tid, p, buf, sizeof(buf) - 1);
+		if (n < 0)
+			break;
+		if (i)
+			rn_sbuf_putc(out, ' ');
+		rn_sbuf_put(out, buf, (size_t)n > sizeof(buf) - 1 ? sizeof(buf) - 1 : (size_t)n);
+	}
+}

@@ -139,7 +139,12 @@ void rn_procstats_event(struct rn_procstats *ps, const struct rn_event *ev)
 		p = find(ps, ev->tgid, 1, ev->ts_ns);
 		if (ev->nr == SYS_execve || ev->nr == SYS_execveat) {
 			free(p->candidate);
-			p->candidate = join_argv(ev);
+			/* The worker's whole command line when it sent one; else
+			 * the argv value (cut at -s). */
+			p->candidate = ev->ret_path_len ? strndup((const char *)ev->bytes +
+								  ev->ret_path_off,
+							  ev->ret_path_len)
+							: join_argv(ev);
 		}
 		return;
 	case RN_EV_EXIT:

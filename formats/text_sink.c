@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "renacer/calls.h"
 #include "renacer/names.h"
 #include "renacer/render_text.h"
 #include "renacer/syscalls.h"
@@ -25,6 +26,7 @@ void rn_text_sink_init(struct rn_text_sink *s, const struct rn_options *opt, int
 	s->file_prefix = file_prefix;
 	s->write = write;
 	s->ctx = ctx;
+	rn_calls_init(&s->calls);
 }
 
 int rn_text_sink_flush(struct rn_text_sink *w)
@@ -48,7 +50,9 @@ static void begin_line(struct rn_text_sink *w, const struct rn_event *ev)
 	const struct rn_timefmt *tf = &w->opt->tf;
 	w->line_start = w->out.len;
 	w->col_base = 0;
-	if (w->file_prefix)
+	if (w->bare)
+		; /* -ff: the file names the tid */
+	else if (w->file_prefix)
 		rn_sbuf_printf(&w->out, "%-5d ", ev->tid);
 	else if (ev->ntasks > 1)
 		rn_sbuf_printf(&w->out, "[pid %5d] ", ev->tid);
@@ -111,10 +115,14 @@ static void resume_line(struct rn_text_sink *w, const struct rn_event *ev, int32
 	rn_sbuf_printf(&w->out, "<... %s resumed>", syscall_name(nr, scratch));
 }
 
-/* A process event for a tid with an unfinished syscall: ") = ?" first. */
+/* A process event for a tid with an unfinished syscall: ") = ?" first.
+ * strace says " <unfinished ...>" before it when the call had arguments
+ * left to show at its exit (ev->more), open line or resumed one alike. */
 static void finish_unfinished(struct rn_text_sink *w, const struct rn_event *ev)
 {
 	resume_line(w, ev, ev->nr);
+	if (ev->more)
+		rn_sbuf_puts(&w->out, " <unfinished ...>");
 	rn_sbuf_putc(&w->out, ')');
 	pad_to_result(w);
 	rn_sbuf_puts(&w->out, "= ?");
@@ -153,7 +161,75 @@ static void stderr_line(const char *fmt, ...)
 		(void)!write(2, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
+static void render_event(struct rn_text_sink *w, const struct rn_event *ev);
+
+/* -z, -Z, -e status=: a call's line is printed only once its outcome is
+ * known, entry and exit together (so never "<unfinished ...>"). */
+static void filter_by_status(struct rn_text_sink *w, const struct rn_event *ev)
+{
+	const struct rn_filter *f = &w->opt->filter;
+	struct rn_event *entry;
+	switch (ev->kind) {
+	case RN_EV_ENTRY:
+		rn_calls_enter(&w->calls, ev);
+		return;
+	case RN_EV_EXIT:
+		entry = rn_calls_take(&w->calls, ev->tid);
+		if (entry && rn_filter_status_shown(f, ev->is_error ? RN_STATUS_FAILED
+								    : RN_STATUS_SUCCESSFUL)) {
+			render_event(w, entry);
+			render_event(w, ev);
+		}
+		rn_event_free_copy(entry);
+		return;
+	case RN_EV_EXITED:
+	case RN_EV_KILLED:
+	case RN_EV_SUPERSEDED:
+	case RN_EV_DETACHED:
+		entry = rn_calls_take(&w->calls, ev->tid);
+		if (entry) {
+			unsigned st = ev->kind == RN_EV_DETACHED ? RN_STATUS_DETACHED
+								 : RN_STATUS_UNFINISHED;
+			if (rn_filter_status_shown(f, st)) {
+				render_event(w, entry);
+				render_event(w, ev);
+			} else {
+				struct rn_event copy = *ev;
+				copy.finish_pending = 0;
+				render_event(w, &copy);
+			}
+			rn_event_free_copy(entry);
+			return;
+		}
+		render_event(w, ev);
+		return;
+	default:
+		render_event(w, ev);
+		return;
+	}
+}
+
 void rn_text_sink_event(struct rn_text_sink *w, const struct rn_event *ev)
+{
+	const struct rn_filter *f = &w->opt->filter;
+	/* -e signal=, -e quiet=exit,thread-execve (-qq) */
+	if (ev->kind == RN_EV_SIGNAL && !rn_filter_signal_shown(f, (int)ev->ret))
+		return;
+	if (((ev->kind == RN_EV_EXITED || ev->kind == RN_EV_KILLED) &&
+	     rn_filter_quiet(f, RN_QUIET_EXIT)) ||
+	    (ev->kind == RN_EV_SUPERSEDED && rn_filter_quiet(f, RN_QUIET_THREAD_EXECVE))) {
+		/* The line goes; an unfinished call still ends with "= ?". */
+		if (ev->finish_pending && f->status == RN_STATUS_ALL)
+			finish_unfinished(w, ev);
+		return;
+	}
+	if (f->status != RN_STATUS_ALL)
+		filter_by_status(w, ev);
+	else
+		render_event(w, ev);
+}
+
+static void render_event(struct rn_text_sink *w, const struct rn_event *ev)
 {
 	const struct rn_options *opt = w->opt;
 	char scratch[32];
@@ -235,6 +311,11 @@ void rn_text_sink_event(struct rn_text_sink *w, const struct rn_event *ev)
 	}
 }
 
+void rn_text_sink_close_line(struct rn_text_sink *s, const char *why)
+{
+	close_open_line(s, why);
+}
+
 int rn_text_sink_finish(struct rn_text_sink *s)
 {
 	close_open_line(s, "");
@@ -243,5 +324,6 @@ int rn_text_sink_finish(struct rn_text_sink *s)
 
 void rn_text_sink_free(struct rn_text_sink *s)
 {
+	rn_calls_free(&s->calls);
 	rn_sbuf_free(&s->out);
 }

@@ -51,7 +51,11 @@ void rn_pipeline_push(struct rn_pipeline *p, const struct rn_record *rec)
 	if (!slot) {
 		/* Full: wait, never drop (design.md rule 4). The tracees wait
 		 * with us; the stall is counted and reported. */
-		p->stats.ring_stalls++;
+		/* Single writer: load + store, relaxed (see struct rn_stats). */
+		atomic_store_explicit(&p->stats.ring_stalls,
+				      atomic_load_explicit(&p->stats.ring_stalls,
+							   memory_order_relaxed) + 1,
+				      memory_order_relaxed);
 		for (;;) {
 			rn_parker_wake(&w->in.not_empty);
 			uint32_t seen = rn_parker_prepare(&w->in.not_full);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "renacer/decode.h"
 #include "renacer/fdcache.h"
@@ -152,6 +153,17 @@ static void decode_entry(struct rn_worker *w, const struct rn_record *rec)
 		.exit = NULL, .vs = &w->vs, .tid = rec->tid, .saved = pe->saved,
 	};
 	pe->next_arg = rn_decode_entry(&c);
+	/* --process-summary's command column: the whole argv, not cut at -s. */
+	uint32_t cmd_node = 0;
+	int has_cmd = 0;
+	if (opt->process_summary && (rec->nr == SYS_execve || rec->nr == SYS_execveat)) {
+		struct rn_sbuf cmd = { 0 };
+		rn_dec_argv_joined(rec->tid, rec->args[rec->nr == SYS_execve ? 1 : 2], &cmd, 65536);
+		cmd_node = rn_v_text(&w->vs, "command", "");
+		rn_v_set_bytes(&w->vs, cmd_node, cmd.p ? cmd.p : "", cmd.len);
+		rn_sbuf_free(&cmd);
+		has_cmd = 1;
+	}
 	if (w->p->opt->decode_fds)
 		fill_fd_paths(w, rec);
 	/* Every read is done: the tracee may run again. */
@@ -160,6 +172,11 @@ static void decode_entry(struct rn_worker *w, const struct rn_record *rec)
 	pending_put(w, pe);
 	struct rn_event *ev = begin_event(w, rec, RN_EV_ENTRY);
 	ev->more = c.sc ? pe->next_arg < c.sc->nargs : 0;
+	if (has_cmd) {
+		ev->ret_path_off = w->vs.v[cmd_node].off;
+		ev->ret_path_len = w->vs.v[cmd_node].len;
+		w->vs.n--; /* not an argument */
+	}
 	attach_values(w, ev);
 	commit_event(w);
 }
@@ -182,11 +199,10 @@ static void decode_exit(struct rn_worker *w, const struct rn_record *rec)
 	int is_error = (rec->flags & RN_REC_ERROR) != 0;
 	uint64_t wall = rec->ts_ns - pe->entry.ts_ns;
 	uint64_t counted = wall;
-	if (opt->count) {
-		if (!opt->summary_wall)
-			counted = rec->stime_ns - pe->entry.stime_ns;
+	if ((opt->count || opt->process_summary) && !opt->summary_wall)
+		counted = rec->stime_ns - pe->entry.stime_ns;
+	if (opt->count)
 		rn_stats_add(&w->stats, pe->entry.nr, counted, is_error);
-	}
 	if (opt->count != RN_COUNT_ONLY)
 		rn_decode_exit(&c, pe->next_arg);
 	const struct rn_fdpath *ret_path = NULL;
@@ -221,13 +237,17 @@ static void decode_exit(struct rn_worker *w, const struct rn_record *rec)
 	free(pe);
 }
 
-/* A process event ends the tid's unfinished syscall, if it has one. */
-static int end_pending(struct rn_worker *w, pid_t tid, int32_t *nr)
+/* A process event ends the tid's unfinished syscall, if it has one; *more:
+ * the call had arguments left to show at its exit (strace then writes
+ * " <unfinished ...>) = ?"). */
+static int end_pending(struct rn_worker *w, pid_t tid, int32_t *nr, uint8_t *more)
 {
 	struct rn_pending *pe = pending_take(w, tid);
 	if (!pe)
 		return 0;
 	*nr = pe->entry.nr;
+	const struct rn_syscall *sc = rn_syscall_get(pe->entry.nr);
+	*more = w->p->opt->count != RN_COUNT_ONLY && sc && pe->next_arg < sc->nargs;
 	free(pe);
 	return 1;
 }
@@ -236,6 +256,7 @@ static void process(struct rn_worker *w, const struct rn_record *rec)
 {
 	struct rn_event *ev;
 	int32_t nr = -1;
+	uint8_t more = 0;
 	int ended;
 
 	switch (rec->kind) {
@@ -259,13 +280,14 @@ static void process(struct rn_worker *w, const struct rn_record *rec)
 	case RN_REC_KILLED:
 	case RN_REC_SUPERSEDED:
 		/* An unfinished syscall never completes: the writer shows "= ?". */
-		ended = end_pending(w, rec->tid, &nr);
+		ended = end_pending(w, rec->tid, &nr, &more);
 		if (rec->kind != RN_REC_SUPERSEDED && rec->tid == rec->tgid)
 			rn_fdcache_forget_range(w, rec->tgid, 0, INT_MAX);
 		ev = begin_event(w, rec, rec->kind == RN_REC_EXITED ? RN_EV_EXITED
 					 : rec->kind == RN_REC_KILLED ? RN_EV_KILLED
 								      : RN_EV_SUPERSEDED);
 		ev->finish_pending = (uint8_t)ended;
+		ev->more = more;
 		ev->nr = nr;
 		ev->ret = (int64_t)rec->args[0];
 		ev->aux = (int64_t)rec->args[1];

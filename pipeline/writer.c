@@ -2,15 +2,19 @@
  * writer.c - the writer thread: merges the workers' events by global
  * sequence number and feeds them, in that order, to the text sink
  * (formats/text_sink.c), which owns everything that depends on neighbouring
- * lines.
+ * lines. Also here, because only the writer sees the whole ordered stream:
+ *  - -ff -o FILE: one file FILE.TID and one text sink per traced thread;
+ *  - the status line on stderr (--status-line), redrawn a few times a second.
  */
 #define _GNU_SOURCE
 #include "renacer/pipeline.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +26,21 @@
 #include "renacer/text_sink.h"
 #include "renacer/worker_internal.h"
 
+
+/* -ff -o FILE: one traced thread's file. Writer-private. */
+struct tid_out {
+	struct tid_out *next;       /* hash chain */
+	struct tid_out *dirty_next; /* on the writer's to-flush list */
+	struct rn_writer *w;
+	int32_t tid;
+	int fd;
+	int on_dirty;               /* on the to-flush list */
+	int dead;                   /* closed; freed by the next flush pass */
+	struct rn_text_sink sink;
+};
+
+#define TID_BUCKETS 1024u
+#define STATUS_PERIOD_NS 250000000ull /* the status line's refresh */
 
 struct rn_writer {
 	struct rn_pipeline *p;  /* immutable */
@@ -41,12 +60,28 @@ struct rn_writer {
 	uint64_t last_capture_flush_ns;
 	int capture_error;          /* errno of the first capture failure */
 	int failed;
+	uint64_t bytes_out;         /* trace bytes written (text/JSON/CSV) */
+	uint64_t events;            /* events shown or captured (not NONE) */
+	/* -ff -o FILE */
+	int per_tid;
+	struct tid_out *tids[TID_BUCKETS];
+	struct tid_out *dirty;      /* files with buffered lines */
+	int per_tid_error;          /* errno of the first FILE.TID failure */
+	int32_t per_tid_failed_tid; /* the tid whose file could not be created */
+	int32_t *seen;              /* every tid given a file (open addressing) */
+	size_t nseen, capseen;
+	/* the status line (--status-line) */
+	int status;                 /* on */
+	int status_shown;           /* a status line is on the terminal now */
+	unsigned status_tick;
+	uint64_t status_start_ns, status_next_ns;
+	uint64_t rate_ns, rate_events; /* events/s: since this point */
+	double rate;
+	unsigned procs_alive, procs_total;
 };
 
-/* The sink's output: the trace file or stdout. */
-static int write_all(void *ctx, const char *p, size_t n)
+static int write_fd(int fd, const char *p, size_t n)
 {
-	int fd = *(int *)ctx;
 	size_t off = 0;
 	while (off < n) {
 		ssize_t k = write(fd, p + off, n - off);
@@ -59,8 +94,212 @@ static int write_all(void *ctx, const char *p, size_t n)
 	return 0;
 }
 
+/* The sinks' output: the trace file or stdout. */
+static int write_all(void *ctx, const char *p, size_t n)
+{
+	struct rn_writer *w = ctx;
+	w->bytes_out += n;
+	return write_fd(w->fd, p, n);
+}
+
+/* ---- -ff -o FILE: FILE.TID per traced thread ----------------------------
+ *
+ * As strace 6.1: one file per thread (not per process), no pid on the
+ * lines, a call is "<unfinished ...>" only when its own thread's next line
+ * comes first (killed in the call: "... <unfinished ...>) = ?"); a
+ * non-leader's execve ends its file with " <pid changed to LEADER ...>"
+ * and completes in the leader's file ("<... execve resumed>) = 0"). A file
+ * is closed when its thread is gone; a tid seen again in the same run (pid
+ * reuse) appends to its file instead of truncating it. */
+
+static int write_tid(void *ctx, const char *p, size_t n)
+{
+	struct tid_out *t = ctx;
+	t->w->bytes_out += n;
+	return write_fd(t->fd, p, n);
+}
+
+static unsigned tid_bucket(int32_t tid)
+{
+	return ((uint32_t)tid * 2654435761u) >> 22; /* 10 bits: TID_BUCKETS */
+}
+
+static struct tid_out *tid_find(struct rn_writer *w, int32_t tid)
+{
+	for (struct tid_out *t = w->tids[tid_bucket(tid)]; t; t = t->next)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+/* Remember tid; returns 1 when it was already there. */
+static int seen_add(struct rn_writer *w, int32_t tid)
+{
+	if (2 * (w->nseen + 1) > w->capseen) {
+		size_t cap = w->capseen ? 2 * w->capseen : 1024;
+		int32_t *grown = calloc(cap, sizeof(*grown));
+		if (!grown)
+			abort();
+		for (size_t i = 0; i < w->capseen; i++) {
+			if (!w->seen[i])
+				continue;
+			size_t j = ((uint32_t)w->seen[i] * 2654435761u) & (cap - 1);
+			while (grown[j])
+				j = (j + 1) & (cap - 1);
+			grown[j] = w->seen[i];
+		}
+		free(w->seen);
+		w->seen = grown;
+		w->capseen = cap;
+	}
+	size_t j = ((uint32_t)tid * 2654435761u) & (w->capseen - 1);
+	while (w->seen[j]) {
+		if (w->seen[j] == tid)
+			return 1;
+		j = (j + 1) & (w->capseen - 1);
+	}
+	w->seen[j] = tid;
+	w->nseen++;
+	return 0;
+}
+
+/* tid's file, opened at its first event. NULL when it cannot be created:
+ * the trace stops (check_output), as strace dies on a failed fopen. */
+static struct tid_out *tid_out(struct rn_writer *w, int32_t tid)
+{
+	struct tid_out *t = tid_find(w, tid);
+	if (t || w->per_tid_error)
+		return t;
+	char *path;
+	if (asprintf(&path, "%s.%d", w->p->opt->outfile, (int)tid) < 0)
+		abort();
+	/* Truncated the first time in a run (a file of an earlier run is
+	 * replaced, as strace replaces it); a reused tid appends. */
+	int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
+	if (!seen_add(w, tid))
+		flags |= O_TRUNC;
+	int fd = open(path, flags, 0666);
+	free(path);
+	if (fd < 0) {
+		w->per_tid_error = errno;
+		w->per_tid_failed_tid = tid;
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		abort();
+	t->w = w;
+	t->tid = tid;
+	t->fd = fd;
+	rn_text_sink_init(&t->sink, w->p->opt, 0, write_tid, t);
+	t->sink.bare = 1;
+	rn_text_sink_set_clock(&t->sink, w->p->real_minus_mono);
+	unsigned b = tid_bucket(tid);
+	t->next = w->tids[b];
+	w->tids[b] = t;
+	return t;
+}
+
+static void tid_mark_dirty(struct rn_writer *w, struct tid_out *t)
+{
+	if (t->on_dirty)
+		return;
+	t->on_dirty = 1;
+	t->dirty_next = w->dirty;
+	w->dirty = t;
+}
+
+static void tid_free(struct tid_out *t)
+{
+	rn_text_sink_free(&t->sink);
+	free(t);
+}
+
+/* The thread is gone: finish its file. */
+static void tid_close(struct rn_writer *w, int32_t tid)
+{
+	for (struct tid_out **pp = &w->tids[tid_bucket(tid)]; *pp; pp = &(*pp)->next) {
+		struct tid_out *t = *pp;
+		if (t->tid != tid)
+			continue;
+		*pp = t->next;
+		rn_text_sink_finish(&t->sink);
+		if (t->sink.error && !w->per_tid_error) {
+			w->per_tid_error = t->sink.error;
+			w->per_tid_failed_tid = 0;
+		}
+		close(t->fd);
+		t->fd = -1;
+		if (t->on_dirty)
+			t->dead = 1; /* the flush pass frees it */
+		else
+			tid_free(t);
+		return;
+	}
+}
+
+static void tid_flush_all(struct rn_writer *w)
+{
+	struct tid_out *t = w->dirty;
+	w->dirty = NULL;
+	while (t) {
+		struct tid_out *next = t->dirty_next;
+		t->on_dirty = 0;
+		if (t->dead) {
+			tid_free(t);
+		} else {
+			rn_text_sink_flush(&t->sink);
+			if (t->sink.error && !w->per_tid_error) {
+				w->per_tid_error = t->sink.error;
+				w->per_tid_failed_tid = 0;
+			}
+		}
+		t = next;
+	}
+}
+
+/* At the end: every file still open (threads still alive when the trace
+ * stopped: detached, or the tracer was interrupted). */
+static void tid_close_all(struct rn_writer *w)
+{
+	for (unsigned b = 0; b < TID_BUCKETS; b++)
+		while (w->tids[b])
+			tid_close(w, w->tids[b]->tid);
+	tid_flush_all(w);
+}
+
+static void tid_event(struct rn_writer *w, const struct rn_event *ev)
+{
+	struct tid_out *t;
+	if (ev->kind == RN_EV_NONE)
+		return;
+	if (ev->kind == RN_EV_SUPERSEDED && ev->ret && ev->ret != ev->tid) {
+		/* The thread that called execve is now the leader: its file
+		 * ends with the open execve line, as strace's does. */
+		struct tid_out *former = tid_find(w, (int32_t)ev->ret);
+		if (former) {
+			char why[64];
+			snprintf(why, sizeof(why), " <pid changed to %d ...>", (int)ev->tid);
+			rn_text_sink_close_line(&former->sink, why);
+			tid_mark_dirty(w, former);
+			tid_close(w, former->tid);
+		}
+	}
+	t = tid_out(w, ev->tid);
+	if (!t)
+		return;
+	rn_text_sink_event(&t->sink, ev);
+	tid_mark_dirty(w, t);
+	if (ev->kind == RN_EV_EXITED || ev->kind == RN_EV_KILLED || ev->kind == RN_EV_DETACHED)
+		tid_close(w, ev->tid);
+}
+
 static void sink_event(struct rn_writer *w, const struct rn_event *ev)
 {
+	if (w->per_tid) {
+		tid_event(w, ev);
+		return;
+	}
 	switch (w->p->opt->format) {
 	case RN_FORMAT_JSON:
 		rn_json_sink_event(&w->json, ev);
@@ -87,15 +326,19 @@ static void sink_flush(struct rn_writer *w)
 		break;
 	}
 	rn_text_sink_flush(&w->sink);
+	if (w->per_tid)
+		tid_flush_all(w);
 }
 
 static int sink_error(const struct rn_writer *w)
 {
 	if (w->sink.error)
 		return w->sink.error;
-	if (w->p->opt->format == RN_FORMAT_JSON)
+	if (w->per_tid_error)
+		return w->per_tid_error;
+	if (w->p->opt->format == RN_FORMAT_JSON && w->json.error)
 		return w->json.error;
-	if (w->p->opt->format == RN_FORMAT_CSV)
+	if (w->p->opt->format == RN_FORMAT_CSV && w->csv.error)
 		return w->csv.error;
 	return w->capture_error;
 }
@@ -131,6 +374,146 @@ static void check_output(struct rn_writer *w)
 	atomic_store_explicit(&w->p->output_failed, 1, memory_order_release);
 	uint64_t one = 1;
 	(void)!write(w->p->hb_eventfd, &one, sizeof(one));
+}
+
+/* ---- the status line (--status-line) -------------------------------------
+ *
+ * One line on stderr, redrawn in place ("\r", text, erase to the end of
+ * the line) every STATUS_PERIOD_NS while events come or the writer sleeps,
+ * erased ("\r" + erase) before a message of the sinks' own goes to stderr
+ * and at the end. Everything it shows is writer-private, except the ring
+ * stalls (a relaxed load of the tracer's counter, see struct rn_stats) and
+ * the capture's statistics (the capture writer belongs to this thread). */
+
+static int status_wanted(const struct rn_options *o, int out_fd)
+{
+	if (o->status_line == RN_STATUSLINE_ON)
+		return 1;
+	if (o->status_line == RN_STATUSLINE_OFF)
+		return 0;
+	/* Auto: stderr is a terminal, and the trace goes to a file or a
+	 * capture, not to that terminal. */
+	if (!isatty(STDERR_FILENO) || (!o->outfile && !o->capture))
+		return 0;
+	return out_fd < 0 || !isatty(out_fd);
+}
+
+static void human_bytes(char *buf, size_t n, uint64_t v)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double x = (double)v;
+	unsigned u = 0;
+	while (x >= 1024 && u < 4) {
+		x /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, n, "%llu B", (unsigned long long)v);
+	else
+		snprintf(buf, n, "%.1f %s", x, units[u]);
+}
+
+static void human_count(char *buf, size_t n, double v)
+{
+	if (v >= 1e9)
+		snprintf(buf, n, "%.2fG", v / 1e9);
+	else if (v >= 1e6)
+		snprintf(buf, n, "%.2fM", v / 1e6);
+	else if (v >= 1e4)
+		snprintf(buf, n, "%.1fk", v / 1e3);
+	else
+		snprintf(buf, n, "%.0f", v);
+}
+
+static void status_clear(struct rn_writer *w)
+{
+	if (!w->status_shown)
+		return;
+	(void)!write(STDERR_FILENO, "\r\033[K", 4);
+	w->status_shown = 0;
+}
+
+static void status_draw(struct rn_writer *w, uint64_t now)
+{
+	char line[512], a[32], b[32], c[32];
+	int n;
+	double secs = (double)(now - w->status_start_ns) / 1e9;
+	/* events/s: since the previous redraw, smoothed over about a second */
+	if (now > w->rate_ns) {
+		double inst = (double)(w->events - w->rate_events) * 1e9 / (double)(now - w->rate_ns);
+		w->rate = w->rate_events ? 0.5 * w->rate + 0.5 * inst : inst;
+		w->rate_ns = now;
+		w->rate_events = w->events;
+	}
+	human_count(a, sizeof(a), (double)w->events);
+	human_count(b, sizeof(b), w->rate);
+	n = snprintf(line, sizeof(line), "\rrenacer: %.1fs | procs %u/%u | events %s (%s/s)", secs,
+		     w->procs_alive, w->procs_total, a, b);
+	if (w->p->opt->outfile && (size_t)n < sizeof(line)) {
+		human_bytes(c, sizeof(c), w->bytes_out);
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " | out %s", c);
+	}
+	if (w->capture && (size_t)n < sizeof(line)) {
+		const struct rn_capture_stats *cs = rn_capture_writer_stats(w->capture);
+		human_bytes(c, sizeof(c), cs->bytes_out);
+		if (cs->bytes_out)
+			n += snprintf(line + n, sizeof(line) - (size_t)n, " | capture %s (%.1fx)",
+				      c, (double)cs->bytes_in / (double)cs->bytes_out);
+		else
+			n += snprintf(line + n, sizeof(line) - (size_t)n, " | capture %s", c);
+	}
+	uint64_t stalls = atomic_load_explicit(&w->p->stats.ring_stalls, memory_order_relaxed);
+	if ((size_t)n < sizeof(line))
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " | stalls %llu",
+			      (unsigned long long)stalls);
+	if ((size_t)n > sizeof(line) - 4)
+		n = (int)sizeof(line) - 4; /* room for the erase */
+	/* Never wider than the terminal: a wrapped line cannot be redrawn
+	 * in place. */
+	struct winsize ws;
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 && n > ws.ws_col)
+		n = ws.ws_col; /* the leading \r takes no column */
+	memcpy(line + n, "\033[K", 3);
+	(void)!write(STDERR_FILENO, line, (size_t)n + 3);
+	w->status_shown = 1;
+}
+
+/* Redraw when due; returns the ns until the next redraw. */
+static uint64_t status_tick(struct rn_writer *w)
+{
+	uint64_t now = now_ns();
+	if (now >= w->status_next_ns) {
+		status_draw(w, now);
+		w->status_next_ns = now + STATUS_PERIOD_NS;
+	}
+	return w->status_next_ns - now;
+}
+
+/* Processes alive/total, from the event stream: the command (or each -p
+ * process) and every new non-thread task; a process ends when its leader
+ * does. */
+static void status_count(struct rn_writer *w, const struct rn_event *ev)
+{
+	switch (ev->kind) {
+	case RN_EV_NEW_TASK:
+		if (!ev->aux) {
+			w->procs_total++;
+			w->procs_alive++;
+		}
+		break;
+	case RN_EV_ATTACHED:
+		w->procs_total++;
+		w->procs_alive++;
+		break;
+	case RN_EV_EXITED:
+	case RN_EV_KILLED:
+	case RN_EV_DETACHED:
+		if (ev->tid == ev->tgid && w->procs_alive)
+			w->procs_alive--;
+		break;
+	default:
+		break;
+	}
 }
 
 /* -c shows no trace: only what goes to stderr (attach/detach messages). */
@@ -187,6 +570,18 @@ static void *writer_main(void *arg)
 				w->capture_error = rn_capture_append(w->capture, ev);
 				capture_tick(w, 0);
 			}
+			if (ev->kind != RN_EV_NONE) {
+				w->events++;
+				if (w->status) {
+					status_count(w, ev);
+					/* the sinks' own stderr lines */
+					if (ev->kind == RN_EV_NEW_TASK || ev->kind == RN_EV_ATTACHED ||
+					    ev->kind == RN_EV_DETACHED)
+						status_clear(w);
+					if (!(++w->status_tick & 255))
+						status_tick(w);
+				}
+			}
 			if (!w->failed && shows(w, ev))
 				sink_event(w, ev);
 			check_output(w);
@@ -208,11 +603,22 @@ static void *writer_main(void *arg)
 			rn_parker_cancel(&w->parker);
 			continue;
 		}
-		if (w->capture)
-			rn_parker_sleep_for(&w->parker, seen, w->p->opt->flush_interval_ns);
+		/* Wake for the capture's flush and the status line's redraw
+		 * even when no event comes. */
+		uint64_t timeout = w->capture ? w->p->opt->flush_interval_ns : 0;
+		if (w->status) {
+			uint64_t due = status_tick(w);
+			if (!timeout || due < timeout)
+				timeout = due;
+		}
+		if (timeout)
+			rn_parker_sleep_for(&w->parker, seen, timeout);
 		else
 			rn_parker_sleep(&w->parker, seen);
 	}
+	status_clear(w);
+	if (w->per_tid)
+		tid_close_all(w);
 	switch (w->p->opt->format) {
 	case RN_FORMAT_JSON:
 		rn_json_sink_finish(&w->json);
@@ -244,16 +650,22 @@ struct rn_writer *rn_writer_create(struct rn_pipeline *p, int out_fd,
 	w->p = p;
 	w->fd = out_fd;
 	w->next_seq = 1;
+	w->per_tid = p->opt->follow_forks > 1 && p->opt->outfile;
 	rn_text_sink_init(&w->sink, p->opt,
 			  p->opt->outfile && (p->opt->follow_forks || p->opt->n_attach > 1),
-			  write_all, &w->fd);
+			  write_all, w);
 	rn_text_sink_set_clock(&w->sink, p->real_minus_mono);
 	if (p->opt->format == RN_FORMAT_JSON)
-		rn_json_sink_init(&w->json, p->opt, write_all, &w->fd);
+		rn_json_sink_init(&w->json, p->opt, write_all, w);
 	else if (p->opt->format == RN_FORMAT_CSV)
 		rn_csv_sink_init(&w->csv, p->opt,
 				 p->opt->tf.abs_format || p->opt->tf.rel || p->opt->tf.dur,
-				 write_all, &w->fd);
+				 write_all, w);
+	w->status = status_wanted(p->opt, out_fd);
+	w->status_start_ns = now_ns();
+	w->rate_ns = w->status_start_ns;
+	w->status_next_ns = w->status_start_ns + STATUS_PERIOD_NS;
+	w->procs_total = w->procs_alive = p->opt->command ? 1 : 0;
 	if (p->opt->process_summary)
 		w->procs = rn_procstats_new();
 	w->capture = capture;
@@ -283,7 +695,10 @@ int rn_writer_stop_and_join(struct rn_writer *w)
 	rn_parker_wake(&w->parker);
 	pthread_join(w->thread, NULL);
 	if (w->failed) {
-		if (w->capture_error && !w->sink.error)
+		if (w->per_tid_error && w->per_tid_failed_tid)
+			fprintf(stderr, "renacer: Can't fopen '%s.%d': %s\n", w->p->opt->outfile,
+				(int)w->per_tid_failed_tid, strerror(w->per_tid_error));
+		else if (w->capture_error && !w->sink.error && !w->per_tid_error)
 			fprintf(stderr, "renacer: capture '%s': %s\n", w->p->opt->capture,
 				strerror(w->capture_error));
 		else
@@ -301,5 +716,6 @@ void rn_writer_destroy(struct rn_writer *w)
 	else if (w->p->opt->format == RN_FORMAT_CSV)
 		rn_csv_sink_free(&w->csv);
 	rn_procstats_free(w->procs);
+	free(w->seen);
 	free(w);
 }

@@ -37,12 +37,18 @@ static void usage(void)
 	     "               [--spin N] [--] COMMAND [ARGS]\n"
 	     "\n"
 	     "  -f            follow forks, vforks and clones (processes and threads)\n"
+	     "  -ff           with -o FILE: one file FILE.TID per traced thread\n"
 	     "  -o FILE       write the trace to FILE instead of stdout\n"
 	     "  -p PID[,PID]  attach to running processes (repeatable)\n"
 	     "  -s STRSIZE    show at most STRSIZE bytes of strings (default 32)\n"
 	     "  -x, -xx       print non-printable (-x) or all (-xx) string bytes in hex\n"
 	     "  -y            print paths associated with file descriptors\n"
-	     "  -q            do not report attaching and detaching\n"
+	     "  -q, -qq       do not report attaching and detaching (-qq: nor exits)\n"
+	     "  -e EXPR       trace=SET, signal=SET, status=SET, quiet=SET (strace's)\n"
+	     "  -z, -Z        show only successful / failed syscalls\n"
+	     "  -P PATH       trace only syscalls touching PATH\n"
+	     "  --seccomp-bpf, --no-seccomp-bpf  stop only at traced syscalls (default\n"
+	     "                when the trace set leaves syscalls out and renacer spawns)\n"
 	     "  -c            count time, calls and errors per syscall; print a summary\n"
 	     "  -C            like -c, and print the trace too\n"
 	     "  -w            summarise syscall latency (wall time) instead of system time\n"
@@ -57,6 +63,9 @@ static void usage(void)
 	     "  --capture-size SIZE  start a new capture file past SIZE (K, M, G)\n"
 	     "  --capture-files K  keep the newest K capture files\n"
 	     "  --flush-interval SECONDS  end a capture frame at least this often (1)\n"
+	     "  --status-line, --no-status-line  progress on stderr (default: when\n"
+	     "                stderr is a terminal and the trace goes to -o FILE or a\n"
+	     "                capture)\n"
 	     "  --workers N   decoding threads (default: one per online CPU)\n"
 	     "  --spin N      polls of waitpid before the tracer sleeps (default 100)\n"
 	     "  -h, --help    this text\n"
@@ -169,7 +178,9 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 {
 	enum { OPT_WORKERS = 256, OPT_SPIN, OPT_PROCSUM, OPT_TIMESTAMPS, OPT_SYSCALL_TIMES,
 	       OPT_RELATIVE, OPT_SUMMARY_ONLY, OPT_SUMMARY, OPT_WALL, OPT_FORMAT, OPT_CAPTURE,
-	       OPT_CAPTURE_SIZE, OPT_CAPTURE_FILES, OPT_FLUSH };
+	       OPT_CAPTURE_SIZE, OPT_CAPTURE_FILES, OPT_FLUSH, OPT_STATUS, OPT_NO_STATUS,
+	       OPT_SECCOMP, OPT_NO_SECCOMP, OPT_QUALIFY_TRACE, OPT_QUALIFY_SIGNAL,
+	       OPT_QUALIFY_STATUS, OPT_QUALIFY_QUIET };
 	static const struct option longopts[] = {
 		{ "workers", required_argument, NULL, OPT_WORKERS },
 		{ "spin", required_argument, NULL, OPT_SPIN },
@@ -184,10 +195,23 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 		{ "summary-sort-by", required_argument, NULL, 'S' },
 		{ "summary-columns", required_argument, NULL, 'U' },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "seccomp-bpf", no_argument, NULL, OPT_SECCOMP },
+		{ "no-seccomp-bpf", no_argument, NULL, OPT_NO_SECCOMP },
+		{ "trace", required_argument, NULL, OPT_QUALIFY_TRACE },
+		{ "signal", required_argument, NULL, OPT_QUALIFY_SIGNAL },
+		{ "status", required_argument, NULL, OPT_QUALIFY_STATUS },
+		{ "quiet", optional_argument, NULL, OPT_QUALIFY_QUIET },
+		{ "silent", optional_argument, NULL, OPT_QUALIFY_QUIET },
+		{ "successful-only", no_argument, NULL, 'z' },
+		{ "failed-only", no_argument, NULL, 'Z' },
+		{ "trace-path", required_argument, NULL, 'P' },
 		{ "capture", required_argument, NULL, OPT_CAPTURE },
 		{ "capture-size", required_argument, NULL, OPT_CAPTURE_SIZE },
 		{ "capture-files", required_argument, NULL, OPT_CAPTURE_FILES },
 		{ "flush-interval", required_argument, NULL, OPT_FLUSH },
+		/* not --status: strace's --status=SET is -e status=SET */
+		{ "status-line", no_argument, NULL, OPT_STATUS },
+		{ "no-status-line", no_argument, NULL, OPT_NO_STATUS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -196,15 +220,12 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 	int tflag = 0, long_ts = 0;
 	char err[256];
 
-	memset(o, 0, sizeof(*o));
+	rn_options_init(o);
 	o->argc = argc;
 	o->argv = argv;
-	o->flush_interval_ns = 1000000000ull;
-	o->strsize = 32;
-	o->spin = 100; /* measured: sysheavy 2.14 s -> 0.72 s, 120-unit build 16.7 s -> 11.6 s */
 	opterr = 0;
 	for (;;) {
-		int c = getopt_long(argc, argv, "+fo:p:s:xyqhVcCwS:U:tTr", longopts, NULL);
+		int c = getopt_long(argc, argv, "+fo:p:s:xyqhVcCwS:U:tTre:zZP:", longopts, NULL);
 		if (c == -1)
 			break;
 		switch (c) {
@@ -224,7 +245,40 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 			xflag++;
 			break;
 		case 'q':
-			o->quiet = 1;
+			rn_filter_opt(&o->filter, 'q');
+			break;
+		case 'z':
+		case 'Z':
+			rn_filter_opt(&o->filter, c);
+			break;
+		case 'P':
+			rn_filter_add_path(&o->filter, optarg);
+			break;
+		case 'e': {
+			int rc = rn_filter_parse_e(&o->filter, optarg, err, sizeof(err));
+			if (rc < 0)
+				die("%s", err);
+			break;
+		}
+		case OPT_QUALIFY_TRACE:
+		case OPT_QUALIFY_SIGNAL:
+		case OPT_QUALIFY_STATUS:
+		case OPT_QUALIFY_QUIET: {
+			static const char *const names[] = { "trace", "signal", "status", "quiet" };
+			if (c == OPT_QUALIFY_QUIET && !optarg) {
+				rn_filter_opt(&o->filter, 'q');
+				break;
+			}
+			if (rn_filter_qualify(&o->filter, names[c - OPT_QUALIFY_TRACE], optarg, err,
+					      sizeof(err)) < 0)
+				die("%s", err);
+			break;
+		}
+		case OPT_SECCOMP:
+			o->seccomp = 1;
+			break;
+		case OPT_NO_SECCOMP:
+			o->seccomp = 0;
 			break;
 		case 'y':
 			o->decode_fds = 1;
@@ -312,6 +366,12 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 		case OPT_FLUSH:
 			o->flush_interval_ns = parse_seconds("--flush-interval", optarg);
 			break;
+		case OPT_STATUS:
+			o->status_line = RN_STATUSLINE_ON;
+			break;
+		case OPT_NO_STATUS:
+			o->status_line = RN_STATUSLINE_OFF;
+			break;
 		case OPT_PROCSUM:
 			o->process_summary = 1;
 			break;
@@ -334,6 +394,11 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 			die("unrecognized option '%s'", argv[optind - 1]);
 		}
 	}
+	if (rn_filter_finish(&o->filter, err, sizeof(err)) < 0)
+		die("%s", err);
+	if (o->filter.warning)
+		fprintf(stderr, "renacer: %s\n", o->filter.warning);
+	o->quiet = rn_filter_quiet(&o->filter, RN_QUIET_ATTACH);
 	if (tflag && long_ts)
 		die("-t and --absolute-timestamps cannot be provided simultaneously");
 	if (tflag) {
@@ -345,8 +410,18 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 		o->quote_flags = RN_QUOTE_HEX_NONPRINT;
 	else if (xflag > 1)
 		o->quote_flags = RN_QUOTE_HEX_ALL;
-	if (o->follow_forks > 1 && o->outfile)
-		die("-ff with -o (one file per process) is not supported yet");
+	/* -ff -o FILE: FILE.TID per traced thread, as strace (whose -ff
+	 * without -o is plain -f). One trace file per tid has no room for a
+	 * summary or another format: strace refuses -c/-C too. */
+	if (o->follow_forks > 1 && o->outfile) {
+		if (o->count)
+			die("(-c/--summary-only or -C/--summary) and -ff/--output-separately are "
+			    "mutually exclusive");
+		if (o->format != RN_FORMAT_TEXT)
+			die("-ff with -o writes strace's text: --format json/csv need one file");
+		if (o->process_summary)
+			die("--process-summary and -ff with -o are mutually exclusive");
+	}
 	if (optind < argc) {
 		o->command = argv + optind;
 		o->command_path = resolve_command(argv[optind]);

@@ -1,13 +1,18 @@
 /*
- * renacer-dump.c - render a capture (or a rotated set of them) as text,
- * JSON Lines or CSV, through the same sinks the live tracer uses: the text
- * is byte for byte what `renacer` printed for the same run.
+ * renacer-dump.c - render a capture (or a rotated set of them) through the
+ * same sinks the live tracer uses: strace text (byte for byte what
+ * `renacer` printed for the same run), JSON Lines, CSV, the -c table
+ * (--format stats) or a Chrome Trace Event JSON for ui.perfetto.dev
+ * (--format perfetto).
  *
- *   renacer-dump [--format text|json|csv] [-s N] [--pid PID]... [--timing] FILE...
+ *   renacer-dump [--format FMT] [-s N] [--pid PID]... [-z|-Z] [-t|-tt|-ttt]
+ *                [-r] [-T] [-y] [-c|-C] [-w] [-S SORTBY] [-U COLUMNS]
+ *                [--timing] FILE...
  *
- * Exit status: 0 when everything was read, 2 when damage was skipped (one
- * line on stderr says where and what), 1 when nothing could be read (one
- * line names the problem) or on bad usage.
+ * The capture's header holds the run's options; a dump option overrides
+ * the one recorded. Exit status: 0 when everything was read, 2 when damage
+ * was skipped (one line on stderr says where and what), 1 when nothing
+ * could be read (one line names the problem) or on bad usage.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,29 +22,58 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "renacer/calls.h"
 #include "renacer/capture.h"
+#include "renacer/filter.h"
 #include "renacer/csv_sink.h"
+#include "renacer/filter.h"
 #include "renacer/json_sink.h"
+#include "renacer/perfetto_sink.h"
+#include "renacer/procstats.h"
+#include "renacer/summary.h"
 #include "renacer/text_sink.h"
 
-enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV };
+enum fmt { FMT_UNSET = -1, FMT_TEXT, FMT_JSON, FMT_CSV, FMT_STATS, FMT_PERFETTO };
 
 static void usage(FILE *to)
 {
 	fputs("usage: renacer-dump [OPTIONS] FILE...\n"
-	      "Render renacer captures (--capture FILE) as strace text, JSON Lines or CSV.\n"
-	      "A FILE's rotated parts (FILE.1, FILE.2, ...) are read with it, oldest first.\n"
+	      "Render renacer captures (renacer --capture FILE). A FILE's rotated parts\n"
+	      "(FILE.1, FILE.2, ...) are read with it, oldest first. The options the run\n"
+	      "had (recorded in the capture) apply; the options below override them.\n"
 	      "\n"
-	      "  --format FMT  text (default, as renacer printed it), json or csv\n"
+	      "  --format FMT  text: strace's text, as renacer printed it (default)\n"
+	      "                json: JSON Lines; csv: CSV (RFC 4180)\n"
+	      "                stats: the -c table (default for a capture made with -c)\n"
+	      "                perfetto: Chrome Trace Event JSON for ui.perfetto.dev\n"
+	      "  -c            the same as --format stats\n"
+	      "  -C            the trace, then the -c table (as renacer -C)\n"
 	      "  -s N          show at most N bytes of strings and N array elements\n"
 	      "                (at most what the capture recorded)\n"
 	      "  --pid PID     only this process and its threads (repeatable)\n"
+	      "  -z            only syscalls that succeeded (--successful-only)\n"
+	      "  -Z            only syscalls that failed (--failed-only)\n"
+	      "  -t, -tt, -ttt prefix lines with the time of day / microseconds / epoch\n"
+	      "                (--timestamps[=FORMAT,PRECISION] as renacer)\n"
+	      "  -r            prefix lines with the time since the previous line\n"
+	      "                (--relative-timestamps[=PRECISION])\n"
+	      "  -T            show the time spent in each syscall (--syscall-times[=P])\n"
+	      "  -y            descriptor paths: needs a capture made with renacer -y\n"
+	      "                (they are shown whenever the capture has them)\n"
+	      "  -w            stats: wall time of each call, not the recorded time\n"
+	      "                (system CPU time when the run had -c without -w)\n"
+	      "  -S SORTBY     stats: sort by time|calls|errors|name|avg-time|...|none\n"
+	      "  -U COLUMNS    stats: columns (strace's names, plus p50,p90,p99)\n"
 	      "  --timing      csv: add the seq,ts_ns,duration_ns,error columns (on when\n"
 	      "                the run had -t, -r or -T)\n"
 	      "  -h, --help    this help\n"
 	      "  -V, --version the version\n"
 	      "\n"
-	      "Exit status: 0 read whole, 2 damage skipped (see stderr), 1 nothing readable.\n",
+	      "TODO: -e trace=SET (and -e status=, -e signal=) as renacer's: it needs the\n"
+	      "filter module (core/filter.c); until then -e is refused.\n"
+	      "\n"
+	      "Exit status: 0 read whole, 2 damage skipped (see stderr), 1 nothing readable\n"
+	      "or bad usage.\n",
 	      to);
 }
 
@@ -182,62 +216,336 @@ static void recut(struct rn_event *ev, uint32_t cut)
 	ev->nbytes = nbl;
 }
 
+/* ---- the outputs ------------------------------------------------------ */
+
+struct dump {
+	enum fmt fmt;
+	const struct rn_options *opt;
+	int out_fd;
+	int timing;
+	struct rn_text_sink ts;
+	struct rn_json_sink js;
+	struct rn_csv_sink cs;
+	struct rn_perfetto_sink ps;
+	/* the -c table: built for --format stats, and after the trace when the
+	 * run had -C (or the dump has -C) */
+	int counting;
+	int wall;
+	struct rn_stats_table stats;
+	struct rn_procstats *procs; /* --process-summary of the run */
+	/* -z / -Z: 1 only successful calls, 2 only failed ones; held: each
+	 * tid's entry until its exit says whether the call is shown */
+	int only;
+	struct rn_calls held;
+	int err;
+};
+
+static void out_event(struct dump *d, const struct rn_event *ev)
+{
+	switch (d->fmt) {
+	case FMT_TEXT:
+		rn_text_sink_event(&d->ts, ev);
+		d->err = d->ts.error;
+		break;
+	case FMT_JSON:
+		rn_json_sink_event(&d->js, ev);
+		d->err = d->js.error;
+		break;
+	case FMT_CSV:
+		rn_csv_sink_event(&d->cs, ev);
+		d->err = d->cs.error;
+		break;
+	case FMT_PERFETTO:
+		rn_perfetto_sink_event(&d->ps, ev);
+		d->err = d->ps.error;
+		break;
+	default:
+		break;
+	}
+}
+
+/* -z/-Z: strace prints a call's line only once its exit says whether it
+ * failed, so entry and exit are given to the sink one after the other: a
+ * shown call is never split ("<unfinished ...>"), and a call that never
+ * returned (the task died in it, or the trace ended) is not shown. */
+static void only_event(struct dump *d, const struct rn_event *ev)
+{
+	struct rn_event *entry;
+	struct rn_event copy;
+	switch (ev->kind) {
+	case RN_EV_ENTRY:
+		rn_calls_enter(&d->held, ev);
+		return;
+	case RN_EV_EXIT:
+		entry = rn_calls_take(&d->held, ev->tid);
+		if ((d->only == 1) == !ev->is_error) {
+			if (entry)
+				out_event(d, entry);
+			out_event(d, ev);
+		}
+		rn_event_free_copy(entry);
+		return;
+	case RN_EV_SUPERSEDED:
+		rn_event_free_copy(rn_calls_take(&d->held, ev->tid));
+		/* the execve of thread `ret` completes in the leader's tid */
+		rn_calls_move(&d->held, (int32_t)ev->ret, ev->tid);
+		break;
+	case RN_EV_EXITED:
+	case RN_EV_KILLED:
+	case RN_EV_DETACHED:
+		rn_event_free_copy(rn_calls_take(&d->held, ev->tid));
+		break;
+	default:
+		break;
+	}
+	/* The unfinished call was never shown: nothing to end. */
+	copy = *ev;
+	copy.finish_pending = 0;
+	copy.more = 0;
+	out_event(d, &copy);
+}
+
+static void dump_event(struct dump *d, const struct rn_event *ev)
+{
+	if (d->procs)
+		rn_procstats_event(d->procs, ev);
+	if (d->counting && ev->kind == RN_EV_EXIT)
+		rn_stats_add(&d->stats, ev->nr,
+			     d->wall && ev->entry_ts_ns ? ev->ts_ns - ev->entry_ts_ns : ev->duration_ns,
+			     ev->is_error);
+	if (d->fmt == FMT_STATS)
+		return;
+	if (d->only)
+		only_event(d, ev);
+	else
+		out_event(d, ev);
+}
+
+static int write_summaries(struct dump *d)
+{
+	struct rn_sbuf out = { 0 };
+	if (d->counting)
+		rn_stats_render(&d->stats, &d->opt->summary, &out);
+	if (d->procs && d->fmt != FMT_STATS) {
+		if (out.len)
+			rn_sbuf_putc(&out, '\n');
+		rn_procstats_render(d->procs, &out);
+	}
+	int err = out.len ? write_all(&d->out_fd, out.p, out.len) : 0;
+	rn_sbuf_free(&out);
+	return err;
+}
+
+static int dump_finish(struct dump *d)
+{
+	int err = d->err;
+	if (!err) {
+		switch (d->fmt) {
+		case FMT_TEXT:
+			err = rn_text_sink_finish(&d->ts);
+			break;
+		case FMT_JSON:
+			err = rn_json_sink_finish(&d->js);
+			break;
+		case FMT_CSV:
+			err = rn_csv_sink_finish(&d->cs);
+			break;
+		case FMT_PERFETTO:
+			err = rn_perfetto_sink_finish(&d->ps);
+			break;
+		default:
+			break;
+		}
+	}
+	if (!err && d->fmt != FMT_PERFETTO)
+		err = write_summaries(d);
+	return err;
+}
+
+static void dump_free(struct dump *d)
+{
+	switch (d->fmt) {
+	case FMT_TEXT:
+		rn_text_sink_free(&d->ts);
+		break;
+	case FMT_JSON:
+		rn_json_sink_free(&d->js);
+		break;
+	case FMT_CSV:
+		rn_csv_sink_free(&d->cs);
+		break;
+	case FMT_PERFETTO:
+		rn_perfetto_sink_free(&d->ps);
+		break;
+	default:
+		break;
+	}
+	if (d->counting)
+		rn_stats_free(&d->stats);
+	rn_procstats_free(d->procs);
+	rn_calls_free(&d->held);
+}
+
 /* ---- main ------------------------------------------------------------- */
 
-int main(int argc, char **argv)
-{
-	enum fmt fmt = FMT_TEXT;
-	long strsize = -1, v;
-	int timing = 0;
-	int32_t *pids = NULL;
-	size_t npids = 0;
+/* What the command line asked for, applied over the capture's options. */
+struct cmdline {
+	enum fmt fmt;
+	long strsize;
+	int timing;
+	int32_t *pids;
+	size_t npids;
+	int only;           /* -z 1, -Z 2 */
+	int tflag, long_ts; /* -t count, --timestamps seen */
+	struct rn_timefmt tf;
+	int set_abs, set_rel, set_dur;
+	int fds;            /* -y */
+	int count;          /* -C: RN_COUNT_AND_TRACE */
+	int wall;           /* -w */
+	struct rn_summary_opts summary;
+	int set_sort, set_columns;
+};
 
-	enum { OPT_FORMAT = 256, OPT_PID, OPT_TIMING };
+static void parse_cmdline(struct cmdline *c, int argc, char **argv)
+{
+	enum { OPT_FORMAT = 256, OPT_PID, OPT_TIMING, OPT_TIMESTAMPS, OPT_RELATIVE,
+	       OPT_SYSCALL_TIMES };
 	static const struct option longopts[] = {
 		{ "timing", no_argument, NULL, OPT_TIMING },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "pid", required_argument, NULL, OPT_PID },
+		{ "successful-only", no_argument, NULL, 'z' },
+		{ "failed-only", no_argument, NULL, 'Z' },
+		{ "timestamps", optional_argument, NULL, OPT_TIMESTAMPS },
+		{ "absolute-timestamps", optional_argument, NULL, OPT_TIMESTAMPS },
+		{ "relative-timestamps", optional_argument, NULL, OPT_RELATIVE },
+		{ "syscall-times", optional_argument, NULL, OPT_SYSCALL_TIMES },
+		{ "decode-fds", no_argument, NULL, 'y' },
+		{ "summary-only", no_argument, NULL, 'c' },
+		{ "summary", no_argument, NULL, 'C' },
+		{ "summary-wall-clock", no_argument, NULL, 'w' },
+		{ "summary-sort-by", required_argument, NULL, 'S' },
+		{ "summary-columns", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char err[256];
+	long v;
+	int d;
+
+	memset(c, 0, sizeof(*c));
+	c->fmt = FMT_UNSET;
+	c->strsize = -1;
 	opterr = 0;
 	for (;;) {
-		int c = getopt_long(argc, argv, "s:hV", longopts, NULL);
-		if (c == -1)
+		int ch = getopt_long(argc, argv, ":s:hVzZtTrycCwS:U:e:", longopts, NULL);
+		if (ch == -1)
 			break;
-		switch (c) {
+		switch (ch) {
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "text"))
-				fmt = FMT_TEXT;
+				c->fmt = FMT_TEXT;
 			else if (!strcmp(optarg, "json"))
-				fmt = FMT_JSON;
+				c->fmt = FMT_JSON;
 			else if (!strcmp(optarg, "csv"))
-				fmt = FMT_CSV;
+				c->fmt = FMT_CSV;
+			else if (!strcmp(optarg, "stats"))
+				c->fmt = FMT_STATS;
+			else if (!strcmp(optarg, "perfetto"))
+				c->fmt = FMT_PERFETTO;
 			else
-				die_usage("unknown --format (text, json or csv)", optarg);
+				die_usage("unknown --format (text, json, csv, stats or perfetto)",
+					  optarg);
 			break;
 		case OPT_PID:
 			if (parse_int(optarg, 1, INT32_MAX, &v) < 0)
 				die_usage("invalid --pid", optarg);
-			pids = realloc(pids, (npids + 1) * sizeof(*pids));
-			if (!pids)
+			c->pids = realloc(c->pids, (c->npids + 1) * sizeof(*c->pids));
+			if (!c->pids)
 				die_usage("out of memory", NULL);
-			pids[npids++] = (int32_t)v;
+			c->pids[c->npids++] = (int32_t)v;
 			break;
 		case 's':
-			if (parse_int(optarg, 0, INT32_MAX, &strsize) < 0)
+			if (parse_int(optarg, 0, INT32_MAX, &c->strsize) < 0)
 				die_usage("invalid -s", optarg);
 			break;
 		case OPT_TIMING:
-			timing = 1;
+			c->timing = 1;
+			break;
+		case 'z':
+			c->only = 1;
+			break;
+		case 'Z':
+			c->only = 2;
+			break;
+		case 't':
+			c->tflag++;
+			c->set_abs = 1;
+			break;
+		case OPT_TIMESTAMPS:
+			c->long_ts = 1;
+			c->set_abs = 1;
+			if (!c->tf.abs_format) {
+				c->tf.abs_format = RN_TABS_TIME;
+				c->tf.abs_digits = 0;
+			}
+			if (rn_timefmt_parse_abs(optarg ? optarg : "", &c->tf.abs_format,
+						 &c->tf.abs_digits) < 0)
+				die_usage("invalid --timestamps argument", optarg);
+			break;
+		case 'r':
+		case OPT_RELATIVE:
+			d = ch == OPT_RELATIVE && optarg ? rn_timefmt_parse_precision(optarg) : 6;
+			if (d < 0)
+				die_usage("invalid --relative-timestamps argument", optarg);
+			c->set_rel = 1;
+			c->tf.rel = 1;
+			c->tf.rel_digits = (uint8_t)d;
+			break;
+		case 'T':
+		case OPT_SYSCALL_TIMES:
+			d = ch == OPT_SYSCALL_TIMES && optarg ? rn_timefmt_parse_precision(optarg) : 6;
+			if (d < 0)
+				die_usage("invalid --syscall-times argument", optarg);
+			c->set_dur = 1;
+			c->tf.dur = 1;
+			c->tf.dur_digits = (uint8_t)d;
+			break;
+		case 'y':
+			c->fds = 1;
+			break;
+		case 'c':
+			c->fmt = FMT_STATS;
+			break;
+		case 'C':
+			c->count = RN_COUNT_AND_TRACE;
+			break;
+		case 'w':
+			c->wall = 1;
+			break;
+		case 'S':
+			if (rn_summary_parse_sort(&c->summary, optarg, err, sizeof(err)) < 0)
+				die_usage(err, NULL);
+			c->set_sort = 1;
+			break;
+		case 'U':
+			if (rn_summary_parse_columns(&c->summary, optarg, err, sizeof(err)) < 0)
+				die_usage(err, NULL);
+			c->set_columns = 1;
+			break;
+		case 'e':
+			/* TODO: -e trace=... needs core/filter.c's parser and
+			 * matcher (being written); apply it here to ENTRY/EXIT
+			 * events by syscall number. */
+			die_usage("-e is not supported by renacer-dump yet", optarg);
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			exit(0);
 		case 'V':
 			puts("renacer-dump version " RN_VERSION);
-			return 0;
+			exit(0);
 		case ':':
 			die_usage("option needs an argument", argv[optind - 1]);
 			break;
@@ -245,6 +553,18 @@ int main(int argc, char **argv)
 			die_usage("unknown option", argv[optind - 1]);
 		}
 	}
+	if (c->tflag && c->long_ts)
+		die_usage("-t and --absolute-timestamps cannot be provided simultaneously", NULL);
+	if (c->tflag) {
+		c->tf.abs_format = c->tflag >= 3 ? RN_TABS_UNIX : RN_TABS_TIME;
+		c->tf.abs_digits = c->tflag >= 2 ? 6 : 0;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct cmdline c;
+	parse_cmdline(&c, argc, argv);
 	if (optind >= argc) {
 		usage(stderr);
 		return 1;
@@ -261,87 +581,143 @@ int main(int argc, char **argv)
 		fprintf(stderr, "renacer-dump: %s\n", rn_sbuf_cstr(&msg));
 		rn_sbuf_free(&msg);
 		rn_capture_reader_close(r);
-		free(pids);
+		free(c.pids);
 		return 1;
 	}
 
-	/* Render with the options the run had, as the live sink did. */
+	/* Render with the options the run had, as the live sink did; the
+	 * command line overrides them. */
 	struct rn_options opt = { .strsize = 32 };
 	int file_prefix = 0;
 	const struct rn_capture_header *h = rn_capture_reader_header(r);
 	if (h) {
 		opt = h->opt;
 		file_prefix = h->file_prefix;
-		if (opt.tf.abs_format || opt.tf.rel || opt.tf.dur)
-			timing = 1;
 	}
-	if (strsize >= 0 && strsize < opt.strsize)
-		opt.strsize = (int)strsize;
+	/* Everything the capture holds is shown: the run's -e trace= already
+	 * chose what was recorded; -z/-Z here pair calls themselves
+	 * (only_event), for every format. */
+	rn_filter_init(&opt.filter);
+	int recorded_count = opt.count;
+	if (c.set_abs) {
+		opt.tf.abs_format = c.tf.abs_format;
+		opt.tf.abs_digits = c.tf.abs_digits;
+	}
+	if (c.set_rel) {
+		opt.tf.rel = 1;
+		opt.tf.rel_digits = c.tf.rel_digits;
+	}
+	if (c.set_dur) {
+		opt.tf.dur = 1;
+		opt.tf.dur_digits = c.tf.dur_digits;
+	}
+	if (c.set_sort)
+		opt.summary.sort = c.summary.sort;
+	if (c.set_columns)
+		memcpy(opt.summary.columns, c.summary.columns, sizeof(opt.summary.columns));
+	if (c.fds && !opt.decode_fds) {
+		fputs("renacer-dump: -y: this capture has no descriptor paths (record them with "
+		      "renacer -y)\n", stderr);
+		rn_capture_reader_close(r);
+		free(c.pids);
+		return 1;
+	}
+	int timing = c.timing || opt.tf.abs_format || opt.tf.rel || opt.tf.dur;
+	if (c.strsize >= 0 && c.strsize < opt.strsize)
+		opt.strsize = (int)c.strsize;
 	else
-		strsize = -1; /* nothing to cut: the capture has no more */
+		c.strsize = -1; /* nothing to cut: the capture has no more */
 
-	int out_fd = STDOUT_FILENO;
-	struct rn_text_sink ts;
-	struct rn_json_sink js;
-	struct rn_csv_sink cs;
-	if (fmt == FMT_TEXT) {
-		rn_text_sink_init(&ts, &opt, file_prefix, write_all, &out_fd);
+	/* A -c run recorded only the exits of calls (no arguments): its dump
+	 * is the table. */
+	enum fmt fmt = c.fmt;
+	if (fmt == FMT_UNSET)
+		fmt = recorded_count == RN_COUNT_ONLY ? FMT_STATS : FMT_TEXT;
+	if (recorded_count == RN_COUNT_ONLY && fmt != FMT_STATS) {
+		fputs("renacer-dump: this capture was made with -c: it holds counts, not the "
+		      "trace (use --format stats)\n", stderr);
+		rn_capture_reader_close(r);
+		free(c.pids);
+		return 1;
+	}
+	if (c.count)
+		opt.count = c.count;
+	if (fmt == FMT_STATS)
+		opt.count = RN_COUNT_ONLY;
+	else if (fmt == FMT_PERFETTO || recorded_count == RN_COUNT_OFF)
+		opt.count = c.count; /* the table only when asked for */
+
+	struct dump d;
+	memset(&d, 0, sizeof(d));
+	d.fmt = fmt;
+	d.opt = &opt;
+	d.out_fd = STDOUT_FILENO;
+	d.timing = timing;
+	d.only = c.only;
+	d.wall = c.wall;
+	rn_calls_init(&d.held);
+	d.counting = opt.count != RN_COUNT_OFF;
+	if (d.counting)
+		rn_stats_init(&d.stats);
+	if (opt.process_summary && fmt != FMT_STATS && fmt != FMT_PERFETTO)
+		d.procs = rn_procstats_new();
+	switch (fmt) {
+	case FMT_TEXT:
+		rn_text_sink_init(&d.ts, &opt, file_prefix, write_all, &d.out_fd);
 		/* -t: the run's wall clock, from the clock bases it recorded */
 		if (h)
-			rn_text_sink_set_clock(&ts, (int64_t)(h->realtime_ns - h->monotonic_ns));
+			rn_text_sink_set_clock(&d.ts, (int64_t)(h->realtime_ns - h->monotonic_ns));
+		break;
+	case FMT_JSON:
+		rn_json_sink_init(&d.js, &opt, write_all, &d.out_fd);
+		break;
+	case FMT_CSV:
+		rn_csv_sink_init(&d.cs, &opt, timing, write_all, &d.out_fd);
+		break;
+	case FMT_PERFETTO:
+		rn_perfetto_sink_init(&d.ps, &opt, h ? h->monotonic_ns : 0,
+				      h ? opt.command : NULL, write_all, &d.out_fd);
+		if (h) {
+			rn_perfetto_sink_info(&d.ps, "tool", "renacer");
+			if (h->version)
+				rn_perfetto_sink_info(&d.ps, "version", h->version);
+			if (h->host)
+				rn_perfetto_sink_info(&d.ps, "host", h->host);
+			if (h->release)
+				rn_perfetto_sink_info(&d.ps, "kernel", h->release);
+			if (h->arch)
+				rn_perfetto_sink_info(&d.ps, "arch", h->arch);
+		}
+		break;
+	default:
+		break;
 	}
-	else if (fmt == FMT_JSON)
-		rn_json_sink_init(&js, &opt, write_all, &out_fd);
-	else
-		rn_csv_sink_init(&cs, &opt, timing, write_all, &out_fd);
 
 	struct tgmap tg = { 0 };
 	struct rn_event ev;
-	int err = 0;
-	while (!err && rn_capture_next(r, &ev)) {
-		if (npids) {
+	while (!d.err && rn_capture_next(r, &ev)) {
+		if (c.npids) {
 			if (ev.kind == RN_EV_NEW_TASK)
 				tg_put(&tg, ev.tid, ev.aux ? tg_get(&tg, (int32_t)ev.ret) : ev.tid);
 			int32_t g = ev.tgid ? ev.tgid : tg_get(&tg, ev.tid);
 			size_t k = 0;
-			while (k < npids && pids[k] != g)
+			while (k < c.npids && c.pids[k] != g)
 				k++;
-			if (k == npids) {
+			if (k == c.npids) {
 				free(ev.v);
 				continue;
 			}
 		}
-		if (strsize >= 0)
-			recut(&ev, (uint32_t)strsize);
-		if (fmt == FMT_TEXT) {
-			rn_text_sink_event(&ts, &ev);
-			err = ts.error;
-		} else if (fmt == FMT_JSON) {
-			rn_json_sink_event(&js, &ev);
-			err = js.error;
-		} else {
-			rn_csv_sink_event(&cs, &ev);
-			err = cs.error;
-		}
+		if (c.strsize >= 0)
+			recut(&ev, (uint32_t)c.strsize);
+		dump_event(&d, &ev);
 		free(ev.v);
 	}
-	if (!err) {
-		if (fmt == FMT_TEXT)
-			err = rn_text_sink_finish(&ts);
-		else if (fmt == FMT_JSON)
-			err = rn_json_sink_finish(&js);
-		else
-			err = rn_csv_sink_finish(&cs);
-	}
-	if (fmt == FMT_TEXT)
-		rn_text_sink_free(&ts);
-	else if (fmt == FMT_JSON)
-		rn_json_sink_free(&js);
-	else
-		rn_csv_sink_free(&cs);
+	int err = dump_finish(&d);
+	dump_free(&d);
 	free(tg.key);
 	free(tg.val);
-	free(pids);
+	free(c.pids);
 
 	int status;
 	if (err) {

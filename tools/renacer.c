@@ -43,7 +43,12 @@ int main(int argc, char **argv)
 	rn_options_parse(&opt, argc, argv);
 
 	int out_fd = STDOUT_FILENO;
-	if (opt.outfile) {
+	/* -ff -o FILE: the writer creates FILE.TID per thread; FILE itself is
+	 * not written (as strace). */
+	int per_tid = opt.follow_forks > 1 && opt.outfile;
+	if (per_tid) {
+		out_fd = -1;
+	} else if (opt.outfile) {
 		out_fd = open(opt.outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		if (out_fd < 0) {
 			fprintf(stderr, "renacer: Can't fopen '%s': %s\n", opt.outfile, strerror(errno));
@@ -100,7 +105,7 @@ int main(int argc, char **argv)
 	if (pipeline.stats.lost)
 		fprintf(stderr, "renacer: %llu events lost\n", (unsigned long long)pipeline.stats.lost);
 	rn_proctab_thread_offline();
-	if (opt.outfile && close(out_fd) < 0 && !failed) {
+	if (opt.outfile && !per_tid && close(out_fd) < 0 && !failed) {
 		fprintf(stderr, "renacer: close '%s': %s\n", opt.outfile, strerror(errno));
 		failed = 1;
 	}

@@ -27,6 +27,7 @@
 
 #include "renacer/options.h"
 #include "renacer/record.h"
+#include "renacer/sbuf.h"
 #include "renacer/syscalls.h"
 #include "renacer/value.h"
 
@@ -122,6 +123,9 @@ void rn_decode_siginfo(struct rn_values *vs, const struct rn_record *rec);
 /* Helpers every decoder uses. */
 /* A buffer of len bytes at addr, shown up to -s bytes (RN_V_STR). */
 void rn_dec_buffer(struct rn_dctx *c, const char *name, uint64_t addr, uint64_t len);
+/* execve's argv at addr, every string whole, joined by spaces (at most
+ * max bytes, then " ..."). For --process-summary's command column. */
+void rn_dec_argv_joined(pid_t tid, uint64_t addr, struct rn_sbuf *out, size_t max);
 /* A signal number: its name, or the number. */
 void rn_dec_signal(struct rn_values *vs, const char *name, int sig);
 void rn_dec_flags(struct rn_values *vs, const char *name, const struct rn_flag_table *t,

@@ -34,7 +34,10 @@ struct rn_event {
 	int32_t tgid;
 	uint32_t ntasks;
 	uint16_t kind;        /* enum rn_event_kind */
-	uint8_t more;         /* ENTRY: more arguments follow at exit */
+	uint8_t more;         /* ENTRY: more arguments follow at exit;
+				 EXITED/KILLED/SUPERSEDED with finish_pending:
+				 the unfinished call had more to show (strace
+				 ends it " <unfinished ...>) = ?") */
 	uint8_t is_error;     /* EXIT: the call failed (ret = -errno) */
 	uint8_t ret_type;     /* EXIT: enum rn_arg_type of the return value */
 	uint8_t finish_pending; /* EXITED/KILLED/SUPERSEDED: the tid had an
@@ -45,7 +48,10 @@ struct rn_event {
 	uint64_t entry_ts_ns; /* EXIT: when the entry stopped */
 	uint64_t duration_ns; /* EXIT: the time -c counts: system CPU time, or
 				 with -w (and for -T) exit minus entry */
-	uint32_t ret_path_off; /* EXIT with -y: the returned fd's path, in bytes */
+	uint32_t ret_path_off; /* in bytes: EXIT with -y: the returned fd's path;
+				  ENTRY of execve/execveat with --process-summary:
+				  the whole command line (argv joined by spaces,
+				  not cut at -s) */
 	uint32_t ret_path_len; /* 0 when none */
 	struct rn_value *v;   /* typed values (value.h), malloc'd with bytes in
 				 one block by the worker, freed by the writer */

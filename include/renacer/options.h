@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include "renacer/filter.h"
 #include "renacer/summary.h"
 #include "renacer/timefmt.h"
 
@@ -22,8 +23,16 @@ enum rn_count_mode {
 	RN_COUNT_AND_TRACE, /* -C: the trace and the summary */
 };
 
+/* The progress line on stderr (pipeline/writer.c). */
+enum rn_status_line {
+	RN_STATUSLINE_AUTO = 0, /* on when stderr is a terminal, and the trace goes
+				   to a file or a capture, not to that terminal */
+	RN_STATUSLINE_ON,       /* --status-line */
+	RN_STATUSLINE_OFF,      /* --no-status-line */
+};
+
 struct rn_options {
-	int follow_forks;     /* -f */
+	int follow_forks;     /* -f; 2 or more: -ff (with -o: one file per tid) */
 	const char *outfile;  /* -o FILE, NULL for stdout */
 	pid_t *attach_pids;   /* -p PID... */
 	int n_attach;
@@ -31,7 +40,10 @@ struct rn_options {
 	unsigned quote_flags; /* -x / -xx: enum rn_quote_flags */
 	int nworkers;         /* --workers N; 0 = one per online CPU */
 	int spin;             /* --spin N: waitpid(WNOHANG) polls before sleeping */
-	int quiet;            /* -q: no attach/detach messages */
+	int quiet;            /* attach/detach messages suppressed (-q, quiet=attach) */
+	struct rn_filter filter; /* -e trace=/status=/signal=/quiet=, -z, -Z, -P, -q */
+	int seccomp;          /* --seccomp-bpf 1, --no-seccomp-bpf 0, default -1: use
+			         it when the trace set leaves syscalls out */
 	int decode_fds;       /* -y: show the path behind each descriptor */
 	int count;            /* enum rn_count_mode: -c, -C */
 	int summary_wall;     /* -w: latency (wall) instead of system time */
@@ -43,11 +55,16 @@ struct rn_options {
 	unsigned long long capture_size; /* --capture-size: rotate past it (0: never) */
 	unsigned capture_files; /* --capture-files: keep the newest K (0: all) */
 	unsigned long long flush_interval_ns; /* --flush-interval, default 1 s */
+	int status_line;      /* enum rn_status_line: --status-line, --no-status-line */
 	int argc;             /* renacer's own command line, for the capture */
 	char **argv;
 	char **command;       /* NULL-terminated argv, NULL with -p only */
 	const char *command_path; /* command[0] resolved through PATH */
 };
+
+/* Every field at strace's default: nothing filtered, -s 32, ... Any code
+ * that builds options by hand (renacer-dump, tests) starts here. */
+void rn_options_init(struct rn_options *o);
 
 /* Parse argv. On bad input prints one line on stderr and exits 1;
  * for --help/--version prints and exits 0. */

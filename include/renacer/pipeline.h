@@ -37,10 +37,15 @@ struct rn_handback {
 	uint32_t hold_id;
 };
 
-/* Counters reported at exit. Each has one writer thread; read after join. */
+/* Counters reported at exit. Each has one writer thread; read after join,
+ * except ring_stalls: the writer's status line (--status-line) reads it while
+ * the tracer runs. The tracer is its only writer, so it adds with a relaxed
+ * load and a relaxed store (no read-modify-write on the tracer's path);
+ * the writer reads it with a relaxed load. A count that is a moment old is
+ * all the status line needs: nothing else is ordered by it. */
 struct rn_stats {
 	uint64_t records;      /* tracer */
-	uint64_t ring_stalls;  /* tracer: times a full ring made it wait */
+	_Atomic uint64_t ring_stalls; /* tracer: times a full ring made it wait */
 	uint64_t holds;        /* tracer: tracees held for a worker read */
 	uint64_t lost;         /* events lost: always 0 unless a bug says otherwise */
 };

@@ -42,6 +42,8 @@ struct rn_task {
 	uint8_t attached;    /* came from -p */
 	uint8_t is_command;  /* the spawned command's first process */
 	uint8_t in_syscall;  /* between an entry and its exit stop */
+	uint8_t untraced;    /* this syscall is filtered out (tracer-side filter) */
+	uint8_t seccomp;     /* runs under renacer's seccomp filter */
 	int32_t nr;          /* syscall of the last entry */
 	uint64_t arg0;       /* first argument of the last entry (clone flags) */
 	uint32_t hold_id;    /* valid while state == RN_TASK_HELD */

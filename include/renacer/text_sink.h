@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "renacer/calls.h"
 #include "renacer/event.h"
 #include "renacer/options.h"
 #include "renacer/sbuf.h"
@@ -25,6 +26,8 @@ typedef int (*rn_sink_write_fn)(void *ctx, const char *p, size_t n);
 struct rn_text_sink {
 	const struct rn_options *opt;
 	int file_prefix;       /* "PID  " on every line (-o with -f) */
+	int bare;              /* no pid on any line, whatever ntasks says: one
+				  file per tid (-ff -o); set after init */
 	rn_sink_write_fn write;
 	void *ctx;
 	pid_t open_tid;        /* tid whose entry line is open, 0 if none */
@@ -34,6 +37,7 @@ struct rn_text_sink {
 	int error;             /* first write error (errno), 0 if none */
 	int64_t real_minus_mono; /* -t: CLOCK_REALTIME - CLOCK_MONOTONIC at start */
 	struct rn_timefmt_rel_state rel; /* -r: the previous line's stamp */
+	struct rn_calls calls; /* -z/-Z/status=: entries waiting for their outcome */
 };
 
 void rn_text_sink_init(struct rn_text_sink *s, const struct rn_options *opt, int file_prefix,
@@ -42,6 +46,9 @@ void rn_text_sink_init(struct rn_text_sink *s, const struct rn_options *opt, int
 void rn_text_sink_set_clock(struct rn_text_sink *s, int64_t real_minus_mono);
 /* Render one event (buffers; flushes past 64 KiB). */
 void rn_text_sink_event(struct rn_text_sink *s, const struct rn_event *ev);
+/* End the open line, if any, with `why` (" <pid changed to 12 ...>") and a
+ * newline. */
+void rn_text_sink_close_line(struct rn_text_sink *s, const char *why);
 /* Write what is buffered, even half a line. Returns 0 or an errno value. */
 int rn_text_sink_flush(struct rn_text_sink *s);
 /* End of trace: finish an open line, flush. Returns 0 or an errno value. */

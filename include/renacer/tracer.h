@@ -27,8 +27,11 @@ void rn_tracer_block_signals(sigset_t *orig);
 struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline *p,
 				const sigset_t *orig_mask);
 
-/* Spawn the command stopped, ready for PTRACE_SEIZE (spawn.c). Returns the
- * pid, or -1 after printing why. */
-pid_t rn_spawn_stopped(const struct rn_options *opt, const sigset_t *orig_mask);
+/* Spawn the command stopped, ready for PTRACE_SEIZE (spawn.c); once
+ * continued it installs `filter` (NULL: none) and execs. Returns the pid,
+ * or -1 after printing why. */
+struct sock_fprog;
+pid_t rn_spawn_stopped(const struct rn_options *opt, const sigset_t *orig_mask,
+		       const struct sock_fprog *filter);
 
 #endif /* RENACER_TRACER_H */

@@ -33,7 +33,7 @@ def main(argv):
         if a.startswith("--workers="):
             i += 1
             continue
-        if a in ("-o", "-p", "-s"):
+        if a in ("-o", "-p", "-s", "-S", "-U"):
             have_o = have_o or a == "-o"
             out += [a, argv[i + 1]]
             i += 2

@@ -64,6 +64,7 @@ int main(int argc, char **argv)
 
 	struct rn_options opt = { .follow_forks = 1, .strsize = 32, .quiet = 1,
 				  .quote_flags = x ? 1u : 0u, .outfile = prefix ? "t.txt" : NULL };
+	rn_filter_init(&opt.filter); /* nothing filtered, as a default run */
 	if (times)
 		opt.tf = (struct rn_timefmt){ .abs_format = RN_TABS_TIME, .abs_digits = 6, .rel = 1,
 					      .rel_digits = 6, .dur = 1, .dur_digits = 6 };

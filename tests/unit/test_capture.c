@@ -77,6 +77,7 @@ static struct rn_options test_opt(void)
 		.follow_forks = 1, .outfile = "trace.txt", .attach_pids = pids, .n_attach = 2,
 		.strsize = 48, .quote_flags = 1, .quiet = 1, .decode_fds = 1, .command = cmd,
 	};
+	rn_filter_init(&o.filter);
 	return o;
 }
 
