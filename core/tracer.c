@@ -102,9 +102,11 @@ static uint8_t *hold_policy(const struct rn_options *opt)
 		int fd_arg = 0;
 		for (unsigned i = 0; i < sc->nargs; i++)
 			fd_arg |= sc->args[i].type == RN_T_FD || sc->args[i].type == RN_T_DIRFD;
-		if (sc->mem_entry || (opt->decode_fds && fd_arg))
+		/* -y shows, and -P matches, the file behind each descriptor. */
+		int fd_paths = opt->decode_fds || opt->filter.npaths;
+		if (sc->mem_entry || (fd_paths && fd_arg))
 			hold[nr] |= HOLD_ENTRY;
-		if (sc->mem_exit || (opt->decode_fds && sc->ret_type == RN_T_FD))
+		if (sc->mem_exit || (fd_paths && sc->ret_type == RN_T_FD))
 			hold[nr] |= HOLD_EXIT;
 		/* A struct_io argument is shown after a failure too (what the
 		 * caller passed: poll's fds, a socklen, nanosleep's remainder). */

@@ -118,6 +118,33 @@ static void commit_event(struct rn_worker *w)
 
 /* ---- decoding ----------------------------------------------------------- */
 
+static int is_ppath(const struct rn_worker *w, const void *p, size_t len)
+{
+	for (size_t k = 0; k < w->nppaths; k++)
+		if (strlen(w->ppaths[k]) == len && memcmp(w->ppaths[k], p, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* -P: does the call just decoded name one of the paths, directly or
+ * through a descriptor? */
+static int touches_ppaths(struct rn_worker *w, const struct rn_record *rec)
+{
+	struct rn_values *vs = &w->vs;
+	for (uint32_t i = 0; i < vs->n; i++) {
+		const struct rn_value *v = &vs->v[i];
+		if (v->kind == RN_V_STR && (v->flags & RN_VF_PATH) &&
+		    is_ppath(w, vs->bytes + v->off, v->len))
+			return 1;
+		if (v->kind == RN_V_FD && v->i >= 0) {
+			const struct rn_fdpath *e = rn_fdcache_get(w, rec->tgid, rec->tid, (int)v->i);
+			if (e && is_ppath(w, e->path, e->len))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* -y: give every descriptor value decoded so far its path. */
 static void fill_fd_paths(struct rn_worker *w, const struct rn_record *rec)
 {
@@ -138,6 +165,7 @@ static void decode_entry(struct rn_worker *w, const struct rn_record *rec)
 		abort();
 	pe->entry = *rec;
 	memset(pe->saved, 0, sizeof(pe->saved));
+	pe->suppressed = 0;
 	const struct rn_options *opt = w->p->opt;
 	if (opt->count == RN_COUNT_ONLY && !(rec->flags & RN_REC_HELD)) {
 		/* -c: the entry is only the start of a duration. (A held entry
@@ -166,10 +194,17 @@ static void decode_entry(struct rn_worker *w, const struct rn_record *rec)
 	}
 	if (w->p->opt->decode_fds)
 		fill_fd_paths(w, rec);
+	pe->suppressed = w->nppaths && !touches_ppaths(w, rec);
 	/* Every read is done: the tracee may run again. */
 	if (rec->flags & RN_REC_HELD)
 		rn_handback(w->p, rec->tid, rec->hold_id);
 	pending_put(w, pe);
+	if (pe->suppressed) {
+		rn_values_reset(&w->vs);
+		begin_event(w, rec, RN_EV_NONE);
+		commit_event(w);
+		return;
+	}
 	struct rn_event *ev = begin_event(w, rec, RN_EV_ENTRY);
 	ev->more = c.sc ? pe->next_arg < c.sc->nargs : 0;
 	if (has_cmd) {
@@ -201,11 +236,23 @@ static void decode_exit(struct rn_worker *w, const struct rn_record *rec)
 	uint64_t counted = wall;
 	if ((opt->count || opt->process_summary) && !opt->summary_wall)
 		counted = rec->stime_ns - pe->entry.stime_ns;
+	if (pe->suppressed) {
+		/* -P: not ours; keep the descriptor paths true all the same. */
+		rn_fdcache_after_exit(w, &pe->entry, rec);
+		if (rec->flags & RN_REC_HELD)
+			rn_handback(w->p, rec->tid, rec->hold_id);
+		begin_event(w, rec, RN_EV_NONE);
+		commit_event(w);
+		free(pe);
+		return;
+	}
 	if (opt->count)
 		rn_stats_add(&w->stats, pe->entry.nr, counted, is_error);
 	if (opt->count != RN_COUNT_ONLY)
 		rn_decode_exit(&c, pe->next_arg);
 	const struct rn_fdpath *ret_path = NULL;
+	if (w->nppaths && !opt->decode_fds)
+		rn_fdcache_after_exit(w, &pe->entry, rec);
 	if (w->p->opt->decode_fds) {
 		rn_fdcache_after_exit(w, &pe->entry, rec);
 		fill_fd_paths(w, rec);
@@ -243,8 +290,10 @@ static void decode_exit(struct rn_worker *w, const struct rn_record *rec)
 static int end_pending(struct rn_worker *w, pid_t tid, int32_t *nr, uint8_t *more)
 {
 	struct rn_pending *pe = pending_take(w, tid);
-	if (!pe)
+	if (!pe || pe->suppressed) {
+		free(pe); /* -P: its entry was not shown, so neither is its end */
 		return 0;
+	}
 	*nr = pe->entry.nr;
 	const struct rn_syscall *sc = rn_syscall_get(pe->entry.nr);
 	*more = w->p->opt->count != RN_COUNT_ONLY && sc && pe->next_arg < sc->nargs;
@@ -368,6 +417,21 @@ struct rn_worker *rn_worker_create(struct rn_pipeline *p, unsigned index)
 	memset(w, 0, size);
 	w->p = p;
 	w->index = index;
+	/* -P: match a path as given and as it resolves, as strace does. */
+	const struct rn_filter *f = &p->opt->filter;
+	if (f->npaths) {
+		w->ppaths = calloc(2 * f->npaths, sizeof(char *));
+		if (!w->ppaths)
+			abort();
+		for (size_t k = 0; k < f->npaths; k++) {
+			w->ppaths[w->nppaths++] = strdup(f->paths[k]);
+			char *real = realpath(f->paths[k], NULL);
+			if (real && strcmp(real, f->paths[k]) != 0)
+				w->ppaths[w->nppaths++] = real;
+			else
+				free(real);
+		}
+	}
 	if (p->opt->count)
 		rn_stats_init(&w->stats);
 	if (rn_ring_init(&w->in, sizeof(struct rn_record), IN_CAPACITY) < 0 ||
@@ -414,6 +478,9 @@ void rn_worker_destroy(struct rn_worker *w)
 	rn_ring_destroy(&w->out);
 	rn_values_free(&w->vs);
 	rn_fdcache_free(w);
+	for (size_t k = 0; k < w->nppaths; k++)
+		free(w->ppaths[k]);
+	free(w->ppaths);
 	if (w->p->opt->count)
 		rn_stats_free(&w->stats);
 	free(w);

@@ -16,6 +16,7 @@ struct rn_pending {
 	struct rn_record entry;
 	unsigned next_arg;        /* first argument left for the exit */
 	uint64_t saved[RN_DCTX_NSAVED]; /* decoders' words from entry to exit */
+	uint8_t suppressed;       /* -P: touches none of the paths: not shown */
 };
 
 #define RN_PENDING_BUCKETS 1024u
@@ -47,6 +48,8 @@ struct rn_worker {
 	struct rn_pending *pending[RN_PENDING_BUCKETS];
 	struct rn_values vs;      /* the event being decoded */
 	struct rn_fdpath *fdcache[RN_FDCACHE_BUCKETS];
+	char **ppaths;            /* -P paths, as given and resolved (realpath) */
+	size_t nppaths;
 	struct rn_stats_table stats; /* -c/-C: this worker's share of the summary,
 					merged by rn_pipeline_finish after join */
 };
