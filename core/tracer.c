@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "renacer/hist.h"
 #include "renacer/proctab.h"
 #include "renacer/seccomp_filter.h"
 #include "renacer/syscalls.h"
@@ -70,6 +71,8 @@ struct tracer {
 	int fatal_signal;        /* a fatal signal arrived: detach and die of it */
 	int detaching;           /* shutdown in progress */
 	uint8_t *hold;           /* per syscall number: HOLD_* (see hold_policy) */
+	uint64_t seen_ns;        /* --stats-self: when the current stop was collected */
+	struct rn_hist *stall;   /* --stats-self: stop-to-resume time per stop */
 	uint64_t stime_ns;       /* -c without -w: the stopped tracee's system CPU
 				    time, from the rusage wait4 returned with the
 				    stop (strace's default summary time) */
@@ -165,6 +168,11 @@ static void emit_simple(struct tracer *t, const struct rn_task *task, int kind,
 
 static void resume(struct tracer *t, struct rn_task *task, int sig)
 {
+	/* --stats-self: how long this stop held the tracee, from the moment
+	 * wait4 reported it (the tracer cannot see the kernel's own stop time). */
+	if (t->stall && task->seen_ns)
+		rn_hist_add(t->stall, now_ns() - task->seen_ns);
+	task->seen_ns = 0;
 	task->state = RN_TASK_RUNNING;
 	if (t->detaching) {
 		/* Shutdown: let go instead of resuming. */
@@ -447,6 +455,8 @@ static void detach_stopped(struct tracer *t, struct rn_task *task, int status)
 static void handle_status(struct tracer *t, pid_t tid, int status)
 {
 	struct rn_task *task = rn_proctab_find(&t->tab, tid);
+	if (task && t->stall)
+		task->seen_ns = t->seen_ns;
 	if (!task) {
 		/* First report of a child whose parent's fork event has not been
 		 * seen (a stop, or its death if it was killed at once): park it,
@@ -689,6 +699,12 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 	}
 	t.ptrace_opts = base_options(opt);
 	t.hold = hold_policy(opt);
+	if (opt->stats_self) {
+		t.stall = malloc(sizeof(*t.stall));
+		if (!t.stall)
+			abort();
+		rn_hist_init(t.stall);
+	}
 
 	unsigned long attached = 0;
 	for (int i = 0; i < opt->n_attach; i++)
@@ -759,6 +775,8 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 			n++;
 		}
 		if (n > 0) {
+			if (t.stall)
+				t.seen_ns = now_ns();
 			for (int i = 0; i < n; i++) {
 				t.stime_ns = batch[i].stime_ns;
 				handle_status(&t, batch[i].tid, batch[i].status);
@@ -801,6 +819,17 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 			out.raise_signal = WTERMSIG(t.command_status);
 	}
 done:
+	if (t.stall) {
+		struct rn_stats *st = &p->stats;
+		fprintf(stderr, "renacer: self: %llu records, %llu held for a worker read, %llu ring stalls, "
+			"%llu lost\n", (unsigned long long)st->records, (unsigned long long)st->holds,
+			(unsigned long long)st->ring_stalls, (unsigned long long)st->lost);
+		fprintf(stderr, "renacer: self: tracee stopped per stop (wait4 to resume): "
+			"p50 %.1f us, p99 %.1f us, max %.1f us over %llu stops\n",
+			rn_hist_percentile(t.stall, 0.50) / 1e3, rn_hist_percentile(t.stall, 0.99) / 1e3,
+			rn_hist_percentile(t.stall, 1.0) / 1e3, (unsigned long long)t.stall->count);
+		free(t.stall);
+	}
 	free(t.hold);
 	rn_proctab_destroy(&t.tab);
 	close(t.epfd);

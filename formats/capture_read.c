@@ -282,6 +282,13 @@ static void parse_options(struct rn_capture_reader *r, const msgpack_object *o,
 		opt->summary_wall = i != 0;
 	if ((x = map_get(o, "process_summary")) && get_i64(x, &i))
 		opt->process_summary = i != 0;
+	uint64_t u;
+	if ((x = map_get(o, "filter_status")) && get_u64(x, &u))
+		opt->filter.status = (unsigned)u & RN_STATUS_ALL;
+	if ((x = map_get(o, "filter_signals")) && get_u64(x, &u))
+		opt->filter.signals = u;
+	if ((x = map_get(o, "filter_quiet")) && get_u64(x, &u))
+		opt->filter.quiet = (unsigned)u;
 	if ((x = map_get(o, "summary_sort")) && get_i64(x, &i) && i >= 0 && i <= RN_SORT_P99)
 		opt->summary.sort = (uint8_t)i;
 	x = map_get(o, "summary_columns");

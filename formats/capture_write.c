@@ -193,7 +193,7 @@ static void pack_options(struct rn_capture_writer *w)
 		pack_bool(pk, w->info.file_prefix);
 		return;
 	}
-	msgpack_pack_map(pk, 16);
+	msgpack_pack_map(pk, 19);
 	pack_cstr(pk, "follow_forks");
 	pack_bool(pk, o->follow_forks);
 	pack_cstr(pk, "strsize");
@@ -246,6 +246,15 @@ static void pack_options(struct rn_capture_writer *w)
 	msgpack_pack_array(pk, ncols);
 	for (size_t i = 0; i < ncols; i++)
 		msgpack_pack_uint64(pk, o->summary.columns[i]);
+	/* What the text sink leaves out (-e status=/signal=/quiet=, -z, -Z,
+	 * -qq): the capture holds every event, its dump shows what the run
+	 * showed. enum rn_status / rn_quiet bits of filter.h. */
+	pack_cstr(pk, "filter_status");
+	msgpack_pack_uint64(pk, o->filter.status);
+	pack_cstr(pk, "filter_signals");
+	msgpack_pack_uint64(pk, o->filter.signals);
+	pack_cstr(pk, "filter_quiet");
+	msgpack_pack_uint64(pk, o->filter.quiet);
 }
 
 static int write_header(struct rn_capture_writer *w)

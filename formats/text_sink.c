@@ -187,6 +187,10 @@ static void filter_by_status(struct rn_text_sink *w, const struct rn_event *ev)
 	case RN_EV_SUPERSEDED:
 	case RN_EV_DETACHED:
 		entry = rn_calls_take(&w->calls, ev->tid);
+		/* The execve of thread `ret` completes in the leader's tid: its
+		 * held entry goes with it (else the exec is never shown). */
+		if (ev->kind == RN_EV_SUPERSEDED)
+			rn_calls_move(&w->calls, (int32_t)ev->ret, ev->tid);
 		if (entry) {
 			unsigned st = ev->kind == RN_EV_DETACHED ? RN_STATUS_DETACHED
 								 : RN_STATUS_UNFINISHED;

@@ -58,6 +58,7 @@ static void usage(void)
 	     "  -r            prefix lines with the time since the previous line\n"
 	     "  -T            show the time spent in each syscall\n"
 	     "  --process-summary  one row per traced process at exit\n"
+	     "  --stats-self  renacer's own counters at exit (holds, stalls, stop times)\n"
 	     "  --format FMT  text (strace's, default), json (JSON Lines) or csv\n"
 	     "  --capture FILE     also write a compressed capture (see renacer-dump)\n"
 	     "  --capture-size SIZE  start a new capture file past SIZE (K, M, G)\n"
@@ -180,11 +181,12 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 	       OPT_RELATIVE, OPT_SUMMARY_ONLY, OPT_SUMMARY, OPT_WALL, OPT_FORMAT, OPT_CAPTURE,
 	       OPT_CAPTURE_SIZE, OPT_CAPTURE_FILES, OPT_FLUSH, OPT_STATUS, OPT_NO_STATUS,
 	       OPT_SECCOMP, OPT_NO_SECCOMP, OPT_QUALIFY_TRACE, OPT_QUALIFY_SIGNAL,
-	       OPT_QUALIFY_STATUS, OPT_QUALIFY_QUIET };
+	       OPT_QUALIFY_STATUS, OPT_QUALIFY_QUIET, OPT_STATS_SELF };
 	static const struct option longopts[] = {
 		{ "workers", required_argument, NULL, OPT_WORKERS },
 		{ "spin", required_argument, NULL, OPT_SPIN },
 		{ "process-summary", no_argument, NULL, OPT_PROCSUM },
+		{ "stats-self", no_argument, NULL, OPT_STATS_SELF },
 		{ "timestamps", optional_argument, NULL, OPT_TIMESTAMPS },
 		{ "absolute-timestamps", optional_argument, NULL, OPT_TIMESTAMPS },
 		{ "syscall-times", optional_argument, NULL, OPT_SYSCALL_TIMES },
@@ -374,6 +376,9 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 			break;
 		case OPT_PROCSUM:
 			o->process_summary = 1;
+			break;
+		case OPT_STATS_SELF:
+			o->stats_self = 1;
 			break;
 		case OPT_WORKERS:
 			o->nworkers = (int)parse_number("--workers", optarg, 1, 1024);

@@ -587,17 +587,19 @@ int main(int argc, char **argv)
 
 	/* Render with the options the run had, as the live sink did; the
 	 * command line overrides them. */
-	struct rn_options opt = { .strsize = 32 };
+	struct rn_options opt;
+	rn_options_init(&opt);
 	int file_prefix = 0;
 	const struct rn_capture_header *h = rn_capture_reader_header(r);
 	if (h) {
 		opt = h->opt;
 		file_prefix = h->file_prefix;
 	}
-	/* Everything the capture holds is shown: the run's -e trace= already
-	 * chose what was recorded; -z/-Z here pair calls themselves
-	 * (only_event), for every format. */
-	rn_filter_init(&opt.filter);
+	/* -z/-Z: the text sink holds each entry until its exit (as live, where
+	 * the run's -z/-Z/-e status= recorded in the header apply); the other
+	 * formats, which show every call live, are paired here (only_event). */
+	if (c.only)
+		opt.filter.status = c.only == 1 ? RN_STATUS_SUCCESSFUL : RN_STATUS_FAILED;
 	int recorded_count = opt.count;
 	if (c.set_abs) {
 		opt.tf.abs_format = c.tf.abs_format;
@@ -653,7 +655,7 @@ int main(int argc, char **argv)
 	d.opt = &opt;
 	d.out_fd = STDOUT_FILENO;
 	d.timing = timing;
-	d.only = c.only;
+	d.only = fmt == FMT_TEXT ? 0 : c.only;
 	d.wall = c.wall;
 	rn_calls_init(&d.held);
 	d.counting = opt.count != RN_COUNT_OFF;

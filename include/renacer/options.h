@@ -50,6 +50,7 @@ struct rn_options {
 	struct rn_summary_opts summary; /* -S, -U */
 	struct rn_timefmt tf; /* -t -tt -ttt -r -T and their long forms */
 	int process_summary;  /* --process-summary */
+	int stats_self;       /* --stats-self: renacer's own counters at exit */
 	int format;           /* enum rn_output_format: --format */
 	const char *capture;  /* --capture FILE */
 	unsigned long long capture_size; /* --capture-size: rotate past it (0: never) */

@@ -49,6 +49,7 @@ struct rn_task {
 	uint32_t hold_id;    /* valid while state == RN_TASK_HELD */
 	int parked_status;   /* RN_TASK_PARKED: the wait status that was parked */
 	int detach_pending;  /* shutdown: PTRACE_INTERRUPT sent, stop awaited */
+	uint64_t seen_ns;    /* --stats-self: when the current stop was collected */
 };
 
 struct rn_proctab {

@@ -4,7 +4,8 @@
 Each check runs `renacer -f ... --capture CAP` on a fixture, then renders
 CAP with renacer-dump (next to renacer) and checks the result against the
 run itself (its text, or the same capture dumped as JSON):
-  -z / -Z           only successful / failed calls, each call on one line
+  -z / -Z           only successful / failed calls, each call on one line;
+                    the run's own -z/-Z/-e status=/signal=/-qq kept in the dump
   -t -tt -ttt -r -T a dump option overrides the run's; stamps come from the
                     capture's clock bases (-tt and -ttt agree, -r = the
                     differences of -ttt, -T = the JSON durations)
@@ -93,6 +94,18 @@ def test_successful_failed_only():
     objs = [json.loads(l) for l in dump(["-Z", "--format", "json", cap]).out.splitlines()]
     check(all(o["error"] for o in objs if "syscall" in o), "JSON -Z: failed calls only")
     check_eq(len([o for o in objs if "syscall" in o]), len(bad), "JSON -Z: how many")
+
+
+def test_run_filters_recorded():
+    """The run's -z/-Z/-e status=/signal=/-qq shaped its text: the dump of
+    its capture shows the same (the capture itself holds every event)."""
+    for opts in (["-z"], ["-Z"], ["-e", "status=failed,unfinished"], ["-e", "signal=none"],
+                 ["-qq"]):
+        for prog in ("fork_exec", "thread_exec"):
+            want, cap = live(opts, [fixture(prog)])
+            got = dump([cap]).out
+            check(got == want, "%s %s: dump differs from the live text\nlive:\n%s\ndump:\n%s"
+                  % (opts, prog, want[-2000:], got[-2000:]))
 
 
 def test_z_threads_and_exec():
@@ -314,7 +327,7 @@ def test_e_refused():
 
 
 if __name__ == "__main__":
-    T.main([test_successful_failed_only, test_z_threads_and_exec, test_time_options_override,
+    T.main([test_successful_failed_only, test_run_filters_recorded, test_z_threads_and_exec, test_time_options_override,
             test_T_from_capture, test_fd_paths, test_stats_identical_to_live,
             test_stats_of_a_trace, test_perfetto_processes, test_perfetto_threads,
             test_e_refused])
