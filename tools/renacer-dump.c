@@ -26,7 +26,6 @@
 #include "renacer/capture.h"
 #include "renacer/filter.h"
 #include "renacer/csv_sink.h"
-#include "renacer/filter.h"
 #include "renacer/json_sink.h"
 #include "renacer/perfetto_sink.h"
 #include "renacer/procstats.h"
@@ -69,8 +68,7 @@ static void usage(FILE *to)
 	      "  -h, --help    this help\n"
 	      "  -V, --version the version\n"
 	      "\n"
-	      "TODO: -e trace=SET (and -e status=, -e signal=) as renacer's: it needs the\n"
-	      "filter module (core/filter.c); until then -e is refused.\n"
+	      "  -e EXPR       trace=SET, signal=SET, status=SET, quiet=SET, as renacer's\n"
 	      "\n"
 	      "Exit status: 0 read whole, 2 damage skipped (see stderr), 1 nothing readable\n"
 	      "or bad usage.\n",
@@ -404,6 +402,8 @@ struct cmdline {
 	int wall;           /* -w */
 	struct rn_summary_opts summary;
 	int set_sort, set_columns;
+	struct rn_filter filter; /* -e, when given */
+	int filter_set;
 };
 
 static void parse_cmdline(struct cmdline *c, int argc, char **argv)
@@ -535,10 +535,16 @@ static void parse_cmdline(struct cmdline *c, int argc, char **argv)
 			c->set_columns = 1;
 			break;
 		case 'e':
-			/* TODO: -e trace=... needs core/filter.c's parser and
-			 * matcher (being written); apply it here to ENTRY/EXIT
-			 * events by syscall number. */
-			die_usage("-e is not supported by renacer-dump yet", optarg);
+			/* Offline -e: the same parser as renacer; trace= applies to
+			 * the calls, signal=/status=/quiet= to the text as live. */
+			if (!c->filter_set) {
+				rn_filter_init(&c->filter);
+				c->filter_set = 1;
+			}
+			if (rn_filter_parse_e(&c->filter, optarg, err, sizeof(err)) < 0) {
+				fprintf(stderr, "renacer-dump: %s\n", err);
+				exit(1);
+			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -598,6 +604,16 @@ int main(int argc, char **argv)
 	/* -z/-Z: the text sink holds each entry until its exit (as live, where
 	 * the run's -z/-Z/-e status= recorded in the header apply); the other
 	 * formats, which show every call live, are paired here (only_event). */
+	if (c.filter_set) {
+		char ferr[256];
+		if (rn_filter_finish(&c.filter, ferr, sizeof(ferr)) < 0) {
+			fprintf(stderr, "renacer-dump: %s\n", ferr);
+			rn_capture_reader_close(r);
+			free(c.pids);
+			return 1;
+		}
+		opt.filter = c.filter;
+	}
 	if (c.only)
 		opt.filter.status = c.only == 1 ? RN_STATUS_SUCCESSFUL : RN_STATUS_FAILED;
 	int recorded_count = opt.count;
@@ -709,6 +725,12 @@ int main(int argc, char **argv)
 				free(ev.v);
 				continue;
 			}
+		}
+		/* -e trace=: calls outside the set are not shown. */
+		if ((ev.kind == RN_EV_ENTRY || ev.kind == RN_EV_EXIT) && !opt.filter.traces_all &&
+		    !rn_filter_traced(&opt.filter, ev.nr)) {
+			free(ev.v);
+			continue;
 		}
 		if (c.strsize >= 0)
 			recut(&ev, (uint32_t)c.strsize);
