@@ -726,11 +726,14 @@ int main(int argc, char **argv)
 				continue;
 			}
 		}
-		/* -e trace=: calls outside the set are not shown. */
-		if ((ev.kind == RN_EV_ENTRY || ev.kind == RN_EV_EXIT) && !opt.filter.traces_all &&
-		    !rn_filter_traced(&opt.filter, ev.nr)) {
-			free(ev.v);
-			continue;
+		/* -e trace=: calls outside the set are not shown, nor is the
+		 * "= ?" end of one cut short by its process's death. */
+		if (!opt.filter.traces_all && !rn_filter_traced(&opt.filter, ev.nr)) {
+			if (ev.kind == RN_EV_ENTRY || ev.kind == RN_EV_EXIT) {
+				free(ev.v);
+				continue;
+			}
+			ev.finish_pending = 0;
 		}
 		if (c.strsize >= 0)
 			recut(&ev, (uint32_t)c.strsize);

@@ -319,15 +319,23 @@ def test_perfetto_threads():
 
 # ---------------------------------------------------------------- -e
 
-def test_e_refused():
-    _, cap = live([], [fixture("fork_write")])
-    r = dump(["-e", "trace=write", cap], expect=1)
-    check_eq(len(r.err.strip().splitlines()), 1, "one line\n" + r.describe())
-    check("TODO" in dump(["--help"]).out, "the usage text says what is to come")
+def test_e_offline():
+    """-e trace= selects calls offline: exactly the live run's write lines
+    (and its process lines), nothing else; a bad set is one line, exit 1."""
+    text, cap = live([], [fixture("fork_write")])
+    out = dump(["-e", "trace=write", cap]).out
+    calls = [l for l in out.splitlines() if not l.split(None, 1)[-1].startswith(("+++", "---"))]
+    want = [l for l in text.splitlines() if " write(" in l or "<... write resumed>" in l]
+    check(len(calls) >= 2, "the fixture's writes are shown\n" + out)
+    check(all(" write(" in l or "<... write resumed>" in l for l in calls),
+          "only write calls\n" + out)
+    check_eq(len(calls), len(want), "as many write lines as live")
+    r = dump(["-e", "trace=nosuchcall", cap], expect=1)
+    check_eq(r.err.strip(), "renacer-dump: invalid system call 'nosuchcall'", r.describe())
 
 
 if __name__ == "__main__":
     T.main([test_successful_failed_only, test_run_filters_recorded, test_z_threads_and_exec, test_time_options_override,
             test_T_from_capture, test_fd_paths, test_stats_identical_to_live,
             test_stats_of_a_trace, test_perfetto_processes, test_perfetto_threads,
-            test_e_refused])
+            test_e_offline])
