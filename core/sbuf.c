@@ -23,6 +23,8 @@ void rn_sbuf_reserve(struct rn_sbuf *b, size_t extra)
 
 void rn_sbuf_put(struct rn_sbuf *b, const void *s, size_t n)
 {
+	if (n == 0)
+		return; /* b->p may still be NULL: NULL + 0 is undefined */
 	rn_sbuf_reserve(b, n);
 	memcpy(b->p + b->len, s, n);
 	b->len += n;

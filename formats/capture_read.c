@@ -64,6 +64,7 @@ struct rn_capture_reader {
 	uint64_t in_off;
 	unsigned char *frame;     /* the decoded frame */
 	size_t frame_len, frame_cap, frame_pos;
+	size_t frame_sane;        /* its rn_msgpack_sane_prefix */
 	uint64_t frame_off;       /* where it began in the file */
 	int frame_loaded;
 	uint64_t prev_seq, prev_ts;
@@ -517,6 +518,88 @@ static void add_damage(struct rn_capture_reader *r, const char *path, uint64_t o
 	};
 }
 
+/* ---- msgpack sanity ----------------------------------------------------- */
+
+static uint64_t be(const unsigned char *p, unsigned n)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+size_t rn_msgpack_sane_prefix(const void *buf, size_t n)
+{
+	const unsigned char *p = buf;
+	size_t pos = 0, good = 0;
+	uint64_t pending = 0; /* elements still due in the open containers */
+
+	while (pos < n) {
+		unsigned t = p[pos++];
+		unsigned lenbytes = 0; /* a big-endian length follows */
+		uint64_t skip = 0;     /* payload bytes */
+		uint64_t elems = 0;    /* elements this container holds */
+		int map = 0;
+
+		if (t <= 0x7f || t >= 0xe0)
+			; /* fixint */
+		else if (t <= 0x8f)
+			elems = t & 0x0f, map = 1;
+		else if (t <= 0x9f)
+			elems = t & 0x0f;
+		else if (t <= 0xbf)
+			skip = t & 0x1f;
+		else
+			switch (t) {
+			case 0xc0: case 0xc2: case 0xc3: break;
+			case 0xc4: case 0xd9: lenbytes = 1; break;
+			case 0xc5: case 0xda: lenbytes = 2; break;
+			case 0xc6: case 0xdb: lenbytes = 4; break;
+			case 0xc7: lenbytes = 1; skip = 1; break; /* ext: + type */
+			case 0xc8: lenbytes = 2; skip = 1; break;
+			case 0xc9: lenbytes = 4; skip = 1; break;
+			case 0xcc: case 0xd0: skip = 1; break;
+			case 0xcd: case 0xd1: skip = 2; break;
+			case 0xca: case 0xce: case 0xd2: skip = 4; break;
+			case 0xcb: case 0xcf: case 0xd3: skip = 8; break;
+			case 0xd4: skip = 2; break;
+			case 0xd5: skip = 3; break;
+			case 0xd6: skip = 5; break;
+			case 0xd7: skip = 9; break;
+			case 0xd8: skip = 17; break;
+			case 0xdc: lenbytes = 2; elems = 1; break;
+			case 0xdd: lenbytes = 4; elems = 1; break;
+			case 0xde: lenbytes = 2; elems = 1; map = 1; break;
+			case 0xdf: lenbytes = 4; elems = 1; map = 1; break;
+			default: return good; /* 0xc1: never used */
+			}
+		if (lenbytes) {
+			if (n - pos < lenbytes)
+				return good;
+			uint64_t len = be(p + pos, lenbytes);
+			pos += lenbytes;
+			if (elems)
+				elems = len; /* array/map 16/32 */
+			else
+				skip += len;
+		}
+		if (map)
+			elems *= 2;
+		if (skip > n - pos)
+			return good;
+		pos += (size_t)skip;
+		if (pending)
+			pending--;
+		pending += elems;
+		/* Every element takes at least one byte. */
+		if (pending > n - pos)
+			return good;
+		if (pending == 0)
+			good = pos;
+	}
+	return good;
+}
+
 /* ---- values and events -------------------------------------------------- */
 
 /* The nodes of "v" into ev (one block: nodes, then bytes, then the -y
@@ -811,8 +894,9 @@ static void probe(struct rn_capture_reader *r, struct cfile *f)
 		goto out;
 	}
 	size_t off = 0;
-	msgpack_unpack_return ur =
-		msgpack_unpack_next(&r->up, (const char *)r->frame, r->frame_len, &off);
+	msgpack_unpack_return ur = msgpack_unpack_next(
+		&r->up, (const char *)r->frame, rn_msgpack_sane_prefix(r->frame, r->frame_len),
+		&off);
 	if ((ur != MSGPACK_UNPACK_SUCCESS && ur != MSGPACK_UNPACK_EXTRA_BYTES) ||
 	    !parse_header(r, &r->up.data, &f->hdr)) {
 		set_problem(r, f, "not a renacer capture");
@@ -966,8 +1050,16 @@ int rn_capture_next(struct rn_capture_reader *r, struct rn_event *ev)
 				continue;
 			}
 			size_t at = r->frame_pos;
+			/* msgpack-c allocates a container's elements before it reads
+			 * them: only a sane prefix (rn_msgpack_sane_prefix) is given
+			 * to it, so that a count of 2^32 in five damaged bytes asks
+			 * for no more memory than the frame's size. */
+			if (at >= r->frame_sane) {
+				bad_records(r, at, 1);
+				continue;
+			}
 			msgpack_unpack_return ur = msgpack_unpack_next(
-				&r->up, (const char *)r->frame, r->frame_len, &r->frame_pos);
+				&r->up, (const char *)r->frame, r->frame_sane, &r->frame_pos);
 			if (ur != MSGPACK_UNPACK_SUCCESS && ur != MSGPACK_UNPACK_EXTRA_BYTES) {
 				bad_records(r, at, 1);
 				continue;
@@ -1011,6 +1103,7 @@ int rn_capture_next(struct rn_capture_reader *r, struct rn_event *ev)
 		case FR_OK:
 			r->frame_loaded = 1;
 			r->frame_pos = 0;
+			r->frame_sane = rn_msgpack_sane_prefix(r->frame, r->frame_len);
 			r->prev_seq = r->prev_ts = 0;
 			break;
 		case FR_END:

@@ -36,7 +36,9 @@
 #include "renacer/decode.h"
 #include "renacer/mem.h"
 #include "renacer/names.h"
+#include "dec_util.h"
 #include "flags_tables.h"
+#include "renacer/dec_structs.h"
 
 #ifndef SOL_TCP
 #define SOL_TCP 6 /* <netinet/tcp.h> */
@@ -78,55 +80,6 @@ static void flags(struct rn_dctx *c, const char *name, const struct rn_flag_tabl
 	rn_dec_flags(c->vs, name, t, v);
 }
 
-/* An int the tracee points to, as [N]; the address when unreadable. */
-static void int_ptr(struct rn_dctx *c, const char *name, uint64_t addr)
-{
-	int32_t v;
-	if (addr == 0 || rn_mem_read(c->tid, addr, &v, sizeof(v)) < 0) {
-		rn_v_ptr(c->vs, name, addr);
-		return;
-	}
-	uint32_t a = rn_v_open(c->vs, name, RN_V_ARRAY);
-	rn_v_int(c->vs, NULL, v);
-	rn_v_close(c->vs, a);
-}
-
-/* A signal set of n bytes as strace: [CHLD USR1], or ~[RTMIN RT_1] when at
- * least two thirds of the bits are set. */
-static void sigset_bits(struct rn_values *vs, const char *name, const unsigned char *set,
-			size_t n)
-{
-	size_t bits = n * 8, count = 0;
-	for (size_t i = 0; i < bits; i++)
-		count += (set[i / 8] >> (i % 8)) & 1;
-	int inverted = count >= bits * 2 / 3;
-	uint32_t a = rn_v_open(vs, name, RN_V_ARRAY);
-	vs->v[a].flags |= RN_VF_SPACED | (inverted ? RN_VF_INVERTED : 0);
-	for (size_t i = 0; i < bits; i++) {
-		int on = (set[i / 8] >> (i % 8)) & 1;
-		if (on == inverted)
-			continue;
-		const char *s = rn_signal_name((int)i + 1);
-		if (s)
-			rn_v_name(vs, NULL, s + 3); /* without "SIG" */
-		else
-			rn_v_int(vs, NULL, (int64_t)i + 1);
-	}
-	rn_v_close(vs, a);
-}
-
-/* A signal set the tracee points to, of size bytes (8, the kernel's). */
-static void sigset_ptr(struct rn_dctx *c, const char *name, uint64_t addr, uint64_t size)
-{
-	unsigned char set[8];
-	if (addr == 0 || size != sizeof(set) || /* strace decodes only the kernel's size */
-	    rn_mem_read(c->tid, addr, set, (size_t)size) < 0) {
-		rn_v_ptr(c->vs, name, addr);
-		return;
-	}
-	sigset_bits(c->vs, name, set, (size_t)size);
-}
-
 /* Make the value at node one strace shows after the return value, with
  * its label: = 0x1 (flags FD_CLOEXEC). */
 static void after_ret(struct rn_dctx *c, uint32_t node, const char *label)
@@ -139,6 +92,13 @@ static void after_ret(struct rn_dctx *c, uint32_t node, const char *label)
 		c->vs->v[node].flags |= RN_VF_NAMED;
 	}
 }
+
+/* The same decoder under each of the names the table looks for. */
+#define RN_SYS_AS(name, impl) \
+	unsigned rn_sys_##name(struct rn_dctx *c, unsigned from) \
+	{ \
+		return impl(c, from); \
+	}
 
 /* A number as strace's %#x: 0 stays "0". */
 static void hexnum(char *buf, size_t size, unsigned v)
@@ -562,7 +522,7 @@ unsigned rn_sys_ioctl(struct rn_dctx *c, unsigned from)
 		if (failed(c))
 			rn_v_ptr(c->vs, an, a);
 		else if (kind == IOC_INT_OUT)
-			int_ptr(c, an, a);
+			du_int_at(c, an, a);
 		else if (kind == IOC_TERMIOS_OUT)
 			termios_ptr(c, an, a);
 		else
@@ -578,7 +538,7 @@ unsigned rn_sys_ioctl(struct rn_dctx *c, unsigned from)
 		rn_v_int(c->vs, an, (int)a);
 		break;
 	case IOC_INT_IN:
-		int_ptr(c, an, a);
+		du_int_at(c, an, a);
 		break;
 	case IOC_WINSIZE_IN:
 		winsize_ptr(c, an, a);
@@ -628,7 +588,7 @@ unsigned rn_sys_clone(struct rn_dctx *c, unsigned from)
 		if (failed(c))
 			rn_v_ptr(c->vs, NULL, arg(c, 2));
 		else
-			int_ptr(c, NULL, arg(c, 2));
+			du_int_at(c, NULL, arg(c, 2));
 		named(c, node, "parent_tid");
 	}
 	if (fl & CLONE_SETTLS)
@@ -637,64 +597,6 @@ unsigned rn_sys_clone(struct rn_dctx *c, unsigned from)
 		arg_named(c, 3, "child_tidptr");
 	if (c->vs->n > first)
 		c->vs->v[first].flags |= RN_VF_LEAD_SEP;
-	return from;
-}
-
-/* wait4's status as strace: [{WIFEXITED(s) && WEXITSTATUS(s) == 0}]. */
-static void wait_status(struct rn_dctx *c, const char *name, uint64_t addr)
-{
-	int32_t st;
-	if (addr == 0 || failed(c) || c->exit->ret == 0 ||
-	    rn_mem_read(c->tid, addr, &st, sizeof(st)) < 0) {
-		rn_v_ptr(c->vs, name, addr);
-		return;
-	}
-	char text[160], sig[32];
-	size_t n;
-	unsigned rest = (unsigned)st;
-	const char *s;
-	if ((st & 0xff) == 0x7f) {
-		int stop = (st >> 8) & 0xff;
-		s = rn_signal_name(stop & 0x7f);
-		if (!s)
-			snprintf(sig, sizeof(sig), "%d", stop & 0x7f), s = sig;
-		n = (size_t)snprintf(text, sizeof(text), "[{WIFSTOPPED(s) && WSTOPSIG(s) == %s%s}",
-				     s, (stop & 0x80) ? " | 0x80" : "");
-		rest &= ~0xff7fu;
-	} else if ((st & 0x7f) != 0 && st != 0xffff) {
-		int term = st & 0x7f;
-		s = rn_signal_name(term);
-		if (!s)
-			snprintf(sig, sizeof(sig), "%d", term), s = sig;
-		n = (size_t)snprintf(text, sizeof(text), "[{WIFSIGNALED(s) && WTERMSIG(s) == %s%s}",
-				     s, (st & 0x80) ? " && WCOREDUMP(s)" : "");
-		rest &= ~0xffu;
-	} else if ((st & 0x7f) == 0) {
-		n = (size_t)snprintf(text, sizeof(text), "[{WIFEXITED(s) && WEXITSTATUS(s) == %d}",
-				     (st >> 8) & 0xff);
-		rest &= ~0xff00u;
-	} else {
-		n = (size_t)snprintf(text, sizeof(text), "[{WIFCONTINUED(s)}");
-		rest &= ~0xffffu;
-	}
-	if (rest && n < sizeof(text))
-		n += (size_t)snprintf(text + n, sizeof(text) - n, " | %#x", rest);
-	if (n < sizeof(text))
-		snprintf(text + n, sizeof(text) - n, "]");
-	rn_v_text(c->vs, name, text);
-}
-
-unsigned rn_sys_wait4(struct rn_dctx *c, unsigned from)
-{
-	if (from >= c->sc->nargs)
-		return from; /* nothing left for the exit */
-	if (from == 0) {
-		rn_dec_arg(c, 0);
-		return 1;
-	}
-	wait_status(c, c->sc->args[1].name, arg(c, 1));
-	rn_dec_arg(c, 2);
-	rn_dec_arg(c, 3);
 	return from;
 }
 
@@ -805,7 +707,7 @@ unsigned rn_sys_prctl(struct rn_dctx *c, unsigned from)
 			if (failed(c))
 				rn_v_ptr(vs, n2, arg(c, 1));
 			else
-				int_ptr(c, n2, arg(c, 1));
+				du_int_at(c, n2, arg(c, 1));
 		}
 		return from;
 	}
@@ -995,75 +897,6 @@ unsigned rn_sys_futex(struct rn_dctx *c, unsigned from)
 	return c->sc->nargs;
 }
 
-/* ---- signals ------------------------------------------------------------ */
-
-unsigned rn_sys_rt_sigprocmask(struct rn_dctx *c, unsigned from)
-{
-	if (from >= c->sc->nargs)
-		return from; /* nothing left for the exit */
-	uint64_t size = arg(c, 3);
-	if (from == 0) {
-		rn_dec_arg(c, 0);
-		sigset_ptr(c, c->sc->args[1].name, arg(c, 1), size);
-		return 2;
-	}
-	if (failed(c))
-		rn_v_ptr(c->vs, c->sc->args[2].name, arg(c, 2));
-	else
-		sigset_ptr(c, c->sc->args[2].name, arg(c, 2), size);
-	rn_dec_arg(c, 3);
-	return from;
-}
-
-/* The kernel's struct sigaction on x86-64. */
-struct k_sigaction {
-	uint64_t handler;
-	uint64_t flags;
-	uint64_t restorer;
-	unsigned char mask[8];
-};
-
-static void sigaction_ptr(struct rn_dctx *c, const char *name, uint64_t addr)
-{
-	struct k_sigaction sa;
-	if (addr == 0 || rn_mem_read(c->tid, addr, &sa, sizeof(sa)) < 0) {
-		rn_v_ptr(c->vs, name, addr);
-		return;
-	}
-	struct rn_values *vs = c->vs;
-	uint32_t s = rn_v_open(vs, name, RN_V_STRUCT);
-	if (sa.handler == (uint64_t)(uintptr_t)SIG_DFL)
-		rn_v_name(vs, "sa_handler", "SIG_DFL");
-	else if (sa.handler == (uint64_t)(uintptr_t)SIG_IGN)
-		rn_v_name(vs, "sa_handler", "SIG_IGN");
-	else if (sa.handler == (uint64_t)(intptr_t)-1)
-		rn_v_name(vs, "sa_handler", "SIG_ERR");
-	else
-		rn_v_ptr(vs, "sa_handler", sa.handler);
-	sigset_bits(vs, "sa_mask", sa.mask, sizeof(sa.mask));
-	rn_dec_flags(vs, "sa_flags", &rn_flags_sa_flags, sa.flags);
-	if (sa.flags & 0x04000000 /* SA_RESTORER */)
-		rn_v_ptr(vs, "sa_restorer", sa.restorer);
-	rn_v_close(vs, s);
-}
-
-unsigned rn_sys_rt_sigaction(struct rn_dctx *c, unsigned from)
-{
-	if (from >= c->sc->nargs)
-		return from; /* nothing left for the exit */
-	if (from == 0) {
-		rn_dec_arg(c, 0);
-		sigaction_ptr(c, c->sc->args[1].name, arg(c, 1));
-		return 2;
-	}
-	if (failed(c))
-		rn_v_ptr(c->vs, c->sc->args[2].name, arg(c, 2));
-	else
-		sigaction_ptr(c, c->sc->args[2].name, arg(c, 2));
-	rn_dec_arg(c, 3);
-	return from;
-}
-
 /* ---- sockets ------------------------------------------------------------ */
 
 /* socket's protocol depends on its domain. */
@@ -1125,7 +958,8 @@ unsigned rn_sys_socketpair(struct rn_dctx *c, unsigned from)
 	}
 	rn_dec_arg(c, 0);
 	rn_dec_arg(c, 1);
-	socket_protocol(c, 0, 2);
+	/* unlike socket's, strace shows socketpair's protocol as a number */
+	rn_v_int(c->vs, c->sc->args[2].name, (int)arg(c, 2));
 	return 3;
 }
 
@@ -1165,19 +999,106 @@ static int int_sockopt(int level, uint64_t len)
 			    level == SOL_IPV6 || level == SOL_UDP);
 }
 
+/* The SOL_SOCKET options strace sets as an int whatever the length: at
+ * least 4 bytes show [N] (the first int), fewer the address. */
+static int socket_int_option(unsigned opt)
+{
+	switch (opt) {
+	case SO_DEBUG: case SO_REUSEADDR: case SO_DONTROUTE: case SO_BROADCAST:
+	case SO_SNDBUF: case SO_RCVBUF: case SO_KEEPALIVE: case SO_OOBINLINE:
+	case SO_NO_CHECK: case SO_PRIORITY: case SO_REUSEPORT: case SO_PASSCRED:
+	case SO_RCVLOWAT: case SO_SNDLOWAT: case SO_SNDBUFFORCE: case SO_RCVBUFFORCE:
+	case SO_MARK: case SO_TIMESTAMP_OLD: case SO_ZEROCOPY: case SO_INCOMING_CPU:
+	case SO_BUSY_POLL: case SO_PASSSEC: case SO_PEEK_OFF:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* struct linger of len bytes: {l_onoff=1, l_linger=5}, {l_onoff=1} when
+ * only the first int is there. */
+static int linger_ptr(struct rn_dctx *c, const char *name, uint64_t addr, uint64_t len)
+{
+	int32_t l[2];
+	size_t n = len >= sizeof(l) ? sizeof(l) : len >= 4 ? 4 : 0;
+	if (n == 0 || rn_mem_read(c->tid, addr, l, n) < 0)
+		return -1;
+	uint32_t s = rn_v_open(c->vs, name, RN_V_STRUCT);
+	rn_v_int(c->vs, "l_onoff", l[0]);
+	if (n == sizeof(l))
+		rn_v_int(c->vs, "l_linger", l[1]);
+	rn_v_close(c->vs, s);
+	return 0;
+}
+
 unsigned rn_sys_setsockopt(struct rn_dctx *c, unsigned from)
 {
 	if (from)
 		return from;
+	int level = (int)arg(c, 1);
+	unsigned opt = (unsigned)arg(c, 2);
+	uint64_t len = (uint32_t)arg(c, 4);
+	const char *an = c->sc->args[3].name;
 	rn_dec_arg(c, 0);
 	rn_dec_arg(c, 1);
 	sockopt_name(c, 0);
-	if (int_sockopt((int)arg(c, 1), (uint32_t)arg(c, 4)))
-		int_ptr(c, c->sc->args[3].name, arg(c, 3));
-	else
+	if (arg(c, 3) == 0) {
+		rn_v_ptr(c->vs, an, 0);
+	} else if (level == SOL_SOCKET && opt == SO_LINGER) {
+		if (len < 8 || linger_ptr(c, an, arg(c, 3), len) < 0)
+			rn_v_ptr(c->vs, an, arg(c, 3));
+	} else if (level == SOL_SOCKET && socket_int_option(opt)) {
+		if (len >= 4)
+			du_int_at(c, an, arg(c, 3));
+		else
+			rn_v_ptr(c->vs, an, arg(c, 3));
+	} else if (level == SOL_SOCKET && (opt == SO_ATTACH_FILTER ||
+					   opt == SO_ATTACH_REUSEPORT_CBPF)) {
+		rn_v_ptr(c->vs, an, arg(c, 3)); /* struct sock_fprog: not decoded */
+	} else if (int_sockopt(level, len)) {
+		du_int_at(c, an, arg(c, 3));
+	} else {
 		rn_dec_arg(c, 3);
+	}
 	rn_dec_arg(c, 4);
 	return c->sc->nargs;
+}
+
+/* getsockopt's value, as long as the kernel says it is: an int for 4
+ * bytes, a few structs, else the bytes. */
+static void getsockopt_value(struct rn_dctx *c)
+{
+	int level = (int)arg(c, 1);
+	unsigned opt = (unsigned)arg(c, 2);
+	const char *an = c->sc->args[3].name;
+	uint64_t addr = arg(c, 3);
+	int32_t len;
+	if (failed(c) || addr == 0 || arg(c, 4) == 0 ||
+	    rn_mem_read(c->tid, arg(c, 4), &len, sizeof(len)) < 0 || len <= 0) {
+		rn_v_ptr(c->vs, an, addr);
+		return;
+	}
+	if (level == SOL_SOCKET && opt == SO_LINGER && len >= 4) {
+		if (linger_ptr(c, an, addr, (uint64_t)len) < 0)
+			rn_v_ptr(c->vs, an, addr);
+		return;
+	}
+	if (level == SOL_SOCKET && opt == SO_PEERCRED && len >= 12) {
+		static const char *const f[] = { "pid", "uid", "gid" };
+		int32_t cr[3];
+		if (rn_mem_read(c->tid, addr, cr, sizeof(cr)) < 0) {
+			rn_v_ptr(c->vs, an, addr);
+			return;
+		}
+		int64_t v[3] = { cr[0], cr[1], cr[2] };
+		du_int_fields(c->vs, an, f, v, 3, 1);
+		return;
+	}
+	if (int_sockopt(level, (uint64_t)len))
+		du_int_at(c, an, addr);
+	else
+		rn_dec_buffer(c, an, addr, (uint64_t)len);
 }
 
 unsigned rn_sys_getsockopt(struct rn_dctx *c, unsigned from)
@@ -1185,13 +1106,7 @@ unsigned rn_sys_getsockopt(struct rn_dctx *c, unsigned from)
 	if (from >= c->sc->nargs)
 		return from; /* nothing left for the exit */
 	if (from) {
-		int32_t len;
-		if (!failed(c) && arg(c, 4) &&
-		    rn_mem_read(c->tid, arg(c, 4), &len, sizeof(len)) == 0 &&
-		    int_sockopt((int)arg(c, 1), (uint64_t)len))
-			int_ptr(c, c->sc->args[3].name, arg(c, 3));
-		else
-			rn_dec_arg(c, 3);
+		getsockopt_value(c);
 		rn_dec_arg(c, 4);
 		return from;
 	}
@@ -1293,3 +1208,293 @@ unsigned rn_sys_seccomp(struct rn_dctx *c, unsigned from)
 	}
 	return c->sc->nargs;
 }
+
+/* ---- signals ------------------------------------------------------------ */
+
+/* The stack pointer of a tracee stopped in a system call, from
+ * /proc/TID/syscall ("NR ARG1 ... ARG6 SP PC"); -1 when it cannot be had
+ * or the tracee is not in system call nr. */
+static int proc_stack_pointer(pid_t tid, long nr, uint64_t *sp)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	int ok = fgets(line, sizeof(line), f) != NULL;
+	fclose(f);
+	long got;
+	unsigned long long a[6], s;
+	if (!ok || sscanf(line, "%ld %llx %llx %llx %llx %llx %llx %llx", &got, &a[0], &a[1],
+			  &a[2], &a[3], &a[4], &a[5], &s) != 8 || got != nr)
+		return -1;
+	*sp = s;
+	return 0;
+}
+
+/* rt_sigreturn({mask=[...]}): the signal mask the return from the handler
+ * restores.  When the handler has returned, the stack pointer is at the
+ * ucontext of the signal frame, whose uc_sigmask is at offset 296 on
+ * x86-64 (uc_flags, uc_link, uc_stack, then the 256-byte sigcontext).  The
+ * record carries no stack pointer: it comes from /proc/TID/syscall, read
+ * while the tracee is held at the entry (the table gives rt_sigreturn a
+ * struct_in argument so that it is held).  Unavailable: nothing shown. */
+unsigned rn_sys_rt_sigreturn(struct rn_dctx *c, unsigned from)
+{
+	if (from || c->exit)
+		return from;
+	uint64_t sp;
+	if (proc_stack_pointer(c->tid, (long)c->entry->nr, &sp) < 0)
+		return c->sc->nargs;
+	uint32_t s = rn_v_open(c->vs, c->sc->args[0].name, RN_V_STRUCT);
+	rn_dec_sigset_at(c, "mask", sp + 296, 8);
+	rn_v_close(c->vs, s);
+	return c->sc->nargs;
+}
+
+/* ---- time --------------------------------------------------------------- */
+
+/* time: the seconds written to tloc, then the date after the return value:
+ * = 1795650722 (2026-11-25T23:31:35+0000). */
+unsigned rn_sys_time(struct rn_dctx *c, unsigned from)
+{
+	if (!c->exit)
+		return 0;
+	rn_dec_arg(c, 0);
+	if (!failed(c)) {
+		char text[64];
+		du_time_comment(text, sizeof(text), c->exit->ret, 0, 0);
+		if (text[0])
+			after_ret(c, rn_v_text(c->vs, NULL, text), NULL);
+	}
+	return from;
+}
+
+/* ---- processes ---------------------------------------------------------- */
+
+/* sched_getscheduler: = 0 (SCHED_OTHER) */
+unsigned rn_sys_sched_getscheduler(struct rn_dctx *c, unsigned from)
+{
+	if (!c->exit) {
+		rn_dec_arg(c, 0);
+		return c->sc->nargs;
+	}
+	if (!failed(c)) {
+		uint32_t node = c->vs->n;
+		flags(c, NULL, &rn_flags_sched_policy, (uint64_t)c->exit->ret);
+		after_ret(c, node, NULL);
+	}
+	return from;
+}
+
+/* IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4): the class (bits 13..15), the data */
+static void ioprio_text(char *buf, size_t size, uint64_t v)
+{
+	unsigned cls = (unsigned)(v >> 13) & 0x7, data = (unsigned)v & 0x1fff;
+	const char *name = enum_name(&rn_flags_ioprio_class, cls);
+	char num[48];
+	if (!name) {
+		snprintf(num, sizeof(num), "%#x /* IOPRIO_CLASS_??? */", cls);
+		name = num;
+	}
+	snprintf(buf, size, "IOPRIO_PRIO_VALUE(%s, %u)", name, data);
+}
+
+unsigned rn_sys_ioprio_set(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	char text[96];
+	rn_dec_arg(c, 0);
+	rn_dec_arg(c, 1);
+	ioprio_text(text, sizeof(text), (uint32_t)arg(c, 2));
+	uint32_t n = rn_v_uint(c->vs, c->sc->args[2].name, (uint32_t)arg(c, 2));
+	rn_v_annotate(c->vs, n, RN_VF_EXPR, text);
+	return c->sc->nargs;
+}
+
+/* ioprio_get: = 16388 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4)) */
+unsigned rn_sys_ioprio_get(struct rn_dctx *c, unsigned from)
+{
+	if (!c->exit) {
+		rn_dec_arg(c, 0);
+		rn_dec_arg(c, 1);
+		return c->sc->nargs;
+	}
+	if (!failed(c)) {
+		char text[96];
+		ioprio_text(text, sizeof(text), (uint64_t)c->exit->ret);
+		after_ret(c, rn_v_text(c->vs, NULL, text), NULL);
+	}
+	return from;
+}
+
+/* ---- system ------------------------------------------------------------- */
+
+/* A number with its name as a comment: 10 / * SYSLOG_ACTION_SIZE_BUFFER * /. */
+static void num_named(struct rn_dctx *c, const char *name, const struct rn_flag_table *t,
+		      int64_t v)
+{
+	const char *s = enum_name(t, (uint64_t)v);
+	uint32_t n = rn_v_int(c->vs, name, v);
+	rn_v_annotate(c->vs, n, RN_VF_COMMENT, s ? s : t->unknown);
+}
+
+/* syslog: the action by number and name; the buffer and its length only
+ * for the actions that use them (reads: the bytes read, at exit). */
+unsigned rn_sys_syslog(struct rn_dctx *c, unsigned from)
+{
+	int type = (int)arg(c, 0);
+	int reads = type == 2 || type == 3 || type == 4; /* READ, READ_ALL, READ_CLEAR */
+	if (c->exit) {
+		if (from < c->sc->nargs) {
+			rn_dec_arg(c, 1);
+			rn_dec_arg(c, 2);
+		}
+		return from;
+	}
+	num_named(c, c->sc->args[0].name, &rn_flags_syslog_action, type);
+	switch (type) {
+	case 0: case 1: case 5: case 6: case 7: case 9: case 10:
+		break; /* CLOSE, OPEN, CLEAR, CONSOLE_OFF/ON, SIZE_UNREAD/BUFFER */
+	case 8: /* CONSOLE_LEVEL */
+		rn_v_ptr(c->vs, c->sc->args[1].name, arg(c, 1));
+		num_named(c, c->sc->args[2].name, &rn_flags_loglevel, (int)arg(c, 2));
+		break;
+	default:
+		if (reads)
+			return 1;
+		rn_v_ptr(c->vs, c->sc->args[1].name, arg(c, 1));
+		rn_dec_arg(c, 2);
+		break;
+	}
+	return c->sc->nargs;
+}
+
+/* sethostname, setdomainname: a name longer than the kernel takes (64
+ * bytes) is shown as its address. */
+static unsigned uts_name_call(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	if ((uint32_t)arg(c, 1) > 64)
+		rn_v_ptr(c->vs, c->sc->args[0].name, arg(c, 0));
+	else
+		rn_dec_arg(c, 0);
+	rn_dec_arg(c, 1);
+	return c->sc->nargs;
+}
+
+RN_SYS_AS(sethostname, uts_name_call)
+RN_SYS_AS(setdomainname, uts_name_call)
+
+/* ---- memory ------------------------------------------------------------- */
+
+/* mremap: the new address only with MREMAP_FIXED. */
+unsigned rn_sys_mremap(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	for (unsigned i = 0; i < 4; i++)
+		rn_dec_arg(c, i);
+	if (arg(c, 3) & 2 /* MREMAP_FIXED */)
+		rn_dec_arg(c, 4);
+	return c->sc->nargs;
+}
+
+/* membarrier(cmd, flags[, cpu_id]): the CPU only with
+ * MEMBARRIER_CMD_FLAG_CPU; MEMBARRIER_CMD_QUERY returns the commands, in
+ * hex with their names. */
+unsigned rn_sys_membarrier(struct rn_dctx *c, unsigned from)
+{
+	if (c->exit) {
+		if (arg(c, 0) == 0 && !failed(c)) {
+			uint32_t node = c->vs->n;
+			c->ret_hex = 1;
+			flags(c, NULL, &rn_flags_membarrier_cmds, (uint64_t)c->exit->ret);
+			after_ret(c, node, NULL);
+		}
+		return from;
+	}
+	rn_dec_arg(c, 0);
+	rn_dec_arg(c, 1);
+	if (arg(c, 1) & 1 /* MEMBARRIER_CMD_FLAG_CPU */)
+		rn_dec_arg(c, 2);
+	return c->sc->nargs;
+}
+
+/* ---- processes: clone3 --------------------------------------------------- */
+
+/* clone3: the arguments struct at entry, unless the kernel writes back
+ * through it (CLONE_PIDFD, CLONE_PARENT_SETTID): then all at exit, where
+ * the struct is followed by what was written, {...} => {pidfd=[3]}. */
+unsigned rn_sys_clone3(struct rn_dctx *c, unsigned from)
+{
+	if (c->exit) {
+		if (from == 0) {
+			rn_dec_arg(c, 0);
+			rn_dec_arg(c, 1);
+		}
+		return from;
+	}
+	uint64_t fl = 0;
+	if (arg(c, 1) >= 8 && rn_mem_read(c->tid, arg(c, 0), &fl, sizeof(fl)) == 0 &&
+	    (fl & (CLONE_PIDFD | CLONE_PARENT_SETTID)))
+		return 0; /* at exit */
+	rn_dec_arg(c, 0);
+	rn_dec_arg(c, 1);
+	return c->sc->nargs;
+}
+
+/* ---- extended attributes ----------------------------------------------- */
+
+/* An attribute's value: its len bytes, less the NUL a string value ends
+ * with (strace leaves it out when it shows all of the value). */
+static void xattr_value(struct rn_dctx *c, unsigned i, uint64_t len)
+{
+	uint32_t node = c->vs->n;
+	rn_dec_buffer(c, c->sc->args[i].name, arg(c, i), len);
+	struct rn_value *v = &c->vs->v[node];
+	if (v->kind == RN_V_STR && !(v->flags & RN_VF_TRUNCATED) && v->len &&
+	    c->vs->bytes[v->off + v->len - 1] == 0)
+		v->len--;
+}
+
+/* setxattr, lsetxattr, fsetxattr: (file, name, value, size, flags) */
+static unsigned setxattr_call(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	rn_dec_arg(c, 0);
+	rn_dec_arg(c, 1);
+	xattr_value(c, 2, arg(c, 3));
+	rn_dec_arg(c, 3);
+	rn_dec_arg(c, 4);
+	return c->sc->nargs;
+}
+
+/* getxattr, lgetxattr, fgetxattr: (file, name, value, size), the value at
+ * exit, as long as returned. */
+static unsigned getxattr_call(struct rn_dctx *c, unsigned from)
+{
+	if (!c->exit) {
+		rn_dec_arg(c, 0);
+		rn_dec_arg(c, 1);
+		return 2;
+	}
+	if (from >= c->sc->nargs)
+		return from;
+	if (failed(c) || c->exit->ret < 0)
+		rn_v_ptr(c->vs, c->sc->args[2].name, arg(c, 2));
+	else
+		xattr_value(c, 2, (uint64_t)c->exit->ret);
+	rn_dec_arg(c, 3);
+	return from;
+}
+
+RN_SYS_AS(setxattr, setxattr_call)
+RN_SYS_AS(lsetxattr, setxattr_call)
+RN_SYS_AS(fsetxattr, setxattr_call)
+RN_SYS_AS(getxattr, getxattr_call)
+RN_SYS_AS(lgetxattr, getxattr_call)
+RN_SYS_AS(fgetxattr, getxattr_call)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dec_util.h"
+#include "flags_tables.h"
 #include "renacer/dec_structs.h"
 #include "renacer/names.h"
 
@@ -77,12 +78,8 @@ void rn_dec_tms(struct rn_dctx *c, unsigned argi, uint64_t raw)
 		rn_v_ptr(c->vs, name, raw);
 		return;
 	}
-	uint32_t s = rn_v_open(c->vs, name, RN_V_STRUCT);
-	rn_v_int(c->vs, "tms_utime", t[0]);
-	rn_v_int(c->vs, "tms_stime", t[1]);
-	rn_v_int(c->vs, "tms_cutime", t[2]);
-	rn_v_int(c->vs, "tms_cstime", t[3]);
-	rn_v_close(c->vs, s);
+	static const char *const f[] = { "tms_utime", "tms_stime", "tms_cutime", "tms_cstime" };
+	du_int_fields(c->vs, name, f, t, 4, 1);
 }
 
 struct k_sysinfo {
@@ -237,29 +234,17 @@ void rn_dec_fd_pair(struct rn_dctx *c, unsigned argi, uint64_t raw)
 
 /* n 32-bit ids at addr, cut at -s elements as strace; the address when
  * the first one cannot be read. */
+static void u32_elem(struct rn_dctx *c, const void *elem, void *ctx)
+{
+	uint32_t v;
+	(void)ctx;
+	memcpy(&v, elem, sizeof(v));
+	rn_v_uint(c->vs, NULL, v);
+}
+
 static void u32_array(struct rn_dctx *c, const char *name, uint64_t addr, uint64_t n)
 {
-	uint64_t show = n < (uint64_t)c->opt->strsize ? n : (uint64_t)c->opt->strsize;
-	uint32_t buf[64];
-	size_t first = show < 64 ? (size_t)show : 64;
-	if (show && du_read(c, addr, buf, first * 4) < 0) {
-		rn_v_ptr(c->vs, name, addr);
-		return;
-	}
-	uint32_t a = rn_v_open(c->vs, name, RN_V_ARRAY);
-	for (uint64_t i = 0; i < show;) {
-		size_t chunk = show - i < 64 ? (size_t)(show - i) : 64;
-		if (i && du_read(c, addr + 4 * i, buf, chunk * 4) < 0) {
-			show = i;
-			break;
-		}
-		for (size_t k = 0; k < chunk; k++)
-			rn_v_uint(c->vs, NULL, buf[k]);
-		i += chunk;
-	}
-	if (show < n)
-		c->vs->v[a].flags |= RN_VF_ELLIPSIS;
-	rn_v_close(c->vs, a);
+	du_array(c, name, addr, n, 4, u32_elem, NULL);
 }
 
 /* getgroups (at exit: as many as returned) and setgroups (gidsetsize). */
@@ -376,7 +361,7 @@ void rn_dec_wait_status(struct rn_dctx *c, unsigned argi, uint64_t raw)
 
 /* ---- clone_args ----------------------------------------------------------- */
 
-extern const struct rn_flag_table rn_flags_clone_flags __attribute__((weak));
+extern const struct rn_flag_table rn_flags_clone3_flags __attribute__((weak));
 
 struct k_clone_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
@@ -390,8 +375,42 @@ struct k_clone_args {
 #define K_CLONE_CHILD_SETTID 0x1000000ull
 #define K_CLONE_INTO_CGROUP 0x200000000ull
 
+static void clone_args_val(struct rn_dctx *c, const char *name, const struct k_clone_args *ca,
+			   uint64_t size)
+{
+	struct rn_values *vs = c->vs;
+	uint32_t s = rn_v_open(vs, name, RN_V_STRUCT);
+	if (&rn_flags_clone3_flags)
+		rn_dec_flags(vs, "flags", &rn_flags_clone3_flags, ca->flags);
+	else
+		rn_v_hex(vs, "flags", ca->flags);
+	if (ca->flags & K_CLONE_PIDFD)
+		rn_v_ptr(vs, "pidfd", ca->pidfd);
+	if (ca->flags & (K_CLONE_CHILD_SETTID | K_CLONE_CHILD_CLEARTID))
+		rn_v_ptr(vs, "child_tid", ca->child_tid);
+	if (ca->flags & K_CLONE_PARENT_SETTID)
+		rn_v_ptr(vs, "parent_tid", ca->parent_tid);
+	rn_dec_signal(vs, "exit_signal", (int)ca->exit_signal);
+	rn_v_ptr(vs, "stack", ca->stack);
+	rn_v_hex(vs, "stack_size", ca->stack_size);
+	if (ca->flags & K_CLONE_SETTLS)
+		rn_v_ptr(vs, "tls", ca->tls);
+	if (ca->set_tid_size) {
+		u32_array(c, "set_tid", ca->set_tid, ca->set_tid_size);
+		rn_v_uint(vs, "set_tid_size", ca->set_tid_size);
+	}
+	if (size > 80 && (ca->flags & K_CLONE_INTO_CGROUP))
+		rn_v_uint(vs, "cgroup", ca->cgroup);
+	rn_v_close(vs, s);
+}
+
+/* clone3's struct (struct_io): as passed; at exit of a call that made the
+ * kernel write back (CLONE_PIDFD, CLONE_PARENT_SETTID), followed by what it
+ * wrote: {flags=CLONE_PIDFD, pidfd=0x7ffc..., ...} => {pidfd=[3]}. */
 void rn_dec_clone_args(struct rn_dctx *c, unsigned argi, uint64_t raw)
 {
+	if (c->saving)
+		return;
 	const char *name = du_argname(c, argi);
 	struct k_clone_args ca;
 	memset(&ca, 0, sizeof(ca));
@@ -403,30 +422,21 @@ void rn_dec_clone_args(struct rn_dctx *c, unsigned argi, uint64_t raw)
 		rn_v_ptr(c->vs, name, raw);
 		return;
 	}
-	struct rn_values *vs = c->vs;
-	uint32_t s = rn_v_open(vs, name, RN_V_STRUCT);
-	if (&rn_flags_clone_flags)
-		rn_dec_flags(vs, "flags", &rn_flags_clone_flags, ca.flags);
-	else
-		rn_v_hex(vs, "flags", ca.flags);
-	if (ca.flags & K_CLONE_PIDFD)
-		rn_v_ptr(vs, "pidfd", ca.pidfd);
-	if (ca.flags & (K_CLONE_CHILD_SETTID | K_CLONE_CHILD_CLEARTID))
-		rn_v_ptr(vs, "child_tid", ca.child_tid);
-	if (ca.flags & K_CLONE_PARENT_SETTID)
-		rn_v_ptr(vs, "parent_tid", ca.parent_tid);
-	rn_dec_signal(vs, "exit_signal", (int)ca.exit_signal);
-	rn_v_ptr(vs, "stack", ca.stack);
-	rn_v_hex(vs, "stack_size", ca.stack_size);
-	if (ca.flags & K_CLONE_SETTLS)
-		rn_v_ptr(vs, "tls", ca.tls);
-	if (ca.set_tid_size) {
-		u32_array(c, "set_tid", ca.set_tid, ca.set_tid_size);
-		rn_v_uint(vs, "set_tid_size", ca.set_tid_size);
+	if (!c->exit || !du_ok(c) || !(ca.flags & (K_CLONE_PIDFD | K_CLONE_PARENT_SETTID))) {
+		clone_args_val(c, name, &ca, size);
+		return;
 	}
-	if (size > 80 && (ca.flags & K_CLONE_INTO_CGROUP))
-		rn_v_uint(vs, "cgroup", ca.cgroup);
-	rn_v_close(vs, s);
+	struct rn_values *vs = c->vs;
+	uint32_t ch = rn_v_open(vs, name, RN_V_STRUCT);
+	vs->v[ch].flags |= RN_VF_CHANGED;
+	clone_args_val(c, NULL, &ca, size);
+	uint32_t w = rn_v_open(vs, NULL, RN_V_STRUCT);
+	if (ca.flags & K_CLONE_PIDFD)
+		du_int_at(c, "pidfd", ca.pidfd);
+	if (ca.flags & K_CLONE_PARENT_SETTID)
+		du_int_at(c, "parent_tid", ca.parent_tid);
+	rn_v_close(vs, w);
+	rn_v_close(vs, ch);
 }
 
 /* ---- open_how --------------------------------------------------------------- */
@@ -460,7 +470,10 @@ void rn_dec_open_how(struct rn_dctx *c, unsigned argi, uint64_t raw)
 	};
 	const char *name = du_argname(c, argi);
 	uint64_t how[3];
-	if (du_read(c, raw, how, sizeof(how)) < 0) {
+	/* a size below the first version of the struct: the address */
+	int si = du_argidx(c, "usize");
+	if ((si >= 0 && du_arg(c, (unsigned)si) < sizeof(how)) ||
+	    du_read(c, raw, how, sizeof(how)) < 0) {
 		rn_v_ptr(c->vs, name, raw);
 		return;
 	}
@@ -499,27 +512,25 @@ static const struct rn_flag cap_items[] = {
 	{ 1ull << 40, "1<<CAP_CHECKPOINT_RESTORE" },
 };
 
-#define CAP_V1 0x19980330u
 #define CAP_V2 0x20071026u
 #define CAP_V3 0x20080522u
 
+/* capget's and capset's header, as the caller passed it (read at entry:
+ * capget writes the kernel's preferred version back when it rejects one):
+ * {version=_LINUX_CAPABILITY_VERSION_3, pid=0}, an unknown version in hex
+ * with strace's comment. */
 void rn_dec_cap_user_header(struct rn_dctx *c, unsigned argi, uint64_t raw)
 {
-	static const struct rn_flag versions[] = {
-		{ CAP_V1, "_LINUX_CAPABILITY_VERSION_1" },
-		{ CAP_V2, "_LINUX_CAPABILITY_VERSION_2" },
-		{ CAP_V3, "_LINUX_CAPABILITY_VERSION_3" },
-	};
 	if (c->saving)
 		return;
 	const char *name = du_argname(c, argi);
 	uint32_t h[2];
-	if (du_read_io(c, raw, h, sizeof(h)) < 0) {
+	if (du_read(c, raw, h, sizeof(h)) < 0) {
 		rn_v_ptr(c->vs, name, raw);
 		return;
 	}
 	uint32_t s = rn_v_open(c->vs, name, RN_V_STRUCT);
-	du_enum(c->vs, "version", versions, DU_COUNT(versions), 1, h[0]);
+	rn_dec_flags(c->vs, "version", &rn_flags_cap_version, h[0]);
 	rn_v_int(c->vs, "pid", (int32_t)h[1]);
 	rn_v_close(c->vs, s);
 }
@@ -697,4 +708,196 @@ void rn_dec_sched_attr(struct rn_dctx *c, unsigned argi, uint64_t raw)
 		rn_v_uint(vs, "sched_util_max", at.util_max);
 	}
 	rn_v_close(vs, s);
+}
+
+/* ---- newer interfaces --------------------------------------------------------------- */
+
+/* io_uring_setup's parameters (struct_io): what the caller set, then, when
+ * the call succeeded, what the kernel filled in. */
+void rn_dec_io_uring_params(struct rn_dctx *c, unsigned argi, uint64_t raw)
+{
+	struct {
+		uint32_t sq_entries, cq_entries, flags, sq_thread_cpu, sq_thread_idle, features,
+			wq_fd, resv[3];
+		uint32_t sq_off[8];
+		uint64_t sq_user_addr;
+		uint32_t cq_off[8];
+		uint64_t cq_user_addr;
+	} p;
+	_Static_assert(sizeof(p) == 120, "struct io_uring_params");
+	if (c->saving) {
+		if (du_read(c, raw, &p, sizeof(p)) == 0)
+			du_save(c, argi, p.flags | (uint64_t)p.sq_thread_cpu << 32,
+				p.sq_thread_idle | (uint64_t)p.wq_fd << 32);
+		return;
+	}
+	const char *name = du_argname(c, argi);
+	struct rn_values *vs = c->vs;
+	uint64_t in[2];
+	int have_in = du_saved(c, argi, &in[0], &in[1]);
+	int have_out = du_read_io(c, raw, &p, sizeof(p)) == 0;
+	if (!have_in && !have_out) {
+		rn_v_ptr(vs, name, raw);
+		return;
+	}
+	if (have_in) {
+		p.flags = (uint32_t)in[0];
+		p.sq_thread_cpu = (uint32_t)(in[0] >> 32);
+		p.sq_thread_idle = (uint32_t)in[1];
+		p.wq_fd = (uint32_t)(in[1] >> 32);
+	}
+	uint32_t s = rn_v_open(vs, name, RN_V_STRUCT);
+	rn_dec_flags(vs, "flags", &rn_flags_io_uring_setup_flags, p.flags);
+	rn_v_uint(vs, "sq_thread_cpu", p.sq_thread_cpu);
+	rn_v_uint(vs, "sq_thread_idle", p.sq_thread_idle);
+	if (p.flags & (1u << 5) /* IORING_SETUP_ATTACH_WQ */)
+		rn_v_fd(vs, "wq_fd", (int32_t)p.wq_fd);
+	if (have_out && du_ok(c)) {
+		static const char *const sq[] = { "head", "tail", "ring_mask", "ring_entries",
+						  "flags", "dropped", "array" };
+		static const char *const cq[] = { "head", "tail", "ring_mask", "ring_entries",
+						  "overflow", "cqes", "flags" };
+		rn_v_uint(vs, "sq_entries", p.sq_entries);
+		rn_v_uint(vs, "cq_entries", p.cq_entries);
+		rn_dec_flags(vs, "features", &rn_flags_io_uring_features, p.features);
+		uint32_t o = rn_v_open(vs, "sq_off", RN_V_STRUCT);
+		for (unsigned i = 0; i < DU_COUNT(sq); i++)
+			rn_v_uint(vs, sq[i], p.sq_off[i]);
+		rn_v_close(vs, o);
+		o = rn_v_open(vs, "cq_off", RN_V_STRUCT);
+		for (unsigned i = 0; i < DU_COUNT(cq); i++)
+			rn_v_uint(vs, cq[i], p.cq_off[i]);
+		rn_v_close(vs, o);
+	}
+	rn_v_close(vs, s);
+}
+
+/* landlock_create_ruleset's attributes: {handled_access_fs=...}. */
+void rn_dec_landlock_ruleset_attr(struct rn_dctx *c, unsigned argi, uint64_t raw)
+{
+	const char *name = du_argname(c, argi);
+	int si = du_argidx(c, "size");
+	uint64_t fs;
+	if ((si >= 0 && du_arg(c, (unsigned)si) < sizeof(fs)) ||
+	    du_read(c, raw, &fs, sizeof(fs)) < 0) {
+		rn_v_ptr(c->vs, name, raw);
+		return;
+	}
+	uint32_t s = rn_v_open(c->vs, name, RN_V_STRUCT);
+	rn_dec_flags(c->vs, "handled_access_fs", &rn_flags_landlock_access_fs, fs);
+	rn_v_close(c->vs, s);
+}
+
+/* futex_waitv's waiters: [{val=0x5, uaddr=0x7ffc..., flags=FUTEX_32}], as
+ * many as nr_futexes says, at most -s. */
+static void waiter_elem(struct rn_dctx *c, const void *elem, void *ctx)
+{
+	struct {
+		uint64_t val, uaddr;
+		uint32_t flags, reserved;
+	} w;
+	(void)ctx;
+	memcpy(&w, elem, sizeof(w));
+	uint32_t s = rn_v_open(c->vs, NULL, RN_V_STRUCT);
+	rn_v_hex(c->vs, "val", w.val);
+	rn_v_ptr(c->vs, "uaddr", w.uaddr);
+	rn_dec_flags(c->vs, "flags", &rn_flags_futex_waitv_flags, w.flags);
+	rn_v_close(c->vs, s);
+}
+
+void rn_dec_futex_waitv(struct rn_dctx *c, unsigned argi, uint64_t raw)
+{
+	int ni = du_argidx(c, "nr_futexes");
+	uint64_t n = ni >= 0 ? (uint32_t)du_arg(c, (unsigned)ni) : 0;
+	du_array(c, du_argname(c, argi), raw, n, 24, waiter_elem, NULL);
+}
+
+/* name_to_handle_at's handle (struct_io): the size offered, what the
+ * kernel says it needs when that differs (=> 8), then on success the type
+ * and the handle's bytes in hex. */
+void rn_dec_file_handle(struct rn_dctx *c, unsigned argi, uint64_t raw)
+{
+	uint32_t h[2];
+	if (c->saving) {
+		if (du_read(c, raw, h, sizeof(h)) == 0)
+			du_save(c, argi, h[0], 0);
+		return;
+	}
+	const char *name = du_argname(c, argi);
+	struct rn_values *vs = c->vs;
+	uint64_t before;
+	if (!du_saved(c, argi, &before, NULL)) {
+		rn_v_ptr(vs, name, raw);
+		return;
+	}
+	int64_t err = du_ok(c) ? 0 : -du_ret(c);
+	int after = (err == 0 || err == 75 /* EOVERFLOW */) && before <= 128 &&
+		    du_read_io(c, raw, h, sizeof(h)) == 0;
+	uint32_t s = rn_v_open(vs, name, RN_V_STRUCT);
+	if (after && h[0] != before) {
+		uint32_t ch = rn_v_open(vs, "handle_bytes", RN_V_STRUCT);
+		vs->v[ch].flags |= RN_VF_CHANGED;
+		rn_v_uint(vs, NULL, before);
+		rn_v_uint(vs, NULL, h[0]);
+		rn_v_close(vs, ch);
+	} else {
+		rn_v_uint(vs, "handle_bytes", before);
+	}
+	if (after && err == 0) {
+		rn_v_int(vs, "handle_type", (int32_t)h[1]);
+		uint32_t k = vs->n;
+		rn_dec_buffer(c, "f_handle", raw + sizeof(h), h[0] <= 128 ? h[0] : 128);
+		if (vs->v[k].kind == RN_V_STR)
+			vs->v[k].flags |= RN_VF_HEX;
+	}
+	rn_v_close(vs, s);
+}
+
+/* A node mask of maxnode bits: its words as strace's %#0*lx,
+ * [0x00000000000001], [0000000000000000] for an empty word. */
+static void node_word(struct rn_dctx *c, const void *elem, void *ctx)
+{
+	uint64_t w;
+	char text[24];
+	(void)ctx;
+	memcpy(&w, elem, sizeof(w));
+	snprintf(text, sizeof(text), "%#016" PRIx64, w);
+	du_expr(c->vs, NULL, w, text);
+}
+
+void rn_dec_nodemask(struct rn_dctx *c, unsigned argi, uint64_t raw)
+{
+	int mi = du_argidx(c, "maxnode");
+	uint64_t maxnode = mi >= 0 ? du_arg(c, (unsigned)mi) : 0;
+	uint64_t n = maxnode > UINT64_MAX - 62 ? 0 : (maxnode + 62) / 64;
+	du_array(c, du_argname(c, argi), raw, n, 8, node_word, NULL);
+}
+
+/* get_mempolicy's mode: [MPOL_DEFAULT] */
+void rn_dec_mempolicy_mode(struct rn_dctx *c, unsigned argi, uint64_t raw)
+{
+	const char *name = du_argname(c, argi);
+	int32_t mode;
+	if (du_read(c, raw, &mode, sizeof(mode)) < 0) {
+		rn_v_ptr(c->vs, name, raw);
+		return;
+	}
+	uint32_t a = rn_v_open(c->vs, name, RN_V_ARRAY);
+	rn_dec_flags(c->vs, NULL, &rn_flags_mempolicy_mode, (uint32_t)mode);
+	rn_v_close(c->vs, a);
+}
+
+/* mincore's vector: one byte per page of the range, [1, 0, 0], at most
+ * -s of them. */
+static void byte_elem(struct rn_dctx *c, const void *elem, void *ctx)
+{
+	(void)ctx;
+	rn_v_uint(c->vs, NULL, *(const unsigned char *)elem);
+}
+
+void rn_dec_mincore_vec(struct rn_dctx *c, unsigned argi, uint64_t raw)
+{
+	uint64_t len = du_arg(c, 1);
+	uint64_t n = len / 4096 + (len % 4096 ? 1 : 0);
+	du_array(c, du_argname(c, argi), raw, n, 1, byte_elem, NULL);
 }

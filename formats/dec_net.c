@@ -297,42 +297,33 @@ void rn_dec_socklen(struct rn_dctx *c, unsigned argi, uint64_t raw)
 
 /* ---- iovec -------------------------------------------------------------------- */
 
+struct iov_show {
+	int show_data;
+	uint64_t left; /* data still to show */
+};
+
+static void iov_elem(struct rn_dctx *c, const void *elem, void *ctx)
+{
+	struct iov_show *st = ctx;
+	uint64_t iov[2];
+	memcpy(iov, elem, sizeof(iov));
+	uint32_t e = rn_v_open(c->vs, NULL, RN_V_STRUCT);
+	if (st->show_data) {
+		uint64_t take = iov[1] < st->left ? iov[1] : st->left;
+		st->left -= take;
+		rn_dec_buffer(c, "iov_base", iov[0], take);
+	} else {
+		rn_v_ptr(c->vs, "iov_base", iov[0]);
+	}
+	rn_v_uint(c->vs, "iov_len", iov[1]);
+	rn_v_close(c->vs, e);
+}
+
 void du_iovec(struct rn_dctx *c, const char *name, uint64_t addr, uint64_t n, int show_data,
 	      uint64_t data_limit)
 {
-	uint64_t show = n < (uint64_t)c->opt->strsize ? n : (uint64_t)c->opt->strsize;
-	uint64_t iov[2 * 32];
-	struct rn_values *vs = c->vs;
-	if (n && du_read(c, addr, iov, 16) < 0) {
-		rn_v_ptr(vs, name, addr);
-		return;
-	}
-	uint32_t a = rn_v_open(vs, name, RN_V_ARRAY);
-	uint64_t left = data_limit;
-	for (uint64_t i = 0; i < show;) {
-		size_t chunk = show - i < 32 ? (size_t)(show - i) : 32;
-		if (du_read(c, addr + 16 * i, iov, chunk * 16) < 0) {
-			show = i;
-			break;
-		}
-		for (size_t k = 0; k < chunk; k++) {
-			uint64_t base = iov[2 * k], len = iov[2 * k + 1];
-			uint32_t e = rn_v_open(vs, NULL, RN_V_STRUCT);
-			if (show_data) {
-				uint64_t take = len < left ? len : left;
-				left -= take;
-				rn_dec_buffer(c, "iov_base", base, take);
-			} else {
-				rn_v_ptr(vs, "iov_base", base);
-			}
-			rn_v_uint(vs, "iov_len", len);
-			rn_v_close(vs, e);
-		}
-		i += chunk;
-	}
-	if (show < n)
-		vs->v[a].flags |= RN_VF_ELLIPSIS;
-	rn_v_close(vs, a);
+	struct iov_show st = { show_data, data_limit };
+	du_array(c, name, addr, n, 16, iov_elem, &st);
 }
 
 /* The count is the next argument. Data: all of it (cut at -s per element)
@@ -340,6 +331,8 @@ void du_iovec(struct rn_dctx *c, const char *name, uint64_t addr, uint64_t n, in
  * remote vectors of process_vm_* and process_madvise's ranges: addresses. */
 void rn_dec_iovec(struct rn_dctx *c, unsigned argi, uint64_t raw)
 {
+	if (c->saving)
+		return;
 	const char *name = du_argname(c, argi);
 	uint64_t n = du_arg(c, argi + 1);
 	int show_data = 1;
@@ -350,6 +343,10 @@ void rn_dec_iovec(struct rn_dctx *c, unsigned argi, uint64_t raw)
 		show_data = 0;
 	if (c->exit && c->sc && c->sc->args[argi].type != RN_T_STRUCT_IN)
 		limit = du_ok(c) && du_ret(c) > 0 ? (uint64_t)du_ret(c) : 0;
+	/* a read that failed (struct_io: shown all the same): the vectors
+	 * with their addresses */
+	if (c->exit && !du_ok(c))
+		show_data = 0;
 	du_iovec(c, name, raw, n, show_data, limit);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dec_util.h"
+#include "flags_tables.h"
 #include "renacer/dec_structs.h"
 #include "renacer/names.h"
 
@@ -59,15 +60,6 @@ void rn_dec_pselect6_sigmask(struct rn_dctx *c, unsigned argi, uint64_t raw)
 
 /* ---- sigaction --------------------------------------------------------------- */
 
-static const struct rn_flag sa_flags[] = {
-	{ 0x04000000, "SA_RESTORER" },  { 0x08000000, "SA_ONSTACK" },
-	{ 0x10000000, "SA_RESTART" },   { 0x20000000, "SA_INTERRUPT" },
-	{ 0x40000000, "SA_NODEFER" },   { 0x80000000, "SA_RESETHAND" },
-	{ 0x00000004, "SA_SIGINFO" },   { 0x00000001, "SA_NOCLDSTOP" },
-	{ 0x00000002, "SA_NOCLDWAIT" }, { 0x00000400, "SA_UNSUPPORTED" },
-	{ 0x00000800, "SA_EXPOSE_TAGBITS" },
-};
-
 void rn_dec_sigaction_at(struct rn_dctx *c, const char *name, uint64_t addr)
 {
 	/* the kernel's struct sigaction on x86-64 */
@@ -90,7 +82,7 @@ void rn_dec_sigaction_at(struct rn_dctx *c, const char *name, uint64_t addr)
 	else
 		rn_v_ptr(vs, "sa_handler", sa.handler);
 	du_sigset_val(vs, "sa_mask", sa.mask, sizeof(sa.mask));
-	du_flags(vs, "sa_flags", sa_flags, DU_COUNT(sa_flags), NULL, sa.flags);
+	rn_dec_flags(vs, "sa_flags", &rn_flags_sa_flags, sa.flags);
 	if (sa.flags & 0x04000000)
 		rn_v_ptr(vs, "sa_restorer", sa.restorer);
 	rn_v_close(vs, s);
@@ -167,9 +159,11 @@ void rn_dec_siginfo_value(struct rn_values *vs, const char *name, const void *ra
 			rn_v_int(vs, "si_fd", FIELD(int32_t, 24));
 			break;
 		default:
+			/* SI_QUEUE, SI_MESGQ, SI_ASYNCIO...: the value when set */
 			rn_v_int(vs, "si_pid", FIELD(int32_t, 16));
 			rn_v_uint(vs, "si_uid", FIELD(uint32_t, 20));
-			sigval_fields(vs, FIELD(uint64_t, 24));
+			if (FIELD(uint64_t, 24))
+				sigval_fields(vs, FIELD(uint64_t, 24));
 			break;
 		}
 		rn_v_close(vs, s);
@@ -230,9 +224,14 @@ void rn_dec_siginfo_value(struct rn_values *vs, const char *name, const void *ra
 		break;
 	}
 	default:
-		rn_v_int(vs, "si_pid", FIELD(int32_t, 16));
-		rn_v_uint(vs, "si_uid", FIELD(uint32_t, 20));
-		sigval_fields(vs, FIELD(uint64_t, 24));
+		/* from the kernel (SI_KERNEL, ...): the sender and the value
+		 * only when there are some */
+		if (FIELD(int32_t, 16) || FIELD(uint32_t, 20)) {
+			rn_v_int(vs, "si_pid", FIELD(int32_t, 16));
+			rn_v_uint(vs, "si_uid", FIELD(uint32_t, 20));
+		}
+		if (FIELD(uint64_t, 24))
+			sigval_fields(vs, FIELD(uint64_t, 24));
 		break;
 	}
 #undef FIELD
@@ -297,14 +296,21 @@ void rn_dec_sigevent(struct rn_dctx *c, unsigned argi, uint64_t raw)
 	}
 	struct rn_values *vs = c->vs;
 	uint32_t s = rn_v_open(vs, name, RN_V_STRUCT);
-	if (ev.notify == 0 || ev.notify == 2 || ev.notify == 4) {
+	/* the value only when there is one, whatever the notification */
+	if (ev.value) {
 		uint32_t v = rn_v_open(vs, "sigev_value", RN_V_STRUCT);
 		rn_v_int(vs, "sival_int", (int32_t)ev.value);
 		rn_v_ptr(vs, "sival_ptr", ev.value);
 		rn_v_close(vs, v);
 	}
-	rn_dec_signal(vs, "sigev_signo", ev.signo);
-	du_enum(vs, "sigev_notify", notify, DU_COUNT(notify), 1, ev.notify);
+	/* a signal name only for the notifications that send one */
+	if (ev.notify == 0 || ev.notify == 2 || ev.notify == 4)
+		rn_dec_signal(vs, "sigev_signo", ev.signo);
+	else
+		rn_v_uint(vs, "sigev_signo", (uint32_t)ev.signo);
+	uint32_t k = du_enum(vs, "sigev_notify", notify, DU_COUNT(notify), 1, ev.notify);
+	if (vs->v[k].kind == RN_V_HEX)
+		rn_v_annotate(vs, k, RN_VF_COMMENT, "SIGEV_???");
 	if (ev.notify == 4) {
 		rn_v_int(vs, "sigev_notify_thread_id", (int32_t)ev.u[0]);
 	} else if (ev.notify == 2) {

@@ -65,7 +65,7 @@ static void dec_time_io(struct rn_dctx *c, unsigned argi, uint64_t raw, int is_t
 		return;
 	const char *sc = c->sc->name;
 	int is_select = strcmp(sc, "select") == 0 || strcmp(sc, "pselect6") == 0;
-	if (!is_select && strcmp(sc, "ppoll") != 0)
+	if (!is_select && strcmp(sc, "ppoll") != 0 && strcmp(sc, "recvmmsg") != 0)
 		return;
 	uint32_t k = c->vs->n;
 	if (du_ret(c) == 0) {

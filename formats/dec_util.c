@@ -169,3 +169,60 @@ void du_sigset_val(struct rn_values *vs, const char *name, const unsigned char *
 	}
 	rn_v_close(vs, a);
 }
+
+void du_int_at(struct rn_dctx *c, const char *name, uint64_t addr)
+{
+	int32_t v;
+	if (addr == 0 || du_read(c, addr, &v, sizeof(v)) < 0) {
+		rn_v_ptr(c->vs, name, addr);
+		return;
+	}
+	uint32_t a = rn_v_open(c->vs, name, RN_V_ARRAY);
+	rn_v_int(c->vs, NULL, v);
+	rn_v_close(c->vs, a);
+}
+
+void du_array(struct rn_dctx *c, const char *name, uint64_t addr, uint64_t n, size_t size,
+	      du_elem_fn *show, void *ctx)
+{
+	unsigned char buf[512];
+	uint64_t limit = n < (uint64_t)c->opt->strsize ? n : (uint64_t)c->opt->strsize;
+	size_t per = sizeof(buf) / size; /* elements read at once */
+	if (size == 0 || size > 64 || (n && du_read(c, addr, buf, size) < 0)) {
+		rn_v_ptr(c->vs, name, addr);
+		return;
+	}
+	uint32_t a = rn_v_open(c->vs, name, RN_V_ARRAY);
+	uint64_t i = 0;
+	while (i < limit) {
+		size_t k = limit - i < per ? (size_t)(limit - i) : per;
+		if (du_read(c, addr + i * size, buf, k * size) < 0) {
+			/* the end of the readable memory in this chunk: one by one */
+			size_t want = k;
+			for (k = 0; k < want && du_read(c, addr + (i + k) * size, buf + k * size,
+							 size) == 0;)
+				k++;
+			if (k == 0)
+				break;
+		}
+		for (size_t j = 0; j < k; j++)
+			show(c, buf + j * size, ctx);
+		i += k;
+	}
+	if (i < n)
+		c->vs->v[a].flags |= RN_VF_ELLIPSIS;
+	rn_v_close(c->vs, a);
+}
+
+void du_int_fields(struct rn_values *vs, const char *name, const char *const *fields,
+		   const int64_t *v, unsigned n, int is_signed)
+{
+	uint32_t s = rn_v_open(vs, name, RN_V_STRUCT);
+	for (unsigned i = 0; i < n; i++) {
+		if (is_signed)
+			rn_v_int(vs, fields[i], v[i]);
+		else
+			rn_v_uint(vs, fields[i], (uint64_t)v[i]);
+	}
+	rn_v_close(vs, s);
+}

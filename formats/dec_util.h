@@ -95,6 +95,21 @@ uint32_t du_mode(struct rn_values *vs, const char *name, uint32_t mode);
 void du_sigset_val(struct rn_values *vs, const char *name, const unsigned char *buf,
 		   size_t len);
 
+/* A struct of n integer fields: {fields[0]=v[0], ...}, signed or not. */
+void du_int_fields(struct rn_values *vs, const char *name, const char *const *fields,
+		   const int64_t *v, unsigned n, int is_signed);
+
+/* An int the tracee points to, as [N]; the address when NULL or unreadable. */
+void du_int_at(struct rn_dctx *c, const char *name, uint64_t addr);
+
+/* An array of n elements of size bytes (at most 64) at addr, each shown by
+ * show(c, element, ctx) as one value: at most -s of them, then "...";
+ * the address when the first one cannot be read, "..." where a later one
+ * cannot; [] when n is 0. */
+typedef void du_elem_fn(struct rn_dctx *c, const void *elem, void *ctx);
+void du_array(struct rn_dctx *c, const char *name, uint64_t addr, uint64_t n, size_t size,
+	      du_elem_fn *show, void *ctx);
+
 /* A sockaddr of len bytes already read into buf. */
 void du_sockaddr_val(struct rn_dctx *c, const char *name, const unsigned char *buf,
 		     size_t len);

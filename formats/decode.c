@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "renacer/dec_structs.h"
 #include "renacer/mem.h"
 #include "renacer/names.h"
 
@@ -360,66 +361,30 @@ void rn_decode_exit(struct rn_dctx *c, unsigned from)
 {
 	if (!c->sc)
 		return;
-	if (c->sc->decode) {
+	if (c->sc->decode)
 		c->sc->decode(c, from);
-		return;
+	else
+		for (unsigned i = from; i < c->sc->nargs; i++)
+			rn_dec_arg(c, i);
+	/* A signal returned (rt_sigtimedwait): its name after the number. */
+	if (c->sc->ret_type == RN_T_SIGNAL && !(c->exit->flags & RN_REC_ERROR) &&
+	    rn_signal_name((int)c->exit->ret)) {
+		uint32_t n = rn_v_name(c->vs, NULL, rn_signal_name((int)c->exit->ret));
+		c->vs->v[n].flags |= RN_VF_AFTER_RET;
 	}
-	for (unsigned i = from; i < c->sc->nargs; i++)
-		rn_dec_arg(c, i);
 }
 
 /* ---- signals --------------------------------------------------------- */
 
-/* The siginfo_t the tracer copied: its first 48 bytes (record.h). */
-struct flat_siginfo {
-	int32_t signo;
-	int32_t err;
-	int32_t code;
-	int32_t pad;
-	union {
-		struct { int32_t pid; uint32_t uid; } kill;
-		struct { int32_t pid; uint32_t uid; int32_t status; int32_t pad;
-			 int64_t utime; int64_t stime; } chld;
-		struct { uint64_t addr; } fault;
-		struct { int32_t pid; uint32_t uid; uint64_t value; } rt;
-	} u;
-};
-_Static_assert(sizeof(struct flat_siginfo) == 48, "flat siginfo is 48 bytes");
-
+/* The siginfo_t the tracer copied: its first 48 bytes (record.h), every
+ * field strace shows; decoded as the siginfo of the calls that take one. */
 void rn_decode_siginfo(struct rn_values *vs, const struct rn_record *rec)
 {
-	struct flat_siginfo si;
-	memcpy(&si, rec->args, sizeof(si));
-
-	uint32_t s = rn_v_open(vs, "siginfo", RN_V_STRUCT);
-	rn_dec_signal(vs, "si_signo", si.signo);
-	const char *code = rn_sicode_name(si.signo, si.code);
-	if (code)
-		rn_v_name(vs, "si_code", code);
-	else
-		rn_v_int(vs, "si_code", si.code);
-	if (si.code <= 0) {
-		/* sent by a process: kill, tkill, sigqueue */
-		rn_v_int(vs, "si_pid", si.u.kill.pid);
-		rn_v_uint(vs, "si_uid", si.u.kill.uid);
-		if (si.code == -1 /* SI_QUEUE */) {
-			rn_v_int(vs, "si_int", (int32_t)si.u.rt.value);
-			rn_v_ptr(vs, "si_ptr", si.u.rt.value);
-		}
-	} else if (si.signo == 17 /* SIGCHLD */ && si.code != 0x80 /* SI_KERNEL */) {
-		rn_v_int(vs, "si_pid", si.u.chld.pid);
-		rn_v_uint(vs, "si_uid", si.u.chld.uid);
-		if (si.code == 1 /* CLD_EXITED */)
-			rn_v_int(vs, "si_status", si.u.chld.status);
-		else
-			rn_dec_signal(vs, "si_status", si.u.chld.status);
-		rn_v_int(vs, "si_utime", si.u.chld.utime);
-		rn_v_int(vs, "si_stime", si.u.chld.stime);
-	} else if (si.signo == 11 || si.signo == 7 || si.signo == 4 || si.signo == 8) {
-		/* SIGSEGV, SIGBUS, SIGILL, SIGFPE: the faulting address */
-		rn_v_ptr(vs, "si_addr", si.u.fault.addr);
-	}
-	rn_v_close(vs, s);
+	unsigned char si[128];
+	_Static_assert(sizeof(rec->args) == 48, "48 bytes of siginfo in a record");
+	memset(si, 0, sizeof(si));
+	memcpy(si, rec->args, sizeof(rec->args));
+	rn_dec_siginfo_value(vs, "siginfo", si);
 }
 
 void rn_dec_argv_joined(pid_t tid, uint64_t addr, struct rn_sbuf *out, size_t max)

@@ -115,8 +115,9 @@ static uint32_t render(struct rn_sbuf *b, const struct rn_options *opt, const st
 		break;
 	}
 	case RN_V_STRUCT:
-		if (x->flags & RN_VF_ENVP) {
-			/* children: address, count */
+		if ((x->flags & RN_VF_ENVP) && x->end >= i + 3) {
+			/* children: address, count (a tree from a damaged capture
+			 * may have fewer: then it is shown as a struct) */
 			const struct rn_value *addr = &v[i + 1], *count = &v[i + 2];
 			rn_sbuf_printf(b, "%#" PRIx64 " /* %" PRIu64 " var%s */", addr->u, count->u,
 				       count->u == 1 ? "" : "s");
@@ -200,7 +201,8 @@ static int is_restart_errno(int64_t err)
 void rn_text_result(struct rn_sbuf *b, int64_t ret, int is_error, int ret_type)
 {
 	if (is_error) {
-		int64_t err = -ret;
+		/* -ret without overflowing on INT64_MIN (a capture may hold it) */
+		int64_t err = (int64_t)(0 - (uint64_t)ret);
 		const char *name = rn_errno_name((int)err);
 		const char *msg = rn_errno_message((int)err);
 		rn_sbuf_puts(b, is_restart_errno(err) ? "= ? " : "= -1 ");

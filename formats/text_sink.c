@@ -217,7 +217,8 @@ void rn_text_sink_event(struct rn_text_sink *w, const struct rn_event *ev)
 {
 	const struct rn_filter *f = &w->opt->filter;
 	/* -e signal=, -e quiet=exit,thread-execve (-qq) */
-	if (ev->kind == RN_EV_SIGNAL && !rn_filter_signal_shown(f, (int)ev->ret))
+	if ((ev->kind == RN_EV_SIGNAL || ev->kind == RN_EV_GROUP_STOP) &&
+	    !rn_filter_signal_shown(f, (int)ev->ret))
 		return;
 	if (((ev->kind == RN_EV_EXITED || ev->kind == RN_EV_KILLED) &&
 	     rn_filter_quiet(f, RN_QUIET_EXIT)) ||

@@ -5,7 +5,8 @@
 # round so that drift of the shared machine hits all modes alike:
 #   untraced | ptrace-floor | strace -f -o FILE | renacer -f -o FILE
 # and prints a markdown table of medians and ratios to untraced, also written
-# to perf/RESULTS.md under a header describing the machine.
+# to perf/RESULTS.md under a header describing the machine (replacing the
+# file's top part; the ## sections of other scripts after it are kept).
 #
 # Workloads (from ../shared/bench, outside the repository):
 #   cproject  gen-cproject.sh's 120-unit project, `make -j2` (make clean between runs)
@@ -199,6 +200,13 @@ EOF
 )
 echo
 echo "$report"
-echo "$report" >"$results"
+# The sections other scripts keep in the same file (## headings, e.g.
+# filter_bench.sh's) stay after this report.
+others=""
+[ -f "$results" ] && others=$(awk '/^## / { p = 1 } p' "$results")
+{
+	echo "$report"
+	[ -z "$others" ] || printf '\n%s\n' "$others"
+} >"$results"
 echo >&2
 echo "written to $results" >&2

@@ -403,7 +403,11 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 		die("%s", err);
 	if (o->filter.warning)
 		fprintf(stderr, "renacer: %s\n", o->filter.warning);
-	o->quiet = rn_filter_quiet(&o->filter, RN_QUIET_ATTACH);
+	/* strace: "-q happens automatically when output is redirected to a
+	 * file and the command is run directly instead of attaching". */
+	int quiet_chosen = o->filter.n_q || o->filter.quiet_given;
+	o->quiet = rn_filter_quiet(&o->filter, RN_QUIET_ATTACH) ||
+		   (!quiet_chosen && o->outfile && optind < argc && !o->n_attach);
 	if (tflag && long_ts)
 		die("-t and --absolute-timestamps cannot be provided simultaneously");
 	if (tflag) {

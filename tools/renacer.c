@@ -37,9 +37,13 @@ static void die_of(int sig)
 	exit(128 + sig);
 }
 
+/* Static: what the options hold (the -p list, the filter, the resolved
+ * command path) lives as long as the program, so LeakSanitizer sees it
+ * reachable on every way out. */
+static struct rn_options opt;
+
 int main(int argc, char **argv)
 {
-	struct rn_options opt;
 	rn_options_parse(&opt, argc, argv);
 
 	int out_fd = STDOUT_FILENO;

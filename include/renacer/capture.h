@@ -137,4 +137,11 @@ size_t rn_capture_reader_damage(const struct rn_capture_reader *r,
 void rn_capture_reader_describe(const struct rn_capture_reader *r, struct rn_sbuf *b);
 void rn_capture_reader_close(struct rn_capture_reader *r);
 
+/* The length of the longest prefix of a msgpack stream made of whole
+ * objects in which no container announces more elements, and no str, bin
+ * or ext more bytes, than the bytes that are left. The reader gives
+ * msgpack-c only that prefix of a frame: msgpack-c allocates a
+ * container's elements before reading them. */
+size_t rn_msgpack_sane_prefix(const void *p, size_t n);
+
 #endif /* RENACER_CAPTURE_H */

@@ -71,9 +71,19 @@ void rn_proctab_retire(struct rn_proctab *t, struct rn_task *task);
  * retires entries, may keep the pointer without one. */
 struct rn_task *rn_proctab_find(struct rn_proctab *t, pid_t tid);
 
+/* The entry at iter, NULL at the end. (liburcu's cds_lfht_for_each_entry
+ * computes container_of(NULL) at the end: undefined behaviour, which
+ * UBSan reports.) */
+static inline struct rn_task *rn_proctab_iter_task(struct cds_lfht_iter *iter)
+{
+	struct cds_lfht_node *node = cds_lfht_iter_get_node(iter);
+	return node ? caa_container_of(node, struct rn_task, node) : NULL;
+}
+
 /* Visit every entry (tracer only). */
 #define rn_proctab_foreach(t, iter, task) \
-	cds_lfht_for_each_entry((t)->ht, (iter), (task), node)
+	for (cds_lfht_first((t)->ht, (iter)); ((task) = rn_proctab_iter_task(iter)) != NULL; \
+	     cds_lfht_next((t)->ht, (iter)))
 
 static inline void rn_proctab_read_lock(void) { urcu_memb_read_lock(); }
 static inline void rn_proctab_read_unlock(void) { urcu_memb_read_unlock(); }

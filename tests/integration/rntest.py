@@ -61,6 +61,16 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
+# Sanitized builds run slower: ctest sets RN_TIMEOUT_SCALE (3 for ASan, 4
+# for TSan) and every time limit of run() and wait_for() is multiplied by it.
+SCALE = float(os.environ.get("RN_TIMEOUT_SCALE") or 1)
+
+
+def scaled(seconds):
+    """A time limit, scaled for sanitized builds (None stays None)."""
+    return None if seconds is None else seconds * SCALE
+
+
 def renacer_cmd():
     """renacer and the --renacer-opt options: the start of every command."""
     return [ARGS.renacer] + ARGS.renacer_opt
@@ -196,7 +206,9 @@ class Result:
 
 
 def run(cmd, timeout=60, stdin=subprocess.DEVNULL, env=None, cwd=None):
-    """Run cmd, return Result (no trace parsing). A timeout is a failure."""
+    """Run cmd, return Result (no trace parsing). A timeout (scaled) is a
+    failure."""
+    timeout = scaled(timeout)
     try:
         p = subprocess.run(cmd, stdin=stdin, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=timeout, env=env,
@@ -244,8 +256,9 @@ def read_text(path):
 
 
 def wait_for(pred, timeout, step=0.02):
-    """Poll pred() until true (returns its value) or timeout (returns None)."""
-    end = time.monotonic() + timeout
+    """Poll pred() until true (returns its value) or timeout (scaled;
+    returns None)."""
+    end = time.monotonic() + scaled(timeout)
     while True:
         v = pred()
         if v:
@@ -548,7 +561,7 @@ def process_tree_labels(joined, root=None):
     return labels
 
 
-def normalize(trace, marker=None, extra_pids=None):
+def normalize(trace, marker=None, extra_pids=None, subst_pids=True):
     """Lines of a Trace as comparable strings "LABEL text".
 
     - lines before the first one containing `marker` (file order) dropped;
@@ -556,7 +569,10 @@ def normalize(trace, marker=None, extra_pids=None):
       the text (return values, buffers, si_pid=...);
     - extra_pids: {pid: label} for pids that are not tracees (the tracer);
     - 0x... -> ADDR; si_utime/si_stime values -> N;
-    - the column padding before " = " reduced to one space."""
+    - the column padding before " = " reduced to one space.
+    With subst_pids false, the numbers in the text are left as they are
+    (only the line's own pid becomes its label): a number that happens to
+    equal a pid (a size, a port) then compares as itself."""
     lines = trace.lines
     if marker is not None:
         for i, l in enumerate(lines):
@@ -578,6 +594,6 @@ def normalize(trace, marker=None, extra_pids=None):
         t = _RE_PADDED.sub(r"\1 \2", l.text)
         t = re.sub(r"0x[0-9a-f]+", "ADDR", t)
         t = re.sub(r"(si_[us]time)=\d+", r"\1=N", t)
-        t = re.sub(r"(?<![\w.])\d+(?![\w.])", sub_pid, t) if labels else t
+        t = re.sub(r"(?<![\w.])\d+(?![\w.])", sub_pid, t) if labels and subst_pids else t
         out.append("%s %s" % (labels.get(l.pid, "-") if l.pid is not None else "-", t))
     return out

@@ -41,6 +41,9 @@ def main(argv):
         if a == "--":
             out += argv[i:]
             break
+        if a == "--no-seccomp-bpf":  # strace's default
+            i += 1
+            continue
         if a.startswith("-"):
             out.append(a)
             i += 1

@@ -579,9 +579,18 @@ static void test_stack_sigevent(void **state)
 	assert_string_equal(show(rn_dec_sigevent, 1),
 			    "{sigev_value={sival_int=9, sival_ptr=0x9}, sigev_signo=SIGALRM, "
 			    "sigev_notify=SIGEV_SIGNAL}");
+	/* the value whenever it is not 0, the signal by name only when sent */
 	ev.signo = 0;
 	ev.notify = 1;
+	assert_string_equal(show(rn_dec_sigevent, 1),
+			    "{sigev_value={sival_int=9, sival_ptr=0x9}, sigev_signo=0, "
+			    "sigev_notify=SIGEV_NONE}");
+	ev.value = 0;
 	assert_string_equal(show(rn_dec_sigevent, 1), "{sigev_signo=0, sigev_notify=SIGEV_NONE}");
+	ev.signo = 10;
+	ev.notify = 77;
+	assert_string_equal(show(rn_dec_sigevent, 1),
+			    "{sigev_signo=10, sigev_notify=0x4d /* SIGEV_??? */}");
 }
 
 /* ---- sockets ------------------------------------------------------------------------- */
