@@ -130,6 +130,11 @@ void rn_tracer_block_signals(sigset_t *orig)
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
+	/* Past RLIMIT_FSIZE a write raises SIGXFSZ, whose default kills (a
+	 * trace cut short without a word); blocked, the write fails with EFBIG
+	 * and the writer reports it. Never unblocked: the spawned command gets
+	 * the original mask back, and pending signals do not cross fork. */
+	sigaddset(&set, SIGXFSZ);
 	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
 		sigaddset(&set, fatal_signals[i]);
 	pthread_sigmask(SIG_BLOCK, &set, orig);

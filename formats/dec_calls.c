@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -75,6 +76,13 @@ static void arg_named(struct rn_dctx *c, unsigned i, const char *name)
 	named(c, node, name);
 }
 
+/* Arguments first .. end-1, each by the table. */
+static void args(struct rn_dctx *c, unsigned first, unsigned end)
+{
+	for (unsigned i = first; i < end; i++)
+		rn_dec_arg(c, i);
+}
+
 static void flags(struct rn_dctx *c, const char *name, const struct rn_flag_table *t, uint64_t v)
 {
 	rn_dec_flags(c->vs, name, t, v);
@@ -93,11 +101,17 @@ static void after_ret(struct rn_dctx *c, uint32_t node, const char *label)
 	}
 }
 
-/* The same decoder under each of the names the table looks for. */
+/* The same decoder under each of the names the table looks for; with a
+ * third argument that tells the calls apart (RN_SYS_WITH). */
 #define RN_SYS_AS(name, impl) \
 	unsigned rn_sys_##name(struct rn_dctx *c, unsigned from) \
 	{ \
 		return impl(c, from); \
+	}
+#define RN_SYS_WITH(name, impl, k) \
+	unsigned rn_sys_##name(struct rn_dctx *c, unsigned from) \
+	{ \
+		return impl(c, from, k); \
 	}
 
 /* A number as strace's %#x: 0 stays "0". */
@@ -117,39 +131,29 @@ static int open_has_mode(uint64_t fl)
 	return (fl & O_CREAT) || (fl & O_TMPFILE) == O_TMPFILE;
 }
 
-unsigned rn_sys_open(struct rn_dctx *c, unsigned from)
+/* open, openat: the arguments up to the flags (argument fi), the mode
+ * after them when they create a file. */
+static unsigned open_call(struct rn_dctx *c, unsigned from, unsigned fi)
 {
 	if (from)
 		return from;
-	rn_dec_arg(c, 0);
-	rn_dec_arg(c, 1);
-	if (open_has_mode(arg(c, 1)))
-		rn_dec_arg(c, 2);
+	args(c, 0, fi + 1);
+	if (open_has_mode(arg(c, fi)))
+		rn_dec_arg(c, fi + 1);
 	return c->sc->nargs;
 }
 
-unsigned rn_sys_openat(struct rn_dctx *c, unsigned from)
-{
-	if (from)
-		return from;
-	rn_dec_arg(c, 0);
-	rn_dec_arg(c, 1);
-	rn_dec_arg(c, 2);
-	if (open_has_mode(arg(c, 2)))
-		rn_dec_arg(c, 3);
-	return c->sc->nargs;
-}
+RN_SYS_WITH(open, open_call, 1)
+RN_SYS_WITH(openat, open_call, 2)
 
 /* mq_open: the mode and the attributes only with O_CREAT. */
 unsigned rn_sys_mq_open(struct rn_dctx *c, unsigned from)
 {
 	if (from)
 		return from;
-	rn_dec_arg(c, 0);
-	rn_dec_arg(c, 1);
+	args(c, 0, 2);
 	if (arg(c, 1) & O_CREAT) {
-		rn_dec_arg(c, 2);
-		rn_dec_arg(c, 3);
+		args(c, 2, 4);
 	}
 	return c->sc->nargs;
 }
@@ -193,8 +197,7 @@ unsigned rn_sys_mknodat(struct rn_dctx *c, unsigned from)
 {
 	if (from)
 		return from;
-	rn_dec_arg(c, 0);
-	rn_dec_arg(c, 1);
+	args(c, 0, 2);
 	mknod_mode_dev(c, 2);
 	return c->sc->nargs;
 }
@@ -292,8 +295,7 @@ unsigned rn_sys_fcntl(struct rn_dctx *c, unsigned from)
 			fcntl_result(c, cmd);
 		return from;
 	}
-	rn_dec_arg(c, 0);
-	rn_dec_arg(c, 1);
+	args(c, 0, 2);
 	switch (cmd) {
 	case F_GETFD: case F_GETFL: case F_GETOWN: case F_GETSIG:
 	case F_GETLEASE: case F_GETPIPE_SZ: case F_GET_SEALS:
@@ -585,10 +587,18 @@ unsigned rn_sys_clone(struct rn_dctx *c, unsigned from)
 	uint32_t first = c->vs->n;
 	if (fl & (CLONE_PARENT_SETTID | CLONE_PIDFD)) {
 		uint32_t node = c->vs->n;
-		if (failed(c))
+		if (failed(c)) {
 			rn_v_ptr(c->vs, NULL, arg(c, 2));
-		else
-			du_int_at(c, NULL, arg(c, 2));
+		} else if (!(fl & CLONE_PIDFD)) {
+			/* the new tid, which is the return value: the word may
+			 * already be cleared by the thread's exit (the child is
+			 * not held while this is decoded) */
+			uint32_t a = rn_v_open(c->vs, NULL, RN_V_ARRAY);
+			rn_v_int(c->vs, NULL, c->exit->ret);
+			rn_v_close(c->vs, a);
+		} else {
+			du_int_at(c, NULL, arg(c, 2)); /* the pidfd */
+		}
 		named(c, node, "parent_tid");
 	}
 	if (fl & CLONE_SETTLS)
@@ -831,8 +841,7 @@ unsigned rn_sys_futex(struct rn_dctx *c, unsigned from)
 	unsigned cmd = op & 0x7f; /* the argument layout, as strace picks it */
 	const struct rn_arg_desc *a = c->sc->args;
 
-	rn_dec_arg(c, 0);
-	rn_dec_arg(c, 1);
+	args(c, 0, 2);
 	switch (cmd) {
 	case FUTEX_WAIT:
 		rn_v_uint(vs, a[2].name, (uint32_t)arg(c, 2));
@@ -884,13 +893,11 @@ unsigned rn_sys_futex(struct rn_dctx *c, unsigned from)
 		break;
 	case FUTEX_WAIT_REQUEUE_PI:
 		rn_v_uint(vs, a[2].name, (uint32_t)arg(c, 2));
-		rn_dec_arg(c, 3);
-		rn_dec_arg(c, 4);
+		args(c, 3, 5);
 		break;
 	default:
 		rn_v_uint(vs, a[2].name, (uint32_t)arg(c, 2));
-		rn_dec_arg(c, 3);
-		rn_dec_arg(c, 4);
+		args(c, 3, 5);
 		rn_v_hex(vs, a[5].name, (uint32_t)arg(c, 5));
 		break;
 	}
@@ -942,8 +949,7 @@ unsigned rn_sys_socket(struct rn_dctx *c, unsigned from)
 {
 	if (from)
 		return from;
-	rn_dec_arg(c, 0);
-	rn_dec_arg(c, 1);
+	args(c, 0, 2);
 	socket_protocol(c, 0, 2);
 	return c->sc->nargs;
 }
@@ -956,8 +962,7 @@ unsigned rn_sys_socketpair(struct rn_dctx *c, unsigned from)
 		rn_dec_arg(c, 3);
 		return from;
 	}
-	rn_dec_arg(c, 0);
-	rn_dec_arg(c, 1);
+	args(c, 0, 2);
 	/* unlike socket's, strace shows socketpair's protocol as a number */
 	rn_v_int(c->vs, c->sc->args[2].name, (int)arg(c, 2));
 	return 3;
@@ -1040,8 +1045,7 @@ unsigned rn_sys_setsockopt(struct rn_dctx *c, unsigned from)
 	unsigned opt = (unsigned)arg(c, 2);
 	uint64_t len = (uint32_t)arg(c, 4);
 	const char *an = c->sc->args[3].name;
-	rn_dec_arg(c, 0);
-	rn_dec_arg(c, 1);
+	args(c, 0, 2);
 	sockopt_name(c, 0);
 	if (arg(c, 3) == 0) {
 		rn_v_ptr(c->vs, an, 0);
@@ -1110,8 +1114,7 @@ unsigned rn_sys_getsockopt(struct rn_dctx *c, unsigned from)
 		rn_dec_arg(c, 4);
 		return from;
 	}
-	rn_dec_arg(c, 0);
-	rn_dec_arg(c, 1);
+	args(c, 0, 2);
 	sockopt_name(c, 1);
 	return 3;
 }
@@ -1127,8 +1130,7 @@ unsigned rn_sys_getrandom(struct rn_dctx *c, unsigned from)
 	rn_dec_arg(c, 0);
 	if (c->vs->v[node].kind == RN_V_STR)
 		c->vs->v[node].flags |= RN_VF_HEX;
-	rn_dec_arg(c, 1);
-	rn_dec_arg(c, 2);
+	args(c, 1, 3);
 	return from;
 }
 
@@ -1161,9 +1163,7 @@ unsigned rn_sys_preadv2(struct rn_dctx *c, unsigned from)
 	}
 	if (from >= c->sc->nargs)
 		return from;
-	rn_dec_arg(c, 1);
-	rn_dec_arg(c, 2);
-	rn_dec_arg(c, 3);
+	args(c, 1, 4);
 	rn_dec_arg(c, 5);
 	return from;
 }
@@ -1172,21 +1172,33 @@ unsigned rn_sys_pwritev2(struct rn_dctx *c, unsigned from)
 {
 	if (from)
 		return from;
-	rn_dec_arg(c, 0);
-	rn_dec_arg(c, 1);
-	rn_dec_arg(c, 2);
-	rn_dec_arg(c, 3);
+	args(c, 0, 4);
 	rn_dec_arg(c, 5);
 	return c->sc->nargs;
 }
 
 /* seccomp: the flags are SECCOMP_FILTER_FLAG_* only with
- * SECCOMP_SET_MODE_FILTER, whose argument is a struct sock_fprog. */
+ * SECCOMP_SET_MODE_FILTER, whose argument is a struct sock_fprog;
+ * SECCOMP_GET_ACTION_AVAIL's is the action asked about, [SECCOMP_RET_LOG];
+ * SECCOMP_GET_NOTIF_SIZES's what the kernel filled in, at exit. */
 unsigned rn_sys_seccomp(struct rn_dctx *c, unsigned from)
 {
-	if (from)
-		return from;
 	unsigned op = (unsigned)arg(c, 0);
+	const char *an = c->sc->args[2].name;
+	if (c->exit) {
+		uint16_t sz[3];
+		if (from >= c->sc->nargs)
+			return from;
+		if (failed(c) || rn_mem_read(c->tid, arg(c, 2), sz, sizeof(sz)) < 0) {
+			rn_v_ptr(c->vs, an, arg(c, 2));
+		} else {
+			static const char *const f[] = { "seccomp_notif", "seccomp_notif_resp",
+							 "seccomp_data" };
+			int64_t v[3] = { sz[0], sz[1], sz[2] };
+			du_int_fields(c->vs, an, f, v, 3, 0);
+		}
+		return from;
+	}
 	rn_dec_arg(c, 0);
 	if (op == SECCOMP_SET_MODE_FILTER)
 		rn_dec_arg(c, 1);
@@ -1196,9 +1208,16 @@ unsigned rn_sys_seccomp(struct rn_dctx *c, unsigned from)
 		uint16_t len;
 		uint64_t filter;
 	} prog;
-	const char *an = c->sc->args[2].name;
-	if (op == SECCOMP_SET_MODE_FILTER && arg(c, 2) &&
-	    rn_mem_read(c->tid, arg(c, 2), &prog, sizeof(prog)) == 0) {
+	uint32_t action;
+	if (op == SECCOMP_GET_NOTIF_SIZES && arg(c, 2)) {
+		return 2; /* at exit */
+	} else if (op == SECCOMP_GET_ACTION_AVAIL && arg(c, 2) &&
+		   rn_mem_read(c->tid, arg(c, 2), &action, sizeof(action)) == 0) {
+		uint32_t a = rn_v_open(c->vs, an, RN_V_ARRAY);
+		flags(c, NULL, &rn_flags_seccomp_ret_action, action);
+		rn_v_close(c->vs, a);
+	} else if (op == SECCOMP_SET_MODE_FILTER && arg(c, 2) &&
+		   rn_mem_read(c->tid, arg(c, 2), &prog, sizeof(prog)) == 0) {
 		uint32_t s = rn_v_open(c->vs, an, RN_V_STRUCT);
 		rn_v_uint(c->vs, "len", prog.len);
 		rn_v_ptr(c->vs, "filter", prog.filter);
@@ -1305,8 +1324,7 @@ unsigned rn_sys_ioprio_set(struct rn_dctx *c, unsigned from)
 	if (from)
 		return from;
 	char text[96];
-	rn_dec_arg(c, 0);
-	rn_dec_arg(c, 1);
+	args(c, 0, 2);
 	ioprio_text(text, sizeof(text), (uint32_t)arg(c, 2));
 	uint32_t n = rn_v_uint(c->vs, c->sc->args[2].name, (uint32_t)arg(c, 2));
 	rn_v_annotate(c->vs, n, RN_VF_EXPR, text);
@@ -1317,8 +1335,7 @@ unsigned rn_sys_ioprio_set(struct rn_dctx *c, unsigned from)
 unsigned rn_sys_ioprio_get(struct rn_dctx *c, unsigned from)
 {
 	if (!c->exit) {
-		rn_dec_arg(c, 0);
-		rn_dec_arg(c, 1);
+		args(c, 0, 2);
 		return c->sc->nargs;
 	}
 	if (!failed(c)) {
@@ -1348,8 +1365,7 @@ unsigned rn_sys_syslog(struct rn_dctx *c, unsigned from)
 	int reads = type == 2 || type == 3 || type == 4; /* READ, READ_ALL, READ_CLEAR */
 	if (c->exit) {
 		if (from < c->sc->nargs) {
-			rn_dec_arg(c, 1);
-			rn_dec_arg(c, 2);
+			args(c, 1, 3);
 		}
 		return from;
 	}
@@ -1416,8 +1432,7 @@ unsigned rn_sys_membarrier(struct rn_dctx *c, unsigned from)
 		}
 		return from;
 	}
-	rn_dec_arg(c, 0);
-	rn_dec_arg(c, 1);
+	args(c, 0, 2);
 	if (arg(c, 1) & 1 /* MEMBARRIER_CMD_FLAG_CPU */)
 		rn_dec_arg(c, 2);
 	return c->sc->nargs;
@@ -1432,8 +1447,7 @@ unsigned rn_sys_clone3(struct rn_dctx *c, unsigned from)
 {
 	if (c->exit) {
 		if (from == 0) {
-			rn_dec_arg(c, 0);
-			rn_dec_arg(c, 1);
+			args(c, 0, 2);
 		}
 		return from;
 	}
@@ -1441,8 +1455,7 @@ unsigned rn_sys_clone3(struct rn_dctx *c, unsigned from)
 	if (arg(c, 1) >= 8 && rn_mem_read(c->tid, arg(c, 0), &fl, sizeof(fl)) == 0 &&
 	    (fl & (CLONE_PIDFD | CLONE_PARENT_SETTID)))
 		return 0; /* at exit */
-	rn_dec_arg(c, 0);
-	rn_dec_arg(c, 1);
+	args(c, 0, 2);
 	return c->sc->nargs;
 }
 
@@ -1465,11 +1478,9 @@ static unsigned setxattr_call(struct rn_dctx *c, unsigned from)
 {
 	if (from)
 		return from;
-	rn_dec_arg(c, 0);
-	rn_dec_arg(c, 1);
+	args(c, 0, 2);
 	xattr_value(c, 2, arg(c, 3));
-	rn_dec_arg(c, 3);
-	rn_dec_arg(c, 4);
+	args(c, 3, 5);
 	return c->sc->nargs;
 }
 
@@ -1478,8 +1489,7 @@ static unsigned setxattr_call(struct rn_dctx *c, unsigned from)
 static unsigned getxattr_call(struct rn_dctx *c, unsigned from)
 {
 	if (!c->exit) {
-		rn_dec_arg(c, 0);
-		rn_dec_arg(c, 1);
+		args(c, 0, 2);
 		return 2;
 	}
 	if (from >= c->sc->nargs)
@@ -1498,3 +1508,176 @@ RN_SYS_AS(fsetxattr, setxattr_call)
 RN_SYS_AS(getxattr, getxattr_call)
 RN_SYS_AS(lgetxattr, getxattr_call)
 RN_SYS_AS(fgetxattr, getxattr_call)
+
+/* ---- file systems ------------------------------------------------------- */
+
+/* ustat: the device as makedev(major, minor). */
+unsigned rn_sys_ustat(struct rn_dctx *c, unsigned from)
+{
+	if (c->exit) {
+		if (from < c->sc->nargs)
+			rn_dec_arg(c, 1);
+		return from;
+	}
+	uint64_t dev = arg(c, 0);
+	char text[64];
+	snprintf(text, sizeof(text), "makedev(%#x, %#x)", major(dev), minor(dev));
+	uint32_t n = rn_v_hex(c->vs, c->sc->args[0].name, dev);
+	rn_v_annotate(c->vs, n, RN_VF_EXPR, text);
+	return 1;
+}
+
+/* mount: the type is ignored (shown as its address) on a remount and a
+ * bind, move or propagation change; the data is shown as a string only
+ * for a mount that takes options (not a bind, move or propagation
+ * change). */
+unsigned rn_sys_mount(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	uint64_t fl = arg(c, 3);
+	uint64_t no_data = MS_BIND | MS_MOVE | MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE;
+	args(c, 0, 2);
+	if (fl & (no_data | MS_REMOUNT))
+		rn_v_ptr(c->vs, c->sc->args[2].name, arg(c, 2));
+	else
+		rn_dec_arg(c, 2);
+	rn_dec_arg(c, 3);
+	if (fl & no_data)
+		rn_v_ptr(c->vs, c->sc->args[4].name, arg(c, 4));
+	else
+		cstr(c, c->sc->args[4].name, arg(c, 4), (size_t)c->opt->strsize);
+	return c->sc->nargs;
+}
+
+/* fsconfig: the value as the command says (a string, a path with its
+ * directory in aux, bytes counted by aux), the key only for known
+ * commands. */
+unsigned rn_sys_fsconfig(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	unsigned cmd = (unsigned)arg(c, 1);
+	const struct rn_arg_desc *a = c->sc->args;
+	args(c, 0, 2);
+	if (cmd > 7) {
+		rn_v_ptr(c->vs, a[2].name, arg(c, 2));
+		args(c, 3, 5);
+		return c->sc->nargs;
+	}
+	rn_dec_arg(c, 2);
+	switch (cmd) {
+	case 1: /* FSCONFIG_SET_STRING */
+		cstr(c, a[3].name, arg(c, 3), (size_t)c->opt->strsize);
+		rn_dec_arg(c, 4);
+		break;
+	case 2: { /* FSCONFIG_SET_BINARY */
+		uint32_t node = c->vs->n;
+		rn_dec_buffer(c, a[3].name, arg(c, 3), (uint32_t)arg(c, 4));
+		if (c->vs->v[node].kind == RN_V_STR)
+			c->vs->v[node].flags |= RN_VF_HEX;
+		rn_dec_arg(c, 4);
+		break;
+	}
+	case 3: case 4: { /* FSCONFIG_SET_PATH, FSCONFIG_SET_PATH_EMPTY */
+		char path[4096];
+		long n = arg(c, 3) ? rn_mem_read_str(c->tid, arg(c, 3), path, sizeof(path) - 1) : -1;
+		if (n < 0)
+			rn_v_ptr(c->vs, a[3].name, arg(c, 3));
+		else
+			rn_v_str(c->vs, a[3].name, path, (size_t)n < sizeof(path) ? (size_t)n
+					: sizeof(path) - 1, RN_VF_PATH);
+		if ((int)arg(c, 4) == -100)
+			rn_v_name(c->vs, a[4].name, "AT_FDCWD");
+		else
+			rn_v_fd(c->vs, a[4].name, (int)arg(c, 4));
+		break;
+	}
+	default:
+		args(c, 3, 5);
+		break;
+	}
+	return c->sc->nargs;
+}
+
+/* ---- ptrace ------------------------------------------------------------- */
+
+/* The x86-64 user_regs_struct, in order: PTRACE_PEEKUSER's offsets. */
+static const char *const user_regs[] = {
+	"R15", "R14", "R13", "R12", "RBP", "RBX", "R11", "R10", "R9", "R8", "RAX", "RCX", "RDX",
+	"RSI", "RDI", "ORIG_RAX", "RIP", "CS", "EFLAGS", "RSP", "SS", "FS_BASE", "GS_BASE",
+	"DS", "ES", "FS", "GS",
+};
+
+/* ptrace: PTRACE_TRACEME alone; the signal of the requests that resume;
+ * the register of PTRACE_PEEKUSER/POKEUSER; the rest as the table says. */
+unsigned rn_sys_ptrace(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	long req = (long)arg(c, 0);
+	const struct rn_arg_desc *a = c->sc->args;
+	rn_dec_arg(c, 0);
+	if (req == 0 /* PTRACE_TRACEME */)
+		return c->sc->nargs;
+	rn_dec_arg(c, 1);
+	uint64_t off = arg(c, 2);
+	if ((req == 3 || req == 6) && off % 8 == 0 && off / 8 < DU_COUNT(user_regs)) {
+		char text[32];
+		snprintf(text, sizeof(text), "8*%s", user_regs[off / 8]);
+		du_expr(c->vs, a[2].name, off, text);
+	} else {
+		rn_dec_arg(c, 2);
+	}
+	switch (req) {
+	case 7: case 9: case 17: case 24: case 31: case 32: case 33:
+		/* CONT, SINGLESTEP, DETACH, SYSCALL, SYSEMU(_SINGLESTEP),
+		 * SINGLEBLOCK: the signal to deliver */
+		rn_dec_signal(c->vs, a[3].name, (int)arg(c, 3));
+		break;
+	case 1: case 2: case 3:
+		/* PEEKTEXT, PEEKDATA, PEEKUSER: where the word goes */
+		rn_v_ptr(c->vs, a[3].name, arg(c, 3));
+		break;
+	default:
+		rn_dec_arg(c, 3);
+		break;
+	}
+	return c->sc->nargs;
+}
+
+/* ---- clocks ------------------------------------------------------------- */
+
+/* adjtimex, clock_adjtime: the timex at exit, the clock's state after the
+ * return value: = 5 (TIME_ERROR). */
+static unsigned adjtime_call(struct rn_dctx *c, unsigned from, unsigned ti)
+{
+	if (!c->exit) {
+		args(c, 0, ti);
+		return ti;
+	}
+	if (from < c->sc->nargs)
+		rn_dec_arg(c, ti);
+	const char *state = failed(c) ? NULL : enum_name(&rn_flags_adjtimex_state,
+							  (uint64_t)c->exit->ret);
+	if (state)
+		after_ret(c, rn_v_name(c->vs, NULL, state), NULL);
+	return from;
+}
+
+RN_SYS_WITH(adjtimex, adjtime_call, 0)
+RN_SYS_WITH(clock_adjtime, adjtime_call, 1)
+
+/* reboot: the magic numbers and the command; the argument only for
+ * LINUX_REBOOT_CMD_RESTART2 (a command line). */
+unsigned rn_sys_reboot(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	for (unsigned i = 0; i < 3; i++)
+		flags(c, c->sc->args[i].name, i < 2 ? &rn_flags_reboot_magic : &rn_flags_reboot_cmd,
+		      (uint32_t)arg(c, i));
+	if ((uint32_t)arg(c, 2) == 0xA1B2C3D4u)
+		cstr(c, c->sc->args[3].name, arg(c, 3), (size_t)c->opt->strsize);
+	return c->sc->nargs;
+}

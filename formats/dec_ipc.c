@@ -100,6 +100,21 @@ static int ctl_read(struct rn_dctx *c, int cmd, int stat_cmd, int stat_any, int 
 }
 
 /* The command (semctl's third argument, shmctl's and msgctl's second). */
+/* The *_ds argument of a control command: read, then opened as a struct
+ * with its permissions (every *_ds starts with them) and 1 returned; or
+ * shown raw and 0 returned. */
+static int ds_open(struct rn_dctx *c, const char *name, int cmd, int stat_cmd, int stat_any,
+		   uint64_t raw, void *ds, size_t size, const char *perm_name, uint32_t *node)
+{
+	if (ctl_read(c, cmd, stat_cmd, stat_any, -1, raw, ds, size) <= 0) {
+		rn_v_ptr(c->vs, name, raw);
+		return 0;
+	}
+	*node = rn_v_open(c->vs, name, RN_V_STRUCT);
+	perm_val(c->vs, perm_name, (const struct k_ipc_perm *)ds, cmd == K_IPC_SET);
+	return 1;
+}
+
 static int ctl_cmd(const struct rn_dctx *c)
 {
 	int i = du_argidx(c, "cmd");
@@ -147,12 +162,9 @@ void rn_dec_shmid_ds(struct rn_dctx *c, unsigned argi, uint64_t raw)
 		return;
 	}
 	struct k_shmid_ds ds;
-	if (ctl_read(c, cmd, K_SHM_STAT, K_SHM_STAT_ANY, -1, raw, &ds, sizeof(ds)) <= 0) {
-		rn_v_ptr(vs, name, raw);
+	uint32_t s;
+	if (!ds_open(c, name, cmd, K_SHM_STAT, K_SHM_STAT_ANY, raw, &ds, sizeof(ds), "shm_perm", &s))
 		return;
-	}
-	uint32_t s = rn_v_open(vs, name, RN_V_STRUCT);
-	perm_val(vs, "shm_perm", &ds.perm, cmd == K_IPC_SET);
 	if (cmd != K_IPC_SET) {
 		rn_v_uint(vs, "shm_segsz", ds.segsz);
 		rn_v_int(vs, "shm_cpid", ds.cpid);
@@ -181,12 +193,9 @@ void rn_dec_msqid_ds(struct rn_dctx *c, unsigned argi, uint64_t raw)
 		return;
 	}
 	struct k_msqid_ds ds;
-	if (ctl_read(c, cmd, K_MSG_STAT, K_MSG_STAT_ANY, -1, raw, &ds, sizeof(ds)) <= 0) {
-		rn_v_ptr(vs, name, raw);
+	uint32_t s;
+	if (!ds_open(c, name, cmd, K_MSG_STAT, K_MSG_STAT_ANY, raw, &ds, sizeof(ds), "msg_perm", &s))
 		return;
-	}
-	uint32_t s = rn_v_open(vs, name, RN_V_STRUCT);
-	perm_val(vs, "msg_perm", &ds.perm, cmd == K_IPC_SET);
 	if (cmd != K_IPC_SET) {
 		rn_v_int(vs, "msg_stime", ds.stime);
 		rn_v_int(vs, "msg_rtime", ds.rtime);
@@ -265,12 +274,9 @@ void rn_dec_semun(struct rn_dctx *c, unsigned argi, uint64_t raw)
 		return;
 	}
 	struct k_semid_ds ds;
-	if (ctl_read(c, cmd, K_SEM_STAT, K_SEM_STAT_ANY, -1, raw, &ds, sizeof(ds)) <= 0) {
-		rn_v_ptr(vs, name, raw);
+	uint32_t s;
+	if (!ds_open(c, name, cmd, K_SEM_STAT, K_SEM_STAT_ANY, raw, &ds, sizeof(ds), "sem_perm", &s))
 		return;
-	}
-	uint32_t s = rn_v_open(vs, name, RN_V_STRUCT);
-	perm_val(vs, "sem_perm", &ds.perm, cmd == K_IPC_SET);
 	if (cmd != K_IPC_SET) {
 		rn_v_int(vs, "sem_otime", ds.otime);
 		rn_v_int(vs, "sem_ctime", ds.ctime);

@@ -3,7 +3,9 @@
  * tms, sysinfo, utsname, the one-element arrays strace shows as [N]
  * (int, uint, ulong, uid, gid, ptr, fd pairs), group lists, CPU sets,
  * sched_param, wait status, clone_args, open_how, capabilities,
- * directory entries, mq_attr, loff_t.
+ * directory entries, mq_attr, loff_t, sched_attr; newer interfaces
+ * (io_uring_params, landlock, futex_waitv, file handles, memory policy,
+ * mincore), Linux AIO (iocb, io_event), timex, mount_attr.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -175,45 +177,21 @@ static void dec_one(struct rn_dctx *c, unsigned argi, uint64_t raw, enum one_kin
 	rn_v_close(c->vs, a);
 }
 
-void rn_dec_int(struct rn_dctx *c, unsigned argi, uint64_t raw)
-{
-	dec_one(c, argi, raw, ONE_INT);
-}
+/* The decoders of the table's one-element types. */
+#define DEC_ONE(X, KIND) \
+	void rn_dec_##X(struct rn_dctx *c, unsigned argi, uint64_t raw) \
+	{ \
+		dec_one(c, argi, raw, KIND); \
+	}
 
-void rn_dec_uint(struct rn_dctx *c, unsigned argi, uint64_t raw)
-{
-	dec_one(c, argi, raw, ONE_UINT);
-}
-
-void rn_dec_ulong(struct rn_dctx *c, unsigned argi, uint64_t raw)
-{
-	dec_one(c, argi, raw, ONE_ULONG);
-}
-
-void rn_dec_uid(struct rn_dctx *c, unsigned argi, uint64_t raw)
-{
-	dec_one(c, argi, raw, ONE_UINT);
-}
-
-void rn_dec_gid(struct rn_dctx *c, unsigned argi, uint64_t raw)
-{
-	dec_one(c, argi, raw, ONE_UINT);
-}
-
-void rn_dec_ptr(struct rn_dctx *c, unsigned argi, uint64_t raw)
-{
-	dec_one(c, argi, raw, ONE_PTR);
-}
-
-void rn_dec_timer_t(struct rn_dctx *c, unsigned argi, uint64_t raw)
-{
-	dec_one(c, argi, raw, ONE_INT);
-}
-
-void rn_dec_sched_param(struct rn_dctx *c, unsigned argi, uint64_t raw)
-{
-	dec_one(c, argi, raw, ONE_INT);
-}
+DEC_ONE(int, ONE_INT)
+DEC_ONE(uint, ONE_UINT)
+DEC_ONE(ulong, ONE_ULONG)
+DEC_ONE(uid, ONE_UINT)
+DEC_ONE(gid, ONE_UINT)
+DEC_ONE(ptr, ONE_PTR)
+DEC_ONE(timer_t, ONE_INT)
+DEC_ONE(sched_param, ONE_INT)
 
 /* pipe, pipe2, socketpair: [3, 4] */
 void rn_dec_fd_pair(struct rn_dctx *c, unsigned argi, uint64_t raw)
@@ -433,8 +411,15 @@ void rn_dec_clone_args(struct rn_dctx *c, unsigned argi, uint64_t raw)
 	uint32_t w = rn_v_open(vs, NULL, RN_V_STRUCT);
 	if (ca.flags & K_CLONE_PIDFD)
 		du_int_at(c, "pidfd", ca.pidfd);
-	if (ca.flags & K_CLONE_PARENT_SETTID)
-		du_int_at(c, "parent_tid", ca.parent_tid);
+	if (ca.flags & K_CLONE_PARENT_SETTID) {
+		/* what the kernel stored there is the new tid, the return value:
+		 * the word itself may already be gone (glibc's threads have it
+		 * cleared again by CLONE_CHILD_CLEARTID when they exit, and
+		 * the child is not held while this is decoded) */
+		uint32_t a = rn_v_open(vs, "parent_tid", RN_V_ARRAY);
+		rn_v_int(vs, NULL, du_ret(c));
+		rn_v_close(vs, a);
+	}
 	rn_v_close(vs, w);
 	rn_v_close(vs, ch);
 }
@@ -900,4 +885,195 @@ void rn_dec_mincore_vec(struct rn_dctx *c, unsigned argi, uint64_t raw)
 	uint64_t len = du_arg(c, 1);
 	uint64_t n = len / 4096 + (len % 4096 ? 1 : 0);
 	du_array(c, du_argname(c, argi), raw, n, 1, byte_elem, NULL);
+}
+
+/* ---- Linux AIO -------------------------------------------------------------------------- */
+
+/* io_setup's context (struct_io): [0x7f...] once the kernel made it. */
+void rn_dec_aio_context(struct rn_dctx *c, unsigned argi, uint64_t raw)
+{
+	if (c->saving)
+		return;
+	uint64_t ctx;
+	if (!du_ok(c) || du_read_io(c, raw, &ctx, sizeof(ctx)) < 0) {
+		rn_v_ptr(c->vs, du_argname(c, argi), raw);
+		return;
+	}
+	uint32_t a = rn_v_open(c->vs, du_argname(c, argi), RN_V_ARRAY);
+	rn_v_ptr(c->vs, NULL, ctx);
+	rn_v_close(c->vs, a);
+}
+
+struct k_iocb {
+	uint64_t data;
+	uint32_t key, rw_flags;
+	uint16_t opcode;
+	int16_t reqprio;
+	uint32_t fildes;
+	uint64_t buf, nbytes;
+	int64_t offset;
+	uint64_t reserved2;
+	uint32_t flags, resfd;
+};
+_Static_assert(sizeof(struct k_iocb) == 64, "struct iocb");
+
+/* {aio_data=0x1234, aio_lio_opcode=IOCB_CMD_PREAD, aio_fildes=3, ...}: the
+ * key, the flags and the priority only when set; with full, what the
+ * opcode reads or writes (io_submit; io_cancel shows the head only). */
+static void iocb_val(struct rn_dctx *c, const char *name, const struct k_iocb *cb, int full)
+{
+	struct rn_values *vs = c->vs;
+	uint32_t s = rn_v_open(vs, name, RN_V_STRUCT);
+	rn_v_hex(vs, "aio_data", cb->data);
+	if (cb->key)
+		rn_v_uint(vs, "aio_key", cb->key);
+	if (cb->rw_flags)
+		rn_dec_flags(vs, "aio_rw_flags", &rn_flags_rwf_flags, cb->rw_flags);
+	const char *op = NULL;
+	for (unsigned i = 0; i < rn_flags_iocb_cmd.n; i++)
+		if (rn_flags_iocb_cmd.items[i].value == cb->opcode)
+			op = rn_flags_iocb_cmd.items[i].name;
+	if (op) {
+		rn_v_name(vs, "aio_lio_opcode", op);
+	} else {
+		uint32_t k = rn_v_uint(vs, "aio_lio_opcode", cb->opcode);
+		rn_v_annotate(vs, k, RN_VF_COMMENT, rn_flags_iocb_cmd.unknown);
+	}
+	if (cb->reqprio)
+		rn_v_int(vs, "aio_reqprio", cb->reqprio);
+	rn_v_int(vs, "aio_fildes", (int32_t)cb->fildes);
+	if (full && (cb->opcode == 0 || cb->opcode == 1)) {
+		/* PREAD: where the data goes; PWRITE: the data */
+		if (cb->opcode == 1)
+			rn_dec_buffer(c, "aio_buf", cb->buf, cb->nbytes);
+		else
+			rn_v_ptr(vs, "aio_buf", cb->buf);
+		rn_v_uint(vs, "aio_nbytes", cb->nbytes);
+		rn_v_int(vs, "aio_offset", cb->offset);
+	} else if (full && (cb->opcode == 7 || cb->opcode == 8)) {
+		/* PREADV, PWRITEV: the vectors */
+		du_iovec(c, "aio_buf", cb->buf, cb->nbytes, cb->opcode == 8, UINT64_MAX);
+		rn_v_int(vs, "aio_offset", cb->offset);
+	}
+	rn_v_close(vs, s);
+}
+
+/* io_cancel's iocb: its head. */
+void rn_dec_iocb(struct rn_dctx *c, unsigned argi, uint64_t raw)
+{
+	struct k_iocb cb;
+	if (du_read(c, raw, &cb, sizeof(cb)) < 0)
+		rn_v_ptr(c->vs, du_argname(c, argi), raw);
+	else
+		iocb_val(c, du_argname(c, argi), &cb, 0);
+}
+
+static void iocb_ptr_elem(struct rn_dctx *c, const void *elem, void *ctx)
+{
+	uint64_t p;
+	struct k_iocb cb;
+	(void)ctx;
+	memcpy(&p, elem, sizeof(p));
+	if (p == 0 || du_read(c, p, &cb, sizeof(cb)) < 0)
+		rn_v_ptr(c->vs, NULL, p);
+	else
+		iocb_val(c, NULL, &cb, 1);
+}
+
+/* io_submit's array of nr iocb pointers, at most -s. */
+void rn_dec_iocb_ptrs(struct rn_dctx *c, unsigned argi, uint64_t raw)
+{
+	int ni = du_argidx(c, "nr");
+	uint64_t n = ni >= 0 ? (uint32_t)du_arg(c, (unsigned)ni) : 0;
+	du_array(c, du_argname(c, argi), raw, n, 8, iocb_ptr_elem, NULL);
+}
+
+static void io_event_elem(struct rn_dctx *c, const void *elem, void *ctx)
+{
+	static const char *const f[] = { "res", "res2" };
+	uint64_t e[4];
+	(void)ctx;
+	memcpy(e, elem, sizeof(e));
+	uint32_t s = rn_v_open(c->vs, NULL, RN_V_STRUCT);
+	rn_v_hex(c->vs, "data", e[0]);
+	rn_v_ptr(c->vs, "obj", e[1]);
+	for (unsigned i = 0; i < 2; i++)
+		rn_v_int(c->vs, f[i], (int64_t)e[2 + i]);
+	rn_v_close(c->vs, s);
+}
+
+/* io_getevents' events: as many as returned; io_cancel's result: one. */
+void rn_dec_io_event(struct rn_dctx *c, unsigned argi, uint64_t raw)
+{
+	uint64_t n = c->sc && strcmp(c->sc->name, "io_cancel") == 0 ? 1 : (uint64_t)du_ret(c);
+	du_array(c, du_argname(c, argi), raw, n, 32, io_event_elem, NULL);
+}
+
+/* ---- adjtimex, clock_adjtime ---------------------------------------------------------- */
+
+/* struct timex as the kernel left it (struct_io, shown at exit); the
+ * address after a failure. */
+void rn_dec_timex(struct rn_dctx *c, unsigned argi, uint64_t raw)
+{
+	if (c->saving)
+		return;
+	struct {
+		uint32_t modes, pad0;
+		int64_t offset, freq, maxerror, esterror;
+		int32_t status, pad1;
+		int64_t constant, precision, tolerance;
+		int64_t time_sec, time_usec;
+		int64_t tick, ppsfreq, jitter;
+		int32_t shift, pad2;
+		int64_t stabil, jitcnt, calcnt, errcnt, stbcnt;
+		int32_t tai;
+		int32_t pad[11];
+	} tx;
+	_Static_assert(sizeof(tx) == 208, "struct timex");
+	const char *name = du_argname(c, argi);
+	if (!du_ok(c) || du_read_io(c, raw, &tx, sizeof(tx)) < 0) {
+		rn_v_ptr(c->vs, name, raw);
+		return;
+	}
+	struct rn_values *vs = c->vs;
+	static const char *const f1[] = { "offset", "freq", "maxerror", "esterror" };
+	static const char *const f2[] = { "constant", "precision", "tolerance" };
+	static const char *const f3[] = { "tick", "ppsfreq", "jitter" };
+	static const char *const f4[] = { "stabil", "jitcnt", "calcnt", "errcnt", "stbcnt" };
+	const int64_t *v1 = &tx.offset, *v2 = &tx.constant, *v3 = &tx.tick, *v4 = &tx.stabil;
+	uint32_t s = rn_v_open(vs, name, RN_V_STRUCT);
+	rn_dec_flags(vs, "modes", &rn_flags_adjtimex_modes, tx.modes);
+	for (unsigned i = 0; i < 4; i++)
+		rn_v_int(vs, f1[i], v1[i]);
+	rn_dec_flags(vs, "status", &rn_flags_adjtimex_status, (uint32_t)tx.status);
+	for (unsigned i = 0; i < 3; i++)
+		rn_v_int(vs, f2[i], v2[i]);
+	du_timeval_val(vs, "time", tx.time_sec, tx.time_usec);
+	for (unsigned i = 0; i < 3; i++)
+		rn_v_int(vs, f3[i], v3[i]);
+	rn_v_int(vs, "shift", tx.shift);
+	for (unsigned i = 0; i < 5; i++)
+		rn_v_int(vs, f4[i], v4[i]);
+	rn_v_int(vs, "tai", tx.tai);
+	rn_v_close(vs, s);
+}
+
+/* ---- mount_setattr ---------------------------------------------------------------------- */
+
+/* {attr_set=MOUNT_ATTR_RDONLY, attr_clr=0, propagation=0 / * MS_??? * /, userns_fd=0} */
+void rn_dec_mount_attr(struct rn_dctx *c, unsigned argi, uint64_t raw)
+{
+	uint64_t a[4];
+	int si = du_argidx(c, "usize");
+	if ((si >= 0 && du_arg(c, (unsigned)si) < sizeof(a)) || du_read(c, raw, a, sizeof(a)) < 0) {
+		rn_v_ptr(c->vs, du_argname(c, argi), raw);
+		return;
+	}
+	struct rn_values *vs = c->vs;
+	uint32_t s = rn_v_open(vs, du_argname(c, argi), RN_V_STRUCT);
+	rn_dec_flags(vs, "attr_set", &rn_flags_mount_attr_flags, a[0]);
+	rn_dec_flags(vs, "attr_clr", &rn_flags_mount_attr_flags, a[1]);
+	rn_dec_flags(vs, "propagation", &rn_flags_mount_propagation, a[2]);
+	rn_v_uint(vs, "userns_fd", a[3]);
+	rn_v_close(vs, s);
 }

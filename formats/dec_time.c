@@ -115,7 +115,18 @@ void rn_dec_timespec_rem(struct rn_dctx *c, unsigned argi, uint64_t raw)
 		rn_v_ptr(c->vs, du_argname(c, argi), raw);
 }
 
-void rn_dec_itimerspec(struct rn_dctx *c, unsigned argi, uint64_t raw)
+/* A pair of times of the same layout (two 64-bit words each): the
+ * timespecs or the timevals of itimerspec and itimerval. */
+static void time_val(struct rn_values *vs, const char *name, const struct k_timespec *t,
+		     int is_timeval)
+{
+	if (is_timeval)
+		du_timeval_val(vs, name, t->tv_sec, t->tv_nsec);
+	else
+		du_timespec_val(vs, name, t->tv_sec, t->tv_nsec);
+}
+
+static void itimer(struct rn_dctx *c, unsigned argi, uint64_t raw, int is_timeval)
 {
 	const char *name = du_argname(c, argi);
 	struct k_timespec t[2];
@@ -124,23 +135,19 @@ void rn_dec_itimerspec(struct rn_dctx *c, unsigned argi, uint64_t raw)
 		return;
 	}
 	uint32_t s = rn_v_open(c->vs, name, RN_V_STRUCT);
-	du_timespec_val(c->vs, "it_interval", t[0].tv_sec, t[0].tv_nsec);
-	du_timespec_val(c->vs, "it_value", t[1].tv_sec, t[1].tv_nsec);
+	time_val(c->vs, "it_interval", &t[0], is_timeval);
+	time_val(c->vs, "it_value", &t[1], is_timeval);
 	rn_v_close(c->vs, s);
+}
+
+void rn_dec_itimerspec(struct rn_dctx *c, unsigned argi, uint64_t raw)
+{
+	itimer(c, argi, raw, 0);
 }
 
 void rn_dec_itimerval(struct rn_dctx *c, unsigned argi, uint64_t raw)
 {
-	const char *name = du_argname(c, argi);
-	struct k_timeval t[2];
-	if (du_read(c, raw, t, sizeof(t)) < 0) {
-		rn_v_ptr(c->vs, name, raw);
-		return;
-	}
-	uint32_t s = rn_v_open(c->vs, name, RN_V_STRUCT);
-	du_timeval_val(c->vs, "it_interval", t[0].tv_sec, t[0].tv_usec);
-	du_timeval_val(c->vs, "it_value", t[1].tv_sec, t[1].tv_usec);
-	rn_v_close(c->vs, s);
+	itimer(c, argi, raw, 1);
 }
 
 void rn_dec_timezone(struct rn_dctx *c, unsigned argi, uint64_t raw)
@@ -160,8 +167,9 @@ void rn_dec_timezone(struct rn_dctx *c, unsigned argi, uint64_t raw)
 #define UTIME_NOW_VALUE ((1l << 30) - 1l)
 #define UTIME_OMIT_VALUE ((1l << 30) - 2l)
 
-/* utimensat's times: [{tv_sec=1, tv_nsec=2} / * date * /, UTIME_NOW] */
-void rn_dec_timespec_pair(struct rn_dctx *c, unsigned argi, uint64_t raw)
+/* utimensat's times: [{tv_sec=1, tv_nsec=2} / * date * /, UTIME_NOW];
+ * utimes' and futimesat's: timevals, the same but for the special values. */
+static void time_pair(struct rn_dctx *c, unsigned argi, uint64_t raw, int is_timeval)
 {
 	const char *name = du_argname(c, argi);
 	struct k_timespec t[2];
@@ -171,15 +179,16 @@ void rn_dec_timespec_pair(struct rn_dctx *c, unsigned argi, uint64_t raw)
 	}
 	uint32_t a = rn_v_open(c->vs, name, RN_V_ARRAY);
 	for (int i = 0; i < 2; i++) {
-		if (t[i].tv_nsec == UTIME_NOW_VALUE) {
+		if (!is_timeval && t[i].tv_nsec == UTIME_NOW_VALUE) {
 			rn_v_name(c->vs, NULL, "UTIME_NOW");
-		} else if (t[i].tv_nsec == UTIME_OMIT_VALUE) {
+		} else if (!is_timeval && t[i].tv_nsec == UTIME_OMIT_VALUE) {
 			rn_v_name(c->vs, NULL, "UTIME_OMIT");
 		} else {
 			uint32_t k = c->vs->n;
-			du_timespec_val(c->vs, NULL, t[i].tv_sec, t[i].tv_nsec);
+			time_val(c->vs, NULL, &t[i], is_timeval);
 			char date[96];
-			du_time_comment(date, sizeof(date), t[i].tv_sec, t[i].tv_nsec, 9);
+			du_time_comment(date, sizeof(date), t[i].tv_sec, t[i].tv_nsec,
+					is_timeval ? 6 : 9);
 			if (date[0])
 				rn_v_annotate(c->vs, k, RN_VF_COMMENT, date);
 		}
@@ -187,25 +196,14 @@ void rn_dec_timespec_pair(struct rn_dctx *c, unsigned argi, uint64_t raw)
 	rn_v_close(c->vs, a);
 }
 
-/* utimes' and futimesat's times. */
+void rn_dec_timespec_pair(struct rn_dctx *c, unsigned argi, uint64_t raw)
+{
+	time_pair(c, argi, raw, 0);
+}
+
 void rn_dec_timeval_pair(struct rn_dctx *c, unsigned argi, uint64_t raw)
 {
-	const char *name = du_argname(c, argi);
-	struct k_timeval t[2];
-	if (du_read(c, raw, t, sizeof(t)) < 0) {
-		rn_v_ptr(c->vs, name, raw);
-		return;
-	}
-	uint32_t a = rn_v_open(c->vs, name, RN_V_ARRAY);
-	for (int i = 0; i < 2; i++) {
-		uint32_t k = c->vs->n;
-		du_timeval_val(c->vs, NULL, t[i].tv_sec, t[i].tv_usec);
-		char date[96];
-		du_time_comment(date, sizeof(date), t[i].tv_sec, t[i].tv_usec, 6);
-		if (date[0])
-			rn_v_annotate(c->vs, k, RN_VF_COMMENT, date);
-	}
-	rn_v_close(c->vs, a);
+	time_pair(c, argi, raw, 1);
 }
 
 static void time_with_comment(struct rn_values *vs, const char *name, int64_t t)

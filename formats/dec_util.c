@@ -98,7 +98,7 @@ void du_timeval_val(struct rn_values *vs, const char *name, int64_t sec, int64_t
 {
 	uint32_t s = rn_v_open(vs, name, RN_V_STRUCT);
 	rn_v_int(vs, "tv_sec", sec);
-	rn_v_int(vs, "tv_usec", usec);
+	rn_v_uint(vs, "tv_usec", (uint64_t)usec); /* strace: unsigned (suseconds_t) */
 	rn_v_close(vs, s);
 }
 

@@ -168,6 +168,9 @@ void rn_dec_flags(struct rn_values *vs, const char *name, const struct rn_flag_t
 		v = t->kind == RN_FT_ENUM ? (uint64_t)(int64_t)(int32_t)v : (uint32_t)v;
 	if (t->kind == RN_FT_ENUM) {
 		const char *s = flag_name(t, v);
+		/* a 32-bit constant at or above 1<<31 sign-extended above */
+		if (!s && t->width != 64)
+			s = flag_name(t, (uint32_t)v);
 		if (s)
 			rn_v_name(vs, name, s);
 		else if (t->unknown || t->unknown_as_hex)

@@ -37,6 +37,8 @@
 #                    other processes keep fewer than this many tasks
 #                    runnable (mean over 3 s; the load average would also
 #                    count this script's own last runs); 0: don't wait
+#   OTHERS_MAX=0.25  a run during which other processes kept more CPUs than
+#   RETRIES=3        this busy is done again, up to RETRIES times
 #   SHARED_BENCH=DIR the reference tools (default: ../shared/bench)
 #   BUILD_DIR=DIR    where renacer and renacer-bench are (default: build)
 #   RENACER=PATH     the tracer measured (default: BUILD_DIR/renacer)
@@ -60,6 +62,8 @@ forkstorm_n=${FORKSTORM_N:-500}
 units=${UNITS:-120}
 fanout_n=${FANOUT_N:-1000}
 max_load=${MAX_LOAD:-1.0}
+others_max=${OTHERS_MAX:-0.25}
+retries=${RETRIES:-3}
 load_wait=${LOAD_WAIT:-600}
 shared=${SHARED_BENCH:-$root/../shared/bench}
 build=${BUILD_DIR:-$root/build}
@@ -207,20 +211,33 @@ children_cpu() {
 	}' "$1"
 }
 
-# One timed run: prints "WALL CPU" in seconds (CPU: user + system of the
-# tracer and every tracee, as the kernel charges them to waited-for
+# CPU time the whole machine has spent busy, in clock ticks (the first
+# line of /proc/stat: user nice system idle iowait irq softirq steal ...).
+busy_ticks() {
+	local _cpu user nice system idle iowait irq softirq steal rest
+	read -r _cpu user nice system idle iowait irq softirq steal rest </proc/stat
+	echo $((user + nice + system + irq + softirq + steal))
+}
+hz=$(getconf CLK_TCK)
+
+# One timed run: prints "WALL CPU OTHERS" in seconds (CPU: user + system
+# of the tracer and every tracee, as the kernel charges them to waited-for
 # children: the tracees are the command's descendants, reaped within the
-# tree), or "fail". The reset before the run is outside both.
+# tree; OTHERS: how many CPUs other processes kept busy meanwhile, the
+# machine's busy time less ours, over the wall time), or "fail". The reset
+# before the run is outside all three.
 timed_run() {
-	local mode=$1 wl=$2 t0 t1 c0 c1 rc=0
+	local mode=$1 wl=$2 t0 t1 c0 c1 b0 b1 rc=0
 	workload_cmd "$wl"
 	reset_workload "$wl"
 	rm -f "$tmp/trace"*
+	b0=$(busy_ticks)
 	times >"$tmp/times0"
 	t0=$EPOCHREALTIME
 	run_mode "$mode" "${cmd[@]}" >/dev/null 2>"$tmp/stderr" || rc=$?
 	t1=$EPOCHREALTIME
 	times >"$tmp/times1"
+	b1=$(busy_ticks)
 	c0=$(children_cpu "$tmp/times0")
 	c1=$(children_cpu "$tmp/times1")
 	if [ "$rc" -ne 0 ]; then
@@ -233,7 +250,32 @@ timed_run() {
 	if [ "$mode" = floor ]; then
 		grep -o 'stops=[0-9]* processes=[0-9]*' "$tmp/stderr" >"$tmp/floor-$wl" || true
 	fi
-	awk -v a="$t0" -v b="$t1" -v c0="$c0" -v c1="$c1" 'BEGIN { printf "%.4f %.3f\n", b - a, c1 - c0 }'
+	awk -v a="$t0" -v b="$t1" -v c0="$c0" -v c1="$c1" -v busy="$((b1 - b0))" -v hz="$hz" 'BEGIN {
+		w = b - a
+		o = (busy / hz - (c1 - c0)) / w
+		printf "%.4f %.3f %.2f\n", w, c1 - c0, (o < 0 ? 0 : o)
+	}'
+}
+
+# A timed run that other processes did not disturb: a run during which
+# they kept more than OTHERS_MAX CPUs busy (and that lasted long enough for
+# the clock ticks to tell, 0.5 s) is run again, after waiting for a quiet
+# machine, up to RETRIES times; the last try counts, disturbed or not.
+# Sets run_out to what timed_run prints (not run in $(...): it counts the
+# retries in a global).
+quiet_run() {
+	local try out o w
+	for ((try = 0; ; try++)); do
+		out=$(timed_run "$@")
+		[ "$out" != fail ] || break
+		read -r w _ o <<<"$out"
+		awk -v o="$o" -v w="$w" -v m="$others_max" 'BEGIN { exit !(o > m && w >= 0.5) }' || break
+		[ "$try" -lt "$retries" ] || break
+		note "$2 under $1: other processes kept $o CPUs busy meanwhile: again"
+		retried=$((retried + 1))
+		wait_for_quiet
+	done
+	run_out=$out
 }
 
 # The median of the numbers on stdin; "fail" if any run failed.
@@ -242,7 +284,8 @@ median() {
 	$1 == "fail" { failed = 1 }
 	$1 != "fail" && $1 != "-" { v[n++] = $1 }
 	END {
-		if (failed || n == 0) { print "fail"; exit }
+		if (failed) { print "fail"; exit }
+		if (n == 0) { print ""; exit }
 		for (i = 1; i < n; i++) { x = v[i]; for (j = i - 1; j >= 0 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
 		printf "%.4f\n", (n % 2) ? v[int(n / 2)] : (v[n / 2 - 1] + v[n / 2]) / 2
 	}'
@@ -276,13 +319,15 @@ machine() {
 # ---- part: matrix ------------------------------------------------------------
 
 declare -A wall cpu
-loads="" # others_load before each round
+loads=""  # others_load before each round
+others="" # CPUs other processes kept busy during each counted run
+retried=0 # runs done again because others disturbed them
 matrix_run() {
 	note "generating the ${units}-unit project"
 	sh "$shared/gen-cproject.sh" "$tmp/proj" "$units"
 	wait_for_quiet
 	load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-	local wl r i k mode out
+	local wl r i k mode out w c o
 	for wl in $workloads; do
 		note "$wl: warm-up run (untraced, not counted)"
 		[ "$(timed_run untraced "$wl")" != fail ] || die "$wl fails even untraced"
@@ -294,9 +339,17 @@ matrix_run() {
 				# rotate the starting mode from round to round
 				k=$(((i + r) % ${#modes[@]}))
 				mode=${modes[$k]}
-				out=$(timed_run "$mode" "$wl")
-				wall[$wl.$mode]+="${out%% *} "
-				cpu[$wl.$mode]+="${out##* } "
+				quiet_run "$mode" "$wl"
+				out=$run_out
+				if [ "$out" = fail ]; then
+					wall[$wl.$mode]+="fail "
+					cpu[$wl.$mode]+="fail "
+				else
+					read -r w c o <<<"$out"
+					wall[$wl.$mode]+="$w "
+					cpu[$wl.$mode]+="$c "
+					others+="$o "
+				fi
 				note "$wl: run $((r + 1))/$runs ${label[$mode]}: $out"
 			done
 		done
@@ -306,13 +359,22 @@ matrix_run() {
 
 med() { # med ARRAY-NAME KEY
 	local -n arr=$1
-	tr ' ' '\n' <<<"${arr[$2]:-}" | grep . | median
+	tr ' ' '\n' <<<"${arr[$2]:-}" | { grep . || true; } | median
 }
 
 ratio_cell() { # ratio_cell VALUE BASE
 	awk -v m="$1" -v b="$2" 'BEGIN {
-		if (m == "fail" || b == "fail" || m == "" || b == "") { print "failed"; exit }
+		if (m == "" || b == "") { print "-"; exit }
+		if (m == "fail" || b == "fail") { print "failed"; exit }
 		if (b > 0) printf "%.2f", m / b; else print "-"
+	}'
+}
+
+# (tracer - untraced) / (floor - untraced), or "-".
+over_floor() {
+	awk -v t="$1" -v u="$2" -v f="$3" 'BEGIN {
+		if (t == "" || u == "" || f == "" || t == "fail" || u == "fail" || f == "fail" || f <= u) print "-"
+		else printf "%.2f", (t - u) / (f - u)
 	}'
 }
 
@@ -327,9 +389,12 @@ matrix_report() {
 	echo
 	machine
 	echo "- load average (1, 5, 15 min): $load_before before, $load_after after the matrix;" \
-		"runnable tasks of other processes before each round (mean over 3 s): $(tr ' ' '\n' <<<"$loads" | grep . | sort -n |
+		"runnable tasks of other processes before each round (mean over 3 s): $(tr ' ' '\n' <<<"$loads" | { grep . || true; } | sort -n |
 			awk '{ v[n++] = $1 } END { if (n) printf "min %s, median %s, max %s", v[0], v[int(n / 2)], v[n - 1] }')" \
-		"(each round waited for < $max_load)"
+		"(each round waited for < $max_load); CPUs other processes kept busy during the counted runs:" \
+		"$(tr ' ' '\n' <<<"$others" | { grep . || true; } | sort -n |
+			awk '{ v[n++] = $1 } END { if (n) printf "median %s, max %s", v[int(n / 2)], v[n - 1] }')" \
+		"($retried runs disturbed by more than $others_max were done again)"
 	echo
 	head="| workload |"
 	rule="| --- |"
@@ -346,6 +411,8 @@ matrix_report() {
 			m=$(med wall "$wl.$mode")
 			if [ "$m" = fail ]; then
 				row+=" failed |"
+			elif [ -z "$m" ]; then
+				row+=" - |"
 			else
 				row+=" $(ratio_cell "$m" "$base") ($(awk -v m="$m" 'BEGIN { printf (m < 0.1 ? "%.4f" : "%.2f"), m }') s) |"
 			fi
@@ -354,14 +421,17 @@ matrix_report() {
 	done
 	echo
 	echo "The renacer/strace ratios (wall time, medians above; below 1.00: renacer is faster),"
-	echo "and each tracer's overhead over the floor ((tracer - untraced) / (floor - untraced))."
+	echo "and each tracer's overhead over a floor's: (tracer - untraced) / (floor - untraced),"
+	echo "for the plain floor and for the floor that also fetches the syscall info and spins"
+	echo "as renacer does (GETINFO + SPIN=100)."
 	echo
-	echo "| workload | full trace: renacer -o / strace -o | capture / strace -o | -c / strace -c | -e trace=%process / strace -o | renacer -o overhead / floor overhead | strace -o overhead / floor overhead |"
-	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-	local u f s sc r rc rcap rp
+	echo "| workload | full trace: renacer -o / strace -o | capture / strace -o | -c / strace -c | -e trace=%process / strace -o | renacer -o overhead / floor's | strace -o overhead / floor's | renacer -o overhead / GETINFO + SPIN floor's |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	local u f fs s sc r rc rcap rp
 	for wl in $workloads; do
 		u=$(med wall "$wl.untraced")
 		f=$(med wall "$wl.floor")
+		fs=$(med wall "$wl.floor-spin")
 		s=$(med wall "$wl.strace")
 		sc=$(med wall "$wl.strace-c")
 		r=$(med wall "$wl.renacer")
@@ -370,8 +440,7 @@ matrix_report() {
 		rp=$(med wall "$wl.renacer-process")
 		echo "| $(describe "$wl" | sed 's/ (.*//') | $(ratio_cell "$r" "$s") | $(ratio_cell "$rcap" "$s") |" \
 			"$(ratio_cell "$rc" "$sc") | $(ratio_cell "$rp" "$s") |" \
-			"$(awk -v t="$r" -v u="$u" -v f="$f" 'BEGIN { if (t == "" || u == "" || f == "" || t == "fail" || f == "fail" || f <= u) print "-"; else printf "%.2f", (t - u) / (f - u) }') |" \
-			"$(awk -v t="$s" -v u="$u" -v f="$f" 'BEGIN { if (t == "" || u == "" || f == "" || t == "fail" || f == "fail" || f <= u) print "-"; else printf "%.2f", (t - u) / (f - u) }') |"
+			"$(over_floor "$r" "$u" "$f") | $(over_floor "$s" "$u" "$f") | $(over_floor "$r" "$u" "$fs") |"
 	done
 	echo
 	echo "CPU time (user + system) of the whole run, tracer and tracees together, as a ratio"
@@ -387,6 +456,8 @@ matrix_report() {
 			m=$(med cpu "$wl.$mode")
 			if [ "$m" = fail ]; then
 				row+=" failed |"
+			elif [ -z "$m" ]; then
+				row+=" - |"
 			else
 				row+=" $(ratio_cell "$m" "$base") ($(awk -v m="$m" 'BEGIN { printf "%.2f", m }') s) |"
 			fi

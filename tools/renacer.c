@@ -46,6 +46,13 @@ int main(int argc, char **argv)
 {
 	rn_options_parse(&opt, argc, argv);
 
+	/* Before any thread exists, so that every thread inherits the mask,
+	 * and before any output is opened: SIGXFSZ is blocked with the rest,
+	 * so that a file past RLIMIT_FSIZE fails its write (EFBIG, reported)
+	 * instead of killing renacer (rn_tracer_block_signals). */
+	sigset_t orig_mask;
+	rn_tracer_block_signals(&orig_mask);
+
 	int out_fd = STDOUT_FILENO;
 	/* -ff -o FILE: the writer creates FILE.TID per thread; FILE itself is
 	 * not written (as strace). */
@@ -86,15 +93,14 @@ int main(int argc, char **argv)
 			if (err == ELOOP)
 				fprintf(stderr, "renacer: capture '%s': refusing to write through a symlink\n",
 					opt.capture);
+			else if (err == EINVAL)
+				fprintf(stderr, "renacer: capture '%s': not a regular file\n", opt.capture);
 			else
 				fprintf(stderr, "renacer: capture '%s': %s\n", opt.capture, strerror(err));
 			return 1;
 		}
 	}
 
-	/* Before any thread exists, so that every thread inherits the mask. */
-	sigset_t orig_mask;
-	rn_tracer_block_signals(&orig_mask);
 	rn_proctab_thread_online();
 
 	struct rn_pipeline pipeline;

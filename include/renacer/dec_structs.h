@@ -63,6 +63,25 @@ RN_DEC_STRUCT(linux_dirent64);
 RN_DEC_STRUCT(mq_attr);
 RN_DEC_STRUCT(loff_t);         /* [5], sendfile: [5] => [15] */
 RN_DEC_STRUCT(sched_attr);     /* {size=56, sched_policy=SCHED_OTHER, ...} */
+RN_DEC_STRUCT(io_uring_params); /* {flags=0, sq_thread_cpu=0, ..., sq_off={...}, cq_off={...}} */
+RN_DEC_STRUCT(landlock_ruleset_attr); /* {handled_access_fs=LANDLOCK_ACCESS_FS_...} */
+RN_DEC_STRUCT(futex_waitv);    /* [{val=0x5, uaddr=0x7ffc..., flags=FUTEX_32}] */
+RN_DEC_STRUCT(file_handle);    /* {handle_bytes=128 => 8, handle_type=1, f_handle="\x.."} */
+RN_DEC_STRUCT(nodemask);       /* [0x00000000000001] */
+RN_DEC_STRUCT(mempolicy_mode); /* [MPOL_DEFAULT] */
+RN_DEC_STRUCT(mincore_vec);    /* [1, 0, 0] */
+RN_DEC_STRUCT(aio_context);    /* [0x7f...] */
+RN_DEC_STRUCT(iocb);           /* {aio_data=0x1, aio_lio_opcode=IOCB_CMD_PREAD, aio_fildes=3} */
+RN_DEC_STRUCT(iocb_ptrs);      /* [{... aio_buf=..., aio_nbytes=16, aio_offset=0}] */
+RN_DEC_STRUCT(io_event);       /* [{data=0x1, obj=0x..., res=3, res2=0}] */
+RN_DEC_STRUCT(timex);          /* {modes=0, offset=0, ..., tai=0} */
+RN_DEC_STRUCT(mount_attr);     /* {attr_set=MOUNT_ATTR_RDONLY, attr_clr=0, ...} */
+/* dec_ipc.c */
+RN_DEC_STRUCT(shmid_ds);       /* by shmctl's command: {shm_perm={...}, ...}, {shmmax=...} */
+RN_DEC_STRUCT(msqid_ds);       /* by msgctl's command */
+RN_DEC_STRUCT(semun);          /* by semctl's command; else the raw value */
+RN_DEC_STRUCT(msgbuf);         /* {mtype=1, mtext="..."} */
+RN_DEC_STRUCT(sembuf);         /* [{sem_num=0, sem_op=-1, sem_flg=SEM_UNDO}] */
 /* dec_signal.c */
 RN_DEC_STRUCT(sigset);         /* [CHLD], ~[RTMIN RT_1]; size from sigsetsize */
 RN_DEC_STRUCT(pselect6_sigmask);

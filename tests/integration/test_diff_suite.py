@@ -71,16 +71,19 @@ VOLATILE = [
                   r"procs|totalhigh|freehigh)=(?:\[[\d, ]+\]|\d+)", r"\1=N", "system load"),
     ({"statfs", "fstatfs"}, r"(f_bfree|f_bavail|f_ffree)=\d+", r"\1=N", "free space"),
     ({"getcpu"}, r"\[\d+\]", "[N]", "the CPU the process runs on"),
+    ({"adjtimex", "clock_adjtime"}, r"\b(offset|freq|maxerror|esterror|constant|precision|"
+     r"tolerance|tv_sec|tv_usec|tick|ppsfreq|jitter|shift|stabil|jitcnt|calcnt|errcnt|stbcnt|"
+     r"tai)=-?\d+", r"\1=N", "the kernel clock's state"),
     # names the kernel hands out
     ({"getdents", "getdents64"}, r"d_ino=\d+", "d_ino=N", "inode numbers of new files"),
     (None, r"/dev/pts/\d+", "/dev/pts/N", "pty number"),
     ({"ioctl"}, r"TIOCGPTN, \[\d+\]", "TIOCGPTN, [N]", "pty number"),
     (None, r"sin6?_port=htons\((3[2-9]\d{3}|[45]\d{4}|60\d{3})\)", "sin_port=htons(EPHEMERAL)",
      "ephemeral port of a client"),
+    (None, r"(shm_[acd]time|sem_[oc]time|msg_[src]time)=\d+", r"\1=N", "IPC object times"),
     # random bytes
     ({"getrandom"}, r'^(\S+ getrandom\()"(?:[^"\\]|\\.)*"(\.\.\.)?', r'\1"RANDOM"\2',
      "random bytes"),
-    (None, r"(shm_[acd]time|sem_[oc]time|msg_[src]time)=\d+", r"\1=N", "IPC object times"),
     (None, r"(si_[us]time=N) /\* [\d.]+ s \*/", r"\1", "CPU time of a child (the number "
                                                         "is masked by rntest.normalize)"),
     ({"name_to_handle_at"}, r'f_handle="[^"]*"', 'f_handle="HANDLE"',
@@ -203,8 +206,8 @@ def compare(res):
     common = sum((sc & rc).values())
     only_s, only_r = sc - rc, rc - sc
 
-    def left_over(norm, raw, extra):
-        """(index, line) of the lines not matched, in trace order."""
+    def left_over(norm, extra):
+        """The indexes of the lines not matched, in trace order."""
         left = collections.Counter(extra)
         out = []
         for i, l in enumerate(norm):
@@ -212,8 +215,8 @@ def compare(res):
                 left[l] -= 1
                 out.append(i)
         return out
-    ls = left_over(s, res["strace"]["raw"], only_s)
-    lr = left_over(r, res["renacer"]["raw"], only_r)
+    ls = left_over(s, only_s)
+    lr = left_over(r, only_r)
     # second chance, numbers as they are
     raw_r = collections.Counter(res["renacer"]["raw"][i] for i in lr)
     keep_s = []

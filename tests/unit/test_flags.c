@@ -229,7 +229,8 @@ static void test_calls(void **state)
 	CALL("child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, "
 	     "child_tidptr=0x7f00",
 	     SYS_clone, 100, 0, 0x01200011, 0, 0, 0x7f00, 0);
-	CALL("child_stack=0x1000, flags=CLONE_PARENT_SETTID, parent_tid=[42]", SYS_clone, 100, 0,
+	/* parent_tid: the new tid the kernel stored there, the return value */
+	CALL("child_stack=0x1000, flags=CLONE_PARENT_SETTID, parent_tid=[42]", SYS_clone, 42, 0,
 	     0x00100000, 0x1000, t, 0, 0);
 	CALL("NULL, FUTEX_WAKE_PRIVATE, 2147483647", SYS_futex, 0, 0, 0, 0x81, 2147483647, 0, 0,
 	     0);

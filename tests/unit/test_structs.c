@@ -1010,6 +1010,68 @@ static void test_capabilities(void **state)
 			    "permitted=1<<CAP_CHECKPOINT_RESTORE, inheritable=0}");
 }
 
+/* System V IPC (dec_ipc.c) and the arrays of du_array. */
+static void test_ipc(void **state)
+{
+	(void)state;
+	static struct {
+		uint16_t num;
+		int16_t op, flg;
+	} ops[3] = { { 0, -1, 0x1000 }, { 1, 1, 0 }, { 1, -9, 0x1000 | 04000 } };
+	enter("semop", 5, ops, 3);
+	assert_string_equal(show(rn_dec_sembuf, 1),
+			    "[{sem_num=0, sem_op=-1, sem_flg=SEM_UNDO}, {sem_num=1, sem_op=1, "
+			    "sem_flg=0}, {sem_num=1, sem_op=-9, sem_flg=SEM_UNDO|IPC_NOWAIT}]");
+	/* -s 1: one element, then "..." */
+	K.opt.strsize = 1;
+	assert_string_equal(show(rn_dec_sembuf, 1), "[{sem_num=0, sem_op=-1, sem_flg=SEM_UNDO}, ...]");
+
+	static struct {
+		int64_t mtype;
+		char mtext[8];
+	} m = { 7, "hi\0there" };
+	enter("msgsnd", 1, &m, 4, 0);
+	assert_string_equal(show(rn_dec_msgbuf, 1), "{mtype=7, mtext=\"hi\\0t\"}");
+
+	/* IPC_SET: the fields the kernel takes; IPC_RMID: the raw argument */
+	static uint32_t ds[28] = { 0, 1, 2, 3, 4, 0640 };
+	enter("shmctl", 4, 1 /* IPC_SET */, ds);
+	save(rn_dec_shmid_ds, 2);
+	leave(0);
+	assert_string_equal(show(rn_dec_shmid_ds, 2), "{shm_perm={uid=1, gid=2, mode=0640}}");
+	enter("shmctl", 4, 0 /* IPC_RMID */, 0);
+	leave(0);
+	assert_string_equal(show(rn_dec_shmid_ds, 2), "NULL");
+}
+
+static void test_newer(void **state)
+{
+	(void)state;
+	static uint64_t nodes[2] = { 1, 0 };
+	enter("set_mempolicy", 1, nodes, 64);
+	assert_string_equal(show(rn_dec_nodemask, 1), "[0x00000000000001]");
+	enter("set_mempolicy", 1, nodes + 1, 64);
+	assert_string_equal(show(rn_dec_nodemask, 1), "[0000000000000000]");
+
+	static struct {
+		uint64_t val, uaddr;
+		uint32_t flags, reserved;
+	} w = { 5, 0x7ffc00001000, 2 | 128, 0 };
+	enter("futex_waitv", &w, 1, 0, 0, 1);
+	assert_string_equal(show(rn_dec_futex_waitv, 0),
+			    "[{val=0x5, uaddr=0x7ffc00001000, flags=FUTEX_32|FUTEX_PRIVATE_FLAG}]");
+	enter("futex_waitv", &w, 0, 0, 0, 1);
+	assert_string_equal(show(rn_dec_futex_waitv, 0), "[]");
+
+	static uint64_t fs = 6;
+	enter("landlock_create_ruleset", &fs, 8, 0);
+	assert_string_equal(show(rn_dec_landlock_ruleset_attr, 0),
+			    "{handled_access_fs=LANDLOCK_ACCESS_FS_WRITE_FILE|"
+			    "LANDLOCK_ACCESS_FS_READ_FILE}");
+	enter("landlock_create_ruleset", &fs, 4, 0);
+	assert_string_equal(show(rn_dec_landlock_ruleset_attr, 0), addr(&fs));
+}
+
 static void test_dirents(void **state)
 {
 	(void)state;
@@ -1125,6 +1187,8 @@ int main(void)
 		cmocka_unit_test(test_clone_args),
 		cmocka_unit_test(test_open_how),
 		cmocka_unit_test(test_capabilities),
+		cmocka_unit_test(test_ipc),
+		cmocka_unit_test(test_newer),
 		cmocka_unit_test(test_dirents),
 		cmocka_unit_test(test_loff_mq),
 		cmocka_unit_test(test_render_forms),
