@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +31,21 @@ pid_t rn_spawn_stopped(const struct rn_options *opt, const sigset_t *orig_mask,
 		/* Only async-signal-safe calls here: the parent has threads. */
 		sigprocmask(SIG_SETMASK, orig_mask, NULL);
 		kill(getpid(), SIGSTOP);
+		/* -u USER: the groups, gid and uid looked up before the fork
+		 * (options.c). Raw system calls: glibc's wrappers would signal
+		 * the parent's other threads, which do not exist here. Before
+		 * the filter (which may need no_new_privs), as strace. */
+		if (opt->username &&
+		    (syscall(SYS_setgroups, (size_t)opt->n_run_groups, opt->run_groups) < 0 ||
+		     syscall(SYS_setgid, opt->run_gid) < 0 || syscall(SYS_setuid, opt->run_uid) < 0)) {
+			const char *m = strerror(errno);
+			(void)!write(2, "renacer: -u ", 12);
+			(void)!write(2, opt->username, strlen(opt->username));
+			(void)!write(2, ": ", 2);
+			(void)!write(2, m, strlen(m));
+			(void)!write(2, "\n", 1);
+			_exit(1);
+		}
 		/* Seized by now: install the filter so that only traced syscalls
 		 * stop us (and our descendants, who inherit it) from exec on. */
 		if (filter) {

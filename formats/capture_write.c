@@ -443,11 +443,13 @@ static char *numbered(const char *path, unsigned i)
 }
 
 /* Open the capture file: never through a symlink, only a regular file,
- * created 0600. `excl` for a rotation's new file. */
+ * 0600 (an existing file is made 0600 before it is truncated: a capture
+ * holds arguments and file contents, and must not inherit a looser mode).
+ * `excl` for a rotation's new file. */
 static int open_file(const char *path, int excl)
 {
 	int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
-		    (excl ? O_EXCL : O_TRUNC);
+		    (excl ? O_EXCL : 0);
 	int fd = open(path, flags, 0600);
 	if (fd < 0)
 		return -errno;
@@ -455,6 +457,16 @@ static int open_file(const char *path, int excl)
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return -EINVAL;
+	}
+	if ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600) < 0) {
+		int err = errno;
+		close(fd);
+		return -err;
+	}
+	if (!excl && ftruncate(fd, 0) < 0) {
+		int err = errno;
+		close(fd);
+		return -err;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	return fd;

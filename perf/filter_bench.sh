@@ -167,8 +167,19 @@ table() {
 }
 
 r_ratio=$(ratio "${med[renacer]:-fail}" "${med[untraced]}")
+# A traced build faster than the untraced one: other load disturbed the run.
+faster=""
+for mode in "${modes[@]}"; do
+	[ "$mode" = untraced ] && continue
+	rr=$(ratio "${med[$mode]}" "${med[untraced]}")
+	if [ "$rr" != failed ] && awk -v r="$rr" 'BEGIN { exit !(r < 1) }'; then
+		faster+=" ${label[$mode]}"
+	fi
+done
 if [ "$r_ratio" = failed ]; then
 	verdict="renacer's runs failed"
+elif [ -n "$faster" ]; then
+	verdict="unreliable run: faster than untraced:$faster (the machine was busy; run again)"
 elif awk -v r="$r_ratio" -v t="$target" 'BEGIN { exit !(r <= t) }'; then
 	verdict="target met: renacer at $r_ratio x untraced wall time (target <= $target)"
 else
@@ -176,8 +187,10 @@ else
 fi
 sizes=""
 for mode in "${modes[@]}"; do
-	[ -s "$tmp/size-$mode" ] && sizes+="- trace of ${label[$mode]}: $(cat "$tmp/size-$mode")
+	if [ -s "$tmp/size-$mode" ]; then
+		sizes+="- trace of ${label[$mode]}: $(cat "$tmp/size-$mode")
 "
+	fi
 done
 
 rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -193,9 +206,9 @@ with seccomp-bpf in the spawned tree (its default), so the build's other
 syscalls do not stop it; strace is given \`--seccomp-bpf\` to do the same.
 Ratios to the untraced build (median seconds in parentheses) of the wall
 time and of the CPU time (user + system of the tracer and the build, less
-disturbed by other load on a shared machine), medians of $runs runs per cell, the modes alternating within each round, all
-in one run of \`perf/filter_bench.sh\`. The target: renacer <= $target x
-untraced.
+disturbed by other load on a shared machine); medians of $runs runs per
+cell, the modes alternating within each round, all in one run of
+\`perf/filter_bench.sh\`. The target: renacer <= $target x untraced (wall).
 
 - date: $(date -u '+%Y-%m-%d %H:%M UTC'), load average before the runs: $load0
 - machine: $(nproc) CPUs, ${cpu:-unknown CPU}

@@ -150,7 +150,8 @@ run_fuzzers() {
 			cp -r "tests/fuzz/corpus_$name/." "$work/corpus_$name/"
 		fi
 		echo "=== fuzz_$name: ${seconds} s"
-		if ! "$fz" -max_total_time="$seconds" -print_final_stats=1 \
+		# -timeout: an input that takes 25 s is a hang, reported as a crash.
+		if ! "$fz" -max_total_time="$seconds" -timeout=25 -print_final_stats=1 \
 			-artifact_prefix="$work/crashes/$name-" \
 			"$work/corpus_$name" >"$work/$name.log" 2>&1; then
 			tail -n 60 "$work/$name.log" >&2

@@ -8,7 +8,9 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +42,7 @@ static void usage(void)
 	     "  -ff           with -o FILE: one file FILE.TID per traced thread\n"
 	     "  -o FILE       write the trace to FILE instead of stdout\n"
 	     "  -p PID[,PID]  attach to running processes (repeatable)\n"
+	     "  -u USER       run the command as USER: its uid, gid and groups (root only)\n"
 	     "  -s STRSIZE    show at most STRSIZE bytes of strings (default 32)\n"
 	     "  -x, -xx       print non-printable (-x) or all (-xx) string bytes in hex\n"
 	     "  -y            print paths associated with file descriptors\n"
@@ -175,6 +178,38 @@ static const char *resolve_command(const char *name)
 	die("Can't stat '%s': %s", name, strerror(ENOENT));
 }
 
+/* -u USER: everything the spawned child needs, looked up now, before any
+ * thread or fork (getpwnam and getgrouplist are not async-signal-safe): the
+ * child only makes the three system calls (core/spawn.c). As strace: root
+ * only, an unknown user refused. */
+static void set_user(struct rn_options *o, const char *name)
+{
+	if (getuid() != 0 || geteuid() != 0)
+		die("You must be root to use the -u option");
+	errno = 0;
+	struct passwd *pw = getpwnam(name);
+	if (!pw)
+		die("Cannot find user '%s'%s%s", name, errno ? ": " : "", errno ? strerror(errno) : "");
+	o->username = name;
+	o->run_uid = pw->pw_uid;
+	o->run_gid = pw->pw_gid;
+	int n = 16;
+	for (;;) {
+		gid_t *groups = realloc(o->run_groups, sizeof(gid_t) * (size_t)n);
+		if (!groups)
+			die("out of memory");
+		o->run_groups = groups;
+		int got = n;
+		if (getgrouplist(name, o->run_gid, groups, &got) >= 0) {
+			o->n_run_groups = got;
+			return;
+		}
+		if (got <= n) /* no growth asked for: give up rather than loop */
+			die("Cannot find the groups of user '%s'", name);
+		n = got;
+	}
+}
+
 void rn_options_parse(struct rn_options *o, int argc, char **argv)
 {
 	enum { OPT_WORKERS = 256, OPT_SPIN, OPT_PROCSUM, OPT_TIMESTAMPS, OPT_SYSCALL_TIMES,
@@ -227,7 +262,7 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 	o->argv = argv;
 	opterr = 0;
 	for (;;) {
-		int c = getopt_long(argc, argv, "+fo:p:s:xyqhVcCwS:U:tTre:zZP:", longopts, NULL);
+		int c = getopt_long(argc, argv, "+:fo:p:s:u:xyqhVcCwS:U:tTre:zZP:", longopts, NULL);
 		if (c == -1)
 			break;
 		switch (c) {
@@ -239,6 +274,9 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 			break;
 		case 'p':
 			add_pids(o, optarg);
+			break;
+		case 'u':
+			set_user(o, optarg);
 			break;
 		case 's':
 			o->strsize = (int)parse_number("-s", optarg, 0, 1 << 24);
@@ -392,7 +430,9 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 			puts("renacer version 0.1.0");
 			exit(0);
 		case ':':
-			die("option requires an argument -- '%c'", optopt);
+			if (optopt > 0 && optopt < 256)
+				die("option requires an argument -- '%c'", optopt);
+			die("option '%s' requires an argument", argv[optind - 1]);
 		default:
 			if (optopt)
 				die("invalid option -- '%c'", optopt);
@@ -431,10 +471,18 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 		if (o->process_summary)
 			die("--process-summary and -ff with -o are mutually exclusive");
 	}
+	/* -c/-C print strace's summary table, text only: in a JSON Lines or
+	 * CSV stream it would break every reader (a capture gives the table
+	 * back in any case: renacer-dump --format stats). */
+	if (o->count && o->format != RN_FORMAT_TEXT)
+		die("-c/-C print a text table: --format json/csv cannot go with them (use a "
+		    "capture and renacer-dump --format stats)");
 	if (optind < argc) {
 		o->command = argv + optind;
 		o->command_path = resolve_command(argv[optind]);
 	} else if (!o->n_attach) {
 		die("must have PROG [ARGS] or -p PID");
+	} else if (o->username) {
+		die("-u USER applies to a command renacer starts: there is none with -p only");
 	}
 }

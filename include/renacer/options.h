@@ -61,6 +61,12 @@ struct rn_options {
 	char **argv;
 	char **command;       /* NULL-terminated argv, NULL with -p only */
 	const char *command_path; /* command[0] resolved through PATH */
+	const char *username; /* -u USER: the command runs as USER (renacer stays
+				 root); NULL: as renacer. Looked up at parse time: */
+	uid_t run_uid;        /*   USER's uid and gid (passwd), */
+	gid_t run_gid;
+	gid_t *run_groups;    /*   and the groups initgroups would give it */
+	int n_run_groups;
 };
 
 /* Every field at strace's default: nothing filtered, -s 32, ... Any code

@@ -261,6 +261,28 @@ def test_sighup_spawned():
     check_signal(signal.SIGHUP)
 
 
+def test_sigterm_attached_and_spawned():
+    """-p SLEEPER and a command at once, then SIGTERM: the attached sleeper
+    is let go and runs on, the spawned command is killed with SIGTERM."""
+    s = Sleeper()
+    ticks = T.tmpfile("ticks")
+    p = start(T.renacer_cmd() + ["-p", str(s.pid), "-o", T.tmpfile("trace"), "--",
+                                 fixture("sleeper"), ticks])
+    try:
+        m = re.match(r"^sleeper (\d+)$", p.stdout.readline().decode())
+        check(m, "the spawned sleeper did not start")
+        spid = int(m.group(1))
+        check(T.wait_for(lambda: count_lines(ticks) >= 5, 20), "the spawned sleeper does not tick")
+        p.send_signal(signal.SIGTERM)
+        _, err = communicate(p, 20, "renacer after SIGTERM")
+        check_eq(p.returncode, -signal.SIGTERM, "renacer's status\n" + err)
+        check_eq(fate(reap(spid)), "killed by SIGTERM", "the spawned sleeper")
+        s.check_free("the attached sleeper after SIGTERM")
+    finally:
+        kill_tree(p)
+        s.stop()
+
+
 # ---------------------------------------------------------------- write failures
 
 def write_failure(opts, fsize, reason):
@@ -407,6 +429,7 @@ def test_gdb_under_renacer():
 if __name__ == "__main__":
     T.main([test_sigkill_capture_spawned, test_sigkill_attached_runs_on,
             test_sigint_spawned, test_sigterm_spawned, test_sighup_spawned,
+            test_sigterm_attached_and_spawned,
             test_write_failure_dev_full, test_write_failure_fsize_output,
             test_write_failure_fsize_capture, test_write_failure_spawned,
             test_command_killed_by_sigsegv, test_fanout_1000, test_threads64_exec,

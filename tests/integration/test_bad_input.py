@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""Bad input: every refusal is exactly one line on stderr naming the
+problem, the documented exit status, nothing traced (stdout empty, no -o
+file written), no process left behind or stopped.
+
+renacer exits 1 on bad input (as strace); renacer-dump exits 1 when
+nothing could be read and 2 when damage was skipped (the capture format's
+rule, formats/CAPTURE.md), with whatever was readable on stdout.
+
+The table (also in the report of issue 8): CASES below, one row each.
+"""
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import time
+
+import rntest as T
+from rntest import check, check_eq, fixture
+
+
+def leftovers(exclude=()):
+    """Processes that became ours (rntest is the subreaper) and are still
+    there, but those in exclude: a refused run must leave none (stopped or
+    not)."""
+    me, found = os.getpid(), []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                s = f.read()
+        except OSError:
+            continue
+        fields = s[s.rindex(")") + 2:].split()
+        if int(fields[1]) == me and fields[0] != "Z" and int(d) not in exclude:
+            found.append("%s (%s, state %s)" % (d, s[s.index("(") + 1:s.rindex(")")], fields[0]))
+    return found
+
+
+def refused(argv, message, rc=1, prog="renacer", stdout_empty=True, timeout=30, exclude=()):
+    """Run argv: want exit status rc and one stderr line matching
+    'PROG: ' + message (a regex)."""
+    r = T.run(argv, timeout=timeout)
+    lines = r.err.splitlines()
+    check(len(lines) == 1 and re.match(prog + ": (?:" + message + ")", lines[0]),
+          "want exactly one stderr line matching %r\n%s" % (prog + ": " + message, r.describe()))
+    check_eq(r.rc, rc, "exit status\n" + r.describe())
+    if stdout_empty:
+        check_eq(r.out, "", "stdout (nothing may be traced)")
+    left = leftovers(exclude)
+    check(not left, "processes left behind: %s" % ", ".join(left))
+    return r
+
+
+def renacer(*args):
+    return T.renacer_cmd() + list(args)
+
+
+def scratch():
+    """A directory with: a non-executable file, a directory, a symlink."""
+    d = T.tmpfile("bad")
+    os.mkdir(d)
+    with open(os.path.join(d, "noexec"), "w") as f:
+        f.write("#!/bin/sh\necho should not run\n")
+    os.chmod(os.path.join(d, "noexec"), 0o644)
+    os.mkdir(os.path.join(d, "adir"))
+    os.symlink(os.path.join(d, "target"), os.path.join(d, "link"))
+    return d
+
+
+# (name, arguments after renacer (D = scratch dir), message regex)
+CASES = [
+    ("no command", [], r"must have PROG \[ARGS\] or -p PID$"),
+    ("unknown long option", ["--bogus", "true"], r"unrecognized option '--bogus'$"),
+    ("unknown short option", ["-Q", "true"], r"invalid option -- 'Q'$"),
+    ("-o without its argument", ["-o"], r"option requires an argument -- 'o'$"),
+    ("--capture without its argument", ["--capture"],
+     r"option '--capture' requires an argument$"),
+    ("-e unknown syscall", ["-e", "trace=nosuch", "true"], r"invalid system call 'nosuch'$"),
+    ("-e unknown qualifier", ["-e", "bogus=1", "true"], r"invalid system call 'bogus=1'$"),
+    ("-e unknown signal", ["-e", "signal=SIGFOO", "true"], r"invalid signal 'SIGFOO'$"),
+    ("-s not a number", ["-s", "abc", "true"], r"invalid -s argument: 'abc'$"),
+    ("-s negative", ["-s", "-1", "true"], r"invalid -s argument: '-1'$"),
+    ("-s too large", ["-s", "99999999999", "true"], r"invalid -s argument: '99999999999'$"),
+    ("-p not a number", ["-p", "abc"], r"Invalid process id: 'abc'$"),
+    ("-p zero", ["-p", "0"], r"Invalid process id: '0'$"),
+    ("-p no such process", ["-p", "999999999"], r"Invalid process id: '999999999'$|"
+     r"attach: ptrace\(PTRACE_SEIZE, 999999999\): No such process$"),
+    ("-p a free pid", ["-p", "FREEPID"],
+     r"attach: ptrace\(PTRACE_SEIZE, \d+\): No such process$"),
+    ("-o a directory", ["-o", "D/adir", "true"], r"Can't fopen '.*/adir': Is a directory$"),
+    ("-o in a missing directory", ["-o", "D/missing/trace", "true"],
+     r"Can't fopen '.*/missing/trace': No such file or directory$"),
+    ("--format unknown", ["--format", "xml", "true"],
+     r"invalid --format argument: 'xml' \(text, json or csv\)$"),
+    ("-c with --format json", ["-c", "--format", "json", "true"],
+     r"-c/-C print a text table: --format json/csv cannot go with them"),
+    ("-C with --format csv", ["-C", "--format", "csv", "true"],
+     r"-c/-C print a text table: --format json/csv cannot go with them"),
+    ("-ff -o with -c", ["-ff", "-c", "-o", "D/ff", "true"],
+     r"\(-c/--summary-only or -C/--summary\) and -ff/--output-separately are mutually "
+     r"exclusive$"),
+    ("-ff -o with --format json", ["-ff", "--format", "json", "-o", "D/ff", "true"],
+     r"-ff with -o writes strace's text"),
+    ("-t with --absolute-timestamps", ["-t", "--absolute-timestamps", "true"],
+     r"-t and --absolute-timestamps cannot be provided simultaneously$"),
+    ("-u with -p only", ["-u", "root", "-p", "1"],
+     r"-u USER applies to a command renacer starts|You must be root to use the -u option$"),
+    ("-u unknown user", ["-u", "no-such-user-rn", "true"],
+     r"Cannot find user 'no-such-user-rn'|You must be root to use the -u option$"),
+    ("program not found in PATH", ["no-such-program-rn"],
+     r"Can't stat 'no-such-program-rn': No such file or directory$"),
+    ("program path missing", ["D/missing/prog"],
+     r"Can't stat '.*/missing/prog': No such file or directory$"),
+    ("program not executable", ["D/noexec"], r"Can't execute '.*/noexec': Permission denied$"),
+    ("program is a directory", ["D/adir"], r"Can't execute '.*/adir': Is a directory$"),
+    ("--capture a directory", ["--capture", "D/adir", "true"], r"capture '.*/adir': Is a directory$"),
+    ("--capture in a missing directory", ["--capture", "D/missing/cap", "true"],
+     r"capture '.*/missing/cap': No such file or directory$"),
+    ("--capture through a symlink", ["--capture", "D/link", "true"],
+     r"capture '.*/link': refusing to write through a symlink$"),
+    ("--capture not a regular file", ["--capture", "/dev/null", "true"],
+     r"capture '/dev/null': not a regular file$"),
+]
+
+
+def free_pid():
+    """A pid that is not in use (a child that exited and was reaped)."""
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
+
+
+def test_renacer_bad_input():
+    d = scratch()
+    failures = []
+    for name, args, msg in CASES:
+        args = [a.replace("D/", d + "/") for a in args]
+        args = [str(free_pid()) if a == "FREEPID" else a for a in args]
+        try:
+            refused(renacer(*args), msg)
+        except AssertionError as e:
+            failures.append("%s:\n%s" % (name, T.indent(str(e))))
+    check(not os.path.exists(os.path.join(d, "target")), "a capture was written through the link")
+    check(not any(f.startswith("ff") for f in os.listdir(d)), "a -ff file was written")
+    check(not failures, "\n".join(failures))
+
+
+def test_renacer_u_needs_root():
+    if os.geteuid() == 0:
+        # As nobody (a real unprivileged user), renacer -u must refuse.
+        r = T.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] +
+                  renacer("-u", "root", "true"), timeout=30) if shutil.which("setpriv") else None
+        if r is None:
+            raise T.Skip("no setpriv to drop root")
+    else:
+        r = T.run(renacer("-u", "root", "true"), timeout=30)
+    lines = r.err.splitlines()
+    check(len(lines) == 1 and lines[0] == "renacer: You must be root to use the -u option",
+          "-u as a non-root user\n" + r.describe())
+    check_eq(r.rc, 1, "exit status")
+    check_eq(r.out, "", "stdout")
+
+
+def test_attach_untraceable():
+    """-p of a process that another tracer holds: EPERM, one line, the
+    process left as it was (running, under its tracer)."""
+    other = subprocess.Popen(renacer("-o", "/dev/null", "--", fixture("sleeper")),
+                             stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, cwd=T.TMP,
+                             start_new_session=True)
+    try:
+        m = re.match(r"^sleeper (\d+)$", other.stdout.readline().decode())
+        check(m, "sleeper did not start")
+        pid = int(m.group(1))
+        refused(renacer("-p", str(pid)),
+                r"attach: ptrace\(PTRACE_SEIZE, %d\): Operation not permitted$" % pid,
+                exclude=(other.pid,))
+        check_eq(T.tracer_pid(pid), other.pid, "the sleeper's tracer afterwards")
+        check(T.proc_state(pid) in ("S", "R"), "the sleeper is in state %r" % T.proc_state(pid))
+    finally:
+        os.killpg(other.pid, signal.SIGKILL)
+        other.wait()
+
+
+def test_attach_own_pid():
+    # sh execs renacer: its $$ is renacer's own pid.
+    script = "exec " + " ".join(shlex.quote(a) for a in renacer()) + ' -p "$$"'
+    refused(["sh", "-c", script], r"I'm sorry, I can't let you do that, Dave\.$")
+
+
+# ---------------------------------------------------------------- renacer-dump
+
+def dump_cmd():
+    return os.path.join(os.path.dirname(T.ARGS.renacer), "renacer-dump")
+
+
+def make_capture():
+    """A capture of several frames (a frame every 50 ms of a 0.4 s run)."""
+    cap = T.tmpfile("cap")
+    r = T.run(renacer("-f", "--capture", cap, "--flush-interval", "0.05", "-o", "/dev/null",
+                      "--", "sh", "-c", "for i in 1 2 3 4; do sleep 0.1; done"), timeout=60)
+    check_eq(r.rc, 0, "capture run\n" + r.describe())
+    with open(cap, "rb") as f:
+        return cap, f.read()
+
+
+def write_file(data):
+    p = T.tmpfile("file")
+    with open(p, "wb") as f:
+        f.write(data)
+    return p
+
+
+def zstd_frames(data):
+    """The offsets of the zstd frames of a capture (magic 28 b5 2f fd)."""
+    return [m.start() for m in re.finditer(re.escape(b"\x28\xb5\x2f\xfd"), data)]
+
+
+def test_dump_bad_input():
+    cap, data = make_capture()
+    d = scratch()
+    frames = zstd_frames(data)
+    check(len(frames) >= 3, "the capture has %d frames" % len(frames))
+    # A byte flipped inside the last frame: that frame is skipped.
+    damaged = bytearray(data)
+    damaged[(frames[-1] + len(data)) // 2] ^= 0xff
+    cases = [
+        ("missing file", [T.tmpfile("missing")], r".*: No such file or directory$", 1),
+        ("a directory", [d + "/adir"], r".*/adir: is a directory$", 1),
+        ("empty file", [write_file(b"")], r".*: empty file$", 1),
+        ("not a capture", [write_file(b"hello, world\n" * 10)],
+         r".*: not a renacer capture \(no zstd frame\)$", 1),
+        ("damaged frame", [write_file(bytes(damaged))],
+         r".*: skipped bytes \d+-\d+ \(corrupt frame", 2),
+        ("truncated file", [write_file(data[:(frames[-1] + len(data)) // 2])],
+         r".*: skipped bytes \d+-\d+ \(truncated frame\)$", 2),
+        ("unknown option", ["--bogus", cap], r"unknown option: --bogus$", 1),
+        ("unknown --format", ["--format", "xml", cap],
+         r"unknown --format \(text, json, csv, stats or perfetto\): xml$", 1),
+    ]
+    future = future_capture(data)
+    if future:
+        cases.append(("future format", [future],
+                      r".*: capture format 2 is newer than this reader \(1\)$", 1))
+    failures = []
+    for name, args, msg, rc in cases:
+        try:
+            r = refused([dump_cmd()] + args, msg, rc=rc, prog="renacer-dump",
+                        stdout_empty=rc != 2)
+            if rc == 2:
+                check(r.out, "a damaged capture: what was readable is still shown")
+        except AssertionError as e:
+            failures.append("%s:\n%s" % (name, T.indent(str(e))))
+    if not future:
+        failures.append("future format: no zstd program to build the file")
+    check(not failures, "\n".join(failures))
+
+
+def future_capture(data):
+    """The capture rewritten with format 2 in its header (via zstd -d/-c),
+    or None without the zstd program."""
+    zstd = shutil.which("zstd")
+    if not zstd:
+        return None
+    raw = subprocess.run([zstd, "-dc"], input=data, stdout=subprocess.PIPE, check=True).stdout
+    key = b"\xa6format\x01"  # fixstr "format", then positive fixint 1
+    check(key in raw[:4096], "no format key in the header")
+    raw = raw.replace(key, b"\xa6format\x02", 1)
+    comp = subprocess.run([zstd, "-qc"], input=raw, stdout=subprocess.PIPE, check=True).stdout
+    return write_file(comp)
+
+
+if __name__ == "__main__":
+    T.main([test_renacer_bad_input, test_renacer_u_needs_root, test_attach_untraceable,
+            test_attach_own_pid, test_dump_bad_input])
