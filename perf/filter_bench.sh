@@ -21,6 +21,9 @@
 #   SHARED_BENCH=DIR    the reference workloads (default: ../shared/bench beside the repo)
 #   RENACER=PATH        the tracer measured (default: build/renacer)
 #   RESULTS=PATH        where the section goes (default: perf/RESULTS.md)
+#   MAX_LOAD=1.0        before each round, wait (up to LOAD_WAIT=600 s) until
+#                       other processes keep fewer than this many tasks
+#                       runnable (mean over 3 s, as perf/bench.sh); 0: no wait
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,6 +33,8 @@ read -r -a modes <<<"${MODES:-untraced renacer strace}"
 shared=${SHARED_BENCH:-$root/../shared/bench}
 renacer=${RENACER:-$root/build/renacer}
 results=${RESULTS:-$root/perf/RESULTS.md}
+max_load=${MAX_LOAD:-1.0}
+load_wait=${LOAD_WAIT:-600}
 expr="trace=%process"
 target=1.10
 header="## Filtered tracing (issue 4)"
@@ -65,6 +70,38 @@ trap 'rm -rf "$tmp"' EXIT
 echo "generating the ${units}-unit project in $tmp" >&2
 sh "$shared/gen-cproject.sh" "$tmp/proj" "$units"
 cmd=(make -C "$tmp/proj" -j2)
+
+# The load other processes put on the machine now: the mean number of
+# runnable tasks over 3 s (procs_running of /proc/stat every 0.1 s, less
+# the shell reading it), as perf/bench.sh measures it.
+others_load() {
+	local i n=1 sum=0 line
+	for ((i = 0; i < 30; i++)); do
+		while read -r line; do
+			case $line in procs_running*) n=${line#procs_running } ;; esac
+		done </proc/stat
+		sum=$((sum + n - 1))
+		sleep 0.1
+	done
+	awk -v s="$sum" 'BEGIN { printf "%.2f\n", s / 30 }'
+}
+
+# Waits until others_load < MAX_LOAD, at most LOAD_WAIT s; sets last_load.
+wait_for_quiet() {
+	local waited=0
+	last_load=$(others_load)
+	[ "$max_load" = 0 ] && return 0
+	while awk -v l="$last_load" -v m="$max_load" 'BEGIN { exit !(l >= m) }'; do
+		if [ "$waited" -ge "$load_wait" ]; then
+			echo "load of other processes still $last_load after ${waited}s: measuring anyway" >&2
+			return 0
+		fi
+		[ "$waited" -eq 0 ] && echo "load of other processes $last_load >= $max_load: waiting" >&2
+		sleep 12
+		waited=$((waited + 15))
+		last_load=$(others_load)
+	done
+}
 
 run_mode() {
 	case $1 in
@@ -112,7 +149,10 @@ load0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "warm-up run (untraced, not counted)" >&2
 [ "$(timed_run untraced)" != "fail fail" ] || die "the build fails even untraced"
 declare -A times cpus
+loads=""
 for ((r = 1; r <= runs; r++)); do
+	wait_for_quiet
+	loads+="$last_load "
 	for mode in "${modes[@]}"; do
 		read -r t c <<<"$(timed_run "$mode")"
 		times[$mode]+="$t "
@@ -210,7 +250,8 @@ disturbed by other load on a shared machine); medians of $runs runs per
 cell, the modes alternating within each round, all in one run of
 \`perf/filter_bench.sh\`. The target: renacer <= $target x untraced (wall).
 
-- date: $(date -u '+%Y-%m-%d %H:%M UTC'), load average before the runs: $load0
+- date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average before the runs: $load0;
+  runnable tasks of other processes before each round (mean over 3 s): $loads(waited for < $max_load)
 - machine: $(nproc) CPUs, ${cpu:-unknown CPU}
 - kernel: $(uname -srm)
 - renacer: $rev ($renacer)
