@@ -439,7 +439,9 @@ static void cmsgs(struct rn_dctx *c, uint64_t addr, uint64_t len)
 			rn_v_str(vs, "cmsg_data", d, show, show < dlen ? RN_VF_TRUNCATED : 0);
 		}
 		rn_v_close(vs, e);
-		if (clen < 16)
+		/* A cmsg_len past the buffer ends it (and must not wrap off
+		 * around: found by tests/fuzz/fuzz_decode). */
+		if (clen < 16 || clen > len - off)
 			break;
 		off += (size_t)((clen + 7) & ~UINT64_C(7));
 	}
