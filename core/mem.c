@@ -34,12 +34,115 @@ static ssize_t read_some(pid_t tid, uint64_t addr, void *buf, size_t len)
 	return n;
 }
 
+long rn_mem_read_some(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	if (addr == 0)
+		return -1;
+	if (len == 0)
+		return 0;
+	ssize_t n = read_some(tid, addr, buf, len);
+	return n > 0 ? (long)n : -1;
+}
+
+/* ---- snapshots ---------------------------------------------------------- */
+
+static __thread struct rn_mem_snap *cur_snap;
+
+void rn_mem_snap_use(struct rn_mem_snap *snap)
+{
+	cur_snap = snap;
+}
+
+size_t rn_mem_snap_add(uint8_t *buf, size_t cap, size_t used, uint64_t addr, const void *bytes,
+		       uint32_t len, uint32_t flags)
+{
+	size_t need = sizeof(struct rn_mem_region) + (((size_t)len + 7) & ~(size_t)7);
+	if (need > cap - used)
+		return 0;
+	struct rn_mem_region r = { .addr = addr, .len = len, .flags = flags };
+	memcpy(buf + used, &r, sizeof(r));
+	if (len)
+		memcpy(buf + used + sizeof(r), bytes, len);
+	return used + need;
+}
+
+/* The region holding addr with the most bytes from addr on (two arguments
+ * may point into the same memory, copied twice with different lengths):
+ * those bytes (*avail of them) and whether the region was cut there; NULL
+ * when the snapshot does not know addr. An empty cut region marks an
+ * unreadable address. */
+static const uint8_t *snap_find(const struct rn_mem_snap *s, uint64_t addr, size_t *avail,
+				int *cut)
+{
+	const uint8_t *best = NULL;
+	size_t off = 0;
+	while (off + sizeof(struct rn_mem_region) <= s->len) {
+		struct rn_mem_region r;
+		memcpy(&r, s->data + off, sizeof(r));
+		const uint8_t *bytes = s->data + off + sizeof(r);
+		off += sizeof(r) + (((size_t)r.len + 7) & ~(size_t)7);
+		if (addr < r.addr || addr - r.addr > r.len ||
+		    (addr - r.addr == r.len && !(r.flags & RN_MEM_CUT)))
+			continue;
+		size_t a = (size_t)(r.len - (addr - r.addr));
+		if (!best || a > *avail) {
+			best = bytes + (addr - r.addr);
+			*avail = a;
+			*cut = (r.flags & RN_MEM_CUT) != 0;
+		}
+	}
+	return best;
+}
+
+static int snap_read(struct rn_mem_snap *s, uint64_t addr, void *buf, size_t len)
+{
+	size_t avail;
+	int cut;
+	const uint8_t *p = snap_find(s, addr, &avail, &cut);
+	if (p && avail >= len) {
+		memcpy(buf, p, len);
+		return 0;
+	}
+	if (!p || !cut)
+		s->misses++;
+	return -1;
+}
+
+/* Same result as the live read below for every string the tracer copied
+ * with the same max: its bytes up to the NUL, or max of them, or as many
+ * as were readable (a cut region). */
+static long snap_read_str(struct rn_mem_snap *s, uint64_t addr, char *buf, size_t max)
+{
+	size_t avail;
+	int cut;
+	const uint8_t *p = snap_find(s, addr, &avail, &cut);
+	if (!p) {
+		s->misses++;
+		return -1;
+	}
+	size_t n = avail < max ? avail : max;
+	memcpy(buf, p, n);
+	const char *nul = memchr(buf, '\0', n);
+	if (nul)
+		return (long)(nul - buf);
+	buf[n] = '\0';
+	if (n == max)
+		return (long)max + 1;
+	if (!cut)
+		s->misses++;
+	return n ? (long)n : -1;
+}
+
+/* ---- live reads --------------------------------------------------------- */
+
 int rn_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len)
 {
 	if (len == 0)
 		return 0;
 	if (addr == 0)
 		return -1;
+	if (cur_snap)
+		return snap_read(cur_snap, addr, buf, len);
 	return read_some(tid, addr, buf, len) == (ssize_t)len ? 0 : -1;
 }
 
@@ -48,10 +151,16 @@ long rn_mem_read_str(pid_t tid, uint64_t addr, char *buf, size_t max)
 	size_t got = 0;
 	if (addr == 0)
 		return -1;
+	if (cur_snap)
+		return snap_read_str(cur_snap, addr, buf, max);
 	/* Read page by page: a string may end just before an unmapped page,
-	 * and one read across it would fail as a whole. */
+	 * and one read across it would fail as a whole. The first read is
+	 * short: most strings (paths) end within 256 bytes, and copying up to
+	 * a page for each costs more than a second read for the few longer. */
 	while (got < max) {
 		size_t chunk = PAGE - (size_t)((addr + got) % PAGE);
+		if (got == 0 && chunk > 256)
+			chunk = 256;
 		if (chunk > max - got)
 			chunk = max - got;
 		ssize_t n = read_some(tid, addr + got, buf + got, chunk);

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "renacer/hist.h"
+#include "renacer/prefetch.h"
 #include "renacer/proctab.h"
 #include "renacer/seccomp_filter.h"
 #include "renacer/syscalls.h"
@@ -71,6 +72,9 @@ struct tracer {
 	int fatal_signal;        /* a fatal signal arrived: detach and die of it */
 	int detaching;           /* shutdown in progress */
 	uint8_t *hold;           /* per syscall number: HOLD_* (see hold_policy) */
+	struct rn_prefetch pf;   /* what the tracer copies itself instead of holding */
+	int use_prefetch;        /* 0: every read is a worker's (RENACER_WORKER_READS=1) */
+	uint8_t *pf_buf;         /* the copy being made, PF_CAP bytes */
 	uint64_t seen_ns;        /* --stats-self: when the current stop was collected */
 	struct rn_hist *stall;   /* --stats-self: stop-to-resume time per stop */
 	uint64_t stime_ns;       /* -c without -w: the stopped tracee's system CPU
@@ -203,6 +207,30 @@ static void hold(struct tracer *t, struct rn_task *task, struct rn_record *rec)
 	t->p->stats.holds++;
 }
 
+/* The most a stop's copy may take; a larger one (a long path, a large -s)
+ * is held for a worker as before. */
+#define PF_CAP 16384u
+
+/* A stop that needs memory read: copy it now and go on (prefetch.h), or
+ * hold the tracee for its worker when there is no plan or it is too big.
+ * The copy's records go to the ring just before rec. */
+static void hold_or_copy(struct tracer *t, struct rn_task *task, struct rn_record *rec, int exit)
+{
+	const struct rn_prefetch_plan *plan =
+		t->use_prefetch ? rn_prefetch_plan(&t->pf, rec->nr, exit) : NULL;
+	if (plan) {
+		long n = rn_prefetch_read(&t->pf, plan, task->tid, task->args, exit, rec->ret,
+					  (rec->flags & RN_REC_ERROR) != 0, t->pf_buf, PF_CAP);
+		if (n >= 0) {
+			rn_pipeline_push_bytes(t->p, task->tgid, t->pf_buf, (size_t)n);
+			rec->flags |= RN_REC_SNAPSHOT;
+			t->p->stats.prefetched++;
+			return;
+		}
+	}
+	hold(t, task, rec);
+}
+
 static void drain_handbacks(struct tracer *t)
 {
 	struct rn_handback *hb, *next;
@@ -248,10 +276,10 @@ static int clone_made_thread(const struct rn_task *parent)
 {
 	uint64_t flags = 0;
 	if (parent->nr == SYS_clone) {
-		flags = parent->arg0;
+		flags = parent->args[0];
 	} else if (parent->nr == SYS_clone3) {
 		struct iovec local = { &flags, sizeof(flags) };
-		struct iovec remote = { (void *)(uintptr_t)parent->arg0, sizeof(flags) };
+		struct iovec remote = { (void *)(uintptr_t)parent->args[0], sizeof(flags) };
 		if (process_vm_readv(parent->tid, &local, 1, &remote, 1, 0) != sizeof(flags))
 			flags = 0;
 	}
@@ -288,7 +316,6 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 	task->in_syscall = 1;
 	task->untraced = 0;
 	task->nr = (int32_t)nr;
-	task->arg0 = args[0];
 	if (task->hidden) {
 		/* strace shows the command from its first execve on. */
 		if (task->nr != SYS_execve && task->nr != SYS_execveat) {
@@ -305,8 +332,9 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 	}
 	rec.nr = task->nr;
 	memcpy(rec.args, args, sizeof(rec.args));
+	memcpy(task->args, args, sizeof(task->args));
 	if (held_at(t, task->nr, HOLD_ENTRY))
-		hold(t, task, &rec);
+		hold_or_copy(t, task, &rec, 0);
 	emit(t, task, &rec);
 	if (task->state != RN_TASK_HELD)
 		resume(t, task, 0);
@@ -342,7 +370,7 @@ static void on_syscall_stop(struct tracer *t, struct rn_task *task)
 	if (info.exit.is_error)
 		rec.flags |= RN_REC_ERROR;
 	if (held_at(t, task->nr, info.exit.is_error ? HOLD_EXIT_ERR : HOLD_EXIT))
-		hold(t, task, &rec);
+		hold_or_copy(t, task, &rec, 1);
 	emit(t, task, &rec);
 	if (task->state != RN_TASK_HELD)
 		resume(t, task, 0);
@@ -704,6 +732,11 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 	}
 	t.ptrace_opts = base_options(opt);
 	t.hold = hold_policy(opt);
+	const char *wr = getenv("RENACER_WORKER_READS");
+	t.use_prefetch = !(wr && strcmp(wr, "1") == 0);
+	t.pf_buf = malloc(PF_CAP);
+	if (!t.pf_buf || rn_prefetch_init(&t.pf, opt) < 0)
+		abort();
 	if (opt->stats_self) {
 		t.stall = malloc(sizeof(*t.stall));
 		if (!t.stall)
@@ -826,8 +859,9 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 done:
 	if (t.stall) {
 		struct rn_stats *st = &p->stats;
-		fprintf(stderr, "renacer: self: %llu records, %llu held for a worker read, %llu ring stalls, "
-			"%llu lost\n", (unsigned long long)st->records, (unsigned long long)st->holds,
+		fprintf(stderr, "renacer: self: %llu records, %llu held for a worker read, %llu copied by "
+			"the tracer, %llu ring stalls, %llu lost\n", (unsigned long long)st->records,
+			(unsigned long long)st->holds, (unsigned long long)st->prefetched,
 			(unsigned long long)st->ring_stalls, (unsigned long long)st->lost);
 		fprintf(stderr, "renacer: self: tracee stopped per stop (wait4 to resume): "
 			"p50 %.1f us, p99 %.1f us, max %.1f us over %llu stops\n",
@@ -836,6 +870,8 @@ done:
 		free(t.stall);
 	}
 	free(t.hold);
+	rn_prefetch_free(&t.pf);
+	free(t.pf_buf);
 	rn_proctab_destroy(&t.tab);
 	close(t.epfd);
 	close(t.sigfd);

@@ -28,12 +28,12 @@ static inline int du_read(const struct rn_dctx *c, uint64_t addr, void *buf, siz
 	return rn_mem_read(c->tid, addr, buf, len);
 }
 
-/* Read for a struct_io decoder at exit: only while the tracee is held
- * (the tracer holds such calls at exit, failed ones included); at entry
- * (c->saving) the entry hold covers it. */
+/* Read for a struct_io decoder at exit: only while the tracee is held or
+ * from the tracer's copy (the tracer holds or copies such calls at exit,
+ * failed ones included); at entry (c->saving) the entry's covers it. */
 static inline int du_read_io(const struct rn_dctx *c, uint64_t addr, void *buf, size_t len)
 {
-	if (c->exit && !(c->exit->flags & RN_REC_HELD))
+	if (c->exit && !(c->exit->flags & (RN_REC_HELD | RN_REC_SNAPSHOT)))
 		return -1;
 	return rn_mem_read(c->tid, addr, buf, len);
 }

@@ -44,9 +44,9 @@ int rn_pipeline_start(struct rn_pipeline *p, const struct rn_options *opt, int o
 	return rn_writer_start(p->writer);
 }
 
-void rn_pipeline_push(struct rn_pipeline *p, const struct rn_record *rec)
+/* A free slot of w's input ring, waiting while it is full. */
+static void *reserve(struct rn_pipeline *p, struct rn_worker *w)
 {
-	struct rn_worker *w = p->workers[(unsigned)rec->tgid % p->nworkers];
 	void *slot = rn_ring_reserve(&w->in);
 	if (!slot) {
 		/* Full: wait, never drop (design.md rule 4). The tracees wait
@@ -67,6 +67,27 @@ void rn_pipeline_push(struct rn_pipeline *p, const struct rn_record *rec)
 			rn_parker_sleep(&w->in.not_full, seen);
 		}
 	}
+	return slot;
+}
+
+void rn_pipeline_push_bytes(struct rn_pipeline *p, int32_t tgid, const uint8_t *data, size_t len)
+{
+	struct rn_worker *w = p->workers[(unsigned)tgid % p->nworkers];
+	for (size_t off = 0; off < len; off += RN_REC_PAYLOAD) {
+		size_t n = len - off < RN_REC_PAYLOAD ? len - off : RN_REC_PAYLOAD;
+		struct rn_record *slot = reserve(p, w);
+		slot->kind = RN_REC_BYTES;
+		slot->tgid = tgid;
+		slot->hold_id = (uint32_t)n;
+		memcpy((uint8_t *)slot + offsetof(struct rn_record, args), data + off, n);
+		rn_ring_commit(&w->in);
+	}
+}
+
+void rn_pipeline_push(struct rn_pipeline *p, const struct rn_record *rec)
+{
+	struct rn_worker *w = p->workers[(unsigned)rec->tgid % p->nworkers];
+	void *slot = reserve(p, w);
 	memcpy(slot, rec, sizeof(*rec));
 	rn_ring_commit(&w->in);
 	p->stats.records++;
@@ -120,6 +141,7 @@ int rn_pipeline_finish(struct rn_pipeline *p)
 {
 	for (unsigned i = 0; i < p->nworkers; i++) {
 		rn_worker_stop_and_join(p->workers[i]);
+		p->stats.prefetch_misses += p->workers[i]->snap.misses;
 		if (p->opt->count)
 			rn_stats_merge(&p->summary, &p->workers[i]->stats);
 	}

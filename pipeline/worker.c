@@ -116,6 +116,43 @@ static void commit_event(struct rn_worker *w)
 	rn_ring_commit(&w->out);
 }
 
+/* ---- the tracer's memory copies ---------------------------------------- */
+
+static void snap_append(struct rn_worker *w, const struct rn_record *rec)
+{
+	size_t n = rec->hold_id <= RN_REC_PAYLOAD ? rec->hold_id : RN_REC_PAYLOAD;
+	if (w->snap_len + n > w->snap_cap) {
+		size_t cap = w->snap_cap ? 2 * w->snap_cap : 4096;
+		while (cap < w->snap_len + n)
+			cap *= 2;
+		uint8_t *b = realloc(w->snap_buf, cap);
+		if (!b)
+			abort();
+		w->snap_buf = b;
+		w->snap_cap = cap;
+	}
+	memcpy(w->snap_buf + w->snap_len, (const uint8_t *)rec + offsetof(struct rn_record, args), n);
+	w->snap_len += n;
+}
+
+/* Decode rec's memory arguments from the tracer's copy (RN_REC_SNAPSHOT):
+ * between snap_begin and snap_end every rn_mem_read of this thread reads
+ * the copy, never the tracee, which runs on. */
+static void snap_begin(struct rn_worker *w, const struct rn_record *rec)
+{
+	if (!(rec->flags & RN_REC_SNAPSHOT))
+		return;
+	w->snap.data = w->snap_buf;
+	w->snap.len = w->snap_len;
+	rn_mem_snap_use(&w->snap);
+}
+
+static void snap_end(struct rn_worker *w)
+{
+	(void)w;
+	rn_mem_snap_use(NULL);
+}
+
 /* ---- decoding ----------------------------------------------------------- */
 
 static int is_ppath(const struct rn_worker *w, const void *p, size_t len)
@@ -180,7 +217,9 @@ static void decode_entry(struct rn_worker *w, const struct rn_record *rec)
 		.opt = w->p->opt, .sc = rn_syscall_get(rec->nr), .entry = &pe->entry,
 		.exit = NULL, .vs = &w->vs, .tid = rec->tid, .saved = pe->saved,
 	};
+	snap_begin(w, rec);
 	pe->next_arg = rn_decode_entry(&c);
+	snap_end(w);
 	/* --process-summary's command column: the whole argv, not cut at -s. */
 	uint32_t cmd_node = 0;
 	int has_cmd = 0;
@@ -248,8 +287,11 @@ static void decode_exit(struct rn_worker *w, const struct rn_record *rec)
 	}
 	if (opt->count)
 		rn_stats_add(&w->stats, pe->entry.nr, counted, is_error);
-	if (opt->count != RN_COUNT_ONLY)
+	if (opt->count != RN_COUNT_ONLY) {
+		snap_begin(w, rec);
 		rn_decode_exit(&c, pe->next_arg);
+		snap_end(w);
+	}
 	const struct rn_fdpath *ret_path = NULL;
 	if (w->nppaths && !opt->decode_fds)
 		rn_fdcache_after_exit(w, &pe->entry, rec);
@@ -309,11 +351,16 @@ static void process(struct rn_worker *w, const struct rn_record *rec)
 	int ended;
 
 	switch (rec->kind) {
+	case RN_REC_BYTES:
+		snap_append(w, rec); /* not a record of its own: no event */
+		return;
 	case RN_REC_SYSCALL_ENTRY:
 		decode_entry(w, rec);
+		w->snap_len = 0; /* the copy, if any, was this record's */
 		return;
 	case RN_REC_SYSCALL_EXIT:
 		decode_exit(w, rec);
+		w->snap_len = 0;
 		return;
 	case RN_REC_SIGNAL:
 		rn_decode_siginfo(&w->vs, rec);
@@ -392,8 +439,8 @@ static void *worker_main(void *arg)
 				rn_parker_wake(writer);
 			continue;
 		}
-		/* Idle: hand the writer what we have, then sleep. */
-		rn_parker_wake(writer);
+		/* Idle: hand the writer what we have if it wants it now. */
+		rn_writer_worker_idle(w->p->writer);
 		if (atomic_load_explicit(&w->stop, memory_order_acquire) && !rn_ring_peek(&w->in))
 			break;
 		uint32_t seen = rn_parker_prepare(&w->in.not_empty);
@@ -476,6 +523,7 @@ void rn_worker_destroy(struct rn_worker *w)
 	}
 	rn_ring_destroy(&w->in);
 	rn_ring_destroy(&w->out);
+	free(w->snap_buf);
 	rn_values_free(&w->vs);
 	rn_fdcache_free(w);
 	for (size_t k = 0; k < w->nppaths; k++)

@@ -114,6 +114,11 @@ int main(int argc, char **argv)
 		failed = 1;
 	if (pipeline.stats.lost)
 		fprintf(stderr, "renacer: %llu events lost\n", (unsigned long long)pipeline.stats.lost);
+	/* A decoder read what the tracer's copy did not cover: that argument
+	 * was shown as its address (a wrong plan in core/prefetch.c). */
+	if (pipeline.stats.prefetch_misses)
+		fprintf(stderr, "renacer: %llu argument reads missed the tracer's copy\n",
+			(unsigned long long)pipeline.stats.prefetch_misses);
 	rn_proctab_thread_offline();
 	if (opt.outfile && !per_tid && close(out_fd) < 0 && !failed) {
 		fprintf(stderr, "renacer: close '%s': %s\n", opt.outfile, strerror(errno));

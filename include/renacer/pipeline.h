@@ -12,7 +12,9 @@
  *  - Each worker is the only producer of its output ring; the writer is the
  *    only consumer of all of them and emits events in global seq order.
  *  - Every record pushed yields exactly one event (possibly RN_EV_NONE), so
- *    the writer's merge can wait for seq N+1 after N without gaps.
+ *    the writer's merge can wait for seq N+1 after N without gaps; the
+ *    RN_REC_BYTES records carrying a snapshot are not records of their own
+ *    (no seq) and yield none.
  *  - A record flagged RN_REC_HELD is handed back (rn_handback) once the
  *    worker is done with the tracee's memory; the tracer resumes it then.
  */
@@ -47,6 +49,9 @@ struct rn_stats {
 	uint64_t records;      /* tracer */
 	_Atomic uint64_t ring_stalls; /* tracer: times a full ring made it wait */
 	uint64_t holds;        /* tracer: tracees held for a worker read */
+	uint64_t prefetched;   /* tracer: stops whose memory the tracer copied */
+	uint64_t prefetch_misses; /* workers (summed after join): reads a copy did
+				     not cover; 0 unless a plan is wrong */
 	uint64_t lost;         /* events lost: always 0 unless a bug says otherwise */
 };
 
@@ -95,6 +100,9 @@ int rn_pipeline_start(struct rn_pipeline *p, const struct rn_options *opt, int o
  * batches (ring a quarter full, or rn_pipeline_kick before the tracer
  * sleeps), which keeps a futex wake off most stops. */
 void rn_pipeline_push(struct rn_pipeline *p, const struct rn_record *rec);
+/* Tracer: push a memory copy for the next record of tgid (rn_pipeline_push
+ * of an RN_REC_SNAPSHOT record follows at once), as RN_REC_BYTES records. */
+void rn_pipeline_push_bytes(struct rn_pipeline *p, int32_t tgid, const uint8_t *data, size_t len);
 /* Tracer: wake every worker that has pending records (before sleeping). */
 void rn_pipeline_kick(struct rn_pipeline *p);
 /* Tracer: all records pushed; drain, stop and join every thread. Returns
@@ -124,6 +132,10 @@ struct rn_writer *rn_writer_create(struct rn_pipeline *p, int out_fd,
 				   struct rn_capture_writer *capture);
 int rn_writer_start(struct rn_writer *w);
 struct rn_parker *rn_writer_parker(struct rn_writer *w);
+/* Worker, when its input ring is empty: wake the writer if it wants to
+ * know now (prompt output, nothing buffered); a writer holding buffered
+ * output for a regular file wakes by itself when it is due. */
+void rn_writer_worker_idle(struct rn_writer *w);
 int rn_writer_stop_and_join(struct rn_writer *w);
 void rn_writer_destroy(struct rn_writer *w);
 

@@ -45,7 +45,8 @@ struct rn_task {
 	uint8_t untraced;    /* this syscall is filtered out (tracer-side filter) */
 	uint8_t seccomp;     /* runs under renacer's seccomp filter */
 	int32_t nr;          /* syscall of the last entry */
-	uint64_t arg0;       /* first argument of the last entry (clone flags) */
+	uint64_t args[6];    /* arguments of the last entry (clone flags, the
+				addresses an exit copy reads: prefetch.h) */
 	uint32_t hold_id;    /* valid while state == RN_TASK_HELD */
 	int parked_status;   /* RN_TASK_PARKED: the wait status that was parked */
 	int detach_pending;  /* shutdown: PTRACE_INTERRUPT sent, stop awaited */

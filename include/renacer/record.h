@@ -5,7 +5,8 @@
  * memory and carries everything a worker needs to decode and render the
  * event without asking the tracer again (design.md, rule 5). Pointers that
  * appear in args[] are tracee addresses, read by the worker with
- * process_vm_readv while the tracee is held stopped (RN_REC_HELD).
+ * process_vm_readv while the tracee is held stopped (RN_REC_HELD), or
+ * copied by the tracer before it resumed the tracee (RN_REC_SNAPSHOT).
  *
  * Ownership: written by the tracer thread, copied by value into a worker's
  * ring, read by exactly one worker.
@@ -13,6 +14,7 @@
 #ifndef RENACER_RECORD_H
 #define RENACER_RECORD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum rn_rec_kind {
@@ -28,6 +30,10 @@ enum rn_rec_kind {
 	RN_REC_ATTACHED,          /* -p: args[0] = number of threads attached with it */
 	RN_REC_DETACHED,          /* renacer let go of the tid */
 	RN_REC_SUPERSEDED,        /* a thread-group leader replaced by an exec in args[0] */
+	RN_REC_BYTES,             /* part of the memory copy of the next RN_REC_SNAPSHOT
+				     record of the same ring: hold_id bytes of payload
+				     from offsetof(args) on (RN_REC_PAYLOAD at most);
+				     no seq, no event */
 };
 
 /* RN_REC_SIGNAL: the siginfo fields strace prints, flattened. */
@@ -46,6 +52,9 @@ enum rn_rec_flags {
 	RN_REC_SECCOMP = 1u << 2,  /* entry reported by a seccomp stop */
 	RN_REC_HIDDEN = 1u << 3,   /* not shown (e.g. before the command's first execve);
 				      still sequenced so the writer's merge stays contiguous */
+	RN_REC_SNAPSHOT = 1u << 4, /* the memory its decoders read was copied by the tracer
+				      (prefetch.h) into the RN_REC_BYTES records just
+				      before it; the tracee already runs on */
 };
 
 /*
@@ -69,5 +78,9 @@ struct rn_record {
 };
 
 _Static_assert(sizeof(struct rn_record) == 104, "rn_record layout changed");
+
+/* RN_REC_BYTES: the payload spans args, ret and stime_ns. */
+#define RN_REC_PAYLOAD (sizeof(struct rn_record) - offsetof(struct rn_record, args))
+_Static_assert(RN_REC_PAYLOAD == 64, "rn_record payload layout changed");
 
 #endif /* RENACER_RECORD_H */

@@ -6,6 +6,7 @@
 #define RENACER_WORKER_INTERNAL_H
 
 #include "renacer/decode.h"
+#include "renacer/mem.h"
 #include "renacer/pipeline.h"
 #include "renacer/summary.h"
 #include "renacer/value.h"
@@ -52,6 +53,12 @@ struct rn_worker {
 	size_t nppaths;
 	struct rn_stats_table stats; /* -c/-C: this worker's share of the summary,
 					merged by rn_pipeline_finish after join */
+	/* The tracer's memory copy for the next RN_REC_SNAPSHOT record,
+	 * assembled from RN_REC_BYTES records; snap.misses is read by
+	 * rn_pipeline_finish after join. */
+	uint8_t *snap_buf;
+	size_t snap_len, snap_cap;
+	struct rn_mem_snap snap;
 };
 
 #endif /* RENACER_WORKER_INTERNAL_H */

@@ -1,0 +1,287 @@
+/* prefetch.c - the tracer's copies of memory arguments (see
+ * include/renacer/prefetch.h). */
+#define _GNU_SOURCE
+#include "renacer/prefetch.h"
+
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysinfo.h>
+#include <sys/time.h>
+#include <sys/times.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <utime.h>
+
+#include "renacer/mem.h"
+#include "renacer/syscalls.h"
+
+/*
+ * Struct decoders that read one block of a fixed size at the argument's
+ * address and nothing else (no pointers inside, no counted arrays). The
+ * sizes are those of the types the decoders in formats/ read; the unit
+ * test checks every plan against the decoders themselves.
+ */
+static const struct {
+	const char *name;
+	uint32_t size;
+} fixed_structs[] = {
+	{ "stat", sizeof(struct stat) },
+	{ "statfs", sizeof(struct statfs) },
+	{ "statx", 256 },                       /* struct statx */
+	{ "sigaction", 3 * sizeof(uint64_t) + 8 }, /* the kernel's, NSIG/8 bytes of mask */
+	{ "sigset", 8 },
+	{ "timespec", sizeof(struct timespec) },
+	{ "timespec_rem", sizeof(struct timespec) },
+	{ "timespec_pair", 2 * sizeof(struct timespec) },
+	{ "itimerspec", 2 * sizeof(struct timespec) },
+	{ "timeval", sizeof(struct timeval) },
+	{ "timeval_pair", 2 * sizeof(struct timeval) },
+	{ "itimerval", 2 * sizeof(struct timeval) },
+	{ "timezone", 2 * sizeof(int) },
+	{ "time_t", sizeof(time_t) },
+	{ "loff_t", sizeof(int64_t) },
+	{ "rlimit", sizeof(struct rlimit) },
+	{ "rlimit64", sizeof(struct rlimit) },
+	{ "rusage", sizeof(struct rusage) },
+	{ "wait_status", sizeof(int) },
+	{ "utsname", sizeof(struct utsname) },
+	{ "sysinfo", sizeof(struct sysinfo) },
+	{ "fd_pair", 2 * sizeof(int) },
+	{ "tms", sizeof(struct tms) },
+	{ "utimbuf", sizeof(struct utimbuf) },
+	{ "stack_t", sizeof(stack_t) },
+};
+
+uint32_t rn_prefetch_struct_size(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(fixed_structs) / sizeof(fixed_structs[0]); i++)
+		if (strcmp(fixed_structs[i].name, name) == 0)
+			return fixed_structs[i].size;
+	return 0;
+}
+
+/*
+ * Whole-call decoders (formats/dec_calls.c) whose reads are still those
+ * their arguments' types say (they only choose which arguments to show).
+ * Any other whole-call decoder may read what it likes: no plan.
+ */
+static const char *const table_driven_calls[] = {
+	"open", "openat", "mknod", "mknodat", "setxattr", "lsetxattr", "fsetxattr",
+	"getxattr", "lgetxattr", "fgetxattr", "getrandom", "getcwd", "time", "socket",
+	"socketpair", "personality", "membarrier", "mremap", "ioprio_get", "ioprio_set",
+	"sched_getscheduler",
+};
+
+static int table_driven(const struct rn_syscall *sc)
+{
+	if (!sc->decode)
+		return 1;
+	for (size_t i = 0; i < sizeof(table_driven_calls) / sizeof(table_driven_calls[0]); i++)
+		if (strcmp(table_driven_calls[i], sc->name) == 0)
+			return 1;
+	return 0;
+}
+
+static int shown_at_exit(const struct rn_arg_desc *a)
+{
+	return a->type == RN_T_OBUF || a->type == RN_T_STRUCT_OUT || a->type == RN_T_STRUCT_IO;
+}
+
+static void add(struct rn_prefetch_plan *pl, unsigned argi, int kind, uint32_t size, int on_error)
+{
+	struct rn_prefetch_item *it = &pl->items[pl->n++];
+	it->argi = (uint8_t)argi;
+	it->kind = (uint8_t)kind;
+	it->size = size;
+	it->on_error = (uint8_t)on_error;
+}
+
+/* The read argument a makes in phase `exit` (the walk of formats/decode.c:
+ * arguments before the first exit-shown one at entry, the rest at exit,
+ * and struct_io ones at both). Returns 0 when the table cannot say. */
+static int plan_arg(struct rn_prefetch_plan *pl, const struct rn_arg_desc *a, unsigned argi,
+		    int exit, int in_exit_part, size_t strsize)
+{
+	uint32_t fixed = a->decode ? rn_prefetch_struct_size(a->sub) : 0;
+	switch (a->type) {
+	case RN_T_PATH:
+	case RN_T_STR:
+		if (exit == in_exit_part)
+			add(pl, argi, RN_PF_STR, a->type == RN_T_PATH ? PATH_MAX : (uint32_t)strsize, 1);
+		return 1;
+	case RN_T_IBUF:
+		if (exit == in_exit_part && a->len_arg >= 0)
+			add(pl, argi, RN_PF_BUF_ARG, (uint32_t)a->len_arg, 1);
+		return 1;
+	case RN_T_OBUF:
+		if (exit)
+			add(pl, argi, RN_PF_BUF_RET, 0, 0);
+		return 1;
+	case RN_T_ARGV:
+	case RN_T_ENVP:
+		return exit != in_exit_part;
+	case RN_T_STRUCT_IN: /* decoded where it stands, failed calls too */
+		if (!a->decode || exit != in_exit_part)
+			return 1;
+		if (!fixed)
+			return 0;
+		add(pl, argi, RN_PF_FIXED, fixed, 1);
+		return 1;
+	case RN_T_STRUCT_OUT: /* decoded at exit when the call succeeded */
+		if (!a->decode || !exit)
+			return 1;
+		if (!fixed)
+			return 0;
+		add(pl, argi, RN_PF_FIXED, fixed, 0);
+		return 1;
+	case RN_T_STRUCT_IO: /* read at entry (the saving pass) and at exit */
+		if (!a->decode)
+			return 1;
+		if (!fixed)
+			return 0;
+		add(pl, argi, RN_PF_FIXED, fixed, 1);
+		return 1;
+	default:
+		return 1; /* no memory */
+	}
+}
+
+static void plan_phase(struct rn_prefetch_plan *pl, const struct rn_syscall *sc, int exit,
+		       int fd_paths, size_t strsize)
+{
+	memset(pl, 0, sizeof(*pl));
+	if (!table_driven(sc))
+		return;
+	if (fd_paths) {
+		for (unsigned i = 0; i < sc->nargs; i++)
+			if (sc->args[i].type == RN_T_FD || sc->args[i].type == RN_T_DIRFD)
+				return;
+		if (sc->ret_type == RN_T_FD)
+			return;
+	}
+	unsigned first_exit = sc->nargs;
+	for (unsigned i = 0; i < sc->nargs; i++) {
+		if (shown_at_exit(&sc->args[i])) {
+			first_exit = i;
+			break;
+		}
+	}
+	for (unsigned i = 0; i < sc->nargs; i++)
+		if (!plan_arg(pl, &sc->args[i], i, exit, i >= first_exit, strsize))
+			return;
+	pl->ok = 1;
+}
+
+int rn_prefetch_init(struct rn_prefetch *pf, const struct rn_options *opt)
+{
+	pf->count = rn_syscall_count;
+	pf->strsize = (size_t)opt->strsize;
+	pf->plan = calloc(pf->count, sizeof(*pf->plan));
+	if (!pf->plan)
+		return -1;
+	int fd_paths = opt->decode_fds || opt->filter.npaths;
+	for (unsigned nr = 0; nr < pf->count; nr++) {
+		const struct rn_syscall *sc = rn_syscall_get(nr);
+		if (!sc)
+			continue;
+		plan_phase(&pf->plan[nr][0], sc, 0, fd_paths, pf->strsize);
+		plan_phase(&pf->plan[nr][1], sc, 1, fd_paths, pf->strsize);
+	}
+	return 0;
+}
+
+void rn_prefetch_free(struct rn_prefetch *pf)
+{
+	free(pf->plan);
+	pf->plan = NULL;
+}
+
+const struct rn_prefetch_plan *rn_prefetch_plan(const struct rn_prefetch *pf, long nr, int exit)
+{
+	if (nr < 0 || (unsigned long)nr >= pf->count || !pf->plan[nr][exit != 0].ok)
+		return NULL;
+	return &pf->plan[nr][exit != 0];
+}
+
+/* Copy len bytes at addr the way rn_mem_read would read them: all, or the
+ * readable start marked cut. */
+static size_t copy_block(pid_t tid, uint64_t addr, uint32_t len, uint8_t *buf, size_t cap,
+			 size_t used)
+{
+	uint8_t tmp[512];
+	uint8_t *p = len <= sizeof(tmp) ? tmp : malloc(len);
+	if (!p)
+		return 0;
+	long n = rn_mem_read_some(tid, addr, p, len);
+	if (n < 0)
+		n = 0;
+	used = rn_mem_snap_add(buf, cap, used, addr, p, (uint32_t)n,
+			       (uint32_t)n < len ? RN_MEM_CUT : 0);
+	if (p != tmp)
+		free(p);
+	return used;
+}
+
+/* Copy a string the way rn_mem_read_str reads it (mem.c's snap_read_str
+ * gives the same answer from the copy). */
+static size_t copy_str(pid_t tid, uint64_t addr, uint32_t max, uint8_t *buf, size_t cap,
+		       size_t used)
+{
+	char tmp[512];
+	char *p = max < sizeof(tmp) ? tmp : malloc((size_t)max + 1);
+	if (!p)
+		return 0;
+	long n = rn_mem_read_str(tid, addr, p, max);
+	if (n < 0) /* unreadable: an empty cut region */
+		used = rn_mem_snap_add(buf, cap, used, addr, NULL, 0, RN_MEM_CUT);
+	else if ((size_t)n > max) /* no NUL within max bytes */
+		used = rn_mem_snap_add(buf, cap, used, addr, p, max, 0);
+	else /* up to its NUL, or to the NUL rn_mem_read_str put where the
+		memory became unreadable: read back, both give n */
+		used = rn_mem_snap_add(buf, cap, used, addr, p, (uint32_t)n + 1, 0);
+	if (p != tmp)
+		free(p);
+	return used;
+}
+
+long rn_prefetch_read(const struct rn_prefetch *pf, const struct rn_prefetch_plan *plan, pid_t tid,
+		      const uint64_t args[6], int exit, int64_t ret, int is_error, uint8_t *buf,
+		      size_t cap)
+{
+	size_t used = 0;
+	for (unsigned k = 0; k < plan->n; k++) {
+		const struct rn_prefetch_item *it = &plan->items[k];
+		uint64_t addr = args[it->argi];
+		if (addr == 0 || (exit && is_error && !it->on_error))
+			continue;
+		size_t before = used;
+		uint64_t len;
+		switch (it->kind) {
+		case RN_PF_STR:
+			used = copy_str(tid, addr, it->size, buf, cap, used);
+			break;
+		case RN_PF_BUF_ARG:
+		case RN_PF_BUF_RET:
+			len = it->kind == RN_PF_BUF_ARG ? args[it->size] : (uint64_t)ret;
+			if (it->kind == RN_PF_BUF_RET && ret < 0)
+				continue;
+			if (len > pf->strsize)
+				len = pf->strsize;
+			if (len == 0)
+				continue;
+			used = copy_block(tid, addr, (uint32_t)len, buf, cap, used);
+			break;
+		default:
+			used = copy_block(tid, addr, it->size, buf, cap, used);
+			break;
+		}
+		if (used <= before)
+			return -1; /* did not fit */
+	}
+	return (long)used;
+}

@@ -1,0 +1,5 @@
+# The tracer's memory copies (core/prefetch.c) against every decoder, and
+# mem.c's snapshot reads. Included by tests/unit/CMakeLists.txt.
+add_executable(test_prefetch ${CMAKE_CURRENT_LIST_DIR}/test_prefetch.c)
+target_link_libraries(test_prefetch renacer_lib PkgConfig::CMOCKA)
+add_test(NAME unit_prefetch COMMAND test_prefetch)

@@ -1,0 +1,227 @@
+/*
+ * test_prefetch.c - the tracer's copies (core/prefetch.c) against the
+ * decoders (formats/): for every syscall with a plan, the decoders must
+ * find every byte they read in the copy, or the worker would show an
+ * address where strace shows a value. Also the snapshot reads of mem.c.
+ *
+ * The "tracee" is this process: every pointer argument points into a
+ * buffer of our own, filled with patterns that make decoders take
+ * different paths (zeros: NULL pointers inside structs; 0x01 and 0xff:
+ * wild pointers, huge counts), so a decoder that follows a pointer or
+ * reads a counted array the plan does not know is caught as a miss.
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "renacer/decode.h"
+#include "renacer/mem.h"
+#include "renacer/options.h"
+#include "renacer/prefetch.h"
+#include "renacer/syscalls.h"
+#include "renacer/value.h"
+
+#define AREA (64 * 1024)
+
+static int is_pointer(uint8_t type)
+{
+	switch (type) {
+	case RN_T_PATH: case RN_T_STR: case RN_T_IBUF: case RN_T_OBUF: case RN_T_ARGV:
+	case RN_T_ENVP: case RN_T_STRUCT_IN: case RN_T_STRUCT_OUT: case RN_T_STRUCT_IO:
+	case RN_T_PTR: case RN_T_HEX:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+struct run {
+	const struct rn_options *opt;
+	struct rn_prefetch *pf;
+	uint8_t *copy;
+	struct rn_values vs;
+	unsigned planned[2]; /* phases checked */
+};
+
+/* Copy phase `exit` of sc as the tracer would, then decode it from the
+ * copy; returns the misses. Without a plan, decodes live (the hold). */
+static uint64_t phase(struct run *r, long nr, const struct rn_syscall *sc, struct rn_record *entry,
+		      struct rn_record *exit, uint64_t saved[RN_DCTX_NSAVED], unsigned *next)
+{
+	int at_exit = exit != NULL;
+	const struct rn_record *rec = at_exit ? exit : entry;
+	const struct rn_prefetch_plan *plan = rn_prefetch_plan(r->pf, nr, at_exit);
+	struct rn_mem_snap snap = { 0 };
+	if (plan) {
+		long n = rn_prefetch_read(r->pf, plan, getpid(), entry->args, at_exit, rec->ret,
+					  (rec->flags & RN_REC_ERROR) != 0, r->copy, 1 << 20);
+		assert_true(n >= 0);
+		snap.data = r->copy;
+		snap.len = (size_t)n;
+		if (at_exit)
+			exit->flags |= RN_REC_SNAPSHOT;
+		else
+			entry->flags |= RN_REC_SNAPSHOT;
+		rn_mem_snap_use(&snap);
+		r->planned[at_exit]++;
+	}
+	struct rn_dctx c = {
+		.opt = r->opt, .sc = sc, .entry = entry, .exit = exit, .vs = &r->vs,
+		.tid = getpid(), .saved = saved,
+	};
+	if (at_exit)
+		rn_decode_exit(&c, *next);
+	else
+		*next = rn_decode_entry(&c);
+	rn_mem_snap_use(NULL);
+	rn_values_reset(&r->vs);
+	if (snap.misses)
+		print_error("%s %s: %llu reads outside the copy\n", sc->name, at_exit ? "exit" : "entry",
+			    (unsigned long long)snap.misses);
+	return snap.misses;
+}
+
+static uint64_t check_all(struct run *r, uint8_t *area, int fill, int scalars_small, int64_t ret,
+			  int error)
+{
+	uint64_t misses = 0;
+	memset(area, fill, AREA);
+	area[AREA - 1] = 0;
+	for (long nr = 0; nr < (long)rn_syscall_count; nr++) {
+		const struct rn_syscall *sc = rn_syscall_get(nr);
+		if (!sc)
+			continue;
+		struct rn_record entry = { .kind = RN_REC_SYSCALL_ENTRY, .nr = (int32_t)nr,
+					   .tid = getpid(), .tgid = getpid() };
+		for (unsigned i = 0; i < 6; i++)
+			entry.args[i] = !scalars_small || (i < sc->nargs && is_pointer(sc->args[i].type))
+						? (uint64_t)(uintptr_t)(area + 256)
+						: 8;
+		struct rn_record exit = entry;
+		exit.kind = RN_REC_SYSCALL_EXIT;
+		exit.ret = ret;
+		exit.flags = error ? RN_REC_ERROR : 0;
+		uint64_t saved[RN_DCTX_NSAVED] = { 0 };
+		unsigned next = 0;
+		misses += phase(r, nr, sc, &entry, NULL, saved, &next);
+		misses += phase(r, nr, sc, &entry, &exit, saved, &next);
+	}
+	return misses;
+}
+
+static void test_plans_cover_decoders(void **state)
+{
+	(void)state;
+	struct rn_options opt;
+	rn_options_init(&opt);
+	struct rn_prefetch pf;
+	assert_int_equal(rn_prefetch_init(&pf, &opt), 0);
+	/* The area sits before an unmapped page: reads past it fail as they
+	 * would in a tracee. */
+	uint8_t *map = mmap(NULL, AREA + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			    0);
+	assert_true(map != MAP_FAILED);
+	assert_int_equal(munmap(map + AREA, 4096), 0);
+	struct run r = { .opt = &opt, .pf = &pf, .copy = malloc(1 << 20) };
+	assert_non_null(r.copy);
+	uint64_t misses = 0;
+	const int fills[] = { 0x00, 0x01, 0xff, 'a' };
+	for (unsigned f = 0; f < sizeof(fills) / sizeof(fills[0]); f++)
+		for (int small = 0; small < 2; small++) {
+			misses += check_all(&r, map, fills[f], small, 8, 0);
+			misses += check_all(&r, map, fills[f], small, 0, 0);
+			misses += check_all(&r, map, fills[f], small, -2, 1);
+		}
+	assert_int_equal(misses, 0);
+	/* The plans matter: the calls of a build are among them. */
+	const char *const copied[] = { "openat", "newfstatat", "read", "write", "access",
+				       "readlink", "rt_sigaction", "fstat", "pread64",
+				       "rt_sigprocmask", "prlimit64", "wait4", "uname", "statfs" };
+	for (size_t i = 0; i < sizeof(copied) / sizeof(copied[0]); i++) {
+		long nr = rn_syscall_by_name(copied[i]);
+		const struct rn_syscall *sc = rn_syscall_get(nr);
+		int needs_entry = sc->mem_entry, needs_exit = sc->mem_exit;
+		if ((needs_entry && !rn_prefetch_plan(&pf, nr, 0)) ||
+		    (needs_exit && !rn_prefetch_plan(&pf, nr, 1)))
+			fail_msg("%s has no plan", copied[i]);
+	}
+	/* And calls the table cannot describe are held. */
+	assert_null(rn_prefetch_plan(&pf, rn_syscall_by_name("execve"), 0));
+	assert_null(rn_prefetch_plan(&pf, rn_syscall_by_name("sendmsg"), 0));
+	assert_null(rn_prefetch_plan(&pf, rn_syscall_by_name("ioctl"), 1));
+	assert_true(r.planned[0] > 50 && r.planned[1] > 50);
+	rn_values_free(&r.vs);
+	free(r.copy);
+	munmap(map, AREA);
+	rn_prefetch_free(&pf);
+}
+
+/* -y: descriptor paths are read from /proc while held: no plan then. */
+static void test_fd_paths_hold(void **state)
+{
+	(void)state;
+	struct rn_options opt;
+	rn_options_init(&opt);
+	opt.decode_fds = 1;
+	struct rn_prefetch pf;
+	assert_int_equal(rn_prefetch_init(&pf, &opt), 0);
+	assert_null(rn_prefetch_plan(&pf, rn_syscall_by_name("read"), 1));
+	assert_null(rn_prefetch_plan(&pf, rn_syscall_by_name("openat"), 0));
+	assert_non_null(rn_prefetch_plan(&pf, rn_syscall_by_name("access"), 0));
+	rn_prefetch_free(&pf);
+}
+
+/* Snapshot reads give the live read's answer: whole, cut, unreadable. */
+static void test_snapshot_reads(void **state)
+{
+	(void)state;
+	uint8_t buf[512];
+	size_t used = 0;
+	const char s1[] = "hello";
+	used = rn_mem_snap_add(buf, sizeof(buf), used, 0x1000, s1, sizeof(s1), 0);
+	used = rn_mem_snap_add(buf, sizeof(buf), used, 0x2000, "abc", 3, RN_MEM_CUT);
+	used = rn_mem_snap_add(buf, sizeof(buf), used, 0x3000, NULL, 0, RN_MEM_CUT);
+	used = rn_mem_snap_add(buf, sizeof(buf), used, 0x4000, "0123456789", 10, 0);
+	assert_true(used > 0);
+	assert_int_equal(rn_mem_snap_add(buf, sizeof(buf), used, 0x5000, buf, 480, 0), 0);
+	struct rn_mem_snap snap = { .data = buf, .len = used };
+	rn_mem_snap_use(&snap);
+	char out[64];
+	assert_int_equal(rn_mem_read_str(1, 0x1000, out, 32), 5);
+	assert_string_equal(out, "hello");
+	assert_int_equal(rn_mem_read_str(1, 0x1002, out, 32), 3);
+	assert_string_equal(out, "llo");
+	assert_int_equal(rn_mem_read_str(1, 0x1000, out, 3), 4); /* max + 1: longer */
+	assert_int_equal(rn_mem_read_str(1, 0x2000, out, 32), 3); /* cut: what was readable */
+	assert_int_equal(rn_mem_read_str(1, 0x3000, out, 32), -1);
+	assert_int_equal(rn_mem_read(1, 0x4002, out, 8), 0);
+	assert_memory_equal(out, "23456789", 8);
+	assert_int_equal(rn_mem_read(1, 0x2001, out, 2), 0);
+	assert_int_equal(rn_mem_read(1, 0x2001, out, 3), -1); /* past the cut */
+	assert_int_equal(snap.misses, 0);
+	assert_int_equal(rn_mem_read(1, 0x4002, out, 9), -1); /* past an uncut end */
+	assert_int_equal(rn_mem_read(1, 0x9000, out, 1), -1);  /* unknown */
+	assert_int_equal(rn_mem_read_str(1, 0x4000, out, 32), -1 + 11); /* no NUL, not cut */
+	assert_int_equal(snap.misses, 3);
+	rn_mem_snap_use(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_snapshot_reads),
+		cmocka_unit_test(test_fd_paths_hold),
+		cmocka_unit_test(test_plans_cover_decoders),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
