@@ -124,7 +124,9 @@ static int plan_arg(struct rn_prefetch_plan *pl, const struct rn_arg_desc *a, un
 		return 1;
 	case RN_T_ARGV:
 	case RN_T_ENVP:
-		return exit != in_exit_part;
+		if (exit == in_exit_part)
+			add(pl, argi, a->type == RN_T_ARGV ? RN_PF_ARGV : RN_PF_ENVP, 0, 1);
+		return 1;
 	case RN_T_STRUCT_IN: /* decoded where it stands, failed calls too */
 		if (!a->decode || exit != in_exit_part)
 			return 1;
@@ -152,11 +154,18 @@ static int plan_arg(struct rn_prefetch_plan *pl, const struct rn_arg_desc *a, un
 }
 
 static void plan_phase(struct rn_prefetch_plan *pl, const struct rn_syscall *sc, int exit,
-		       int fd_paths, size_t strsize)
+		       const struct rn_options *opt)
 {
+	int fd_paths = opt->decode_fds || opt->filter.npaths;
+	size_t strsize = (size_t)opt->strsize;
 	memset(pl, 0, sizeof(*pl));
 	if (!table_driven(sc))
 		return;
+	/* --process-summary reads every argv string whole, in the worker. */
+	if (opt->process_summary)
+		for (unsigned i = 0; i < sc->nargs; i++)
+			if (sc->args[i].type == RN_T_ARGV)
+				return;
 	if (fd_paths) {
 		for (unsigned i = 0; i < sc->nargs; i++)
 			if (sc->args[i].type == RN_T_FD || sc->args[i].type == RN_T_DIRFD)
@@ -184,13 +193,12 @@ int rn_prefetch_init(struct rn_prefetch *pf, const struct rn_options *opt)
 	pf->plan = calloc(pf->count, sizeof(*pf->plan));
 	if (!pf->plan)
 		return -1;
-	int fd_paths = opt->decode_fds || opt->filter.npaths;
 	for (unsigned nr = 0; nr < pf->count; nr++) {
 		const struct rn_syscall *sc = rn_syscall_get(nr);
 		if (!sc)
 			continue;
-		plan_phase(&pf->plan[nr][0], sc, 0, fd_paths, pf->strsize);
-		plan_phase(&pf->plan[nr][1], sc, 1, fd_paths, pf->strsize);
+		plan_phase(&pf->plan[nr][0], sc, 0, opt);
+		plan_phase(&pf->plan[nr][1], sc, 1, opt);
 	}
 	return 0;
 }
@@ -249,6 +257,62 @@ static size_t copy_str(pid_t tid, uint64_t addr, uint32_t max, uint8_t *buf, siz
 	return used;
 }
 
+/* Read back a pointer from the copy being made: the region just added. */
+static void last_region(const uint8_t *buf, size_t start, struct rn_mem_region *r,
+		       const uint8_t **bytes)
+{
+	memcpy(r, buf + start, sizeof(*r));
+	*bytes = buf + start + sizeof(*r);
+}
+
+/* execve's argv as formats/decode.c's dec_argv reads it: the pointers (at
+ * most -s + 1 of them, the last to see whether the array ends), then each
+ * string up to -s bytes. */
+static size_t copy_argv(pid_t tid, uint64_t addr, size_t strsize, uint8_t *buf, size_t cap,
+			size_t used)
+{
+	size_t start = used;
+	used = copy_block(tid, addr, (uint32_t)(8 * (strsize + 1)), buf, cap, used);
+	if (used == 0)
+		return 0;
+	struct rn_mem_region r;
+	const uint8_t *ptrs;
+	last_region(buf, start, &r, &ptrs);
+	for (size_t i = 0; i < strsize && 8 * (i + 1) <= r.len; i++) {
+		uint64_t p;
+		memcpy(&p, ptrs + 8 * i, sizeof(p));
+		if (p == 0)
+			break;
+		used = copy_str(tid, p, (uint32_t)strsize, buf, cap, used);
+		if (used == 0)
+			return 0;
+	}
+	return used;
+}
+
+/* execve's envp as dec_envp reads it: 64 pointers at a time until one
+ * of them is NULL or the memory ends. */
+static size_t copy_envp(pid_t tid, uint64_t addr, uint8_t *buf, size_t cap, size_t used)
+{
+	for (uint64_t off = 0;; off += 512) {
+		size_t start = used;
+		used = copy_block(tid, addr + off, 512, buf, cap, used);
+		if (used == 0)
+			return 0;
+		struct rn_mem_region r;
+		const uint8_t *ptrs;
+		last_region(buf, start, &r, &ptrs);
+		if (r.flags & RN_MEM_CUT)
+			return used;
+		for (size_t i = 0; i < 64; i++) {
+			uint64_t p;
+			memcpy(&p, ptrs + 8 * i, sizeof(p));
+			if (p == 0)
+				return used;
+		}
+	}
+}
+
 long rn_prefetch_read(const struct rn_prefetch *pf, const struct rn_prefetch_plan *plan, pid_t tid,
 		      const uint64_t args[6], int exit, int64_t ret, int is_error, uint8_t *buf,
 		      size_t cap)
@@ -275,6 +339,12 @@ long rn_prefetch_read(const struct rn_prefetch *pf, const struct rn_prefetch_pla
 			if (len == 0)
 				continue;
 			used = copy_block(tid, addr, (uint32_t)len, buf, cap, used);
+			break;
+		case RN_PF_ARGV:
+			used = copy_argv(tid, addr, pf->strsize, buf, cap, used);
+			break;
+		case RN_PF_ENVP:
+			used = copy_envp(tid, addr, buf, cap, used);
 			break;
 		default:
 			used = copy_block(tid, addr, it->size, buf, cap, used);

@@ -10,13 +10,13 @@
  * What: for each syscall and phase (entry, exit) a plan, computed once from
  * the syscall table, lists the reads its decoders make: a path or string
  * (up to PATH_MAX or -s bytes), a buffer (its length argument or the return
- * value, up to -s), or a struct of a known fixed size. The tracer performs
+ * value, up to -s), a struct of a known fixed size, execve's vectors. The tracer performs
  * the plan while the tracee is stopped, sends the bytes with the record
  * (RN_REC_BYTES records before it) and resumes at once; the worker decodes
  * from that copy (mem.h snapshots). A call whose reads the table cannot
- * describe (execve's vectors, structs with pointers or counted arrays, a
- * whole-call decoder, -y's descriptor paths) has no plan and is held as
- * before. tests/unit/test_prefetch.c runs every plan against the decoders
+ * describe (structs with pointers or counted arrays, most whole-call
+ * decoders, -y's descriptor paths, --process-summary's whole command lines)
+ * has no plan and is held as before; so is a copy over 16 KiB. tests/unit/test_prefetch.c runs every plan against the decoders
  * and requires that they never read outside the copy.
  *
  * Ownership: built and used by the tracer thread; immutable once built.
@@ -35,6 +35,8 @@ enum rn_prefetch_kind {
 	RN_PF_BUF_ARG, /* buffer; length in argument `size`, at most -s */
 	RN_PF_BUF_RET, /* buffer; length = the return value, at most -s */
 	RN_PF_FIXED,   /* `size` bytes */
+	RN_PF_ARGV,    /* execve's argv: the pointers, then -s bytes of each string */
+	RN_PF_ENVP,    /* execve's envp: the pointers up to the NULL (counted) */
 };
 
 struct rn_prefetch_item {

@@ -146,7 +146,8 @@ static void test_plans_cover_decoders(void **state)
 	/* The plans matter: the calls of a build are among them. */
 	const char *const copied[] = { "openat", "newfstatat", "read", "write", "access",
 				       "readlink", "rt_sigaction", "fstat", "pread64",
-				       "rt_sigprocmask", "prlimit64", "wait4", "uname", "statfs" };
+				       "rt_sigprocmask", "prlimit64", "wait4", "uname", "statfs",
+				       "execve" };
 	for (size_t i = 0; i < sizeof(copied) / sizeof(copied[0]); i++) {
 		long nr = rn_syscall_by_name(copied[i]);
 		const struct rn_syscall *sc = rn_syscall_get(nr);
@@ -156,13 +157,72 @@ static void test_plans_cover_decoders(void **state)
 			fail_msg("%s has no plan", copied[i]);
 	}
 	/* And calls the table cannot describe are held. */
-	assert_null(rn_prefetch_plan(&pf, rn_syscall_by_name("execve"), 0));
+	assert_null(rn_prefetch_plan(&pf, rn_syscall_by_name("fcntl"), 1));
 	assert_null(rn_prefetch_plan(&pf, rn_syscall_by_name("sendmsg"), 0));
 	assert_null(rn_prefetch_plan(&pf, rn_syscall_by_name("ioctl"), 1));
 	assert_true(r.planned[0] > 50 && r.planned[1] > 50);
 	rn_values_free(&r.vs);
 	free(r.copy);
 	munmap(map, AREA);
+	rn_prefetch_free(&pf);
+}
+
+/* execve's vectors: real strings, more than -s of them, 100 variables. */
+static void test_execve_copy(void **state)
+{
+	(void)state;
+	struct rn_options opt;
+	rn_options_init(&opt);
+	struct rn_prefetch pf;
+	assert_int_equal(rn_prefetch_init(&pf, &opt), 0);
+	long nr = rn_syscall_by_name("execve");
+	const struct rn_prefetch_plan *plan = rn_prefetch_plan(&pf, nr, 0);
+	assert_non_null(plan);
+	static char words[40][48];
+	static const char *argv[41], *envp[101];
+	for (int i = 0; i < 40; i++) {
+		/* word 3 is longer than -s: cut */
+		snprintf(words[i], sizeof(words[i]), i == 3 ? "%040d" : "w%d", i);
+		argv[i] = words[i];
+	}
+	for (int i = 0; i < 100; i++)
+		envp[i] = "X=1";
+	for (int n = 0; n <= 40; n += 40) {
+		argv[n ? 40 : 2] = NULL;
+		struct rn_record entry = { .kind = RN_REC_SYSCALL_ENTRY, .nr = (int32_t)nr,
+					   .flags = RN_REC_SNAPSHOT };
+		entry.args[0] = (uintptr_t) "/bin/true";
+		entry.args[1] = (uintptr_t)argv;
+		entry.args[2] = (uintptr_t)envp;
+		static uint8_t copy[16384];
+		long used = rn_prefetch_read(&pf, plan, getpid(), entry.args, 0, 0, 0, copy,
+					     sizeof(copy));
+		assert_true(used > 0);
+		struct rn_mem_snap snap = { .data = copy, .len = (size_t)used };
+		struct rn_values vs = { 0 };
+		uint64_t saved[RN_DCTX_NSAVED] = { 0 };
+		struct rn_dctx c = { .opt = &opt, .sc = rn_syscall_get(nr), .entry = &entry,
+				     .vs = &vs, .tid = getpid(), .saved = saved };
+		rn_mem_snap_use(&snap);
+		rn_decode_entry(&c);
+		rn_mem_snap_use(NULL);
+		assert_int_equal(snap.misses, 0);
+		/* path, array open, its strings, close, envp struct (3 nodes) */
+		unsigned strings = 0, cut = 0, counted = 0;
+		for (uint32_t i = 0; i < vs.n; i++) {
+			if (vs.v[i].kind == RN_V_STR && vs.v[i].len > 0)
+				strings++;
+			if (vs.v[i].flags & RN_VF_TRUNCATED)
+				cut++;
+			if (vs.v[i].kind == RN_V_UINT && vs.v[i].u == 100)
+				counted++;
+		}
+		assert_int_equal(strings, 1 + (n ? 32 : 2));
+		assert_int_equal(cut, n ? 1 : 0);
+		assert_int_equal(counted, 1);
+		rn_values_free(&vs);
+		argv[2] = words[2];
+	}
 	rn_prefetch_free(&pf);
 }
 
@@ -221,6 +281,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_snapshot_reads),
 		cmocka_unit_test(test_fd_paths_hold),
+		cmocka_unit_test(test_execve_copy),
 		cmocka_unit_test(test_plans_cover_decoders),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
