@@ -41,6 +41,67 @@ void rn_sbuf_putc(struct rn_sbuf *b, char c)
 	b->p[b->len++] = c;
 }
 
+/* digits of v, backwards from end; returns the first */
+static char *u64_digits(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+static void put_padded(struct rn_sbuf *b, const char *s, size_t n, int width)
+{
+	size_t w = (size_t)(width < 0 ? -width : width);
+	size_t pad = w > n ? w - n : 0;
+	rn_sbuf_reserve(b, n + pad);
+	if (width > 0) {
+		memset(b->p + b->len, ' ', pad);
+		b->len += pad;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	if (width < 0) {
+		memset(b->p + b->len, ' ', pad);
+		b->len += pad;
+	}
+}
+
+void rn_sbuf_put_u64(struct rn_sbuf *b, uint64_t v, int width)
+{
+	char tmp[24];
+	char *s = u64_digits(tmp + sizeof(tmp), v);
+	put_padded(b, s, (size_t)(tmp + sizeof(tmp) - s), width);
+}
+
+void rn_sbuf_put_i64(struct rn_sbuf *b, int64_t v, int width)
+{
+	char tmp[24];
+	/* the magnitude as unsigned: INT64_MIN has no positive int64_t */
+	char *s = u64_digits(tmp + sizeof(tmp), v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+	if (v < 0)
+		*--s = '-';
+	put_padded(b, s, (size_t)(tmp + sizeof(tmp) - s), width);
+}
+
+void rn_sbuf_put_hex(struct rn_sbuf *b, uint64_t v)
+{
+	char tmp[24];
+	char *s = tmp + sizeof(tmp);
+	if (v == 0) {
+		rn_sbuf_putc(b, '0');
+		return;
+	}
+	while (v) {
+		*--s = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	}
+	*--s = 'x';
+	*--s = '0';
+	rn_sbuf_put(b, s, (size_t)(tmp + sizeof(tmp) - s));
+}
+
 void rn_sbuf_printf(struct rn_sbuf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -12,10 +12,7 @@
 
 static void put_hex(struct rn_sbuf *b, uint64_t u)
 {
-	if (u == 0)
-		rn_sbuf_putc(b, '0');
-	else
-		rn_sbuf_printf(b, "%#" PRIx64, u);
+	rn_sbuf_put_hex(b, u);
 }
 
 static uint32_t render(struct rn_sbuf *b, const struct rn_options *opt, const struct rn_value *v,
@@ -58,10 +55,10 @@ static uint32_t render(struct rn_sbuf *b, const struct rn_options *opt, const st
 	}
 	switch (x->kind) {
 	case RN_V_INT:
-		rn_sbuf_printf(b, "%" PRId64, x->i);
+		rn_sbuf_put_i64(b, x->i, 0);
 		break;
 	case RN_V_UINT:
-		rn_sbuf_printf(b, "%" PRIu64, x->u);
+		rn_sbuf_put_u64(b, x->u, 0);
 		break;
 	case RN_V_HEX:
 		put_hex(b, x->u);
@@ -73,10 +70,10 @@ static uint32_t render(struct rn_sbuf *b, const struct rn_options *opt, const st
 		if (x->u == 0)
 			rn_sbuf_puts(b, "NULL");
 		else
-			rn_sbuf_printf(b, "%#" PRIx64, x->u);
+			rn_sbuf_put_hex(b, x->u);
 		break;
 	case RN_V_FD:
-		rn_sbuf_printf(b, "%" PRId64, x->i);
+		rn_sbuf_put_i64(b, x->i, 0);
 		if (x->len) {
 			rn_sbuf_putc(b, '<');
 			rn_sbuf_put(b, bytes + x->off, x->len);
@@ -225,13 +222,15 @@ void rn_text_result(struct rn_sbuf *b, int64_t ret, int is_error, int ret_type)
 		put_hex(b, (uint64_t)ret);
 		break;
 	case RN_T_ULONG:
-		rn_sbuf_printf(b, "= %" PRIu64, (uint64_t)ret);
+		rn_sbuf_puts(b, "= ");
+		rn_sbuf_put_u64(b, (uint64_t)ret, 0);
 		break;
 	case RN_T_OCTAL:
 		rn_sbuf_printf(b, "= %#03" PRIo64, (uint64_t)ret);
 		break;
 	default:
-		rn_sbuf_printf(b, "= %" PRId64, ret);
+		rn_sbuf_puts(b, "= ");
+		rn_sbuf_put_i64(b, ret, 0);
 		break;
 	}
 }

@@ -52,10 +52,14 @@ static void begin_line(struct rn_text_sink *w, const struct rn_event *ev)
 	w->col_base = 0;
 	if (w->bare)
 		; /* -ff: the file names the tid */
-	else if (w->file_prefix)
-		rn_sbuf_printf(&w->out, "%-5d ", ev->tid);
-	else if (ev->ntasks > 1)
-		rn_sbuf_printf(&w->out, "[pid %5d] ", ev->tid);
+	else if (w->file_prefix) { /* "%-5d " */
+		rn_sbuf_put_i64(&w->out, ev->tid, -5);
+		rn_sbuf_putc(&w->out, ' ');
+	} else if (ev->ntasks > 1) { /* "[pid %5d] " */
+		rn_sbuf_puts(&w->out, "[pid ");
+		rn_sbuf_put_i64(&w->out, ev->tid, 5);
+		rn_sbuf_puts(&w->out, "] ");
+	}
 	/* strace puts the time after the pid and counts it in the column. */
 	if (tf->abs_format || tf->rel) {
 		uint64_t delta = tf->rel ? rn_timefmt_rel_next(&w->rel, ev->ts_ns) : 0;

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,6 +273,43 @@ static void test_large(void **state)
 	free(in);
 }
 
+/* rn_sbuf's number writers against printf, edges and random values. */
+static void check_numbers(int64_t v)
+{
+	char want[64];
+	struct rn_sbuf b = { 0 };
+	const int widths[] = { 0, 5, -5, 25 };
+	for (size_t k = 0; k < sizeof(widths) / sizeof(widths[0]); k++) {
+		int w = widths[k];
+		rn_sbuf_reset(&b);
+		rn_sbuf_put_i64(&b, v, w);
+		snprintf(want, sizeof(want), "%*" PRId64, w, v);
+		assert_string_equal(rn_sbuf_cstr(&b), want);
+		rn_sbuf_reset(&b);
+		rn_sbuf_put_u64(&b, (uint64_t)v, w);
+		snprintf(want, sizeof(want), "%*" PRIu64, w, (uint64_t)v);
+		assert_string_equal(rn_sbuf_cstr(&b), want);
+	}
+	rn_sbuf_reset(&b);
+	rn_sbuf_put_hex(&b, (uint64_t)v);
+	snprintf(want, sizeof(want), "%#" PRIx64, (uint64_t)v);
+	assert_string_equal(rn_sbuf_cstr(&b), want);
+	rn_sbuf_free(&b);
+}
+
+static void test_numbers(void **state)
+{
+	(void)state;
+	const int64_t edges[] = { 0, 1, -1, 9, 10, -10, 99999, 100000, -99999, INT32_MAX,
+				  INT32_MIN, INT64_MAX, INT64_MIN };
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		check_numbers(edges[i]);
+	srand(7);
+	for (int i = 0; i < 100000; i++)
+		check_numbers((int64_t)(((uint64_t)rand() << 40) ^ ((uint64_t)rand() << 20) ^
+					(uint64_t)rand()) >> (rand() % 64));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_appends),
 		cmocka_unit_test(test_large),
+		cmocka_unit_test(test_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
