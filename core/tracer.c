@@ -745,6 +745,8 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 	}
 
 	unsigned long attached = 0;
+	if (opt->n_attach && opt->seccomp == 1)
+		fprintf(stderr, "renacer: --seccomp-bpf is not enabled for processes attached with -p\n");
 	for (int i = 0; i < opt->n_attach; i++)
 		attached += attach_process(&t, opt->attach_pids[i]) ? 1 : 0;
 	if (opt->n_attach && !attached && !opt->command) {
@@ -755,7 +757,16 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 		/* A trace set that leaves syscalls out is enforced by seccomp-bpf
 		 * in the spawned tree: untraced syscalls never stop a tracee. */
 		struct sock_fprog prog = { 0 };
-		int use_seccomp = !opt->filter.traces_all && opt->seccomp != 0;
+		int use_seccomp = !opt->filter.traces_all && opt->seccomp != 0 && opt->follow_forks;
+		/* Without -f the command's children inherit the filter but have
+		 * no tracer: their traced syscalls would fail with ENOSYS. So,
+		 * like strace, seccomp only with -f (and say so when asked). */
+		if (opt->seccomp == 1 && !opt->follow_forks)
+			fprintf(stderr, "renacer: --seccomp-bpf cannot be used without "
+					"-f/--follow-forks, disabling\n");
+		else if (opt->seccomp == 1 && opt->filter.traces_all)
+			fprintf(stderr, "renacer: Seccomp filter is requested but there are no "
+					"syscalls to filter.  See -e trace to filter syscalls.\n");
 		if (use_seccomp && rn_seccomp_build(&opt->filter, &prog) < 0) {
 			fprintf(stderr, "renacer: cannot build the seccomp filter\n");
 			out.exit_code = 1;

@@ -587,6 +587,33 @@ def test_stderr_like_strace():
     check(not bad, "\n".join(bad))
 
 
+def test_seccomp_needs_follow_forks():
+    """Without -f the command's children are not traced, so a filter they
+    inherit would fail their traced calls with ENOSYS (nobody answers
+    SECCOMP_RET_TRACE): seccomp only with -f, as strace. --seccomp-bpf where
+    it cannot apply gets strace's warning, word for word."""
+    strace = strace_path()
+    cmd = ["sh", "-c", "cat /etc/hostname"]
+    with open("/etc/hostname") as f:
+        want = f.read()
+    for opts in (["-e", "trace=openat"], ["--seccomp-bpf", "-e", "trace=openat"]):
+        r = T.trace_o(opts, cmd)
+        check_eq(r.rc, 0, "renacer %s (no -f) -- sh -c 'cat ...': exit status\n%s"
+                 % (" ".join(opts), r.describe()))
+        check_eq(r.out, want, "the child's output under renacer %s (no -f)" % " ".join(opts))
+        check(any(l.text.startswith("openat(") for l in r.trace.joined),
+              "the shell's openat calls are traced\n" + r.trace.dump())
+    cases = [(["--seccomp-bpf", "-e", "trace=openat"], cmd),
+             (["-f", "--seccomp-bpf"], ["true"])]
+    for opts, argv in cases:
+        s = T.run([strace] + opts + ["-o", "/dev/null", "--"] + argv)
+        r = T.run(T.renacer_cmd() + opts + ["-o", "/dev/null", "--"] + argv)
+        check_eq(r.rc, s.rc, "exit status of renacer %s" % " ".join(opts))
+        check_eq(r.err, STRACE_PFX.sub("renacer: ", s.err),
+                 "stderr of renacer %s vs strace's" % " ".join(opts))
+        check_eq(len(r.err.splitlines()), 1, "one warning line for %s" % " ".join(opts))
+
+
 if __name__ == "__main__":
     T.main([test_trace_class_process, test_trace_class_file, test_trace_bare_class_name,
             test_trace_other_classes, test_trace_negation, test_trace_regex, test_trace_none,
@@ -595,5 +622,6 @@ if __name__ == "__main__":
             test_qq_no_exit_lines, test_trace_path, test_fork_exec,
             test_three_threads_stop_signals,
             test_seccomp_filter_installed, test_seccomp_children_inherit,
+            test_seccomp_needs_follow_forks,
             test_attach_with_trace_set, test_refusals, test_accepted_like_strace,
             test_stderr_like_strace])
