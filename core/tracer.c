@@ -99,9 +99,11 @@ static uint8_t *hold_policy(const struct rn_options *opt)
 		const struct rn_syscall *sc = rn_syscall_get(nr);
 		if (!sc)
 			continue;
-		if (opt->count == RN_COUNT_ONLY) {
+		if (opt->count == RN_COUNT_ONLY && !opt->filter.npaths) {
 			/* -c shows no arguments and must read no memory; only
-			 * --process-summary needs the command line of each exec. */
+			 * --process-summary needs the command line of each exec.
+			 * (-c with -P counts only the calls touching the paths:
+			 * those are decoded as without -c.) */
 			if (opt->process_summary && (nr == SYS_execve || nr == SYS_execveat))
 				hold[nr] |= HOLD_ENTRY;
 			continue;

@@ -204,9 +204,10 @@ static void decode_entry(struct rn_worker *w, const struct rn_record *rec)
 	memset(pe->saved, 0, sizeof(pe->saved));
 	pe->suppressed = 0;
 	const struct rn_options *opt = w->p->opt;
-	if (opt->count == RN_COUNT_ONLY && !(rec->flags & RN_REC_HELD)) {
+	if (opt->count == RN_COUNT_ONLY && !(rec->flags & RN_REC_HELD) && !w->nppaths) {
 		/* -c: the entry is only the start of a duration. (A held entry
-		 * is an execve that --process-summary wants decoded.) */
+		 * is an execve that --process-summary wants decoded; with -P
+		 * every call is decoded to see whether it touches a path.) */
 		pe->next_arg = 0;
 		pending_put(w, pe);
 		begin_event(w, rec, RN_EV_NONE);

@@ -366,6 +366,30 @@ def test_trace_path():
     check(not any('"filter-a.txt"' in l for l in lines_of(c)), "-P: not the others\n" + dump_canon(c))
 
 
+def summary_counts(text):
+    """-c's table as {syscall: (calls, errors)}."""
+    rows = {}
+    for l in text.splitlines():
+        f = l.split()
+        if len(f) >= 5 and re.match(r"^\d+\.\d+$", f[0]) and f[-1] != "total":
+            calls, errors = int(f[3]), int(f[4]) if len(f) == 6 else 0
+            rows[f[-1]] = (calls, errors)
+    return rows
+
+
+def test_count_with_path():
+    """-c -P counts only the calls that touch the path (strace's counts)."""
+    strace = strace_path()
+    for opts in (["-c", "-P", "filter-b.txt"], ["-c", "-P", "filter-a.txt", "-e", "trace=%desc"]):
+        s = run_tracer("strace", [strace], opts, [fixture("filter_mix")])
+        r = run_tracer("renacer", T.renacer_cmd(), opts, [fixture("filter_mix")])
+        check_eq(r.rc, s.rc, "exit status of renacer -f %s" % " ".join(opts))
+        want, got = summary_counts(T.read_text(s.cmd[-3])), summary_counts(T.read_text(r.cmd[-3]))
+        check(want, "strace -f %s counted something: %r" % (" ".join(opts), T.read_text(s.cmd[-3])))
+        check_eq(got, want, "renacer -f %s: calls and errors per syscall vs strace's"
+                 % " ".join(opts))
+
+
 # ------------------------------------------------- other fixtures
 
 def test_fork_exec():
@@ -619,7 +643,7 @@ if __name__ == "__main__":
             test_trace_other_classes, test_trace_negation, test_trace_regex, test_trace_none,
             test_trace_all, test_trace_list_and_question_mark, test_trace_repeated_last_wins,
             test_status_failed, test_z_and_Z, test_signal_none, test_signal_sets,
-            test_qq_no_exit_lines, test_trace_path, test_fork_exec,
+            test_qq_no_exit_lines, test_trace_path, test_count_with_path, test_fork_exec,
             test_three_threads_stop_signals,
             test_seccomp_filter_installed, test_seccomp_children_inherit,
             test_seccomp_needs_follow_forks,
