@@ -169,3 +169,12 @@ const char *rn_call_name(int32_t nr, char *scratch)
 	snprintf(scratch, 32, "syscall_%#x", (unsigned)nr);
 	return scratch;
 }
+
+int rn_call_status_shown(const struct rn_options *opt, const struct rn_event *exit,
+			 const struct rn_event *at)
+{
+	unsigned st = exit ? (exit->is_error ? RN_STATUS_FAILED : RN_STATUS_SUCCESSFUL)
+		      : at->kind == RN_EV_DETACHED ? RN_STATUS_DETACHED
+						    : RN_STATUS_UNFINISHED;
+	return rn_filter_status_shown(&opt->filter, st);
+}

@@ -99,6 +99,9 @@ static void emit_call(struct rn_csv_sink *s, const struct rn_event *entry,
 	char scratch[32], errbuf[24];
 	int32_t nr = entry ? entry->nr : exit ? exit->nr : at->nr;
 
+	if (!rn_call_status_shown(s->opt, exit, at))
+		return; /* -e status=, -z, -Z */
+
 	rn_sbuf_printf(b, "%d,", at->tid);
 	field_cstr(b, rn_call_name(nr, scratch));
 	rn_sbuf_putc(b, ',');

@@ -351,6 +351,9 @@ static void emit_call(struct rn_json_sink *s, const struct rn_event *entry,
 	char scratch[32];
 	int32_t nr = entry ? entry->nr : exit ? exit->nr : at->nr;
 
+	if (!rn_call_status_shown(s->opt, exit, at))
+		return; /* -e status=, -z, -Z */
+
 	rn_sbuf_puts(b, "{\"pid\":");
 	put_i64(b, at->tid);
 	rn_sbuf_puts(b, ",\"syscall\":");

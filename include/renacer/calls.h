@@ -62,4 +62,10 @@ void rn_call_result(struct rn_sbuf *b, const struct rn_event *exit);
  * must hold 32 bytes. */
 const char *rn_call_name(int32_t nr, char *scratch);
 
+/* -e status= (-z, -Z) for the structured sinks, as the text sink applies
+ * it: is a call with this exit (NULL: it never returned; `at`, the event
+ * that ended it, tells a detach from an unfinished call) shown? */
+int rn_call_status_shown(const struct rn_options *opt, const struct rn_event *exit,
+			 const struct rn_event *at);
+
 #endif /* RENACER_CALLS_H */

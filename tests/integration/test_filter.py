@@ -390,6 +390,28 @@ def test_count_with_path():
                  % " ".join(opts))
 
 
+def test_status_in_json_and_csv():
+    """-z / -Z / -e status= shape JSON and CSV as they shape the text."""
+    import csv
+    import json
+    fx = [fixture("simple_syscalls")]
+    for flag, want_error in (("-z", False), ("-Z", True)):
+        r = T.trace_o([flag, "--format", "json"], fx)
+        calls = [o for o in map(json.loads, T.read_text(r.ofile).splitlines()) if "syscall" in o]
+        check(calls, "%s --format json: some calls\n%s" % (flag, r.describe()))
+        check(all((o["error"] is not None) == want_error for o in calls),
+              "%s --format json: only %s calls: %r" % (flag, "failed" if want_error else
+                                                       "successful", calls[:5]))
+        r = T.trace_o([flag, "--format", "csv"], fx)
+        rows = list(csv.DictReader(T.read_text(r.ofile).splitlines()))
+        calls = [row for row in rows if row.get("syscall") and not row["syscall"].startswith(("-", "+"))]
+        check(calls, "%s --format csv: some calls\n%s" % (flag, r.describe()))
+        check(all(bool(re.match(r"^(-1|\?) E[A-Z0-9]+ ", row["result"])) == want_error
+                  for row in calls),
+              "%s --format csv: only %s calls: %r" % (flag, "failed" if want_error else
+                                                      "successful", calls[:5]))
+
+
 # ------------------------------------------------- other fixtures
 
 def test_fork_exec():
@@ -643,7 +665,8 @@ if __name__ == "__main__":
             test_trace_other_classes, test_trace_negation, test_trace_regex, test_trace_none,
             test_trace_all, test_trace_list_and_question_mark, test_trace_repeated_last_wins,
             test_status_failed, test_z_and_Z, test_signal_none, test_signal_sets,
-            test_qq_no_exit_lines, test_trace_path, test_count_with_path, test_fork_exec,
+            test_qq_no_exit_lines, test_trace_path, test_count_with_path,
+            test_status_in_json_and_csv, test_fork_exec,
             test_three_threads_stop_signals,
             test_seccomp_filter_installed, test_seccomp_children_inherit,
             test_seccomp_needs_follow_forks,
