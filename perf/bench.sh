@@ -24,7 +24,10 @@
 #
 # Modes (MODES, in this order by default):
 #   untraced floor floor-spin strace strace-c renacer renacer-c
-#   renacer-capture renacer-process      (also known: strace-process)
+#   renacer-capture renacer-process
+# Also known: strace-process; renacer-held, renacer -f -o F with
+# RENACER_WORKER_READS=1 (every memory read held for a worker, as before
+# the tracer copied them itself: core/prefetch.c), to measure that gain.
 # floor is ptrace-floor as it comes; floor-spin is ptrace-floor with
 # FLOOR_GETINFO=1 FLOOR_SPIN=100: one PTRACE_GET_SYSCALL_INFO per stop and
 # 100 waitpid polls before sleeping, the least renacer's own loop does (it
@@ -152,6 +155,7 @@ declare -A label=(
 	[renacer-c]="renacer -f -c"
 	[renacer-capture]="renacer -f --capture F"
 	[renacer-process]="renacer -f -e trace=%process -o F"
+	[renacer-held]="renacer -f -o F, RENACER_WORKER_READS=1"
 )
 for m in "${modes[@]}"; do
 	[ -n "${label[$m]:-}" ] || die "unknown mode '$m' (known: ${!label[*]})"
@@ -174,6 +178,7 @@ run_mode() {
 	renacer-c) "$renacer" -f -c -- "$@" ;;
 	renacer-capture) "$renacer" -f --capture "$tmp/trace" -- "$@" ;;
 	renacer-process) "$renacer" -f -e trace=%process -o "$tmp/trace" -- "$@" ;;
+	renacer-held) RENACER_WORKER_READS=1 "$renacer" -f -o "$tmp/trace" -- "$@" ;;
 	esac
 }
 
