@@ -126,6 +126,8 @@ static long snap_read_str(struct rn_mem_snap *s, uint64_t addr, char *buf, size_
 	if (nul)
 		return (long)(nul - buf);
 	buf[n] = '\0';
+	if (n == max && avail > max && p[max] == '\0')
+		return (long)max; /* exactly max bytes */
 	if (n == max)
 		return (long)max + 1;
 	if (!cut)
@@ -176,5 +178,11 @@ long rn_mem_read_str(pid_t tid, uint64_t addr, char *buf, size_t max)
 	buf[got] = '\0';
 	if (got == 0)
 		return -1;
-	return got < max ? (long)got : (long)max + 1;
+	if (got < max)
+		return (long)got;
+	/* max bytes and no NUL: exactly max long, or longer? */
+	char next;
+	if (read_some(tid, addr + max, &next, 1) == 1 && next == '\0')
+		return (long)max;
+	return (long)max + 1;
 }

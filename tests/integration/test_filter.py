@@ -94,7 +94,7 @@ def canon(trace, tracer_pid):
     """{label: [normalised lines of that process, in order]}."""
     joined = trace.joined
     pids = trace.pids()
-    known = set(pids) | {tracer_pid}
+    known = set(pids)
 
     def sub(text, labels):
         def one(m):
@@ -106,19 +106,29 @@ def canon(trace, tracer_pid):
             t = rx.sub(lambda m: m.group(1) + ("PID" if m.group(2).isdigit() else m.group(2)), t)
         return t
 
-    labels = {tracer_pid: "TRACER"}
+    # The tracer's pid shows only as the root's getppid() result; masked
+    # there alone (elsewhere the same number is a size: mmap(NULL, 8192...)
+    # with a tracer of pid 8192).
+    tracers = {tracer_pid}
     for l in joined:  # the root's parent, when a wrapper runs the tracer
         m = re.match(r"^getppid\(\) += (\d+)$", l.text)
         if m and int(m.group(1)) not in pids:
-            labels[int(m.group(1))] = "TRACER"
-            known.add(int(m.group(1)))
+            tracers.add(int(m.group(1)))
+    labels = {}
+
+    def line(text, labels):
+        m = re.match(r"^(getppid\(\) += )(\d+)$", text)
+        if m and int(m.group(2)) in tracers:
+            return m.group(1) + "TRACER"
+        return sub(text, labels)
+
     if joined and joined[0].text.startswith("execve("):
         for pid, lab in T.process_tree_labels(joined).items():
             if not lab.startswith("?"):
                 labels[pid] = lab
     rest = [p for p in pids if p not in labels]
     if rest:
-        masked = dict((p, tuple(sub(l.text, dict((k, "PID") for k in known)) for l in joined
+        masked = dict((p, tuple(line(l.text, dict((k, "PID") for k in known)) for l in joined
                                 if l.pid == p)) for p in rest)
         ranks = sorted(set(masked.values()))
         for p in rest:
@@ -126,7 +136,7 @@ def canon(trace, tracer_pid):
     out = {}
     for l in joined:
         lab = labels.get(l.pid, "-") if l.pid is not None else "P1"
-        out.setdefault(lab, []).append(sub(l.text, labels))
+        out.setdefault(lab, []).append(line(l.text, labels))
     return out
 
 

@@ -226,6 +226,41 @@ static void test_execve_copy(void **state)
 	rn_prefetch_free(&pf);
 }
 
+/* Live reads: a string of exactly max bytes is whole, one byte more is cut
+ * (strace's -s: "hello" with -s 5, "hello!"... with -s 5). */
+static void test_live_string_lengths(void **state)
+{
+	(void)state;
+	static const char s[] = "hello";
+	char out[16];
+	uint64_t a = (uintptr_t)s;
+	assert_int_equal(rn_mem_read_str(getpid(), a, out, 5), 5);
+	assert_string_equal(out, "hello");
+	assert_int_equal(rn_mem_read_str(getpid(), a, out, 4), 5);
+	assert_string_equal(out, "hell");
+	assert_int_equal(rn_mem_read_str(getpid(), a, out, 6), 5);
+	/* and the tracer's copy of it says the same */
+	struct rn_options opt;
+	rn_options_init(&opt);
+	opt.strsize = 5;
+	struct rn_prefetch pf;
+	assert_int_equal(rn_prefetch_init(&pf, &opt), 0);
+	long nr = rn_syscall_by_name("mq_unlink"); /* u_name:str */
+	const struct rn_prefetch_plan *plan = rn_prefetch_plan(&pf, nr, 0);
+	assert_non_null(plan);
+	uint64_t args[6] = { a };
+	uint8_t copy[256];
+	long used = rn_prefetch_read(&pf, plan, getpid(), args, 0, 0, 0, copy, sizeof(copy));
+	assert_true(used > 0);
+	struct rn_mem_snap snap = { .data = copy, .len = (size_t)used };
+	rn_mem_snap_use(&snap);
+	assert_int_equal(rn_mem_read_str(getpid(), a, out, 5), 5);
+	assert_int_equal(rn_mem_read_str(getpid(), a, out, 4), 5);
+	rn_mem_snap_use(NULL);
+	assert_int_equal(snap.misses, 0);
+	rn_prefetch_free(&pf);
+}
+
 /* -y: descriptor paths are read from /proc while held: no plan then. */
 static void test_fd_paths_hold(void **state)
 {
@@ -262,6 +297,9 @@ static void test_snapshot_reads(void **state)
 	assert_int_equal(rn_mem_read_str(1, 0x1002, out, 32), 3);
 	assert_string_equal(out, "llo");
 	assert_int_equal(rn_mem_read_str(1, 0x1000, out, 3), 4); /* max + 1: longer */
+	assert_int_equal(rn_mem_read_str(1, 0x1000, out, 5), 5); /* exactly max: whole */
+	assert_string_equal(out, "hello");
+	assert_int_equal(rn_mem_read_str(1, 0x1000, out, 4), 5);
 	assert_int_equal(rn_mem_read_str(1, 0x2000, out, 32), 3); /* cut: what was readable */
 	assert_int_equal(rn_mem_read_str(1, 0x3000, out, 32), -1);
 	assert_int_equal(rn_mem_read(1, 0x4002, out, 8), 0);
@@ -281,6 +319,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_snapshot_reads),
 		cmocka_unit_test(test_fd_paths_hold),
+		cmocka_unit_test(test_live_string_lengths),
 		cmocka_unit_test(test_execve_copy),
 		cmocka_unit_test(test_plans_cover_decoders),
 	};
