@@ -71,52 +71,86 @@ def scratch():
     return d
 
 
-# (name, arguments after renacer (D = scratch dir), message regex)
+ROOT = os.geteuid() == 0
+
+# (name, arguments after renacer (D = scratch dir, FREEPID = a pid not in
+# use, ZOMBIE = a zombie child of the test), message regex). Each message
+# is the whole line (anchored at both ends); where strace refuses the same
+# input, it is strace's line.
 CASES = [
     ("no command", [], r"must have PROG \[ARGS\] or -p PID$"),
     ("unknown long option", ["--bogus", "true"], r"unrecognized option '--bogus'$"),
     ("unknown short option", ["-Q", "true"], r"invalid option -- 'Q'$"),
+    ("strace option renacer lacks", ["-I", "2", "true"], r"invalid option -- 'I'$"),
     ("-o without its argument", ["-o"], r"option requires an argument -- 'o'$"),
     ("--capture without its argument", ["--capture"],
      r"option '--capture' requires an argument$"),
     ("-e unknown syscall", ["-e", "trace=nosuch", "true"], r"invalid system call 'nosuch'$"),
+    ("-e empty", ["-e", "trace=", "true"], r"invalid system call ''$"),
+    ("-e lone negation", ["-e", "trace=!", "true"], r"invalid system call '!'$"),
+    ("-e bad regex", ["-e", "trace=/[/", "true"],
+     r"regcomp: \[/: Unmatched \[, \[\^, \[:, \[\., or \[=$"),
     ("-e unknown qualifier", ["-e", "bogus=1", "true"], r"invalid system call 'bogus=1'$"),
+    ("-e unsupported qualifier", ["-e", "inject=open:error=ENOENT", "true"],
+     r"-e inject= is not supported by renacer \(supported: trace, signal, status, quiet\)$"),
     ("-e unknown signal", ["-e", "signal=SIGFOO", "true"], r"invalid signal 'SIGFOO'$"),
+    ("-e unknown status", ["-e", "status=bogus", "true"], r"invalid status 'bogus'$"),
+    ("-e unknown quiet", ["-e", "quiet=bogus", "true"], r"invalid quiet 'bogus'$"),
     ("-s not a number", ["-s", "abc", "true"], r"invalid -s argument: 'abc'$"),
+    ("-s empty", ["-s", "", "true"], r"invalid -s argument: ''$"),
     ("-s negative", ["-s", "-1", "true"], r"invalid -s argument: '-1'$"),
     ("-s too large", ["-s", "99999999999", "true"], r"invalid -s argument: '99999999999'$"),
     ("-p not a number", ["-p", "abc"], r"Invalid process id: 'abc'$"),
     ("-p zero", ["-p", "0"], r"Invalid process id: '0'$"),
-    ("-p no such process", ["-p", "999999999"], r"Invalid process id: '999999999'$|"
+    ("-p negative", ["-p", "-5"], r"Invalid process id: '-5'$"),
+    ("-p list with a bad pid", ["-p", "FREEPID,abc"], r"Invalid process id: 'abc'$"),
+    ("-p no such process", ["-p", "999999999"],
      r"attach: ptrace\(PTRACE_SEIZE, 999999999\): No such process$"),
     ("-p a free pid", ["-p", "FREEPID"],
      r"attach: ptrace\(PTRACE_SEIZE, \d+\): No such process$"),
+    ("-p a zombie", ["-p", "ZOMBIE"],
+     r"attach: ptrace\(PTRACE_SEIZE, \d+\): Operation not permitted$"),
     ("-o a directory", ["-o", "D/adir", "true"], r"Can't fopen '.*/adir': Is a directory$"),
     ("-o in a missing directory", ["-o", "D/missing/trace", "true"],
      r"Can't fopen '.*/missing/trace': No such file or directory$"),
+    ("-o empty", ["-o", "", "true"], r"Can't fopen '': No such file or directory$"),
     ("--format unknown", ["--format", "xml", "true"],
      r"invalid --format argument: 'xml' \(text, json or csv\)$"),
+    ("--format empty", ["--format", "", "true"],
+     r"invalid --format argument: '' \(text, json or csv\)$"),
     ("-c with --format json", ["-c", "--format", "json", "true"],
-     r"-c/-C print a text table: --format json/csv cannot go with them"),
+     r"-c/-C print a text table: --format json/csv cannot go with them \(use a capture and "
+     r"renacer-dump --format stats\)$"),
     ("-C with --format csv", ["-C", "--format", "csv", "true"],
-     r"-c/-C print a text table: --format json/csv cannot go with them"),
+     r"-c/-C print a text table: --format json/csv cannot go with them \(use a capture and "
+     r"renacer-dump --format stats\)$"),
     ("-ff -o with -c", ["-ff", "-c", "-o", "D/ff", "true"],
      r"\(-c/--summary-only or -C/--summary\) and -ff/--output-separately are mutually "
      r"exclusive$"),
     ("-ff -o with --format json", ["-ff", "--format", "json", "-o", "D/ff", "true"],
-     r"-ff with -o writes strace's text"),
+     r"-ff with -o writes strace's text: --format json/csv need one file$"),
     ("-t with --absolute-timestamps", ["-t", "--absolute-timestamps", "true"],
      r"-t and --absolute-timestamps cannot be provided simultaneously$"),
     ("-u with -p only", ["-u", "root", "-p", "1"],
-     r"-u USER applies to a command renacer starts|You must be root to use the -u option$"),
+     r"-u USER applies to a command renacer starts: there is none with -p only$" if ROOT
+     else r"You must be root to use the -u option$"),
     ("-u unknown user", ["-u", "no-such-user-rn", "true"],
-     r"Cannot find user 'no-such-user-rn'|You must be root to use the -u option$"),
+     r"Cannot find user 'no-such-user-rn'$" if ROOT
+     else r"You must be root to use the -u option$"),
+    ("-S unknown key", ["-c", "-S", "bogus", "true"], r"invalid sortby: 'bogus'$"),
+    ("-U unknown column", ["-c", "-U", "bogus", "true"], r"unknown column name: 'bogus'$"),
+    ("--workers zero", ["--workers", "0", "true"], r"invalid --workers argument: '0'$"),
+    ("--flush-interval zero", ["--capture", "D/never", "--flush-interval", "0", "true"],
+     r"invalid --flush-interval argument: '0'$"),
+    ("--capture-size bad suffix", ["--capture", "D/never", "--capture-size", "1Q", "true"],
+     r"invalid --capture-size argument: '1Q'$"),
     ("program not found in PATH", ["no-such-program-rn"],
      r"Can't stat 'no-such-program-rn': No such file or directory$"),
     ("program path missing", ["D/missing/prog"],
      r"Can't stat '.*/missing/prog': No such file or directory$"),
     ("program not executable", ["D/noexec"], r"Can't execute '.*/noexec': Permission denied$"),
     ("program is a directory", ["D/adir"], r"Can't execute '.*/adir': Is a directory$"),
+    ("--capture empty", ["--capture", "", "true"], r"invalid --capture argument: ''$"),
     ("--capture a directory", ["--capture", "D/adir", "true"], r"capture '.*/adir': Is a directory$"),
     ("--capture in a missing directory", ["--capture", "D/missing/cap", "true"],
      r"capture '.*/missing/cap': No such file or directory$"),
@@ -125,6 +159,9 @@ CASES = [
     ("--capture not a regular file", ["--capture", "/dev/null", "true"],
      r"capture '/dev/null': not a regular file$"),
 ]
+if os.path.exists("/proc/2/comm") and open("/proc/2/comm").read().strip() == "kthreadd":
+    CASES.append(("-p a kernel thread", ["-p", "2"],
+                  r"attach: ptrace\(PTRACE_SEIZE, 2\): Operation not permitted$"))
 
 
 def free_pid():
@@ -134,19 +171,95 @@ def free_pid():
     return p.pid
 
 
+def zombie():
+    """A child of ours that exited and is not reaped yet (reap it after)."""
+    pid = os.fork()
+    if pid == 0:
+        os._exit(3)
+    check(T.wait_for(lambda: T.proc_state(pid) == "Z", 5), "no zombie")
+    return pid
+
+
+def expand(args, d, zpid):
+    args = [a.replace("D/", d + "/") for a in args]
+    args = [a.replace("FREEPID", str(free_pid())) for a in args]
+    return [str(zpid) if a == "ZOMBIE" else a for a in args]
+
+
 def test_renacer_bad_input():
     d = scratch()
+    zpid = zombie()
     failures = []
-    for name, args, msg in CASES:
-        args = [a.replace("D/", d + "/") for a in args]
-        args = [str(free_pid()) if a == "FREEPID" else a for a in args]
-        try:
-            refused(renacer(*args), msg)
-        except AssertionError as e:
-            failures.append("%s:\n%s" % (name, T.indent(str(e))))
+    try:
+        for name, args, msg in CASES:
+            try:
+                refused(renacer(*expand(args, d, zpid)), msg, exclude=(zpid,))
+            except AssertionError as e:
+                failures.append("%s:\n%s" % (name, T.indent(str(e))))
+        check_eq(T.proc_state(zpid), "Z", "the zombie after renacer -p ZOMBIE")
+    finally:
+        os.waitpid(zpid, 0)
     check(not os.path.exists(os.path.join(d, "target")), "a capture was written through the link")
     check(not any(f.startswith("ff") for f in os.listdir(d)), "a -ff file was written")
+    check(not os.path.exists(os.path.join(d, "never")), "a refused run created its capture")
     check(not failures, "\n".join(failures))
+
+
+def test_nothing_traced():
+    """A refused run writes no trace: its -o file (and capture) stay
+    unwritten, whatever was refused. (renacer, like strace, opens -o before
+    it attaches: a -p that fails leaves an empty file, as strace's.)"""
+    d = scratch()
+    for name, args in (("bad -e", ["-e", "trace=nosuch", "--", "true"]),
+                       ("bad -s", ["-s", "abc", "--", "true"]),
+                       ("bad --format", ["--format", "xml", "--", "true"]),
+                       ("conflict", ["-c", "--format", "json", "--", "true"]),
+                       ("missing program", ["--", "no-such-program-rn"]),
+                       ("not executable", ["--", d + "/noexec"]),
+                       ("free pid", ["-p", str(free_pid())])):
+        out, cap = T.tmpfile("out"), T.tmpfile("cap")
+        r = T.run(renacer("-o", out, "--capture", cap, *args), timeout=30)
+        check_eq(r.rc, 1, "%s: exit status\n%s" % (name, r.describe()))
+        check_eq(len(r.err.splitlines()), 1, "%s: stderr lines\n%s" % (name, r.describe()))
+        check_eq(T.read_text(out), "", "%s: the -o file" % name)
+        check(not os.path.exists(cap) or os.path.getsize(cap) == 0 or
+              T.run([dump_cmd(), cap], timeout=30).out == "",
+              "%s: the capture holds a trace" % name)
+
+
+def test_attach_one_bad_pid_of_two():
+    """-p GOOD -p FREEPID: as strace, one line about the bad pid, the good
+    one traced; on SIGINT it is let go, running, not stopped."""
+    sl = subprocess.Popen([fixture("sleeper")], stdout=subprocess.PIPE,
+                          stdin=subprocess.DEVNULL, cwd=T.TMP)
+    ofile = T.tmpfile("trace")
+    p = None
+    try:
+        m = re.match(r"^sleeper (\d+)$", sl.stdout.readline().decode())
+        check(m, "sleeper did not start")
+        bad = free_pid()
+        p = subprocess.Popen(renacer("-p", str(sl.pid), "-p", str(bad), "-o", ofile),
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, cwd=T.TMP, start_new_session=True)
+        check(T.wait_for(lambda: "nanosleep" in T.read_text(ofile), 10),
+              "the good pid is not traced")
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=T.scaled(20))
+        err = err.decode()
+        check_eq([l for l in err.splitlines() if "attach: " in l],
+                 ["renacer: attach: ptrace(PTRACE_SEIZE, %d): No such process" % bad],
+                 "the bad pid's line\n" + err)
+        for _ in range(10):
+            check(T.proc_state(sl.pid) in ("S", "R"),
+                  "the good pid is in state %r" % T.proc_state(sl.pid))
+            time.sleep(0.05)
+        check_eq(T.tracer_pid(sl.pid), 0, "the good pid's tracer after SIGINT")
+    finally:
+        if p is not None and p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+        sl.kill()
+        sl.wait()
 
 
 def test_renacer_u_needs_root():
@@ -227,24 +340,38 @@ def test_dump_bad_input():
     # A byte flipped inside the last frame: that frame is skipped.
     damaged = bytearray(data)
     damaged[(frames[-1] + len(data)) // 2] ^= 0xff
+    # A byte flipped inside the header (the first frame): skipped too; the
+    # events are still rendered (with renacer-dump's own syscall table).
+    damaged_header = bytearray(data)
+    damaged_header[frames[1] // 2] ^= 0xff
+    q = re.escape
+    missing = T.tmpfile("missing")
+    empty, notcap = write_file(b""), write_file(b"hello, world\n" * 10)
+    dmg, dmgh = write_file(bytes(damaged)), write_file(bytes(damaged_header))
+    trunc = write_file(data[:(frames[-1] + len(data)) // 2])
     cases = [
-        ("missing file", [T.tmpfile("missing")], r".*: No such file or directory$", 1),
-        ("a directory", [d + "/adir"], r".*/adir: is a directory$", 1),
-        ("empty file", [write_file(b"")], r".*: empty file$", 1),
-        ("not a capture", [write_file(b"hello, world\n" * 10)],
-         r".*: not a renacer capture \(no zstd frame\)$", 1),
-        ("damaged frame", [write_file(bytes(damaged))],
-         r".*: skipped bytes \d+-\d+ \(corrupt frame", 2),
-        ("truncated file", [write_file(data[:(frames[-1] + len(data)) // 2])],
-         r".*: skipped bytes \d+-\d+ \(truncated frame\)$", 2),
+        ("missing file", [missing], q(missing) + r": No such file or directory$", 1),
+        ("a directory", [d + "/adir"], q(d) + r"/adir: is a directory$", 1),
+        ("empty file", [empty], q(empty) + r": empty file$", 1),
+        ("not a capture", [notcap], q(notcap) + r": not a renacer capture \(no zstd frame\)$", 1),
+        ("damaged frame", [dmg],
+         q(dmg) + r": skipped bytes %d-%d \(corrupt frame: .+\)$" % (frames[-1], len(data) - 1),
+         2),
+        ("truncated file", [trunc],
+         q(trunc) + r": skipped bytes %d-\d+ \(truncated frame\)$" % frames[-1], 2),
+        ("one file of two missing", [cap, missing],
+         q(missing) + r": not read: No such file or directory$", 2),
         ("unknown option", ["--bogus", cap], r"unknown option: --bogus$", 1),
+        ("option without its argument", [cap, "--format"],
+         r"option needs an argument: --format$", 1),
+        ("bad -s", ["-s", "abc", cap], r"invalid -s: abc$", 1),
         ("unknown --format", ["--format", "xml", cap],
          r"unknown --format \(text, json, csv, stats or perfetto\): xml$", 1),
     ]
     future = future_capture(data)
     if future:
         cases.append(("future format", [future],
-                      r".*: capture format 2 is newer than this reader \(1\)$", 1))
+                      q(future) + r": capture format 2 is newer than this reader \(1\)$", 1))
     failures = []
     for name, args, msg, rc in cases:
         try:
@@ -256,6 +383,17 @@ def test_dump_bad_input():
             failures.append("%s:\n%s" % (name, T.indent(str(e))))
     if not future:
         failures.append("future format: no zstd program to build the file")
+    # The header lost: one line about it, exit 2, the events still shown.
+    # (Without the header renacer-dump does not know the run spawned its
+    # command and also prints "renacer: Process N attached" for every
+    # process, as for -p: reported, not asserted.)
+    r = T.run([dump_cmd(), dmgh], timeout=60)
+    errs = [l for l in r.err.splitlines() if not re.match(r"^renacer: Process \d+ attached$", l)]
+    if not (len(errs) == 1 and re.match("renacer-dump: " + q(dmgh) +
+                                         r": skipped bytes 0-%d \(corrupt frame: .+\)$"
+                                         % (frames[1] - 1), errs[0]) and r.rc == 2 and r.out):
+        failures.append("damaged header: want exit 2, one line 'skipped bytes 0-%d (corrupt "
+                        "frame: ...)' and the events\n%s" % (frames[1] - 1, r.describe()))
     check(not failures, "\n".join(failures))
 
 
@@ -274,5 +412,6 @@ def future_capture(data):
 
 
 if __name__ == "__main__":
-    T.main([test_renacer_bad_input, test_renacer_u_needs_root, test_attach_untraceable,
-            test_attach_own_pid, test_dump_bad_input])
+    T.main([test_renacer_bad_input, test_nothing_traced, test_attach_one_bad_pid_of_two,
+            test_renacer_u_needs_root, test_attach_untraceable, test_attach_own_pid,
+            test_dump_bad_input])
