@@ -209,10 +209,6 @@ static void hold(struct tracer *t, struct rn_task *task, struct rn_record *rec)
 	t->p->stats.holds++;
 }
 
-/* The fewest waitpid polls before sleeping once the spin has adapted down
- * (see rn_tracer_run). */
-#define SPIN_MIN 4
-
 /* The most a stop's copy may take; a larger one (a long path, a large -s)
  * is held for a worker as before. */
 #define PF_CAP 16384u
@@ -804,17 +800,7 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 	}
 
 	unsigned long since_signal_check = 0;
-	/*
-	 * How long to poll before sleeping adapts, as an adaptive mutex does:
-	 * a stop that came while polling doubles the budget (up to --spin), a
-	 * poll that ran out of budget halves it (down to SPIN_MIN polls, enough
-	 * to notice the next burst). A syscall-bound tracee keeps the whole
-	 * budget (its next stop is microseconds away: polling saves a
-	 * cross-CPU wake-up each time); a build or a filtered trace, whose
-	 * stops are far apart, stops burning a CPU the compilers want.
-	 */
-	int spins = 0, spin_limit = opt->spin;
-	const int spin_min = opt->spin < SPIN_MIN ? opt->spin : SPIN_MIN;
+	int spins = 0;
 	struct rusage ru;
 	/* System time per syscall: -c's and --process-summary's default. */
 	struct rusage *rusage =
@@ -846,9 +832,6 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 				t.stime_ns = batch[i].stime_ns;
 				handle_status(&t, batch[i].tid, batch[i].status);
 			}
-			if (spins > 0) /* it came while polling */
-				spin_limit = spin_limit * 2 > opt->spin ? opt->spin
-					     : spin_limit * 2 > spin_min ? spin_limit * 2 : spin_min;
 			spins = 0;
 			/* A busy tracer never sleeps; look at the signals now and then. */
 			since_signal_check += (unsigned long)n;
@@ -862,12 +845,10 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 			continue;
 		if (tid < 0 && errno == ECHILD)
 			break;
-		if (spins < spin_limit) {
+		if (spins < opt->spin) {
 			spins++;
 			continue;
 		}
-		if (spins > 0) /* polled in vain */
-			spin_limit = spin_limit / 2 > spin_min ? spin_limit / 2 : spin_min;
 		spins = 0;
 		tracer_sleep(&t);
 	}

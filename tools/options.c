@@ -71,8 +71,7 @@ static void usage(void)
 	     "                stderr is a terminal and the trace goes to -o FILE or a\n"
 	     "                capture)\n"
 	     "  --workers N   decoding threads (default: one per online CPU)\n"
-	     "  --spin N      at most N polls of waitpid before the tracer sleeps; adapts\n"
-	     "                down when stops are far apart (default 100)\n"
+	     "  --spin N      polls of waitpid before the tracer sleeps (default 100)\n"
 	     "  -h, --help    this text\n"
 	     "  -V, --version the version");
 	exit(0);
