@@ -5,6 +5,19 @@
  * lines. Also here, because only the writer sees the whole ordered stream:
  *  - -ff -o FILE: one file FILE.TID and one text sink per traced thread;
  *  - the status line on stderr (--status-line), redrawn a few times a second.
+ *
+ * When the output is written: a regular file (-o FILE, FILE.TID, stdout
+ * redirected to a file) is written in blocks, when a sink's buffer reaches
+ * 64 KiB (the sinks do that) or FLUSH_DELAY_NS after the oldest byte still
+ * buffered, and at the end (also after SIGINT/SIGTERM/SIGHUP or a failed
+ * write: the tracer then finishes the pipeline normally). A renacer killed
+ * with SIGKILL loses that unwritten tail. Anything else (a terminal, a pipe,
+ * a socket, a character device) is written whenever the writer finds nothing
+ * more to merge, as before: someone reads it as it comes, and a pipe's
+ * reader is as often a person (| grep, | less) as a program that reacts to
+ * a line. The workers' wake when they go idle is wanted only in that prompt
+ * mode, or when the writer has nothing buffered (so no timer of its own) or
+ * is stuck behind a filling ring; see want_idle_wake.
  */
 #define _GNU_SOURCE
 #include "renacer/pipeline.h"
@@ -15,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +55,9 @@ struct tid_out {
 
 #define TID_BUCKETS 1024u
 #define STATUS_PERIOD_NS 250000000ull /* the status line's refresh */
+/* A regular file's buffered output is written at the latest this long after
+ * its oldest byte was buffered (sooner when a sink's buffer reaches 64 KiB). */
+#define FLUSH_DELAY_NS 20000000ull
 
 struct rn_writer {
 	struct rn_pipeline *p;  /* immutable */
@@ -50,8 +67,21 @@ struct rn_writer {
 	/* Set by the tracer after every worker has been joined (release);
 	 * read by the writer (acquire) when it finds nothing to merge. */
 	_Atomic int stop;
+	/* 1: a worker that goes idle wakes the writer (rn_writer_worker_idle);
+	 * 0: it need not, the writer wakes by itself within FLUSH_DELAY_NS.
+	 * Written by the writer only, before rn_parker_prepare (a seq_cst store,
+	 * or none when the value stays: its last store precedes the fence all
+	 * the same; then prepare's seq_cst fence, the re-check of the rings); read by
+	 * the workers after a seq_cst fence that follows their ring commits.
+	 * The two fences make a Dekker pair: either the writer's re-check sees
+	 * the worker's event, or the worker sees 1 and wakes it. */
+	_Atomic int want_idle_wake;
 	/* writer-private below */
 	uint64_t next_seq;
+	int prompt;                 /* flush whenever nothing is left to merge: the
+				       output is not a regular file (see the top) */
+	uint64_t flush_due_ns;      /* 0, or when the buffered output must be written */
+	unsigned merge_tick;        /* events merged: a deadline check every 256 */
 	struct rn_text_sink sink;   /* text, and the -c/--process-summary tables */
 	struct rn_json_sink json;   /* --format json */
 	struct rn_csv_sink csv;     /* --format csv */
@@ -185,6 +215,10 @@ static struct tid_out *tid_out(struct rn_writer *w, int32_t tid)
 		w->per_tid_failed_tid = tid;
 		return NULL;
 	}
+	/* An existing FIFO or device under that name: someone reads it live. */
+	struct stat st;
+	if (!w->prompt && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode))
+		w->prompt = 1;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		abort();
@@ -330,6 +364,21 @@ static void sink_flush(struct rn_writer *w)
 		tid_flush_all(w);
 }
 
+/* Is any trace text buffered, not yet written? */
+static int sink_buffered(const struct rn_writer *w)
+{
+	if (w->per_tid)
+		return w->dirty != NULL;
+	switch (w->p->opt->format) {
+	case RN_FORMAT_JSON:
+		return w->json.out.len != 0;
+	case RN_FORMAT_CSV:
+		return w->csv.out.len != 0;
+	default:
+		return w->sink.out.len != 0;
+	}
+}
+
 static int sink_error(const struct rn_writer *w)
 {
 	if (w->sink.error)
@@ -348,6 +397,42 @@ static uint64_t now_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* After a merged event, regular file: start the clock at the first byte
+ * buffered; a sink that flushed itself (64 KiB) and holds nothing more
+ * stops it. */
+static void note_buffered(struct rn_writer *w)
+{
+	if (w->prompt)
+		return;
+	if (!sink_buffered(w))
+		w->flush_due_ns = 0;
+	else if (!w->flush_due_ns)
+		w->flush_due_ns = now_ns() + FLUSH_DELAY_NS;
+}
+
+/* Write what is buffered: always for prompt output, else when it is due. */
+static void flush_if_due(struct rn_writer *w)
+{
+	if (!w->prompt && (!w->flush_due_ns || now_ns() < w->flush_due_ns))
+		return;
+	sink_flush(w);
+	w->flush_due_ns = 0;
+}
+
+/* The writer waits for an event that is not there yet while some worker's
+ * ring fills up: that worker may soon wait for room, so the one late event
+ * should wake the writer as soon as its worker has it. */
+static int stuck_behind(struct rn_writer *w)
+{
+	struct rn_pipeline *p = w->p;
+	for (unsigned i = 0; i < p->nworkers; i++) {
+		struct rn_ring *r = rn_worker_output(p->workers[i]);
+		if (rn_ring_count(r) >= (r->mask + 1) / 4)
+			return 1;
+	}
+	return 0;
 }
 
 /* End the capture's frame once per flush interval: a killed renacer loses
@@ -582,8 +667,14 @@ static void *writer_main(void *arg)
 						status_tick(w);
 				}
 			}
-			if (!w->failed && shows(w, ev))
+			if (!w->failed && shows(w, ev)) {
 				sink_event(w, ev);
+				note_buffered(w);
+			}
+			/* Busy for long (a slow trickle of shown lines among
+			 * many hidden ones): the deadline holds all the same. */
+			if (!(++w->merge_tick & 255) && w->flush_due_ns)
+				flush_if_due(w);
 			check_output(w);
 			free(ev->v);
 			rn_ring_pop(from);
@@ -592,22 +683,34 @@ static void *writer_main(void *arg)
 			w->next_seq++;
 			continue;
 		}
-		/* Nothing to merge: make what we have visible, then sleep. */
-		sink_flush(w);
+		/* Nothing to merge: make what we have visible (prompt output),
+		 * or what is due (a regular file), then sleep. */
+		flush_if_due(w);
 		capture_tick(w, 0);
 		check_output(w);
 		if (atomic_load_explicit(&w->stop, memory_order_acquire) && !next_event(w, &from))
 			break;
+		/* With buffered output the writer wakes by itself when it is
+		 * due: the workers need not wake it each time they go idle. */
+		int want = w->prompt || !w->flush_due_ns || stuck_behind(w);
+		if (atomic_load_explicit(&w->want_idle_wake, memory_order_relaxed) != want)
+			atomic_store_explicit(&w->want_idle_wake, want, memory_order_seq_cst);
 		uint32_t seen = rn_parker_prepare(&w->parker);
 		if (next_event(w, &from) || atomic_load_explicit(&w->stop, memory_order_acquire)) {
 			rn_parker_cancel(&w->parker);
 			continue;
 		}
-		/* Wake for the capture's flush and the status line's redraw
-		 * even when no event comes. */
+		/* Wake for the capture's flush, the status line's redraw and
+		 * the buffered output's deadline even when no event comes. */
 		uint64_t timeout = w->capture ? w->p->opt->flush_interval_ns : 0;
 		if (w->status) {
 			uint64_t due = status_tick(w);
+			if (!timeout || due < timeout)
+				timeout = due;
+		}
+		if (w->flush_due_ns) {
+			uint64_t now = now_ns();
+			uint64_t due = w->flush_due_ns > now ? w->flush_due_ns - now : 1;
 			if (!timeout || due < timeout)
 				timeout = due;
 		}
@@ -671,6 +774,10 @@ struct rn_writer *rn_writer_create(struct rn_pipeline *p, int out_fd,
 	w->capture = capture;
 	w->last_capture_flush_ns = now_ns();
 	rn_parker_init(&w->parker);
+	/* -ff: FILE.TID are created regular files (tid_out checks each). */
+	struct stat st;
+	w->prompt = !w->per_tid && !(out_fd >= 0 && fstat(out_fd, &st) == 0 && S_ISREG(st.st_mode));
+	atomic_init(&w->want_idle_wake, 1);
 	return w;
 }
 
@@ -685,6 +792,15 @@ int rn_writer_start(struct rn_writer *w)
 struct rn_parker *rn_writer_parker(struct rn_writer *w)
 {
 	return &w->parker;
+}
+
+void rn_writer_worker_idle(struct rn_writer *w)
+{
+	/* Pairs with the fence in the writer's rn_parker_prepare (see
+	 * want_idle_wake): orders this worker's ring commits before the load. */
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(&w->want_idle_wake, memory_order_relaxed))
+		rn_parker_wake(&w->parker);
 }
 
 int rn_writer_stop_and_join(struct rn_writer *w)
