@@ -31,6 +31,15 @@
 
 #define IN_CAP (256u << 10)
 #define FRAME_LIMIT (256u << 20) /* a frame that inflates past this is damage */
+/* A header is renacer's command line twice (argv, options.command: at most
+ * ARG_MAX each) and the syscall names: a first frame inflating past this is
+ * not one. */
+#define HEADER_LIMIT (64u << 20)
+/* A file that does not begin with a zstd frame is a capture (its start
+ * damaged) only if an intact frame of records begins in its first this
+ * many bytes (a header is far smaller): anything else is refused without
+ * reading it all. */
+#define PROBE_WINDOW (16u << 20)
 #define MAX_DEPTH 64             /* value trees deeper than this are damage */
 #define DESCRIBE_MAX 3           /* regions named in the one-line report */
 
@@ -259,8 +268,13 @@ static void parse_options(struct rn_capture_reader *r, const msgpack_object *o,
 	const msgpack_object *x;
 	int64_t i;
 
-	/* strace's defaults (nothing filtered) for what the header leaves out. */
+	/* strace's defaults (nothing filtered) for what the header leaves out,
+	 * but quiet: "Process N attached/detached" are notes renacer wrote on
+	 * its stderr, not part of the trace, shown again only when the header
+	 * says the run showed them (its -q, or strace's implicit -q with -o
+	 * and a command, was recorded as resolved: "quiet"). */
 	rn_options_init(opt);
+	opt->quiet = 1;
 	if (!o || o->type != MSGPACK_OBJECT_MAP)
 		return;
 	if ((x = map_get(o, "follow_forks")) && get_i64(x, &i))
@@ -290,6 +304,8 @@ static void parse_options(struct rn_capture_reader *r, const msgpack_object *o,
 		opt->filter.signals = u;
 	if ((x = map_get(o, "filter_quiet")) && get_u64(x, &u))
 		opt->filter.quiet = (unsigned)u;
+	if (rn_filter_quiet(&opt->filter, RN_QUIET_ATTACH))
+		opt->quiet = 1; /* as renacer resolves -e quiet=attach */
 	if ((x = map_get(o, "summary_sort")) && get_i64(x, &i) && i >= 0 && i <= RN_SORT_P99)
 		opt->summary.sort = (uint8_t)i;
 	x = map_get(o, "summary_columns");
@@ -416,12 +432,14 @@ static uint64_t in_at(const struct rn_capture_reader *r)
 	return r->in_off + r->in_pos;
 }
 
-/* The offset of the next frame magic at or after `from`, or the end. */
-static uint64_t scan_magic(struct rn_capture_reader *r, uint64_t from)
+/* Move to the first frame magic at or after `from` that begins before
+ * `limit`: 1 when there is one (the position is at it), 0 when there is
+ * none (the position is then at the end of the file or past `limit`). */
+static int find_magic(struct rn_capture_reader *r, uint64_t from, uint64_t limit)
 {
 	seek_to(r, from);
 	for (;;) {
-		while (r->in_len - r->in_pos >= 4) {
+		while (r->in_len - r->in_pos >= 4 && in_at(r) < limit) {
 			unsigned char *p = memchr(r->in + r->in_pos, zstd_magic[0],
 						  r->in_len - r->in_pos - 3);
 			if (!p) {
@@ -429,15 +447,26 @@ static uint64_t scan_magic(struct rn_capture_reader *r, uint64_t from)
 				break;
 			}
 			r->in_pos = (size_t)(p - r->in);
+			if (in_at(r) >= limit)
+				return 0;
 			if (memcmp(p, zstd_magic, 4) == 0)
-				return in_at(r);
+				return 1;
 			r->in_pos++;
 		}
+		if (in_at(r) >= limit)
+			return 0;
 		if (!fill(r)) {
 			r->in_pos = r->in_len;
-			return in_at(r);
+			return 0;
 		}
 	}
+}
+
+/* The offset of the next frame magic at or after `from`, or the end. */
+static uint64_t scan_magic(struct rn_capture_reader *r, uint64_t from)
+{
+	find_magic(r, from, UINT64_MAX);
+	return in_at(r);
 }
 
 /* Is the current position at a frame magic? */
@@ -446,20 +475,59 @@ static int at_magic(const struct rn_capture_reader *r)
 	return r->in_len - r->in_pos >= 4 && memcmp(r->in + r->in_pos, zstd_magic, 4) == 0;
 }
 
-enum { FR_OK, FR_END, FR_DAMAGED };
+/* A skippable frame's magic (RFC 8878 3.1.2: 0x184D2A50..5F, little
+ * endian): a frame whose bytes readers skip. renacer writes none. */
+static int is_skippable(const unsigned char *p)
+{
+	return (p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d && p[3] == 0x18;
+}
 
-/* Decode the frame at the current position into r->frame. On damage, *why
- * says what (static text or whybuf). */
-static int decode_frame(struct rn_capture_reader *r, const char **why, char *whybuf,
-			size_t whylen)
+/* Does the file at the current position begin as a frame does (its magic,
+ * or the start of the zstd magic where the file ends)? */
+static int looks_like_frame(struct rn_capture_reader *r)
 {
 	while (r->in_len - r->in_pos < 4 && fill(r))
+		;
+	size_t n = r->in_len - r->in_pos;
+	const unsigned char *p = r->in + r->in_pos;
+	if (n >= 4)
+		return memcmp(p, zstd_magic, 4) == 0 || is_skippable(p);
+	return n && memcmp(p, zstd_magic, n) == 0;
+}
+
+enum { FR_OK, FR_END, FR_DAMAGED, FR_SKIP };
+
+static const char too_large[] = "frame too large";
+
+/* Decode the frame at the current position into r->frame (FR_OK), or step
+ * over a skippable frame (FR_SKIP). A frame inflating past `limit` bytes
+ * is damage. On damage, *why says what (static text or whybuf). */
+static int decode_frame(struct rn_capture_reader *r, size_t limit, const char **why,
+			char *whybuf, size_t whylen)
+{
+	while (r->in_len - r->in_pos < 8 && fill(r))
 		;
 	size_t avail = r->in_len - r->in_pos;
 	r->frame_off = in_at(r);
 	r->frame_len = 0;
 	if (avail == 0)
 		return FR_END;
+	if (avail >= 4 && is_skippable(r->in + r->in_pos)) {
+		/* Its size, then that many bytes: the last of them must be
+		 * there (the frames after it are read without reading it). */
+		uint64_t end = r->frame_off + 8;
+		if (avail >= 8)
+			end += (uint32_t)(r->in[r->in_pos + 4] | r->in[r->in_pos + 5] << 8 |
+					  r->in[r->in_pos + 6] << 16 |
+					  (uint32_t)r->in[r->in_pos + 7] << 24);
+		seek_to(r, end - 1);
+		if (avail < 8 || (r->in_len == r->in_pos && !fill(r))) {
+			*why = "truncated frame";
+			return FR_DAMAGED;
+		}
+		seek_to(r, end);
+		return FR_SKIP;
+	}
 	if (avail < 4 || memcmp(r->in + r->in_pos, zstd_magic, 4) != 0) {
 		*why = avail < 4 && memcmp(r->in + r->in_pos, zstd_magic, avail) == 0
 			       ? "truncated frame"
@@ -474,8 +542,8 @@ static int decode_frame(struct rn_capture_reader *r, const char **why, char *why
 		}
 		size_t room = ZSTD_DStreamOutSize();
 		if (r->frame_cap - r->frame_len < room) {
-			if (r->frame_len + room > FRAME_LIMIT) {
-				*why = "frame too large";
+			if (r->frame_len + room > limit) {
+				*why = too_large;
 				return FR_DAMAGED;
 			}
 			r->frame_cap = r->frame_cap ? 2 * r->frame_cap : 4 * room;
@@ -858,40 +926,104 @@ static void set_problem(struct rn_capture_reader *r, struct cfile *f, const char
 	f->problem = keep_str(r, buf, strlen(buf));
 }
 
-/* Read f's first frame: its header, or why f cannot be used. */
+/* Does the frame just decoded hold records: its first msgpack object a
+ * map with a str "t" (a header or an event, of any kind)? */
+static int frame_has_records(struct rn_capture_reader *r)
+{
+	size_t off = 0, sane = rn_msgpack_sane_prefix(r->frame, r->frame_len);
+	const msgpack_object *t;
+	if (!sane)
+		return 0;
+	msgpack_unpack_return ur =
+		msgpack_unpack_next(&r->up, (const char *)r->frame, sane, &off);
+	return (ur == MSGPACK_UNPACK_SUCCESS || ur == MSGPACK_UNPACK_EXTRA_BYTES) &&
+	       r->up.data.type == MSGPACK_OBJECT_MAP && (t = map_get(&r->up.data, "t")) &&
+	       t->type == MSGPACK_OBJECT_STR;
+}
+
+/* Is there an intact frame of records beginning at or after `from` and
+ * before PROBE_WINDOW? */
+static int intact_frame_follows(struct rn_capture_reader *r, uint64_t from)
+{
+	const char *why;
+	char whybuf[128];
+	while (find_magic(r, from, PROBE_WINDOW)) {
+		from = in_at(r) + 1;
+		if (decode_frame(r, FRAME_LIMIT, &why, whybuf, sizeof(whybuf)) == FR_OK &&
+		    frame_has_records(r))
+			return 1;
+		seek_to(r, from);
+	}
+	return 0;
+}
+
+/* Read f's first frame: its header, or why f cannot be used. Nothing but a
+ * regular file is read (a pipe or a device may never end, and the reader
+ * goes back in the file after damage), and a file is refused as soon as it
+ * cannot be a capture: within its first PROBE_WINDOW bytes. */
 static void probe(struct rn_capture_reader *r, struct cfile *f)
 {
 	struct stat st;
-	r->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO without a writer does not wait for one. */
+	r->fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (r->fd < 0) {
 		set_problem(r, f, "%s", strerror(errno));
 		return;
 	}
-	if (fstat(r->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(r->fd, &st) < 0) {
+		set_problem(r, f, "%s", strerror(errno));
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
 		set_problem(r, f, "is a directory");
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		set_problem(r, f, "not a regular file");
 		goto out;
 	}
 	r->in_off = 0;
 	r->in_len = r->in_pos = 0;
 	const char *why;
 	char whybuf[128];
-	int fr = decode_frame(r, &why, whybuf, sizeof(whybuf));
+	int starts_as_frame, fr;
+	/* Skippable frames before the header are stepped over. */
+	do {
+		if (in_at(r) >= PROBE_WINDOW) {
+			set_problem(r, f, "not a renacer capture (no header)");
+			goto out;
+		}
+		starts_as_frame = looks_like_frame(r);
+		fr = decode_frame(r, HEADER_LIMIT, &why, whybuf, sizeof(whybuf));
+	} while (fr == FR_SKIP);
 	if (fr == FR_END) {
-		set_problem(r, f, "empty file");
+		set_problem(r, f, r->frame_off ? "not a renacer capture (no header)" : "empty file");
+		goto out;
+	}
+	if (fr == FR_DAMAGED && why == too_large) {
+		set_problem(r, f, "not a renacer capture (its first frame is not a header)");
 		goto out;
 	}
 	if (fr == FR_DAMAGED) {
-		/* Damaged from the start: a capture only if a frame follows
-		 * (then its header is lost, its events are not). */
-		int zstd_start = r->in_len >= 4 && memcmp(r->in, zstd_magic, 4) == 0;
-		scan_magic(r, 1);
-		if (!at_magic(r)) {
-			if (zstd_start)
-				set_problem(r, f, "nothing readable (%s at byte 0)", why);
-			else
+		/* Damaged from its first frame: a capture if an intact frame of
+		 * records follows soon (the header itself when only what came
+		 * before it was damaged). If none does, a file that began as a
+		 * frame is a capture cut short or damaged there, whose later
+		 * frames are still read, if there are any; another file is not a
+		 * capture. */
+		uint64_t start = r->frame_off;
+		if (!intact_frame_follows(r, start + 1)) {
+			if (!starts_as_frame) {
 				set_problem(r, f, "not a renacer capture (no zstd frame)");
+				goto out;
+			}
+			uint64_t next = scan_magic(r, start + 1);
+			if (!at_magic(r))
+				set_problem(r, f,
+					    "nothing readable: skipped bytes %" PRIu64 "-%" PRIu64 " (%s)",
+					    start, next - 1, why);
+			goto out;
 		}
-		goto out;
 	}
 	size_t off = 0;
 	msgpack_unpack_return ur = msgpack_unpack_next(
@@ -899,7 +1031,8 @@ static void probe(struct rn_capture_reader *r, struct cfile *f)
 		&off);
 	if ((ur != MSGPACK_UNPACK_SUCCESS && ur != MSGPACK_UNPACK_EXTRA_BYTES) ||
 	    !parse_header(r, &r->up.data, &f->hdr)) {
-		set_problem(r, f, "not a renacer capture");
+		if (fr != FR_DAMAGED) /* else: events, their header lost */
+			set_problem(r, f, "not a renacer capture");
 		goto out;
 	}
 	if (f->hdr.format > RN_CAPTURE_FORMAT) {
@@ -1086,11 +1219,17 @@ int rn_capture_next(struct rn_capture_reader *r, struct rn_event *ev)
 				r->done = 1;
 				break;
 			}
-			r->fd = open(r->files[r->cur].path, O_RDONLY | O_CLOEXEC);
-			if (r->fd < 0) {
+			/* As probe opened it (it may have been replaced since). */
+			struct stat st;
+			r->fd = open(r->files[r->cur].path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+			if (r->fd < 0 || fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 				char buf[300];
-				snprintf(buf, sizeof(buf), "not read: %s", strerror(errno));
+				snprintf(buf, sizeof(buf), "not read: %s",
+					 r->fd < 0 ? strerror(errno) : "not a regular file");
 				add_damage(r, r->files[r->cur].path, 0, 0, buf);
+				if (r->fd >= 0)
+					close(r->fd);
+				r->fd = -1;
 				r->cur++;
 				continue;
 			}
@@ -1099,7 +1238,9 @@ int rn_capture_next(struct rn_capture_reader *r, struct rn_event *ev)
 		}
 		const char *why;
 		char whybuf[128];
-		switch (decode_frame(r, &why, whybuf, sizeof(whybuf))) {
+		switch (decode_frame(r, FRAME_LIMIT, &why, whybuf, sizeof(whybuf))) {
+		case FR_SKIP:
+			break;
 		case FR_OK:
 			r->frame_loaded = 1;
 			r->frame_pos = 0;
@@ -1155,8 +1296,13 @@ void rn_capture_reader_describe(const struct rn_capture_reader *r, struct rn_sbu
 		}
 		if (r->ndamage) {
 			const struct rn_capture_damage *d = &r->damage[0];
-			rn_sbuf_printf(b, "%s: nothing readable (%s at byte %" PRIu64 ")", d->path,
-				       d->what, d->offset);
+			if (d->length)
+				rn_sbuf_printf(b,
+					       "%s: nothing readable: skipped bytes %" PRIu64
+					       "-%" PRIu64 " (%s)",
+					       d->path, d->offset, d->offset + d->length - 1, d->what);
+			else
+				rn_sbuf_printf(b, "%s: nothing readable (%s)", d->path, d->what);
 		} else if (r->nfiles) {
 			rn_sbuf_printf(b, "%s: nothing readable", r->files[0].path);
 		} else {

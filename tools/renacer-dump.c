@@ -571,10 +571,8 @@ int main(int argc, char **argv)
 {
 	struct cmdline c;
 	parse_cmdline(&c, argc, argv);
-	if (optind >= argc) {
-		usage(stderr);
-		return 1;
-	}
+	if (optind >= argc)
+		die_usage("must have a capture file", NULL); /* as renacer's "must have PROG" */
 
 	struct rn_capture_reader *r = rn_capture_reader_open((const char *const *)argv + optind,
 							     (size_t)(argc - optind),
@@ -595,6 +593,11 @@ int main(int argc, char **argv)
 	 * command line overrides them. */
 	struct rn_options opt;
 	rn_options_init(&opt);
+	/* Without a header (it was damaged) the run's options are unknown:
+	 * strace's, but quiet (as the reader does for a header that does not
+	 * say): the "Process N attached" notes the run may have written to
+	 * its stderr are not shown, only the line about the damage is. */
+	opt.quiet = 1;
 	int file_prefix = 0;
 	const struct rn_capture_header *h = rn_capture_reader_header(r);
 	if (h) {
@@ -613,6 +616,10 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		opt.filter = c.filter;
+		/* -e quiet=: the attach/detach notes too, as renacer resolves it
+		 * (quiet=none shows them, whatever the run had). */
+		if (c.filter.quiet_given)
+			opt.quiet = rn_filter_quiet(&opt.filter, RN_QUIET_ATTACH);
 	}
 	if (c.only)
 		opt.filter.status = c.only == 1 ? RN_STATUS_SUCCESSFUL : RN_STATUS_FAILED;

@@ -14,6 +14,7 @@ import re
 import shlex
 import shutil
 import signal
+import struct
 import subprocess
 import time
 
@@ -349,7 +350,35 @@ def test_dump_bad_input():
     empty, notcap = write_file(b""), write_file(b"hello, world\n" * 10)
     dmg, dmgh = write_file(bytes(damaged)), write_file(bytes(damaged_header))
     trunc = write_file(data[:(frames[-1] + len(data)) // 2])
+    # Cut inside the header frame (or in its magic): a capture cut short,
+    # not "not a capture"; nothing readable, so exit 1 (man page).
+    cut_header = write_file(data[:frames[1] // 2])
+    cut_magic = write_file(data[:2])
+    # The header frame alone (renacer killed at once), damaged.
+    header_only = bytearray(data[:frames[1]])
+    header_only[frames[1] // 2] ^= 0xff
+    header_only = write_file(bytes(header_only))
+    # The header's magic damaged: the events are still read.
+    bad_magic = bytearray(data)
+    bad_magic[0] ^= 0xff
+    bad_magic = write_file(bytes(bad_magic))
+    # Garbage beyond the first 16 MiB, then a capture: not a capture.
+    far = write_file(b"x" * (17 << 20) + data)
     cases = [
+        ("no capture file", [], r"must have a capture file$", 1),
+        ("cut inside its header frame", [cut_header],
+         q(cut_header) + r": nothing readable: skipped bytes 0-%d \(truncated frame\)$"
+         % (frames[1] // 2 - 1), 1),
+        ("cut inside its first magic", [cut_magic],
+         q(cut_magic) + r": nothing readable: skipped bytes 0-1 \(truncated frame\)$", 1),
+        ("only a damaged header", [header_only],
+         q(header_only) + r": nothing readable: skipped bytes 0-%d \(corrupt frame: .+\)$"
+         % (frames[1] - 1), 1),
+        ("the header's magic damaged", [bad_magic],
+         q(bad_magic) + r": skipped bytes 0-%d \(bytes that are not a zstd frame\)$"
+         % (frames[1] - 1), 2),
+        ("a capture after 17 MiB of garbage", [far],
+         q(far) + r": not a renacer capture \(no zstd frame\)$", 1),
         ("missing file", [missing], q(missing) + r": No such file or directory$", 1),
         ("a directory", [d + "/adir"], q(d) + r"/adir: is a directory$", 1),
         ("empty file", [empty], q(empty) + r": empty file$", 1),
@@ -383,18 +412,104 @@ def test_dump_bad_input():
             failures.append("%s:\n%s" % (name, T.indent(str(e))))
     if not future:
         failures.append("future format: no zstd program to build the file")
-    # The header lost: one line about it, exit 2, the events still shown.
-    # (Without the header renacer-dump does not know the run spawned its
-    # command and also prints "renacer: Process N attached" for every
-    # process, as for -p: reported, not asserted.)
-    r = T.run([dump_cmd(), dmgh], timeout=60)
-    errs = [l for l in r.err.splitlines() if not re.match(r"^renacer: Process \d+ attached$", l)]
-    if not (len(errs) == 1 and re.match("renacer-dump: " + q(dmgh) +
-                                         r": skipped bytes 0-%d \(corrupt frame: .+\)$"
-                                         % (frames[1] - 1), errs[0]) and r.rc == 2 and r.out):
-        failures.append("damaged header: want exit 2, one line 'skipped bytes 0-%d (corrupt "
-                        "frame: ...)' and the events\n%s" % (frames[1] - 1, r.describe()))
+    # The header lost: one line about it, exit 2, the events still shown,
+    # and nothing else on stderr: the run's options are unknown, so the
+    # "renacer: Process N attached" notes it may have written are not.
+    try:
+        refused([dump_cmd(), dmgh], q(dmgh) + r": skipped bytes 0-%d \(corrupt frame: .+\)$"
+                % (frames[1] - 1), rc=2, prog="renacer-dump", stdout_empty=False,
+                timeout=60)
+    except AssertionError as e:
+        failures.append("damaged header:\n%s" % T.indent(str(e)))
+    # Garbage before an intact header: the header is still found, the dump
+    # is the intact one's, the garbage reported.
+    whole = T.run([dump_cmd(), cap], timeout=60)
+    check_eq((whole.rc, whole.err), (0, ""), "the intact capture\n" + whole.describe())
+    for name, junk, what in (("garbage", b"garbage!" * 125, r"bytes that are not a zstd frame"),
+                             ("a damaged frame", b"\x28\xb5\x2f\xfd" + b"\xff" * 996,
+                              r"(?:corrupt|truncated) frame.*")):
+        lead = write_file(junk + data)
+        try:
+            r = refused([dump_cmd(), lead], q(lead) + r": skipped bytes 0-999 \(%s\)$" % what,
+                        rc=2, prog="renacer-dump", stdout_empty=False, timeout=60)
+            check(r.out == whole.out, "the dump differs from the intact one's\n" + r.out[:2000])
+        except AssertionError as e:
+            failures.append("%s before the header:\n%s" % (name, T.indent(str(e))))
     check(not failures, "\n".join(failures))
+
+
+def test_dump_endless_input():
+    """Input that never ends (or that is huge) and cannot be a capture is
+    refused at once: devices and FIFOs are not read at all (a capture is a
+    regular file), a regular file is refused once its first 16 MiB hold no
+    frame, a zstd frame too large for a header once it passes 64 MiB. Each
+    within a few seconds, one line, exit 1."""
+    d = T.tmpfile("endless")
+    os.mkdir(d)
+    fifo = os.path.join(d, "fifo")
+    os.mkfifo(fifo)
+    sparse = os.path.join(d, "sparse")
+    with open(sparse, "wb") as f:
+        f.truncate(64 << 30)  # 64 GiB of zeros, sparse
+    rand = write_file(os.urandom(32 << 20))
+    failures = []
+
+    def case(name, path, msg):
+        try:
+            refused([dump_cmd(), path], re.escape(path) + ": " + msg, prog="renacer-dump",
+                    timeout=5)
+        except AssertionError as e:
+            failures.append("%s:\n%s" % (name, T.indent(str(e))))
+
+    case("/dev/zero", "/dev/zero", r"not a regular file$")
+    case("/dev/urandom", "/dev/urandom", r"not a regular file$")
+    case("a FIFO nobody writes to", fifo, r"not a regular file$")
+    # A FIFO that sends zeros (cat ends on EPIPE once the reader is gone,
+    # or blocks in open when renacer-dump never opened it: killed).
+    writer = subprocess.Popen(["sh", "-c", 'exec cat /dev/zero > "$1"', "sh", fifo],
+                              stderr=subprocess.DEVNULL)
+    try:
+        case("a FIFO of zeros", fifo, r"not a regular file$")
+    finally:
+        writer.kill()
+        writer.wait()
+    case("64 GiB of zeros", sparse, r"not a renacer capture \(no zstd frame\)$")
+    case("32 MiB of random bytes", rand, r"not a renacer capture \(no zstd frame\)$")
+    zstd = shutil.which("zstd")
+    if zstd:
+        # One zstd frame of 1 GiB of zeros (a few KiB compressed).
+        big = os.path.join(d, "big.zst")
+        with open(big, "wb") as out:
+            subprocess.run("head -c 1G /dev/zero | %s -q -c" % shlex.quote(zstd), shell=True,
+                           stdout=out, check=True)
+        case("a 1 GiB zstd frame", big,
+             r"not a renacer capture \(its first frame is not a header\)$")
+    check(not failures, "\n".join(failures))
+
+
+def test_dump_skippable_frames():
+    """zstd's skippable frames (RFC 8878 3.1.2) are frames: stepped over
+    before the header, between frames and at the end, the dump the same;
+    one cut short is damage like any truncated frame."""
+    cap, data = make_capture()
+    frames = zstd_frames(data)
+    whole = T.run([dump_cmd(), cap], timeout=60)
+    check_eq((whole.rc, whole.err), (0, ""), "the intact capture\n" + whole.describe())
+
+    def skippable(n, payload):
+        return bytes([0x50 + n, 0x2a, 0x4d, 0x18]) + struct.pack("<I", len(payload)) + payload
+
+    with_skips = (skippable(0, b"") + skippable(15, b"\x28\xb5\x2f\xfd" * 100) +
+                  data[:frames[1]] + skippable(3, b"not a frame") + data[frames[1]:] +
+                  skippable(1, b"the end"))
+    p = write_file(with_skips)
+    r = T.run([dump_cmd(), p], timeout=60)
+    check_eq((r.rc, r.err), (0, ""), "skippable frames\n" + r.describe())
+    check(r.out == whole.out, "skippable frames: the dump differs from the intact one's")
+    cut = write_file(data + skippable(2, b"x" * 100)[:50])
+    r = refused([dump_cmd(), cut], re.escape(cut) + r": skipped bytes %d-%d \(truncated frame\)$"
+                % (len(data), len(data) + 49), rc=2, prog="renacer-dump", stdout_empty=False)
+    check(r.out == whole.out, "a truncated skippable frame at the end: the rest the same")
 
 
 def future_capture(data):
@@ -414,4 +529,4 @@ def future_capture(data):
 if __name__ == "__main__":
     T.main([test_renacer_bad_input, test_nothing_traced, test_attach_one_bad_pid_of_two,
             test_renacer_u_needs_root, test_attach_untraceable, test_attach_own_pid,
-            test_dump_bad_input])
+            test_dump_bad_input, test_dump_endless_input, test_dump_skippable_frames])

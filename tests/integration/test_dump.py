@@ -15,7 +15,9 @@ run itself (its text, or the same capture dumped as JSON):
   --format perfetto Chrome Trace Event JSON: valid, one track per process
                     named by its command, thread tracks, a slice per call and
                     per process lifetime, fork links
-  -e                refused for now (TODO in the usage text)
+  -e                trace= selects calls offline; a bad set is one line, exit 1
+  quiet             the run's "Process N attached" notes on stderr as live
+                    (recorded -e quiet=none / implicit -q), -e quiet= overrides
 
 Run by ctest as integration_dump; by hand:
     python3 tests/integration/test_dump.py --renacer build/renacer \
@@ -336,8 +338,33 @@ def test_e_offline():
     check_eq(r.err.strip(), "renacer-dump: invalid system call 'nosuchcall'", r.describe())
 
 
+# ---------------------------------------------------------------- quiet
+
+RE_ATTACHED = re.compile(r"^renacer: Process \d+ attached$")
+
+
+def test_quiet_recorded_and_overridden():
+    """The "renacer: Process N attached" notes on stderr: as the run had them
+    (its -e quiet=none, or strace's implicit -q with -o and a command), and
+    the dump's -e quiet= overrides the run's, as it does live."""
+    out, cap = T.tmpfile("live"), T.tmpfile("cap")
+    r = T.run(T.renacer_cmd() + ["-f", "-e", "quiet=none", "-o", out, "--capture", cap, "--",
+                                 fixture("fork_exec")])
+    check_eq(r.rc, 0, "renacer exit status\n" + r.describe())
+    notes = [l for l in r.err.splitlines() if l.startswith("renacer:")]
+    check(notes and all(RE_ATTACHED.match(l) for l in notes),
+          "the live run's notes\n" + r.describe())
+    check_eq(dump([cap]).err.splitlines(), notes, "the dump's notes: the live run's")
+    check_eq(dump(["-e", "quiet=attach", cap]).err, "", "-e quiet=attach: no notes")
+    _, quiet = live([], [fixture("fork_exec")])
+    check_eq(dump([quiet]).err, "", "a run with -o and a command: quiet, no notes")
+    lines = dump(["-e", "quiet=none", quiet]).err.splitlines()
+    check(len(lines) == len(notes) and all(RE_ATTACHED.match(l) for l in lines),
+          "-e quiet=none: the notes\n" + "\n".join(lines))
+
+
 if __name__ == "__main__":
     T.main([test_successful_failed_only, test_run_filters_recorded, test_z_threads_and_exec, test_time_options_override,
             test_T_from_capture, test_fd_paths, test_stats_identical_to_live,
             test_stats_of_a_trace, test_perfetto_processes, test_perfetto_threads,
-            test_e_offline])
+            test_e_offline, test_quiet_recorded_and_overridden])
