@@ -303,6 +303,8 @@ static void render_event(struct rn_text_sink *w, const struct rn_event *ev)
 			stderr_line("renacer: Process %d attached\n", ev->tid);
 		break;
 	case RN_EV_ATTACHED:
+		if (opt->quiet) /* -q, -e quiet=attach: as strace -q -p */
+			break;
 		if (ev->ret > 1)
 			stderr_line("renacer: Process %d attached with %d threads\n", ev->tid,
 				    (int)ev->ret);

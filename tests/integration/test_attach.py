@@ -318,7 +318,27 @@ def test_attach_f_busy_tree():
         kill_tree(sh)
 
 
+def test_attach_quiet():
+    """-q (and -e quiet=attach) drop "Process N attached/detached", as strace -q -p."""
+    for extra in (["-q"], ["-e", "quiet=attach"]):
+        s = Sleeper()
+        p = None
+        try:
+            p, ofile, cmd = attach(["-p", str(s.pid)], False, extra)
+            check(T.wait_for(lambda: re.search(TICK, T.read_text(ofile), re.M), 10),
+                  "no traced tick within 10 s: %s" % " ".join(cmd))
+            rc, out, err = finish(p, signal.SIGINT)
+            check_eq(rc, status_after(signal.SIGINT), "exit status of %s after SIGINT" % " ".join(cmd))
+            check_eq(err, "", "stderr of %s" % " ".join(cmd))
+            s.check_free_and_running("after SIGINT")
+        finally:
+            if p is not None:
+                kill_tree(p)
+            s.stop()
+
+
 if __name__ == "__main__":
     T.main([test_attach_sigint_o, test_attach_sigterm_o, test_attach_sighup_o,
             test_attach_sigint_stdout, test_attach_two_comma_o, test_attach_two_repeated_o,
-            test_attach_two_stdout, test_attach_then_process_exits, test_attach_f_busy_tree])
+            test_attach_two_stdout, test_attach_then_process_exits, test_attach_f_busy_tree,
+            test_attach_quiet])
