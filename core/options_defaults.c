@@ -9,6 +9,6 @@ void rn_options_init(struct rn_options *o)
 	rn_filter_init(&o->filter);
 	o->seccomp = -1;
 	o->strsize = 32;
-	o->spin = 100; /* measured: sysheavy 2.14 s -> 0.72 s, 120-unit build 16.7 s -> 11.6 s */
+	o->spin = -1; /* auto: see rn_tracer_run */
 	o->flush_interval_ns = 1000000000ull;
 }

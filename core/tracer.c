@@ -6,7 +6,8 @@
  * When a worker must read the tracee's memory the resume is deferred until
  * the worker hands the tracee back (design.md rule 2).
  *
- * Sleeping: the tracer polls waitpid(WNOHANG) a few times (--spin), then
+ * Sleeping: the tracer polls waitpid(WNOHANG) a few times (--spin; none
+ * when a seccomp filter makes stops rare), then
  * sleeps in epoll on a signalfd (SIGCHLD for tracee stops, the fatal
  * signals) and an eventfd (hand-backs from workers). SIGCHLD is blocked in
  * every thread, so a stop that happens after the last poll leaves SIGCHLD
@@ -746,6 +747,7 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 		rn_hist_init(t.stall);
 	}
 
+	int any_seccomp = 0; /* the spawned tree runs under renacer's filter */
 	unsigned long attached = 0;
 	if (opt->n_attach && opt->seccomp == 1)
 		fprintf(stderr, "renacer: --seccomp-bpf is not enabled for processes attached with -p\n");
@@ -795,11 +797,21 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 		task->hidden = 1;
 		task->is_command = 1;
 		task->seccomp = (uint8_t)use_seccomp;
+		any_seccomp = use_seccomp;
 		t.command_pid = pid;
 		kill(pid, SIGCONT);
 	}
 
 	unsigned long since_signal_check = 0;
+	/*
+	 * Polling before sleeping pays when stops come microseconds apart: a
+	 * syscall-bound tracee (sysheavy 2.14 s -> 0.72 s with 100 polls) or a
+	 * fully traced build (16.7 s -> 11.6 s). Under a seccomp filter stops
+	 * are rare and far apart, and the polls only take a CPU from the traced
+	 * build: 0 there (120-unit build, -e trace=%process, 14 alternating
+	 * runs: 1.159x untraced with 0 polls, 1.187x with 100). --spin wins.
+	 */
+	int spin_limit = opt->spin >= 0 ? opt->spin : any_seccomp ? 0 : 100;
 	int spins = 0;
 	struct rusage ru;
 	/* System time per syscall: -c's and --process-summary's default. */
@@ -845,7 +857,7 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 			continue;
 		if (tid < 0 && errno == ECHILD)
 			break;
-		if (spins < opt->spin) {
+		if (spins < spin_limit) {
 			spins++;
 			continue;
 		}

@@ -817,8 +817,10 @@ int rn_writer_stop_and_join(struct rn_writer *w)
 		else if (w->capture_error && !w->sink.error && !w->per_tid_error)
 			fprintf(stderr, "renacer: capture '%s': %s\n", w->p->opt->capture,
 				strerror(w->capture_error));
-		else
-			fprintf(stderr, "renacer: write: %s\n", strerror(sink_error(w)));
+		else /* strace's "strace: FILE: error" */
+			fprintf(stderr, "renacer: %s: %s\n",
+				w->p->opt->outfile ? w->p->opt->outfile : "standard output",
+				strerror(sink_error(w)));
 		return -1;
 	}
 	return 0;

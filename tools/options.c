@@ -71,7 +71,8 @@ static void usage(void)
 	     "                stderr is a terminal and the trace goes to -o FILE or a\n"
 	     "                capture)\n"
 	     "  --workers N   decoding threads (default: one per online CPU)\n"
-	     "  --spin N      polls of waitpid before the tracer sleeps (default 100)\n"
+	     "  --spin N      polls of waitpid before the tracer sleeps (default 100;\n"
+	     "                0 under a seccomp filter, whose stops are far apart)\n"
 	     "  -h, --help    this text\n"
 	     "  -V, --version the version");
 	exit(0);

@@ -39,7 +39,8 @@ struct rn_options {
 	int strsize;          /* -s N, default 32 */
 	unsigned quote_flags; /* -x / -xx: enum rn_quote_flags */
 	int nworkers;         /* --workers N; 0 = one per online CPU */
-	int spin;             /* --spin N: waitpid(WNOHANG) polls before sleeping */
+	int spin;             /* --spin N: waitpid(WNOHANG) polls before sleeping;
+				 -1: the tracer chooses (100, or 0 under seccomp-bpf) */
 	int quiet;            /* attach/detach messages suppressed (-q, quiet=attach) */
 	struct rn_filter filter; /* -e trace=/status=/signal=/quiet=, -z, -Z, -P, -q */
 	int seccomp;          /* --seccomp-bpf 1, --no-seccomp-bpf 0, default -1: use

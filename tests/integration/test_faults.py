@@ -360,11 +360,12 @@ def write_failure(opts, fsize, message, cmd_start=start):
 
 
 def test_write_failure_dev_full():
-    write_failure(["-o", "/dev/full"], None, "renacer: write: No space left on device")
+    write_failure(["-o", "/dev/full"], None, "renacer: /dev/full: No space left on device")
 
 
 def test_write_failure_fsize_output():
-    write_failure(["-o", T.tmpfile("trace")], 4096, "renacer: write: File too large")
+    out = T.tmpfile("trace")
+    write_failure(["-o", out], 4096, "renacer: %s: File too large" % out)
 
 
 def test_write_failure_fsize_capture():
@@ -402,7 +403,7 @@ def test_write_failure_spawned():
     to its end (its child too), the sleeper ticking after renacer exited."""
     r = T.run(T.renacer_cmd() + ["-f", "-o", "/dev/full", "--", fixture("fork_write")],
               timeout=30)
-    check_eq(error_lines(r.err), ["renacer: write: No space left on device"],
+    check_eq(error_lines(r.err), ["renacer: /dev/full: No space left on device"],
              "stderr's error lines\n" + r.describe())
     check_eq(r.rc, 1, "exit status\n" + r.describe())
     check(re.search(r"^child \d+$", r.out, re.M) and
@@ -426,7 +427,7 @@ def test_write_failure_spawned():
         except subprocess.TimeoutExpired:
             raise AssertionError("renacer -o /dev/full did not exit")
         err = T.read_text(errfile)
-        check_eq(error_lines(err), ["renacer: write: No space left on device"],
+        check_eq(error_lines(err), ["renacer: /dev/full: No space left on device"],
                  "stderr's error lines (spawned sleeper)")
         check_eq(p.returncode, 1, "exit status (spawned sleeper)")
         not_stopped(spid, "the spawned sleeper after renacer's failed write")
