@@ -672,16 +672,20 @@ static int parse_set(struct rn_filter *f, enum qual q, const char *value,
 		for (size_t i = 0; i < RN_FILTER_WORDS; i++)
 			f->trace[i] = neg ? ~set.w[i] : set.w[i];
 		force_unknown(f);
+		f->given |= RN_GIVEN_TRACE;
 		break;
 	case Q_STATUS:
 		f->status = (unsigned)(neg ? ~mask : mask) & RN_STATUS_ALL;
+		f->given |= RN_GIVEN_STATUS;
 		break;
 	case Q_QUIET:
 		f->quiet = (unsigned)(neg ? ~mask : mask) & RN_QUIET_ALL;
 		f->quiet_given = true;
+		f->given |= RN_GIVEN_QUIET;
 		break;
 	case Q_SIGNAL:
 		f->signals = neg ? ~mask : mask;
+		f->given |= RN_GIVEN_SIGNAL;
 		break;
 	case Q_UNSUPPORTED:
 		break;

@@ -615,7 +615,20 @@ int main(int argc, char **argv)
 			free(c.pids);
 			return 1;
 		}
-		opt.filter = c.filter;
+		/* Each qualifier the dump's -e gives replaces the run's; the others
+		 * stay as recorded (-e trace=write on a -z capture keeps -z). */
+		struct rn_filter *to = &opt.filter;
+		if (c.filter.given & RN_GIVEN_TRACE) {
+			memcpy(to->trace, c.filter.trace, sizeof(to->trace));
+			to->trace_unknown = c.filter.trace_unknown;
+			to->traces_all = c.filter.traces_all;
+		}
+		if (c.filter.given & RN_GIVEN_SIGNAL)
+			to->signals = c.filter.signals;
+		if (c.filter.given & RN_GIVEN_STATUS)
+			to->status = c.filter.status;
+		if (c.filter.given & RN_GIVEN_QUIET)
+			to->quiet = c.filter.quiet;
 		/* -e quiet=: the attach/detach notes too, as renacer resolves it
 		 * (quiet=none shows them, whatever the run had). */
 		if (c.filter.quiet_given)

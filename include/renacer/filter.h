@@ -67,6 +67,16 @@ struct rn_filter {
 	unsigned n_zZ;        /* -z/-Z seen */
 	unsigned n_q;         /* -q seen */
 	bool quiet_given;     /* -e quiet= / --quiet= seen */
+	unsigned given;       /* enum rn_filter_given: the qualifiers an -e set */
+};
+
+/* Which parts of a filter an -e expression set (renacer-dump lays a new -e
+ * over the filter the run recorded, part by part). */
+enum rn_filter_given {
+	RN_GIVEN_TRACE = 1u << 0,
+	RN_GIVEN_SIGNAL = 1u << 1,
+	RN_GIVEN_STATUS = 1u << 2,
+	RN_GIVEN_QUIET = 1u << 3,
 };
 
 /* Defaults: trace all, status all, signals all, quiet none, no paths. */

@@ -98,6 +98,20 @@ def test_successful_failed_only():
     check_eq(len([o for o in objs if "syscall" in o]), len(bad), "JSON -Z: how many")
 
 
+def test_e_over_recorded_filter():
+    """A dump's -e replaces only the qualifiers it names: -e trace= on a -Z
+    capture keeps -Z (the live run with both shows the same lines)."""
+    fx = [fixture("simple_syscalls")]
+    _, cap = live(["-Z"], fx)
+    got = call_lines(dump(["-e", "trace=access,chdir,openat", cap]).out)
+    want_live, _ = live(["-Z", "-e", "trace=access,chdir,openat"], fx)
+    want = call_lines(want_live)
+    check(want, "the live run shows failed calls:\n" + want_live)
+    check_eq([l for _, l in got], [l for _, l in want],
+             "renacer-dump -e trace=... of a -Z capture vs live -Z -e trace=...")
+    check(all(" = -1 " in l for _, l in got), "only failed calls: %r" % got)
+
+
 def test_run_filters_recorded():
     """The run's -z/-Z/-e status=/signal=/-qq shaped its text: the dump of
     its capture shows the same (the capture itself holds every event)."""
@@ -364,7 +378,7 @@ def test_quiet_recorded_and_overridden():
 
 
 if __name__ == "__main__":
-    T.main([test_successful_failed_only, test_run_filters_recorded, test_z_threads_and_exec, test_time_options_override,
+    T.main([test_e_over_recorded_filter, test_successful_failed_only, test_run_filters_recorded, test_z_threads_and_exec, test_time_options_override,
             test_T_from_capture, test_fd_paths, test_stats_identical_to_live,
             test_stats_of_a_trace, test_perfetto_processes, test_perfetto_threads,
             test_e_offline, test_quiet_recorded_and_overridden])
