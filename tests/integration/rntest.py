@@ -586,6 +586,10 @@ def normalize(trace, marker=None, extra_pids=None, subst_pids=True):
     labels.update(extra_pids or {})
 
     def sub_pid(m):
+        # A pid never has a leading zero: mode=0600 stays 0600 when a
+        # process happens to be pid 600.
+        if len(m.group(0)) > 1 and m.group(0)[0] == "0":
+            return m.group(0)
         v = int(m.group(0))
         return labels.get(v, m.group(0))
 

@@ -98,8 +98,8 @@ def canon(trace, tracer_pid):
 
     def sub(text, labels):
         def one(m):
-            if m.group(1):
-                return m.group(0)
+            if m.group(1) or (len(m.group(2)) > 1 and m.group(2)[0] == "0"):
+                return m.group(0)  # st_*=N, or octal (0600): never a pid
             return labels.get(int(m.group(2)), m.group(2))
         t = _RE_NUM.sub(one, _plain(text))
         for rx in _RE_PID_SPOTS:
