@@ -273,18 +273,32 @@ static struct parked *take_parked(struct tracer *t, pid_t tid)
 
 static void handle_status(struct tracer *t, pid_t tid, int status);
 
-/* Was the clone that just reported PTRACE_EVENT_CLONE a thread? The parent
- * is stopped, so reading clone3's argument struct now is safe. */
-static int clone_made_thread(const struct rn_task *parent)
+/* Was the clone that just reported PTRACE_EVENT_CLONE a thread? From the
+ * call's flags when its entry stopped (the parent is stopped, so reading
+ * clone3's argument struct now is safe); under a seccomp filter that does
+ * not trace this clone there was no entry stop (nr and args are an older
+ * call's): then the child's Tgid in /proc. */
+static int clone_made_thread(const struct rn_task *parent, pid_t child)
 {
 	uint64_t flags = 0;
-	if (parent->nr == SYS_clone) {
+	if (parent->in_syscall && parent->nr == SYS_clone) {
 		flags = parent->args[0];
-	} else if (parent->nr == SYS_clone3) {
+	} else if (parent->in_syscall && parent->nr == SYS_clone3) {
 		struct iovec local = { &flags, sizeof(flags) };
 		struct iovec remote = { (void *)(uintptr_t)parent->args[0], sizeof(flags) };
 		if (process_vm_readv(parent->tid, &local, 1, &remote, 1, 0) != sizeof(flags))
 			flags = 0;
+	} else {
+		char path[64], line[128];
+		snprintf(path, sizeof(path), "/proc/%d/status", child);
+		FILE *f = fopen(path, "re");
+		long tgid = 0;
+		while (f && fgets(line, sizeof(line), f))
+			if (sscanf(line, "Tgid: %ld", &tgid) == 1)
+				break;
+		if (f)
+			fclose(f);
+		return tgid != 0 && tgid != child;
 	}
 	return (flags & CLONE_THREAD) != 0;
 }
@@ -295,7 +309,7 @@ static void on_new_child(struct tracer *t, struct rn_task *parent, int event)
 	if (ptrace(PTRACE_GETEVENTMSG, parent->tid, 0, &msg) < 0 || msg == 0)
 		return;
 	pid_t child = (pid_t)msg;
-	int thread = event == PTRACE_EVENT_CLONE && clone_made_thread(parent);
+	int thread = event == PTRACE_EVENT_CLONE && clone_made_thread(parent, child);
 	struct rn_task *task = add_task(t, child, thread ? parent->tgid : child, parent->tid);
 	task->state = RN_TASK_EXPECTED;
 	task->seccomp = parent->seccomp; /* the filter is inherited */
@@ -319,6 +333,8 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 	task->in_syscall = 1;
 	task->untraced = 0;
 	task->nr = (int32_t)nr;
+	/* Kept even when not shown: clone_made_thread needs clone's flags. */
+	memcpy(task->args, args, sizeof(task->args));
 	if (task->hidden) {
 		/* strace shows the command from its first execve on. */
 		if (task->nr != SYS_execve && task->nr != SYS_execveat) {
@@ -335,7 +351,6 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 	}
 	rec.nr = task->nr;
 	memcpy(rec.args, args, sizeof(rec.args));
-	memcpy(task->args, args, sizeof(task->args));
 	if (held_at(t, task->nr, HOLD_ENTRY))
 		hold_or_copy(t, task, &rec, 0);
 	emit(t, task, &rec);

@@ -422,6 +422,21 @@ def test_status_in_json_and_csv():
                                                       "successful", calls[:5]))
 
 
+def test_threads_known_without_clone_traced():
+    """A trace set without clone/clone3: under seccomp the clone has no entry
+    stop, yet its child is still known as a thread (4 threads of threads4),
+    in seccomp mode and filtered in the tracer alike."""
+    import json
+    for extra in ([], ["--no-seccomp-bpf"]):
+        for trace in ("trace=write", "trace=clone,write"):
+            r = T.trace_o(extra + ["-f", "-e", trace, "--format", "json"], [fixture("threads4")])
+            check_eq(r.rc, 0, "exit status\n" + r.describe())
+            ev = [o for o in map(json.loads, T.read_text(r.ofile).splitlines()) if "event" in o]
+            new = [o for o in ev if o["event"] in ("fork", "vfork", "clone")]
+            check_eq(sorted(o["thread"] for o in new), [True] * 4,
+                     "-e %s %s: the new tasks are threads: %r" % (trace, " ".join(extra), new))
+
+
 # ------------------------------------------------- other fixtures
 
 def test_fork_exec():
@@ -676,7 +691,8 @@ if __name__ == "__main__":
             test_trace_all, test_trace_list_and_question_mark, test_trace_repeated_last_wins,
             test_status_failed, test_z_and_Z, test_signal_none, test_signal_sets,
             test_qq_no_exit_lines, test_trace_path, test_count_with_path,
-            test_status_in_json_and_csv, test_fork_exec,
+            test_status_in_json_and_csv, test_threads_known_without_clone_traced,
+            test_fork_exec,
             test_three_threads_stop_signals,
             test_seccomp_filter_installed, test_seccomp_children_inherit,
             test_seccomp_needs_follow_forks,
