@@ -222,6 +222,8 @@ static size_t copy_block(pid_t tid, uint64_t addr, uint32_t len, uint8_t *buf, s
 			 size_t used)
 {
 	uint8_t tmp[512];
+	if (len > cap - used)
+		return 0; /* cannot fit: do not read it first (-s 1000000) */
 	uint8_t *p = len <= sizeof(tmp) ? tmp : malloc(len);
 	if (!p)
 		return 0;
@@ -272,6 +274,8 @@ static size_t copy_argv(pid_t tid, uint64_t addr, size_t strsize, uint8_t *buf, 
 			size_t used)
 {
 	size_t start = used;
+	if (strsize + 1 > cap / 8)
+		return 0; /* a huge -s: the worker reads it */
 	used = copy_block(tid, addr, (uint32_t)(8 * (strsize + 1)), buf, cap, used);
 	if (used == 0)
 		return 0;
