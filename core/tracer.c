@@ -3,8 +3,10 @@
  *
  * Per stop the tracer does the product's critical path and nothing else:
  * waitpid, PTRACE_GET_SYSCALL_INFO, a clock read, a ring push, a resume.
- * When a worker must read the tracee's memory the resume is deferred until
- * the worker hands the tracee back (design.md rule 2).
+ * A stop whose arguments need memory read is copied by the tracer itself
+ * when the syscall table describes every read (core/prefetch.c, measured
+ * faster); otherwise the resume is deferred until the worker that reads it
+ * hands the tracee back (design.md rule 2).
  *
  * Sleeping: the tracer polls waitpid(WNOHANG) a few times (--spin; none
  * when a seccomp filter makes stops rare), then
