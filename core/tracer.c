@@ -84,6 +84,8 @@ struct tracer {
 				    time, from the rusage wait4 returned with the
 				    stop (strace's default summary time) */
 	unsigned long detach_waiting; /* PTRACE_INTERRUPT sent, stop not yet seen */
+	timer_t tick;            /* interrupts a blocking wait4 (start_tick) */
+	int have_tick;
 };
 
 enum { HOLD_ENTRY = 1, HOLD_EXIT = 2, HOLD_EXIT_ERR = 4 };
@@ -638,6 +640,43 @@ static void read_signals(struct tracer *t)
 	}
 }
 
+/*
+ * Sleeping in wait4 itself is the cheapest way to wait for the next stop
+ * (forkstorm under ptrace-floor: 0.60 s blocking in waitpid, 1.5 s for
+ * renacer sleeping in epoll on the signalfd). It is possible only while no
+ * tracee is held (a worker's hand-back could not wake it), and the fatal
+ * signals, blocked for the signalfd, cannot interrupt it: a timer aimed at
+ * this thread (SIGEV_THREAD_ID) does, every TICK_MS, so that SIGINT or an
+ * output failure is seen within that time even when no tracee stops.
+ */
+#define TICK_MS 50
+
+static void on_tick(int sig)
+{
+	(void)sig; /* only to make a blocking wait4 return EINTR */
+}
+
+/* 0, or -1 when the timer cannot be had (the tracer then sleeps in epoll). */
+static int start_tick(struct tracer *t)
+{
+	struct sigaction sa = { .sa_handler = on_tick }; /* no SA_RESTART */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGRTMIN, &sa, NULL) < 0)
+		return -1;
+	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGRTMIN };
+	sev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
+	if (timer_create(CLOCK_MONOTONIC, &sev, &t->tick) < 0)
+		return -1;
+	struct itimerspec its = { .it_interval = { 0, TICK_MS * 1000000L },
+				  .it_value = { 0, TICK_MS * 1000000L } };
+	if (timer_settime(t->tick, 0, &its, NULL) < 0) {
+		timer_delete(t->tick);
+		return -1;
+	}
+	t->have_tick = 1;
+	return 0;
+}
+
 static void tracer_sleep(struct tracer *t)
 {
 	struct rn_pipeline *p = t->p;
@@ -819,6 +858,9 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 		kill(pid, SIGCONT);
 	}
 
+	if (start_tick(&t) < 0)
+		t.have_tick = 0;
+	int block = 0; /* the next wait4 sleeps until a stop (see start_tick) */
 	unsigned long since_signal_check = 0;
 	/*
 	 * Polling before sleeping pays when stops come microseconds apart: a
@@ -846,7 +888,8 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 		struct pending_stop batch[64];
 		int n = 0, status;
 		pid_t tid;
-		while (n < 64 && (tid = wait4(-1, &status, __WALL | WNOHANG, rusage)) > 0) {
+		while (n < 64 &&
+		       (tid = wait4(-1, &status, __WALL | (block && n == 0 ? 0 : WNOHANG), rusage)) > 0) {
 			batch[n].tid = tid;
 			batch[n].status = status;
 			batch[n].stime_ns = rusage ? (uint64_t)rusage->ru_stime.tv_sec * 1000000000u +
@@ -854,6 +897,8 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 						   : 0;
 			n++;
 		}
+		int blocked = block;
+		block = 0;
 		if (n > 0) {
 			if (t.stall)
 				t.seen_ns = now_ns();
@@ -862,12 +907,22 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 				handle_status(&t, batch[i].tid, batch[i].status);
 			}
 			spins = 0;
+			/* Not polling: the next wait4 may as well sleep (it returns
+			 * at once for a stop already there). */
+			block = spin_limit == 0 && t.have_tick && t.held == 0;
 			/* A busy tracer never sleeps; look at the signals now and then. */
 			since_signal_check += (unsigned long)n;
 			if (since_signal_check >= 256) {
 				since_signal_check = 0;
 				read_signals(&t);
 			}
+			continue;
+		}
+		if (blocked && tid < 0 && errno == EINTR) {
+			/* The tick: a fatal signal? Records the workers were not
+			 * woken for yet (they are every 64 records otherwise)? */
+			read_signals(&t);
+			rn_pipeline_kick(p);
 			continue;
 		}
 		if (tid < 0 && errno == EINTR)
@@ -879,6 +934,10 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 			continue;
 		}
 		spins = 0;
+		if (t.have_tick && t.held == 0) {
+			block = 1;
+			continue;
+		}
 		tracer_sleep(&t);
 	}
 
@@ -911,6 +970,8 @@ done:
 			rn_hist_percentile(t.stall, 1.0) / 1e3, (unsigned long long)t.stall->count);
 		free(t.stall);
 	}
+	if (t.have_tick)
+		timer_delete(t.tick);
 	free(t.hold);
 	rn_prefetch_free(&t.pf);
 	free(t.pf_buf);
