@@ -56,6 +56,11 @@ static void *reserve(struct rn_pipeline *p, struct rn_worker *w)
 				      atomic_load_explicit(&p->stats.ring_stalls,
 							   memory_order_relaxed) + 1,
 				      memory_order_relaxed);
+		/* Every worker, not only this one: the writer merges by seq, so
+		 * this worker may be stuck behind its full output ring until
+		 * another worker turns the record with the next seq, one the
+		 * tracer has not woken it for yet (wakes are batched). */
+		rn_pipeline_kick(p);
 		for (;;) {
 			rn_parker_wake(&w->in.not_empty);
 			uint32_t seen = rn_parker_prepare(&w->in.not_full);
