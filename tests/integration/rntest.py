@@ -289,6 +289,58 @@ def tracer_pid(pid):
     return None
 
 
+def count_lines(path):
+    """Lines in the file so far (0 while it does not exist)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read().count(b"\n")
+    except OSError:
+        return 0
+
+
+def not_stopped(pid, what):
+    """pid running free for ~0.5 s: state S or R, no tracer."""
+    for _ in range(10):
+        st = proc_state(pid)
+        check(st in ("S", "R"), "%s: process %d is in state %r (must be S or R)" % (what, pid, st))
+        time.sleep(0.05)
+    check_eq(tracer_pid(pid), 0, "%s: TracerPid of %d" % (what, pid))
+
+
+class Sleeper:
+    """A running fixtures/sleeper writing "tick N" lines to its own file
+    (a target for -p, or a process that must be left running)."""
+
+    def __init__(self):
+        self.file = tmpfile("ticks")
+        self.p = subprocess.Popen([fixture("sleeper"), self.file], stdout=subprocess.PIPE,
+                                  stdin=subprocess.DEVNULL, cwd=TMP)
+        line = self.p.stdout.readline().decode()
+        m = re.match(r"^sleeper (\d+)$", line)
+        if not m:
+            self.stop()
+            raise AssertionError("sleeper did not start: %r" % line)
+        self.pid = int(m.group(1))
+        check_eq(self.pid, self.p.pid, "sleeper pid")
+        check(wait_for(lambda: self.ticks() >= 1, 5), "sleeper does not tick")
+
+    def ticks(self):
+        return count_lines(self.file)
+
+    def check_free_and_running(self, what):
+        """Not stopped, not traced (checked for ~0.5 s), still ticking."""
+        not_stopped(self.pid, what)
+        n = self.ticks()
+        check(wait_for(lambda: self.ticks() >= n + 3, 5),
+              "%s: sleeper %d stopped ticking" % (what, self.pid))
+        check(self.p.poll() is None, "%s: sleeper died: %r" % (what, self.p.returncode))
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.kill()
+        self.p.wait()
+
+
 # ---------------------------------------------------------------- parsing
 
 Line = collections.namedtuple("Line", "pid text raw")

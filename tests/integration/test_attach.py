@@ -11,7 +11,7 @@ import subprocess
 import time
 
 import rntest as T
-from rntest import check, check_eq, fixture
+from rntest import Sleeper, check, check_eq, fixture
 
 # renacer's exit status after it detached on SIGINT/SIGTERM/SIGHUP, as
 # subprocess reports it.  strace 6.1 (the oracle) detaches and then dies of
@@ -20,48 +20,6 @@ from rntest import check, check_eq, fixture
 # that is what is wanted.)
 def status_after(sig):
     return -sig
-
-
-class Sleeper:
-    """A running fixtures/sleeper writing "tick N" lines to its own file."""
-
-    def __init__(self):
-        self.file = T.tmpfile("ticks")
-        self.p = subprocess.Popen([fixture("sleeper"), self.file], stdout=subprocess.PIPE,
-                                  stdin=subprocess.DEVNULL, cwd=T.TMP)
-        line = self.p.stdout.readline().decode()
-        m = re.match(r"^sleeper (\d+)$", line)
-        if not m:
-            self.stop()
-            raise AssertionError("sleeper did not start: %r" % line)
-        self.pid = int(m.group(1))
-        check_eq(self.pid, self.p.pid, "sleeper pid")
-        check(T.wait_for(lambda: self.ticks() >= 1, 5), "sleeper does not tick")
-
-    def ticks(self):
-        try:
-            with open(self.file) as f:
-                return f.read().count("\n")
-        except OSError:
-            return 0
-
-    def check_free_and_running(self, what):
-        """Not stopped, not traced, still ticking (checked for ~0.5 s)."""
-        for _ in range(10):
-            st = T.proc_state(self.pid)
-            check(st in ("S", "R"), "%s: sleeper %d is in state %r (must be S or R, not stopped)"
-                  % (what, self.pid, st))
-            time.sleep(0.05)
-        check_eq(T.tracer_pid(self.pid), 0, "%s: TracerPid of sleeper %d" % (what, self.pid))
-        n = self.ticks()
-        check(T.wait_for(lambda: self.ticks() >= n + 3, 5),
-              "%s: sleeper %d stopped ticking after the detach" % (what, self.pid))
-        check(self.p.poll() is None, "%s: sleeper died: %r" % (what, self.p.returncode))
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.kill()
-        self.p.wait()
 
 
 def attach(pid_args, stdout_trace=False, extra=()):

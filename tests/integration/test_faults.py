@@ -40,7 +40,7 @@ import subprocess
 import time
 
 import rntest as T
-from rntest import check, check_eq, fixture
+from rntest import Sleeper, check, check_eq, count_lines, fixture, not_stopped
 
 FATAL = (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP)
 
@@ -89,14 +89,6 @@ def communicate(p, timeout, what):
     return out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
 
 
-def count_lines(path):
-    try:
-        with open(path, "rb") as f:
-            return f.read().count(b"\n")
-    except OSError:
-        return 0
-
-
 def reap(pid):
     """Wait for pid (a child of ours: rntest makes this process the
     subreaper of orphaned tracees); its wait status, or None."""
@@ -118,40 +110,6 @@ def fate(st):
     if os.WIFSIGNALED(st):
         return "killed by " + signal.Signals(os.WTERMSIG(st)).name
     return "exited with %d" % os.WEXITSTATUS(st)
-
-
-def not_stopped(pid, what):
-    """pid running free for ~0.5 s: state S or R, no tracer."""
-    for _ in range(10):
-        st = T.proc_state(pid)
-        check(st in ("S", "R"), "%s: process %d is in state %r (must be S or R)" % (what, pid, st))
-        time.sleep(0.05)
-    check_eq(T.tracer_pid(pid), 0, "%s: TracerPid of %d" % (what, pid))
-
-
-class Sleeper:
-    """fixtures/sleeper, started by the test (for -p), ticking into a file."""
-
-    def __init__(self):
-        self.file = T.tmpfile("ticks")
-        self.p = subprocess.Popen([fixture("sleeper"), self.file], stdout=subprocess.PIPE,
-                                  stdin=subprocess.DEVNULL, cwd=T.TMP)
-        line = self.p.stdout.readline().decode()
-        check(re.match(r"^sleeper \d+$", line), "sleeper did not start: %r" % line)
-        self.pid = self.p.pid
-        check(T.wait_for(lambda: count_lines(self.file) >= 1, 5), "sleeper does not tick")
-
-    def check_free(self, what):
-        not_stopped(self.pid, what)
-        n = count_lines(self.file)
-        check(T.wait_for(lambda: count_lines(self.file) >= n + 3, 5),
-              "%s: sleeper %d stopped ticking" % (what, self.pid))
-        check(self.p.poll() is None, "%s: sleeper died: %r" % (what, self.p.returncode))
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.kill()
-        self.p.wait()
 
 
 def error_lines(err):
@@ -220,7 +178,7 @@ def test_sigkill_attached_runs_on():
         p.communicate(timeout=T.scaled(10))
         # The sleeper runs on: what it wrote by now bounds what was traced.
         written = count_lines(s.file)
-        s.check_free("after renacer was SIGKILLed")
+        s.check_free_and_running("after renacer was SIGKILLed")
     finally:
         kill_tree(p)
         s.stop()
@@ -307,7 +265,7 @@ def test_sigterm_attached_and_spawned():
         _, err = communicate(p, 20, "renacer after SIGTERM")
         check_eq(p.returncode, -signal.SIGTERM, "renacer's status\n" + err)
         check_eq(fate(reap(spid)), "killed by SIGTERM", "the spawned sleeper")
-        s.check_free("the attached sleeper after SIGTERM")
+        s.check_free_and_running("the attached sleeper after SIGTERM")
     finally:
         kill_tree(p)
         s.stop()
@@ -328,7 +286,7 @@ def test_signals_attached_capture():
             p.send_signal(sig)
             _, err = communicate(p, 20, "renacer -p after " + sig.name)
             check_eq(p.returncode, -sig, "renacer's status after %s\n%s" % (sig.name, err))
-            s.check_free("the attached sleeper after " + sig.name)
+            s.check_free_and_running("the attached sleeper after " + sig.name)
         finally:
             kill_tree(p)
             s.stop()
@@ -353,7 +311,7 @@ def write_failure(opts, fsize, message, cmd_start=start):
         _, err = communicate(p, 60, "renacer %s" % " ".join(opts))
         check_eq(error_lines(err), [message], "stderr's error lines")
         check_eq(p.returncode, 1, "exit status after a failed write")
-        s.check_free("after the failed write")
+        s.check_free_and_running("after the failed write")
     finally:
         kill_tree(p)
         s.stop()
