@@ -103,21 +103,9 @@ trap 'rm -rf "$tmp"' EXIT
 
 # ---- the machine's load ------------------------------------------------------
 
-# The load other processes put on the machine now: the mean number of
-# runnable tasks over 3 s (procs_running of /proc/stat, sampled every 0.1 s
-# while this script runs nothing else, less the shell reading it). Unlike
-# the load average it does not remember this script's own last runs.
-others_load() {
-	local i n sum=0 line
-	for ((i = 0; i < 30; i++)); do
-		while read -r line; do
-			case $line in procs_running*) n=${line#procs_running } ;; esac
-		done </proc/stat
-		sum=$((sum + n - 1))
-		sleep 0.1
-	done
-	awk -v s="$sum" 'BEGIN { printf "%.2f\n", s / 30 }'
-}
+# others_load: see perf/load.sh.
+# shellcheck source=perf/load.sh
+. "$root/perf/load.sh"
 
 # Waits until others_load is below MAX_LOAD (other engineers' test runs
 # share the machine), at most LOAD_WAIT seconds; sets last_load.

@@ -71,20 +71,9 @@ echo "generating the ${units}-unit project in $tmp" >&2
 sh "$shared/gen-cproject.sh" "$tmp/proj" "$units"
 cmd=(make -C "$tmp/proj" -j2)
 
-# The load other processes put on the machine now: the mean number of
-# runnable tasks over 3 s (procs_running of /proc/stat every 0.1 s, less
-# the shell reading it), as perf/bench.sh measures it.
-others_load() {
-	local i n=1 sum=0 line
-	for ((i = 0; i < 30; i++)); do
-		while read -r line; do
-			case $line in procs_running*) n=${line#procs_running } ;; esac
-		done </proc/stat
-		sum=$((sum + n - 1))
-		sleep 0.1
-	done
-	awk -v s="$sum" 'BEGIN { printf "%.2f\n", s / 30 }'
-}
+# others_load: see perf/load.sh.
+# shellcheck source=perf/load.sh
+. "$root/perf/load.sh"
 
 # Waits until others_load < MAX_LOAD, at most LOAD_WAIT s; sets last_load.
 wait_for_quiet() {
