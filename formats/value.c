@@ -11,6 +11,21 @@ static void oom(void)
 	abort();
 }
 
+unsigned char *rn_values_block(const struct rn_values *vs, size_t extra)
+{
+	size_t nodes = (size_t)vs->n * sizeof(struct rn_value);
+	unsigned char *block = malloc(nodes + vs->nbytes + extra + 1);
+	if (!block) {
+		fputs("renacer: out of memory\n", stderr);
+		abort();
+	}
+	if (nodes)
+		memcpy(block, vs->v, nodes);
+	if (vs->nbytes)
+		memcpy(block + nodes, vs->bytes, vs->nbytes);
+	return block;
+}
+
 void rn_values_reset(struct rn_values *vs)
 {
 	vs->n = 0;

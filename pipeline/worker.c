@@ -96,14 +96,7 @@ static void attach_values(struct rn_worker *w, struct rn_event *ev)
 	if (vs->n == 0 && vs->nbytes == 0)
 		return;
 	size_t nodes = (size_t)vs->n * sizeof(struct rn_value);
-	unsigned char *block = malloc(nodes + vs->nbytes);
-	if (!block) {
-		fputs("renacer: out of memory\n", stderr);
-		abort();
-	}
-	memcpy(block, vs->v, nodes);
-	if (vs->nbytes)
-		memcpy(block + nodes, vs->bytes, vs->nbytes);
+	unsigned char *block = rn_values_block(vs, 0);
 	ev->v = (struct rn_value *)block;
 	ev->nv = vs->n;
 	ev->bytes = block + nodes;

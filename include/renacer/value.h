@@ -102,6 +102,10 @@ struct rn_values {
 	uint32_t nbytes, capbytes;
 };
 
+/* The nodes and then the bytes in one malloc'ed block, as an event carries
+ * them (the bytes start at n * sizeof(struct rn_value)), with `extra`
+ * bytes of room after them; never NULL (aborts when out of memory). */
+unsigned char *rn_values_block(const struct rn_values *vs, size_t extra);
 void rn_values_reset(struct rn_values *vs);
 void rn_values_free(struct rn_values *vs);
 

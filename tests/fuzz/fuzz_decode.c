@@ -97,13 +97,7 @@ static uint64_t arg_value(struct in *in)
 static void render(const struct rn_options *opt, struct rn_values *vs, struct rn_sbuf *b)
 {
 	size_t nodes = (size_t)vs->n * sizeof(struct rn_value);
-	unsigned char *block = malloc(nodes + vs->nbytes + 1);
-	if (!block)
-		abort();
-	if (nodes)
-		memcpy(block, vs->v, nodes);
-	if (vs->nbytes)
-		memcpy(block + nodes, vs->bytes, vs->nbytes);
+	unsigned char *block = rn_values_block(vs, 0);
 	const struct rn_value *v = (const struct rn_value *)block;
 	const unsigned char *bytes = block + nodes;
 	rn_text_values(b, opt, v, bytes, 0, vs->n);

@@ -180,14 +180,8 @@ static int discard(void *ctx, const char *p, size_t n)
 static void event_of(struct rn_event *ev, int kind, const struct rn_values *vs, uint64_t seq)
 {
 	size_t nodes = (size_t)vs->n * sizeof(struct rn_value);
-	unsigned char *block = malloc(nodes + vs->nbytes + 1);
+	unsigned char *block = rn_values_block(vs, 0);
 
-	if (!block)
-		abort();
-	if (nodes)
-		memcpy(block, vs->v, nodes);
-	if (vs->nbytes)
-		memcpy(block + nodes, vs->bytes, vs->nbytes);
 	memset(ev, 0, sizeof(*ev));
 	ev->seq = seq;
 	ev->ts_ns = 1000000000ull * seq;

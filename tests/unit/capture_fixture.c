@@ -38,13 +38,7 @@ static void attach(struct rn_event *ev, struct rn_values *vs, const char *ret_pa
 	if (vs->n == 0 && !rp)
 		return;
 	size_t nodes = (size_t)vs->n * sizeof(struct rn_value);
-	unsigned char *block = malloc(nodes + vs->nbytes + rp + 1);
-	if (!block)
-		abort();
-	if (nodes)
-		memcpy(block, vs->v, nodes);
-	if (vs->nbytes)
-		memcpy(block + nodes, vs->bytes, vs->nbytes);
+	unsigned char *block = rn_values_block(vs, rp);
 	if (rp) {
 		memcpy(block + nodes + vs->nbytes, ret_path, rp);
 		ev->ret_path_off = vs->nbytes;
