@@ -405,6 +405,7 @@ static void test_trace_regex_too_big(void **state)
 	expect_refusal("trace=/^p+*++++++ipe$", "regcomp: ^p+*++++++ipe$: Regular expression too big");
 	expect_refusal("trace=/^p++++++++ipe$", "regcomp: ^p++++++++ipe$: Regular expression too big");
 	expect_refusal("trace=/^p*+++++ip$", "regcomp: ^p*+++++ip$: Regular expression too big");
+	expect_refusal("trace=/(a{000}){10000}", "regcomp: (a{000}){10000}: Regular expression too big");
 
 	/* Large but tame ones still reach regcomp. */
 	expect_refusal("trace=/(a{100}){100}", "invalid system call '/(a{100}){100}'");
