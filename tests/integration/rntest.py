@@ -637,19 +637,88 @@ def normalize(trace, marker=None, extra_pids=None, subst_pids=True):
     labels = process_tree_labels(joined)
     labels.update(extra_pids or {})
 
-    def sub_pid(m):
-        # A pid never has a leading zero: mode=0600 stays 0600 when a
-        # process happens to be pid 600.
-        if len(m.group(0)) > 1 and m.group(0)[0] == "0":
-            return m.group(0)
-        v = int(m.group(0))
-        return labels.get(v, m.group(0))
-
     out = []
     for l in joined:
         t = _RE_PADDED.sub(r"\1 \2", l.text)
         t = re.sub(r"0x[0-9a-f]+", "ADDR", t)
         t = re.sub(r"(si_[us]time)=\d+", r"\1=N", t)
-        t = re.sub(r"(?<![\w.])\d+(?![\w.])", sub_pid, t) if labels and subst_pids else t
+        if labels and subst_pids:
+            t = pid_labels_in(t, labels)
         out.append("%s %s" % (labels.get(l.pid, "-") if l.pid is not None else "-", t))
     return out
+
+
+# Syscalls whose leading arguments may be pids (name -> how many of them),
+# and those whose return value is one.  Elsewhere a number that happens to
+# equal a pid (an mmap length of 24576 when a tracee is pid 24576: a CI
+# flake) is a size, not a pid.
+_PID_ARGS = {
+    "kill": 1, "tkill": 1, "tgkill": 2, "wait4": 1, "waitid": 2,
+    "ptrace": 2, "setpgid": 2, "getpgid": 1, "getsid": 1, "prlimit64": 1,
+    "sched_setaffinity": 1, "sched_getaffinity": 1,
+    "sched_setscheduler": 1, "sched_getscheduler": 1, "sched_setparam": 1,
+    "sched_getparam": 1, "sched_setattr": 1, "sched_getattr": 1,
+    "sched_rr_get_interval": 1, "getpriority": 2, "setpriority": 2,
+    "ioprio_get": 2, "ioprio_set": 2, "pidfd_open": 1,
+    "rt_sigqueueinfo": 1, "rt_tgsigqueueinfo": 2, "process_vm_readv": 1,
+    "process_vm_writev": 1, "kcmp": 2, "get_robust_list": 1,
+    "move_pages": 1, "migrate_pages": 1, "perf_event_open": 2}
+_PID_RET_CALLS = frozenset(_CREATORS + (
+    "wait4", "waitid", "getpid", "getppid", "gettid", "set_tid_address",
+    "getpgid", "getpgrp", "getsid", "setsid"))
+_RE_NUMBER = re.compile(r"(?<![\w.])\d+(?![\w.])")
+_RE_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_RE_PID_FIELD = re.compile(r"[pt]id=\[?$")  # si_pid=, parent_tid=[, shm_cpid=
+_RE_RETVAL = re.compile(r"\) = (\d+)")
+
+
+def pid_labels_in(t, labels):
+    """t with the numbers standing for pids replaced by their labels: all of
+    them on a line that is not a syscall (+++, ---) and inside quoted
+    strings (a fixture writes its pid) and after a field named *pid= or
+    *tid= (si_pid=, parent_tid=[...]); in a syscall's arguments only for
+    the leading arguments of the calls that take pids; as the return value
+    only for the calls that return one.  A pid never has a leading zero (mode 0600 stays 0600)."""
+    mc = _RE_SYSCALL.match(t)
+    name = mc.group(1) if mc else None
+    spans = [m.span() for m in _RE_QUOTED.finditer(t)]
+    mr = _RE_RETVAL.search(t)
+    ret_at = mr.start(1) if mr else -1
+    # End of the leading arguments that may be pids: after the k-th comma
+    # outside brackets and strings.
+    args_end = -1
+    if name in _PID_ARGS:
+        args_end, depth, left = len(t), 0, _PID_ARGS[name]
+        for i in range(mc.start(2), len(t)):
+            if any(a <= i < b for a, b in spans):
+                continue
+            c = t[i]
+            if c in "[{(":
+                depth += 1
+            elif c in "]})":
+                if depth == 0:
+                    args_end = i
+                    break
+                depth -= 1
+            elif c == "," and depth == 0:
+                left -= 1
+                if left == 0:
+                    args_end = i
+                    break
+
+    def sub(m):
+        s = m.group(0)
+        if len(s) > 1 and s[0] == "0":
+            return s
+        v = int(s)
+        if v not in labels:
+            return s
+        at = m.start()
+        if (name is None or at < args_end or
+                (at == ret_at and (name in _PID_RET_CALLS or
+                                   (name == "semctl" and "GETPID" in t))) or
+                _RE_PID_FIELD.search(t, max(0, at - 6), at) or
+                any(a <= at < b for a, b in spans)):
+            return labels[v]
+        return s
+    return _RE_NUMBER.sub(sub, t)

@@ -74,8 +74,6 @@ def run_tracer(who, prefix, opts, argv, timeout=60):
 # ---------------------------------------------------------------- normalising
 
 _RE_PADDED = re.compile(r"^(.*\)) +(= .*)$")
-# Numbers that may be pids (not sizes: st_size=N could equal a pid).
-_RE_NUM = re.compile(r"(\bst_\w+=)?(?<![\w.])(\d+)(?![\w.])")
 # Where a pid of a process without a line of its own can appear.
 _RE_PID_SPOTS = [
     re.compile(r"(si_pid=)(\d+)"),
@@ -97,11 +95,7 @@ def canon(trace, tracer_pid):
     known = set(pids)
 
     def sub(text, labels):
-        def one(m):
-            if m.group(1) or (len(m.group(2)) > 1 and m.group(2)[0] == "0"):
-                return m.group(0)  # st_*=N, or octal (0600): never a pid
-            return labels.get(int(m.group(2)), m.group(2))
-        t = _RE_NUM.sub(one, _plain(text))
+        t = T.pid_labels_in(_plain(text), labels)
         for rx in _RE_PID_SPOTS:
             t = rx.sub(lambda m: m.group(1) + ("PID" if m.group(2).isdigit() else m.group(2)), t)
         return t
