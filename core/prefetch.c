@@ -13,6 +13,7 @@
 #include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <sys/times.h>
+#include <sys/uio.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <utime.h>
@@ -159,6 +160,14 @@ static void plan_phase(struct rn_prefetch_plan *pl, const struct rn_syscall *sc,
 	int fd_paths = opt->decode_fds || opt->filter.npaths;
 	size_t strsize = (size_t)opt->strsize;
 	memset(pl, 0, sizeof(*pl));
+	if (strcmp(sc->name, "clone3") == 0) {
+		/* Its whole-call decoder reads its struct and what that points
+		 * to, nothing else: copy_clone_args. Every posix_spawn (make's
+		 * jobs) would be held twice without it. */
+		add(pl, 0, RN_PF_CLONE_ARGS, 1, 1);
+		pl->ok = 1;
+		return;
+	}
 	if (!table_driven(sc))
 		return;
 	/* --process-summary reads every argv string whole, in the worker. */
@@ -259,6 +268,57 @@ static size_t copy_str(pid_t tid, uint64_t addr, uint32_t max, uint8_t *buf, siz
 	return used;
 }
 
+/*
+ * Several strings of at most max bytes each, copied as copy_str would copy
+ * them one by one but in one process_vm_readv for up to STRS_N of them
+ * (execve's argv: 1 call instead of 1 or 2 per word). Each string's max + 1
+ * bytes are read at once; the last says whether a string of max bytes is
+ * exactly that long. The call stops at the first string that is not
+ * readable whole that way (it ends near unreadable memory): copy_str
+ * copies that one, the next call goes on after it.
+ */
+#define STRS_N 64
+#define STRS_BYTES 4096
+
+static size_t copy_strs(pid_t tid, const uint64_t *addrs, size_t n, uint32_t max, uint8_t *buf,
+			size_t cap, size_t used)
+{
+	uint8_t tmp[STRS_BYTES];
+	size_t per = (size_t)max + 1;
+	size_t i = 0;
+	while (i < n) {
+		struct iovec local[STRS_N], remote[STRS_N];
+		size_t k = 0;
+		while (max > 0 && i + k < n && k < STRS_N && (k + 1) * per <= sizeof(tmp)) {
+			remote[k].iov_base = (void *)(uintptr_t)addrs[i + k];
+			remote[k].iov_len = per;
+			local[k].iov_base = tmp + k * per;
+			local[k].iov_len = per;
+			k++;
+		}
+		ssize_t got = k ? process_vm_readv(tid, local, k, remote, k, 0) : -1;
+		size_t whole = got > 0 ? (size_t)got / per : 0;
+		for (size_t j = 0; j < whole; j++) {
+			const uint8_t *str = tmp + j * per;
+			const uint8_t *nul = memchr(str, '\0', per);
+			/* up to its NUL (max bytes and the NUL: exactly max), or
+			 * max bytes of a longer one: copy_str's regions */
+			uint32_t len = nul ? (uint32_t)(nul - str) + 1 : max;
+			used = rn_mem_snap_add(buf, cap, used, addrs[i + j], str, len, 0);
+			if (used == 0)
+				return 0;
+		}
+		i += whole;
+		if (i < n) {
+			used = copy_str(tid, addrs[i], max, buf, cap, used);
+			if (used == 0)
+				return 0;
+			i++;
+		}
+	}
+	return used;
+}
+
 /* Read back a pointer from the copy being made: the region just added. */
 static void last_region(const uint8_t *buf, size_t start, struct rn_mem_region *r,
 		       const uint8_t **bytes)
@@ -282,16 +342,22 @@ static size_t copy_argv(pid_t tid, uint64_t addr, size_t strsize, uint8_t *buf, 
 	struct rn_mem_region r;
 	const uint8_t *ptrs;
 	last_region(buf, start, &r, &ptrs);
+	uint64_t words[256];
+	size_t n = 0;
 	for (size_t i = 0; i < strsize && 8 * (i + 1) <= r.len; i++) {
 		uint64_t p;
 		memcpy(&p, ptrs + 8 * i, sizeof(p));
 		if (p == 0)
 			break;
-		used = copy_str(tid, p, (uint32_t)strsize, buf, cap, used);
-		if (used == 0)
-			return 0;
+		words[n++] = p;
+		if (n == sizeof(words) / sizeof(words[0])) {
+			used = copy_strs(tid, words, n, (uint32_t)strsize, buf, cap, used);
+			if (used == 0)
+				return 0;
+			n = 0;
+		}
 	}
-	return used;
+	return n ? copy_strs(tid, words, n, (uint32_t)strsize, buf, cap, used) : used;
 }
 
 /* execve's envp as dec_envp reads it: 64 pointers at a time until one
@@ -315,6 +381,43 @@ static size_t copy_envp(pid_t tid, uint64_t addr, uint8_t *buf, size_t cap, size
 				return used;
 		}
 	}
+}
+
+/* clone3's arguments as formats/dec_misc.c's rn_dec_clone_args reads them:
+ * the struct (the size argument's bytes, at most the 88 it knows), the
+ * set_tid array (at most -s elements), and at the exit of a call that
+ * succeeded with CLONE_PIDFD the int stored at pidfd. */
+static size_t copy_clone_args(pid_t tid, uint64_t addr, uint64_t size, size_t strsize, int ok_exit,
+			      uint8_t *buf, size_t cap, size_t used)
+{
+	enum { SET_TID = 64, SET_TID_SIZE = 72, FULL = 88 };
+	size_t start = used;
+	used = copy_block(tid, addr, (uint32_t)(size < FULL ? size : FULL), buf, cap, used);
+	if (used == 0)
+		return 0;
+	struct rn_mem_region r;
+	const uint8_t *ca;
+	last_region(buf, start, &r, &ca);
+	if (r.len < 64 || r.len < (size < FULL ? size : FULL))
+		return used; /* the decoder shows the address */
+	uint64_t flags, pidfd, set_tid = 0, n = 0;
+	memcpy(&flags, ca, 8);
+	memcpy(&pidfd, ca + 8, 8);
+	if (r.len >= SET_TID_SIZE + 8) {
+		memcpy(&set_tid, ca + SET_TID, 8);
+		memcpy(&n, ca + SET_TID_SIZE, 8);
+	}
+	if (n && set_tid) {
+		uint64_t k = n < strsize ? n : strsize;
+		if (k * 4 > cap)
+			return 0;
+		used = copy_block(tid, set_tid, (uint32_t)(k ? k * 4 : 4), buf, cap, used);
+		if (used == 0)
+			return 0;
+	}
+	if (ok_exit && (flags & 0x1000 /* CLONE_PIDFD */) && pidfd)
+		used = copy_block(tid, pidfd, 4, buf, cap, used);
+	return used;
 }
 
 long rn_prefetch_read(const struct rn_prefetch *pf, const struct rn_prefetch_plan *plan, pid_t tid,
@@ -349,6 +452,12 @@ long rn_prefetch_read(const struct rn_prefetch *pf, const struct rn_prefetch_pla
 			break;
 		case RN_PF_ENVP:
 			used = copy_envp(tid, addr, buf, cap, used);
+			break;
+		case RN_PF_CLONE_ARGS:
+			if (args[it->size] < 8)
+				continue; /* too small to read */
+			used = copy_clone_args(tid, addr, args[it->size], pf->strsize, exit && !is_error, buf,
+					       cap, used);
 			break;
 		default:
 			used = copy_block(tid, addr, it->size, buf, cap, used);

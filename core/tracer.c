@@ -437,6 +437,17 @@ static void on_exec(struct tracer *t, struct rn_task *task)
 	 * first sign of the command's execve. */
 	task->hidden = 0;
 	emit_simple(t, task, RN_REC_EXEC, former, 0);
+	/* Under a seccomp filter, the exit stop of an execve past its exec
+	 * event could only say "= 0" (the point of no return is behind it):
+	 * say it now and run on with PTRACE_CONT, one stop fewer per program
+	 * started (367 of 6927 in the 120-unit build, -e trace=%process). */
+	if (task->seccomp && task->in_syscall && !task->untraced &&
+	    (task->nr == SYS_execve || task->nr == SYS_execveat) &&
+	    !held_at(t, task->nr, HOLD_EXIT)) {
+		struct rn_record rec = { .kind = RN_REC_SYSCALL_EXIT, .nr = task->nr, .ret = 0 };
+		task->in_syscall = 0;
+		emit(t, task, &rec);
+	}
 	resume(t, task, 0);
 }
 
@@ -778,6 +789,11 @@ struct pending_stop {
 	uint64_t stime_ns;
 };
 
+static double tv_s(struct timeval tv)
+{
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
 struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline *p,
 				const sigset_t *orig_mask)
 {
@@ -968,6 +984,16 @@ done:
 			"p50 %.1f us, p99 %.1f us, max %.1f us over %llu stops\n",
 			rn_hist_percentile(t.stall, 0.50) / 1e3, rn_hist_percentile(t.stall, 0.99) / 1e3,
 			rn_hist_percentile(t.stall, 1.0) / 1e3, (unsigned long long)t.stall->count);
+		/* What tracing cost renacer itself so far (the workers and the
+		 * writer still have the tail of the trace to do). */
+		struct rusage all, mine;
+		if (getrusage(RUSAGE_SELF, &all) == 0 && getrusage(RUSAGE_THREAD, &mine) == 0)
+			fprintf(stderr, "renacer: self: cpu %.3f s user + %.3f s sys (tracer thread "
+				"%.3f + %.3f), context switches %ld voluntary + %ld involuntary "
+				"(tracer thread %ld + %ld)\n",
+				tv_s(all.ru_utime), tv_s(all.ru_stime), tv_s(mine.ru_utime),
+				tv_s(mine.ru_stime), all.ru_nvcsw, all.ru_nivcsw, mine.ru_nvcsw,
+				mine.ru_nivcsw);
 		free(t.stall);
 	}
 	if (t.have_tick)

@@ -10,7 +10,8 @@
  * What: for each syscall and phase (entry, exit) a plan, computed once from
  * the syscall table, lists the reads its decoders make: a path or string
  * (up to PATH_MAX or -s bytes), a buffer (its length argument or the return
- * value, up to -s), a struct of a known fixed size, execve's vectors. The tracer performs
+ * value, up to -s), a struct of a known fixed size, execve's vectors,
+ * clone3's argument struct. The tracer performs
  * the plan while the tracee is stopped, sends the bytes with the record
  * (RN_REC_BYTES records before it) and resumes at once; the worker decodes
  * from that copy (mem.h snapshots). A call whose reads the table cannot
@@ -37,6 +38,8 @@ enum rn_prefetch_kind {
 	RN_PF_FIXED,   /* `size` bytes */
 	RN_PF_ARGV,    /* execve's argv: the pointers, then -s bytes of each string */
 	RN_PF_ENVP,    /* execve's envp: the pointers up to the NULL (counted) */
+	RN_PF_CLONE_ARGS, /* clone3's struct (its length in argument `size`), its
+			     set_tid array, and at exit the pidfd stored */
 };
 
 struct rn_prefetch_item {

@@ -226,6 +226,156 @@ static void test_execve_copy(void **state)
 	rn_prefetch_free(&pf);
 }
 
+/* Decode one call's entry and exit with or without copies; the values of
+ * the exit phase (all of them when the entry defers to the exit). */
+static void decode_call(const struct rn_options *opt, struct rn_prefetch *pf, long nr,
+			struct rn_record *entry, struct rn_record *exit, int copies,
+			struct rn_values *vs, uint64_t *misses)
+{
+	static uint8_t copy[2][16384];
+	struct rn_mem_snap snap[2] = { { 0 }, { 0 } };
+	struct rn_record *recs[2] = { entry, exit };
+	uint64_t saved[RN_DCTX_NSAVED] = { 0 };
+	unsigned next = 0;
+	for (int at_exit = 0; at_exit < 2; at_exit++) {
+		if (copies) {
+			const struct rn_prefetch_plan *plan = rn_prefetch_plan(pf, nr, at_exit);
+			assert_non_null(plan);
+			long used = rn_prefetch_read(pf, plan, getpid(), entry->args, at_exit,
+						     exit->ret, (exit->flags & RN_REC_ERROR) != 0,
+						     copy[at_exit], sizeof(copy[at_exit]));
+			assert_true(used >= 0);
+			snap[at_exit].data = copy[at_exit];
+			snap[at_exit].len = (size_t)used;
+			recs[at_exit]->flags |= RN_REC_SNAPSHOT;
+			rn_mem_snap_use(&snap[at_exit]);
+		}
+		struct rn_dctx c = { .opt = opt, .sc = rn_syscall_get(nr), .entry = entry,
+				     .exit = at_exit ? exit : NULL, .vs = vs, .tid = getpid(),
+				     .saved = saved };
+		if (at_exit)
+			rn_decode_exit(&c, next);
+		else
+			next = rn_decode_entry(&c);
+		rn_mem_snap_use(NULL);
+	}
+	*misses = snap[0].misses + snap[1].misses;
+}
+
+/* clone3: the struct, its set_tid array and (CLONE_PIDFD) the pidfd the
+ * kernel stored, decoded from the tracer's copies exactly as live. */
+static void test_clone3_copy(void **state)
+{
+	(void)state;
+	struct rn_options opt;
+	rn_options_init(&opt);
+	struct rn_prefetch pf;
+	assert_int_equal(rn_prefetch_init(&pf, &opt), 0);
+	long nr = rn_syscall_by_name("clone3");
+	static int32_t set_tid[3] = { 300, 301, 302 };
+	static int32_t pidfd = 7;
+	static uint64_t ca[11];
+	memset(ca, 0, sizeof(ca));
+	ca[1] = (uintptr_t)&pidfd;
+	ca[4] = 17; /* SIGCHLD */
+	ca[8] = (uintptr_t)set_tid;
+	ca[9] = 3;
+	for (int with_pidfd = 0; with_pidfd < 2; with_pidfd++) {
+		ca[0] = (with_pidfd ? 0x1000 /* CLONE_PIDFD */ : 0) | 0x100 /* CLONE_VM */;
+		struct rn_values live = { 0 }, copied = { 0 };
+		uint64_t misses = 0;
+		for (int copies = 0; copies < 2; copies++) {
+			struct rn_record entry = { .kind = RN_REC_SYSCALL_ENTRY, .nr = (int32_t)nr };
+			entry.args[0] = (uintptr_t)ca;
+			entry.args[1] = sizeof(ca);
+			struct rn_record exit = entry;
+			exit.kind = RN_REC_SYSCALL_EXIT;
+			exit.ret = 1234;
+			decode_call(&opt, &pf, nr, &entry, &exit, copies, copies ? &copied : &live,
+				    &misses);
+		}
+		assert_int_equal(misses, 0);
+		assert_int_equal(copied.n, live.n);
+		assert_true(live.n > 10);
+		unsigned seven = 0, tids = 0;
+		for (uint32_t i = 0; i < live.n; i++) {
+			assert_int_equal(copied.v[i].kind, live.v[i].kind);
+			assert_int_equal(copied.v[i].u, live.v[i].u);
+			assert_int_equal(copied.v[i].len, live.v[i].len);
+			seven += live.v[i].kind == RN_V_INT && live.v[i].i == 7;
+			tids += live.v[i].u >= 300 && live.v[i].u <= 302;
+		}
+		assert_int_equal(seven, with_pidfd); /* pidfd=[7] */
+		assert_int_equal(tids, 3);           /* set_tid=[300, 301, 302] */
+		rn_values_free(&live);
+		rn_values_free(&copied);
+	}
+	rn_prefetch_free(&pf);
+}
+
+/* execve's words read together (copy_strs) give what the live reads give:
+ * words of exactly -s bytes and of one more, and words that end at the
+ * edge of readable memory, with and without their NUL, among others. */
+static void test_execve_words_at_edges(void **state)
+{
+	(void)state;
+	struct rn_options opt;
+	rn_options_init(&opt);
+	struct rn_prefetch pf;
+	assert_int_equal(rn_prefetch_init(&pf, &opt), 0);
+	long nr = rn_syscall_by_name("execve");
+	uint8_t *map = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			    0);
+	assert_true(map != MAP_FAILED);
+	assert_int_equal(munmap(map + 4096, 4096), 0);
+	char *edge_nul = (char *)map + 4096 - 6;  /* "abcde" and its NUL end the page */
+	memcpy(edge_nul, "abcde", 6);
+	char *edge_cut = (char *)map + 2048 - 4;  /* placed at the page end below */
+	char *exact = (char *)map + 100, *longer = (char *)map + 200;
+	memset(exact, 'x', 32);
+	exact[32] = '\0';
+	memset(longer, 'y', 33);
+	longer[33] = '\0';
+	for (int cut_at_end = 0; cut_at_end < 2; cut_at_end++) {
+		if (cut_at_end) { /* "zzz" and no NUL before the unmapped page */
+			edge_cut = (char *)map + 4096 - 3;
+			memcpy(edge_cut, "zzz", 3);
+		} else {
+			memcpy(edge_cut, "ok", 3);
+		}
+		const char *argv[] = { "first", edge_nul, exact, edge_cut, longer, "last", NULL };
+		const char *envp[] = { "A=1", NULL };
+		struct rn_values live = { 0 }, copied = { 0 };
+		uint64_t misses = 0;
+		for (int copies = 0; copies < 2; copies++) {
+			struct rn_record entry = { .kind = RN_REC_SYSCALL_ENTRY, .nr = (int32_t)nr };
+			entry.args[0] = (uintptr_t) "/bin/true";
+			entry.args[1] = (uintptr_t)argv;
+			entry.args[2] = (uintptr_t)envp;
+			struct rn_record exit = entry;
+			exit.kind = RN_REC_SYSCALL_EXIT;
+			decode_call(&opt, &pf, nr, &entry, &exit, copies, copies ? &copied : &live,
+				    &misses);
+		}
+		assert_int_equal(misses, 0);
+		assert_int_equal(copied.n, live.n);
+		unsigned cut = 0;
+		for (uint32_t i = 0; i < live.n; i++) {
+			assert_int_equal(copied.v[i].kind, live.v[i].kind);
+			assert_int_equal(copied.v[i].flags, live.v[i].flags);
+			assert_int_equal(copied.v[i].len, live.v[i].len);
+			assert_memory_equal(copied.bytes + copied.v[i].off, live.bytes + live.v[i].off,
+					    live.v[i].len);
+			cut += (live.v[i].flags & RN_VF_TRUNCATED) != 0;
+		}
+		assert_int_equal(cut, 1); /* "yyy..."... ("zzz" reads as a whole 3 bytes, live too) */
+		rn_values_free(&live);
+		rn_values_free(&copied);
+	}
+	munmap(map, 4096);
+	rn_prefetch_free(&pf);
+}
+
 /* Live reads: a string of exactly max bytes is whole, one byte more is cut
  * (strace's -s: "hello" with -s 5, "hello!"... with -s 5). */
 static void test_live_string_lengths(void **state)
@@ -322,6 +472,8 @@ int main(void)
 		cmocka_unit_test(test_live_string_lengths),
 		cmocka_unit_test(test_execve_copy),
 		cmocka_unit_test(test_plans_cover_decoders),
+		cmocka_unit_test(test_clone3_copy),
+		cmocka_unit_test(test_execve_words_at_edges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
