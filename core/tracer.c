@@ -789,6 +789,36 @@ struct pending_stop {
 	uint64_t stime_ns;
 };
 
+/* sched_setattr(2)'s argument; glibc 2.36 has no declaration of it. */
+struct rn_sched_attr {
+	uint32_t size, sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period;
+	uint32_t sched_util_min, sched_util_max;
+};
+
+/*
+ * A tracer that sleeps between stops (a seccomp filter, --spin 0) is woken
+ * by every stop while the traced build keeps both CPUs busy, and the
+ * stopped tracee waits until it runs. Under EEVDF (Linux >= 6.6) a task
+ * that asks for a short slice gets an earlier deadline and preempts the
+ * running one at wakeup instead of waiting for its slice to end (Linux
+ * >= 6.12 honours the request: sched_runtime of a SCHED_OTHER task). The
+ * tracer's work per stop is a few microseconds: it asks for the least,
+ * 100 us. Same priority, same share of CPU; only the latency changes.
+ * Measured: 120-unit build, -e trace=%process, 15 alternating rounds,
+ * 1.123x -> 1.100x untraced. An older kernel refuses or ignores it.
+ * Called after the command is spawned: it must not inherit the request.
+ */
+static void short_slice(void)
+{
+	struct rn_sched_attr a = { .size = sizeof(a), .sched_policy = SCHED_OTHER,
+				   .sched_runtime = 100 * 1000 };
+	(void)syscall(SYS_sched_setattr, 0, &a, 0);
+}
+
 static double tv_s(struct timeval tv)
 {
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
@@ -876,6 +906,7 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 
 	if (start_tick(&t) < 0)
 		t.have_tick = 0;
+
 	int block = 0; /* the next wait4 sleeps until a stop (see start_tick) */
 	unsigned long since_signal_check = 0;
 	/*
@@ -887,6 +918,8 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 	 * runs: 1.159x untraced with 0 polls, 1.187x with 100). --spin wins.
 	 */
 	int spin_limit = opt->spin >= 0 ? opt->spin : any_seccomp ? 0 : 100;
+	if (spin_limit == 0)
+		short_slice();
 	int spins = 0;
 	struct rusage ru;
 	/* System time per syscall: -c's and --process-summary's default. */
