@@ -135,6 +135,43 @@ static long snap_read_str(struct rn_mem_snap *s, uint64_t addr, char *buf, size_
 	return n ? (long)n : -1;
 }
 
+/* ---- recording ---------------------------------------------------------- */
+
+/* The calling thread's recording, if any (mem.h). */
+static __thread struct {
+	uint8_t *buf;
+	size_t cap, used;
+	int overflow;
+} rec;
+
+void rn_mem_record_start(uint8_t *buf, size_t cap)
+{
+	rec.buf = buf;
+	rec.cap = cap;
+	rec.used = 0;
+	rec.overflow = 0;
+}
+
+long rn_mem_record_stop(void)
+{
+	long used = rec.overflow ? -1 : (long)rec.used;
+	rec.buf = NULL;
+	return used;
+}
+
+static void record(uint64_t addr, const void *bytes, size_t len, uint32_t flags)
+{
+	if (!rec.buf || rec.overflow)
+		return;
+	size_t used = len > UINT32_MAX ? 0
+				       : rn_mem_snap_add(rec.buf, rec.cap, rec.used, addr, bytes,
+							 (uint32_t)len, flags);
+	if (used == 0)
+		rec.overflow = 1;
+	else
+		rec.used = used;
+}
+
 /* ---- live reads --------------------------------------------------------- */
 
 int rn_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len)
@@ -145,16 +182,39 @@ int rn_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len)
 		return -1;
 	if (cur_snap)
 		return snap_read(cur_snap, addr, buf, len);
-	return read_some(tid, addr, buf, len) == (ssize_t)len ? 0 : -1;
+	ssize_t n = read_some(tid, addr, buf, len);
+	/* what was readable, cut where it stopped: the snapshot read of len
+	 * bytes then fails as this one does */
+	record(addr, buf, n > 0 ? (size_t)n : 0, n == (ssize_t)len ? 0 : RN_MEM_CUT);
+	return n == (ssize_t)len ? 0 : -1;
 }
+
+static long live_read_str(pid_t tid, uint64_t addr, char *buf, size_t max);
 
 long rn_mem_read_str(pid_t tid, uint64_t addr, char *buf, size_t max)
 {
-	size_t got = 0;
-	if (addr == 0)
-		return -1;
+	if (addr == 0 || max == 0) {
+		buf[0] = '\0';
+		return -1; /* nothing to read: the same live, copied and recorded */
+	}
 	if (cur_snap)
 		return snap_read_str(cur_snap, addr, buf, max);
+	long n = live_read_str(tid, addr, buf, max);
+	/* The regions snap_read_str answers the same from (and the tracer's
+	 * planned copies make: core/prefetch.c copy_str): none readable, max
+	 * bytes of a longer string, or the string and its NUL. */
+	if (n < 0)
+		record(addr, NULL, 0, RN_MEM_CUT);
+	else if ((size_t)n > max)
+		record(addr, buf, max, 0);
+	else
+		record(addr, buf, (size_t)n + 1, 0);
+	return n;
+}
+
+static long live_read_str(pid_t tid, uint64_t addr, char *buf, size_t max)
+{
+	size_t got = 0;
 	/* Read page by page: a string may end just before an unmapped page,
 	 * and one read across it would fail as a whole. The first read is
 	 * short: most strings (paths) end within 256 bytes, and copying up to

@@ -39,6 +39,7 @@
 #include "renacer/hist.h"
 #include "renacer/prefetch.h"
 #include "renacer/proctab.h"
+#include "renacer/rehearse.h"
 #include "renacer/seccomp_filter.h"
 #include "renacer/syscalls.h"
 
@@ -75,6 +76,8 @@ struct tracer {
 	int fatal_signal;        /* a fatal signal arrived: detach and die of it */
 	int detaching;           /* shutdown in progress */
 	uint8_t *hold;           /* per syscall number: HOLD_* (see hold_policy) */
+	uint8_t *rehearse;       /* per syscall number: 1 to rehearse (rehearse_policy) */
+	struct rn_values scratch; /* what rehearsals decode into, thrown away */
 	struct rn_prefetch pf;   /* what the tracer copies itself instead of holding */
 	int use_prefetch;        /* 0: every read is a worker's (RENACER_WORKER_READS=1) */
 	uint8_t *pf_buf;         /* the copy being made, PF_CAP bytes */
@@ -123,10 +126,18 @@ static uint8_t *hold_policy(const struct rn_options *opt)
 		if (sc->mem_exit || (fd_paths && sc->ret_type == RN_T_FD))
 			hold[nr] |= HOLD_EXIT;
 		/* A struct_io argument is shown after a failure too (what the
-		 * caller passed: poll's fds, a socklen, nanosleep's remainder). */
-		for (unsigned i = 0; i < sc->nargs; i++)
-			if (sc->args[i].type == RN_T_STRUCT_IO && sc->args[i].decode)
+		 * caller passed: poll's fds, a socklen, nanosleep's remainder),
+		 * and so is a struct_in one that comes after the first argument
+		 * shown at exit (rt_sigtimedwait's timeout): both read then. */
+		int exit_part = 0;
+		for (unsigned i = 0; i < sc->nargs; i++) {
+			const struct rn_arg_desc *a = &sc->args[i];
+			exit_part |= a->type == RN_T_OBUF || a->type == RN_T_STRUCT_OUT ||
+				     a->type == RN_T_STRUCT_IO;
+			if (a->decode && (a->type == RN_T_STRUCT_IO ||
+					  (exit_part && a->type == RN_T_STRUCT_IN)))
 				hold[nr] |= HOLD_EXIT_ERR;
+		}
 	}
 	return hold;
 }
@@ -214,6 +225,48 @@ static void hold(struct tracer *t, struct rn_task *task, struct rn_record *rec)
 	t->p->stats.holds++;
 }
 
+/*
+ * Which calls the tracer rehearses (rehearse.h): those that would be held
+ * for a memory read in a phase without a plan. Calls held for -y's or -P's
+ * descriptor paths (a worker reads /proc/TID/fd while the tracee is
+ * stopped) stay held; so does everything with RENACER_WORKER_READS=1.
+ */
+static uint8_t *rehearse_policy(const struct tracer *t)
+{
+	uint8_t *r = calloc(rn_syscall_count, 1);
+	if (!r)
+		abort();
+	const struct rn_options *opt = t->opt;
+	int fd_paths = opt->decode_fds || opt->filter.npaths;
+	for (unsigned nr = 0; t->use_prefetch && nr < rn_syscall_count; nr++) {
+		const struct rn_syscall *sc = rn_syscall_get(nr);
+		if (!sc || !t->hold[nr] || !rn_rehearsable(nr, opt))
+			continue;
+		int fd_arg = sc->ret_type == RN_T_FD;
+		for (unsigned i = 0; i < sc->nargs; i++)
+			fd_arg |= sc->args[i].type == RN_T_FD || sc->args[i].type == RN_T_DIRFD;
+		if (fd_paths && fd_arg)
+			continue;
+		if (((t->hold[nr] & HOLD_ENTRY) && !rn_prefetch_plan(&t->pf, nr, 0)) ||
+		    ((t->hold[nr] & (HOLD_EXIT | HOLD_EXIT_ERR)) && !rn_prefetch_plan(&t->pf, nr, 1)))
+			r[nr] = 1;
+	}
+	return r;
+}
+
+/* The copy of a stop's reads is ready (n bytes in pf_buf): send it before
+ * the record; -1 (too big): hold the tracee for its worker instead. */
+static void send_copy_or_hold(struct tracer *t, struct rn_task *task, struct rn_record *rec, long n)
+{
+	if (n < 0) {
+		hold(t, task, rec);
+		return;
+	}
+	rn_pipeline_push_bytes(t->p, task->tgid, t->pf_buf, (size_t)n);
+	rec->flags |= RN_REC_SNAPSHOT;
+	t->p->stats.prefetched++;
+}
+
 /* The most a stop's copy may take; a larger one (a long path, a large -s)
  * is held for a worker as before. */
 #define PF_CAP 16384u
@@ -225,17 +278,11 @@ static void hold_or_copy(struct tracer *t, struct rn_task *task, struct rn_recor
 {
 	const struct rn_prefetch_plan *plan =
 		t->use_prefetch ? rn_prefetch_plan(&t->pf, rec->nr, exit) : NULL;
-	if (plan) {
-		long n = rn_prefetch_read(&t->pf, plan, task->tid, task->args, exit, rec->ret,
-					  (rec->flags & RN_REC_ERROR) != 0, t->pf_buf, PF_CAP);
-		if (n >= 0) {
-			rn_pipeline_push_bytes(t->p, task->tgid, t->pf_buf, (size_t)n);
-			rec->flags |= RN_REC_SNAPSHOT;
-			t->p->stats.prefetched++;
-			return;
-		}
-	}
-	hold(t, task, rec);
+	long n = -1;
+	if (plan)
+		n = rn_prefetch_read(&t->pf, plan, task->tid, task->args, exit, rec->ret,
+				     (rec->flags & RN_REC_ERROR) != 0, t->pf_buf, PF_CAP);
+	send_copy_or_hold(t, task, rec, n);
 }
 
 static void drain_handbacks(struct tracer *t)
@@ -355,8 +402,19 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 	}
 	rec.nr = task->nr;
 	memcpy(rec.args, args, sizeof(rec.args));
-	if (held_at(t, task->nr, HOLD_ENTRY))
+	task->rehearsed = 0;
+	if (t->rehearse[task->nr]) {
+		/* Every entry, held or not: its exit's rehearsal needs what the
+		 * entry decoded. */
+		rec.tid = task->tid;
+		long n = rn_rehearse(t->opt, task->tid, &rec, NULL, &task->rehearsal, &t->scratch,
+				     t->pf_buf, PF_CAP);
+		task->rehearsed = 1;
+		if (held_at(t, task->nr, HOLD_ENTRY))
+			send_copy_or_hold(t, task, &rec, n);
+	} else if (held_at(t, task->nr, HOLD_ENTRY)) {
 		hold_or_copy(t, task, &rec, 0);
+	}
 	emit(t, task, &rec);
 	if (task->state != RN_TASK_HELD)
 		resume(t, task, 0);
@@ -391,8 +449,23 @@ static void on_syscall_stop(struct tracer *t, struct rn_task *task)
 	rec.ret = info.exit.rval;
 	if (info.exit.is_error)
 		rec.flags |= RN_REC_ERROR;
-	if (held_at(t, task->nr, info.exit.is_error ? HOLD_EXIT_ERR : HOLD_EXIT))
-		hold_or_copy(t, task, &rec, 1);
+	/* A rehearsed call's exit is rehearsed whenever it may read, failed or
+	 * not: what its decoders read is what gets copied. */
+	if (task->rehearsed ? held_at(t, task->nr, HOLD_EXIT | HOLD_EXIT_ERR)
+			    : held_at(t, task->nr, info.exit.is_error ? HOLD_EXIT_ERR : HOLD_EXIT)) {
+		if (task->rehearsed) {
+			struct rn_record entry = { .kind = RN_REC_SYSCALL_ENTRY, .nr = task->nr,
+						   .tid = task->tid };
+			memcpy(entry.args, task->args, sizeof(entry.args));
+			send_copy_or_hold(t, task, &rec,
+					  rn_rehearse(t->opt, task->tid, &entry, &rec,
+						      &task->rehearsal, &t->scratch, t->pf_buf,
+						      PF_CAP));
+		} else {
+			hold_or_copy(t, task, &rec, 1);
+		}
+	}
+	task->rehearsed = 0;
 	emit(t, task, &rec);
 	if (task->state != RN_TASK_HELD)
 		resume(t, task, 0);
@@ -429,6 +502,9 @@ static void on_exec(struct tracer *t, struct rn_task *task)
 		if (execer) {
 			task->in_syscall = execer->in_syscall;
 			task->nr = execer->nr;
+			task->rehearsed = execer->rehearsed;
+			task->rehearsal = execer->rehearsal;
+			memcpy(task->args, execer->args, sizeof(task->args));
 			task->hidden = execer->hidden;
 			rn_proctab_retire(&t->tab, execer);
 		}
@@ -842,6 +918,7 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 	t.pf_buf = malloc(PF_CAP);
 	if (!t.pf_buf || rn_prefetch_init(&t.pf, opt) < 0)
 		abort();
+	t.rehearse = rehearse_policy(&t);
 	if (opt->stats_self) {
 		t.stall = malloc(sizeof(*t.stall));
 		if (!t.stall)
@@ -1032,6 +1109,8 @@ done:
 	if (t.have_tick)
 		timer_delete(t.tick);
 	free(t.hold);
+	free(t.rehearse);
+	rn_values_free(&t.scratch);
 	rn_prefetch_free(&t.pf);
 	free(t.pf_buf);
 	rn_proctab_destroy(&t.tab);

@@ -2,7 +2,7 @@
 # perf/bench.sh - renacer measured against its references, side by side in
 # one run, and written to perf/RESULTS.md (`tools/dev.sh bench` runs it).
 #
-# Three parts (PARTS), each replacing its own marked block of RESULTS.md and
+# Four parts (PARTS), each replacing its own marked block of RESULTS.md and
 # leaving every other section of the file as it is:
 #
 #   matrix  workloads x tracing modes, wall time (and CPU time of the whole
@@ -12,6 +12,9 @@
 #           ratios to untraced and the renacer/strace ratios.
 #   memory  the tracer's own peak RSS with FANOUT_N live traced processes
 #           (perf/fanout.c), renacer and strace.
+#   stall   how long renacer kept a tracee stopped per stop (p50, p99, max of
+#           its --stats-self counters), one run per workload, full trace and
+#           -e trace=%process.
 #   micro   build/renacer-bench (Google Benchmark, perf/bench_shim.cc), when
 #           it was built: events per second of the rings, the decoders and
 #           the sinks.
@@ -34,7 +37,7 @@
 # spins 100 polls by default), so the fairer floor for renacer.
 #
 # Environment:
-#   RUNS=3  PARTS="matrix memory micro"  WORKLOADS="sysheavy forkstorm cproject"
+#   RUNS=3  PARTS="matrix memory stall micro"  WORKLOADS="sysheavy forkstorm cproject"
 #   MODES=...  SYSHEAVY_N=20000  FORKSTORM_N=500  UNITS=120  FANOUT_N=1000
 #   MAX_LOAD=1.0     before each round, wait (up to LOAD_WAIT=600 s) until
 #                    other processes keep fewer than this many tasks
@@ -57,7 +60,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${RUNS:-3}
-parts=${PARTS:-matrix memory micro}
+parts=${PARTS:-matrix memory stall micro}
 workloads=${WORKLOADS:-sysheavy forkstorm cproject}
 read -r -a modes <<<"${MODES:-untraced floor floor-spin strace strace-c renacer renacer-c renacer-capture renacer-process}"
 sysheavy_n=${SYSHEAVY_N:-20000}
@@ -84,7 +87,7 @@ note() {
 
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer"
 for p in $parts; do
-	case $p in matrix | memory | micro) ;; *) die "unknown part '$p' (known: matrix memory micro)" ;; esac
+	case $p in matrix | memory | stall | micro) ;; *) die "unknown part '$p' (known: matrix memory stall micro)" ;; esac
 done
 if [ ! -d "$shared" ]; then
 	die "the reference workloads are missing: no $shared
@@ -526,6 +529,58 @@ memory_report() {
 		"$(awk -v k="$m" 'BEGIN { if (k == "-") print "-"; else printf "%.1f MiB", k / 1024 }') | (reference) |"
 }
 
+# ---- part: stall -------------------------------------------------------------
+
+# How long renacer keeps a tracee stopped per stop, from its own counters
+# (--stats-self): one run of each workload per renacer mode, outside the
+# timed matrix (the counters cost a clock read per stop).
+stall_report() {
+	if [[ " $workloads " == *" cproject "* ]] && [ ! -d "$tmp/proj" ]; then
+		sh "$shared/gen-cproject.sh" "$tmp/proj" "$units"
+	fi
+	echo "How long renacer kept a tracee stopped per stop: from the wait4 that reported the"
+	echo "stop to the ptrace call that resumed it (renacer's clock, \`--stats-self\`; the"
+	echo "kernel's own part of a stop, and the time until the tracer is scheduled, are not in"
+	echo "it). One run per row, outside the timed matrix. Held: stops kept for a worker's"
+	echo "memory read; copied: stops whose memory the tracer copied itself (core/prefetch.c)."
+	echo "CPU: renacer's own (all threads; the tracer thread's part in parentheses)."
+	echo
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo
+	echo "| workload | renacer | stops | p50 | p99 | max | held | copied | renacer CPU (tracer thread) |"
+	echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	local wl mode
+	for wl in $workloads; do
+		workload_cmd "$wl"
+		for mode in renacer renacer-process; do
+			wait_for_quiet
+			reset_workload "$wl"
+			note "stall: $wl under ${label[$mode]} --stats-self"
+			local args=(-f -o "$tmp/trace")
+			[ "$mode" = renacer-process ] && args=(-f -e trace=%process -o "$tmp/trace")
+			"$renacer" --stats-self "${args[@]}" -- "${cmd[@]}" >/dev/null 2>"$tmp/stall.err" ||
+				note "stall: $wl under ${label[$mode]} ended with status $?"
+			rm -f "$tmp/trace"
+			python3 - "$tmp/stall.err" "$(describe "$wl" | sed 's/ (.*//')" "${label[$mode]}" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def get(rx):
+    m = re.search(rx, text)
+    return m.groups() if m else None
+rec = get(r"self: (\d+) records, (\d+) held for a worker read, (\d+) copied")
+st = get(r"p50 ([\d.]+) us, p99 ([\d.]+) us, max ([\d.]+) us over (\d+) stops")
+cpu = get(r"cpu ([\d.]+) s user \+ ([\d.]+) s sys \(tracer thread ([\d.]+) \+ ([\d.]+)\)")
+if not (rec and st and cpu):
+    print("| %s | %s | no --stats-self output | | | | | | |" % (sys.argv[2], sys.argv[3]))
+    sys.exit(0)
+print("| %s | %s | %s | %s us | %s us | %s us | %s | %s | %.2f s (%.2f s) |" % (
+    sys.argv[2], sys.argv[3], st[3], st[0], st[1], st[2], rec[1], rec[2],
+    float(cpu[0]) + float(cpu[1]), float(cpu[2]) + float(cpu[3])))
+PY
+		done
+	done
+}
+
 # ---- part: micro -------------------------------------------------------------
 
 micro_report() {
@@ -601,9 +656,10 @@ put_block() {
 	python3 - "$results" "$1" "$2" <<'PY'
 import os, re, sys
 path, part, body_path = sys.argv[1], sys.argv[2], sys.argv[3]
-order = ["matrix", "memory", "micro"]
+order = ["matrix", "memory", "stall", "micro"]
 titles = {"matrix": "## Workloads x modes (perf/bench.sh)",
           "memory": "## Tracer memory with many live processes (perf/bench.sh)",
+          "stall": "## Tracee stall per stop (perf/bench.sh)",
           "micro": "## Microbenchmarks (renacer-bench, perf/bench.sh)"}
 def begin(p):
     return "<!-- perf/bench.sh %s: generated, rewritten by every run -->" % p
@@ -660,6 +716,7 @@ for p in $parts; do
 		matrix_report >"$tmp/part-matrix"
 		;;
 	memory) memory_report >"$tmp/part-memory" ;;
+	stall) stall_report >"$tmp/part-stall" ;;
 	micro) micro_report >"$tmp/part-micro" || continue ;;
 	esac
 	echo >&2

@@ -24,7 +24,7 @@ int rn_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
  * buf (size max + 1, always NUL-terminated). Returns its length (a string
  * of exactly max bytes included: the byte after it is looked at), max + 1
  * when it is longer (buf then holds max bytes), or -1 when the first byte
- * is unreadable. */
+ * is unreadable (and always for max 0). */
 long rn_mem_read_str(pid_t tid, uint64_t addr, char *buf, size_t max);
 
 /* Up to len bytes, stopping early at an unreadable page: the number read,
@@ -58,5 +58,17 @@ struct rn_mem_snap {
 
 /* Install (or with NULL remove) the calling thread's snapshot. */
 void rn_mem_snap_use(struct rn_mem_snap *snap);
+
+/*
+ * Recording (the tracer's rehearsals, core/tracer.c): between start and
+ * stop, the calling thread's rn_mem_read and rn_mem_read_str read live as
+ * usual and also append what they read to buf as snapshot regions, so that
+ * the same reads made again from that snapshot give the same answers.
+ * rn_mem_read_some is not recorded (it is always live).
+ */
+void rn_mem_record_start(uint8_t *buf, size_t cap);
+/* Ends recording: the bytes used in buf, or -1 when the reads did not fit
+ * in cap (they were still made and answered). */
+long rn_mem_record_stop(void);
 
 #endif /* RENACER_MEM_H */

@@ -18,6 +18,8 @@
 #include <urcu/urcu-memb.h>
 #include <urcu/rculfhash.h>
 
+#include "renacer/rehearse.h"
+
 /* Where the tracer believes a task is. Tracer-private. */
 enum rn_task_state {
 	RN_TASK_RUNNING = 0, /* resumed; the tracer waits for its next stop */
@@ -51,6 +53,8 @@ struct rn_task {
 	int parked_status;   /* RN_TASK_PARKED: the wait status that was parked */
 	int detach_pending;  /* shutdown: PTRACE_INTERRUPT sent, stop awaited */
 	uint64_t seen_ns;    /* --stats-self: when the current stop was collected */
+	uint8_t rehearsed;   /* this syscall's entry was rehearsed (rehearse.h) */
+	struct rn_rehearsal rehearsal; /* what its exit's rehearsal needs */
 };
 
 struct rn_proctab {

@@ -43,6 +43,19 @@ enum rn_arg_type {
 	RN_T__COUNT
 };
 
+/* Whether an argument of this type is an address in the tracee. */
+static inline int rn_arg_is_address(uint8_t type)
+{
+	switch (type) {
+	case RN_T_HEX: case RN_T_PTR: case RN_T_PATH: case RN_T_STR: case RN_T_IBUF:
+	case RN_T_OBUF: case RN_T_ARGV: case RN_T_ENVP: case RN_T_STRUCT_IN:
+	case RN_T_STRUCT_OUT: case RN_T_STRUCT_IO:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* Syscall classes, strace's spelling in comments. */
 enum rn_class {
 	RN_C_FILE = 1u << 0,     /* %file: takes a file name */

@@ -33,18 +33,6 @@
 
 #define AREA (64 * 1024)
 
-static int is_pointer(uint8_t type)
-{
-	switch (type) {
-	case RN_T_PATH: case RN_T_STR: case RN_T_IBUF: case RN_T_OBUF: case RN_T_ARGV:
-	case RN_T_ENVP: case RN_T_STRUCT_IN: case RN_T_STRUCT_OUT: case RN_T_STRUCT_IO:
-	case RN_T_PTR: case RN_T_HEX:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 struct run {
 	const struct rn_options *opt;
 	struct rn_prefetch *pf;
@@ -104,7 +92,7 @@ static uint64_t check_all(struct run *r, uint8_t *area, int fill, int scalars_sm
 		struct rn_record entry = { .kind = RN_REC_SYSCALL_ENTRY, .nr = (int32_t)nr,
 					   .tid = getpid(), .tgid = getpid() };
 		for (unsigned i = 0; i < 6; i++)
-			entry.args[i] = !scalars_small || (i < sc->nargs && is_pointer(sc->args[i].type))
+			entry.args[i] = !scalars_small || (i < sc->nargs && rn_arg_is_address(sc->args[i].type))
 						? (uint64_t)(uintptr_t)(area + 256)
 						: 8;
 		struct rn_record exit = entry;
