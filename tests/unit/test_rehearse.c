@@ -29,6 +29,7 @@
 #include "renacer/rehearse.h"
 #include "renacer/syscalls.h"
 #include "renacer/value.h"
+#include "values_cmp.h"
 
 #define AREA (64 * 1024)
 
@@ -81,17 +82,11 @@ static uint64_t decode_rehearsed(const struct rn_options *opt, const struct rn_r
 /* 0 when the two decodings are the same, else a message was printed. */
 static int same_values(const char *what, const struct rn_values *a, const struct rn_values *b)
 {
-	int differ = a->n != b->n;
-	for (uint32_t i = 0; !differ && i < a->n; i++) {
-		const struct rn_value *x = &a->v[i], *y = &b->v[i];
-		differ = x->kind != y->kind || x->flags != y->flags || x->u != y->u ||
-			 x->len != y->len || x->end != y->end ||
-			 (x->len && memcmp(a->bytes + x->off, b->bytes + y->off, x->len) != 0);
-	}
-	if (differ)
-		print_error("%s: decoded from the rehearsal unlike live (%u values, %u live)\n", what,
-			    b->n, a->n);
-	return differ;
+	if (rn_test_values_same(a, b))
+		return 0;
+	print_error("%s: decoded from the rehearsal unlike live (%u values, %u live)\n", what, b->n,
+		    a->n);
+	return 1;
 }
 
 static unsigned check_call(const struct rn_options *opt, const struct rn_record *entry,
