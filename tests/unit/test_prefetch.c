@@ -42,6 +42,26 @@ struct run {
 	unsigned planned[2]; /* phases checked */
 };
 
+/* The default options and their plans, for the tests that need no others. */
+static struct {
+	struct rn_options opt;
+	struct rn_prefetch pf;
+} dflt;
+
+static int dflt_setup(void **state)
+{
+	(void)state;
+	rn_options_init(&dflt.opt);
+	return rn_prefetch_init(&dflt.pf, &dflt.opt);
+}
+
+static int dflt_teardown(void **state)
+{
+	(void)state;
+	rn_prefetch_free(&dflt.pf);
+	return 0;
+}
+
 /* Copy phase `exit` of sc as the tracer would, then decode it from the
  * copy; returns the misses. Without a plan, decodes live (the hold). */
 static uint64_t phase(struct run *r, long nr, const struct rn_syscall *sc, struct rn_record *entry,
@@ -111,17 +131,15 @@ static uint64_t check_all(struct run *r, uint8_t *area, int fill, int scalars_sm
 static void test_plans_cover_decoders(void **state)
 {
 	(void)state;
-	struct rn_options opt;
-	rn_options_init(&opt);
-	struct rn_prefetch pf;
-	assert_int_equal(rn_prefetch_init(&pf, &opt), 0);
+	const struct rn_options *opt = &dflt.opt;
+	struct rn_prefetch *pf = &dflt.pf;
 	/* The area sits before an unmapped page: reads past it fail as they
 	 * would in a tracee. */
 	uint8_t *map = mmap(NULL, AREA + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
 			    0);
 	assert_true(map != MAP_FAILED);
 	assert_int_equal(munmap(map + AREA, 4096), 0);
-	struct run r = { .opt = &opt, .pf = &pf, .copy = malloc(1 << 20) };
+	struct run r = { .opt = opt, .pf = pf, .copy = malloc(1 << 20) };
 	assert_non_null(r.copy);
 	uint64_t misses = 0;
 	const int fills[] = { 0x00, 0x01, 0xff, 'a' };
@@ -141,31 +159,28 @@ static void test_plans_cover_decoders(void **state)
 		long nr = rn_syscall_by_name(copied[i]);
 		const struct rn_syscall *sc = rn_syscall_get(nr);
 		int needs_entry = sc->mem_entry, needs_exit = sc->mem_exit;
-		if ((needs_entry && !rn_prefetch_plan(&pf, nr, 0)) ||
-		    (needs_exit && !rn_prefetch_plan(&pf, nr, 1)))
+		if ((needs_entry && !rn_prefetch_plan(pf, nr, 0)) ||
+		    (needs_exit && !rn_prefetch_plan(pf, nr, 1)))
 			fail_msg("%s has no plan", copied[i]);
 	}
 	/* And calls the table cannot describe are held. */
-	assert_null(rn_prefetch_plan(&pf, rn_syscall_by_name("fcntl"), 1));
-	assert_null(rn_prefetch_plan(&pf, rn_syscall_by_name("sendmsg"), 0));
-	assert_null(rn_prefetch_plan(&pf, rn_syscall_by_name("ioctl"), 1));
+	assert_null(rn_prefetch_plan(pf, rn_syscall_by_name("fcntl"), 1));
+	assert_null(rn_prefetch_plan(pf, rn_syscall_by_name("sendmsg"), 0));
+	assert_null(rn_prefetch_plan(pf, rn_syscall_by_name("ioctl"), 1));
 	assert_true(r.planned[0] > 50 && r.planned[1] > 50);
 	rn_values_free(&r.vs);
 	free(r.copy);
 	munmap(map, AREA);
-	rn_prefetch_free(&pf);
 }
 
 /* execve's vectors: real strings, more than -s of them, 100 variables. */
 static void test_execve_copy(void **state)
 {
 	(void)state;
-	struct rn_options opt;
-	rn_options_init(&opt);
-	struct rn_prefetch pf;
-	assert_int_equal(rn_prefetch_init(&pf, &opt), 0);
+	const struct rn_options *opt = &dflt.opt;
+	struct rn_prefetch *pf = &dflt.pf;
 	long nr = rn_syscall_by_name("execve");
-	const struct rn_prefetch_plan *plan = rn_prefetch_plan(&pf, nr, 0);
+	const struct rn_prefetch_plan *plan = rn_prefetch_plan(pf, nr, 0);
 	assert_non_null(plan);
 	static char words[40][48];
 	static const char *argv[41], *envp[101];
@@ -184,13 +199,13 @@ static void test_execve_copy(void **state)
 		entry.args[1] = (uintptr_t)argv;
 		entry.args[2] = (uintptr_t)envp;
 		static uint8_t copy[16384];
-		long used = rn_prefetch_read(&pf, plan, getpid(), entry.args, 0, 0, 0, copy,
+		long used = rn_prefetch_read(pf, plan, getpid(), entry.args, 0, 0, 0, copy,
 					     sizeof(copy));
 		assert_true(used > 0);
 		struct rn_mem_snap snap = { .data = copy, .len = (size_t)used };
 		struct rn_values vs = { 0 };
 		uint64_t saved[RN_DCTX_NSAVED] = { 0 };
-		struct rn_dctx c = { .opt = &opt, .sc = rn_syscall_get(nr), .entry = &entry,
+		struct rn_dctx c = { .opt = opt, .sc = rn_syscall_get(nr), .entry = &entry,
 				     .vs = &vs, .tid = getpid(), .saved = saved };
 		rn_mem_snap_use(&snap);
 		rn_decode_entry(&c);
@@ -212,7 +227,6 @@ static void test_execve_copy(void **state)
 		rn_values_free(&vs);
 		argv[2] = words[2];
 	}
-	rn_prefetch_free(&pf);
 }
 
 /* Decode one call's entry and exit with or without copies; the values of
@@ -277,10 +291,8 @@ static void copies_match_live(const struct rn_options *opt, struct rn_prefetch *
 static void test_clone3_copy(void **state)
 {
 	(void)state;
-	struct rn_options opt;
-	rn_options_init(&opt);
-	struct rn_prefetch pf;
-	assert_int_equal(rn_prefetch_init(&pf, &opt), 0);
+	const struct rn_options *opt = &dflt.opt;
+	struct rn_prefetch *pf = &dflt.pf;
 	long nr = rn_syscall_by_name("clone3");
 	static int32_t set_tid[3] = { 300, 301, 302 };
 	static int32_t pidfd = 7;
@@ -294,7 +306,7 @@ static void test_clone3_copy(void **state)
 		ca[0] = (with_pidfd ? 0x1000 /* CLONE_PIDFD */ : 0) | 0x100 /* CLONE_VM */;
 		const uint64_t args[6] = { (uintptr_t)ca, sizeof(ca) };
 		struct rn_values live = { 0 };
-		copies_match_live(&opt, &pf, nr, args, 1234, &live);
+		copies_match_live(opt, pf, nr, args, 1234, &live);
 		assert_true(live.n > 10);
 		unsigned seven = 0, tids = 0;
 		for (uint32_t i = 0; i < live.n; i++) {
@@ -305,7 +317,6 @@ static void test_clone3_copy(void **state)
 		assert_int_equal(tids, 3);           /* set_tid=[300, 301, 302] */
 		rn_values_free(&live);
 	}
-	rn_prefetch_free(&pf);
 }
 
 /* execve's words read together (copy_strs) give what the live reads give:
@@ -314,10 +325,8 @@ static void test_clone3_copy(void **state)
 static void test_execve_words_at_edges(void **state)
 {
 	(void)state;
-	struct rn_options opt;
-	rn_options_init(&opt);
-	struct rn_prefetch pf;
-	assert_int_equal(rn_prefetch_init(&pf, &opt), 0);
+	const struct rn_options *opt = &dflt.opt;
+	struct rn_prefetch *pf = &dflt.pf;
 	long nr = rn_syscall_by_name("execve");
 	uint8_t *map = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
 			    0);
@@ -342,7 +351,7 @@ static void test_execve_words_at_edges(void **state)
 		const char *envp[] = { "A=1", NULL };
 		const uint64_t args[6] = { (uintptr_t) "/bin/true", (uintptr_t)argv, (uintptr_t)envp };
 		struct rn_values live = { 0 };
-		copies_match_live(&opt, &pf, nr, args, 0, &live);
+		copies_match_live(opt, pf, nr, args, 0, &live);
 		unsigned cut = 0;
 		for (uint32_t i = 0; i < live.n; i++)
 			cut += (live.v[i].flags & RN_VF_TRUNCATED) != 0;
@@ -350,7 +359,6 @@ static void test_execve_words_at_edges(void **state)
 		rn_values_free(&live);
 	}
 	munmap(map, 4096);
-	rn_prefetch_free(&pf);
 }
 
 /* Live reads: a string of exactly max bytes is whole, one byte more is cut
@@ -452,5 +460,5 @@ int main(void)
 		cmocka_unit_test(test_clone3_copy),
 		cmocka_unit_test(test_execve_words_at_edges),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, dflt_setup, dflt_teardown);
 }
