@@ -669,6 +669,7 @@ _PID_RET_CALLS = frozenset(_CREATORS + (
 _RE_NUMBER = re.compile(r"(?<![\w.])\d+(?![\w.])")
 _RE_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _RE_PID_FIELD = re.compile(r"[pt]id=\[?$")  # si_pid=, parent_tid=[, shm_cpid=
+_RE_STRING_LEN = re.compile(r'", (\d+)\) = \1$')
 _RE_RETVAL = re.compile(r"\) = (\d+)")
 
 
@@ -706,6 +707,8 @@ def pid_labels_in(t, labels):
                     args_end = i
                     break
 
+    in_string = []
+
     def sub(m):
         s = m.group(0)
         if len(s) > 1 and s[0] == "0":
@@ -714,11 +717,18 @@ def pid_labels_in(t, labels):
         if v not in labels:
             return s
         at = m.start()
+        if any(a <= at < b for a, b in spans):
+            in_string.append(v)
+            return labels[v]
         if (name is None or at < args_end or
                 (at == ret_at and (name in _PID_RET_CALLS or
                                    (name == "semctl" and "GETPID" in t))) or
-                _RE_PID_FIELD.search(t, max(0, at - 6), at) or
-                any(a <= at < b for a, b in spans)):
+                _RE_PID_FIELD.search(t, max(0, at - 6), at)):
             return labels[v]
         return s
-    return _RE_NUMBER.sub(sub, t)
+    t = _RE_NUMBER.sub(sub, t)
+    if in_string:
+        # The string's length depends on how many digits the pid had:
+        # write(1, "child 999\n", 10) = 10 and "child 1001\n", 11) = 11.
+        t = _RE_STRING_LEN.sub(r'", LEN) = LEN', t)
+    return t
