@@ -991,7 +991,6 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 
 	if (start_tick(&t) < 0)
 		t.have_tick = 0;
-
 	int block = 0; /* the next wait4 sleeps until a stop (see start_tick) */
 	unsigned long since_signal_check = 0;
 	/*
