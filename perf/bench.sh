@@ -542,7 +542,8 @@ stall_report() {
 	echo "stop to the ptrace call that resumed it (renacer's clock, \`--stats-self\`; the"
 	echo "kernel's own part of a stop, and the time until the tracer is scheduled, are not in"
 	echo "it). One run per row, outside the timed matrix. Held: stops kept for a worker's"
-	echo "memory read; copied: stops whose memory the tracer copied itself (core/prefetch.c)."
+	echo "memory read; copied: stops whose memory the tracer copied itself (core/prefetch.c,"
+	echo "core/rehearse.c)."
 	echo "CPU: renacer's own (all threads; the tracer thread's part in parentheses)."
 	echo
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)"

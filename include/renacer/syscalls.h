@@ -43,7 +43,8 @@ enum rn_arg_type {
 	RN_T__COUNT
 };
 
-/* Whether an argument of this type is an address in the tracee. */
+/* Whether an argument of this type may be an address in the tracee (HEX:
+ * a raw value, often one). */
 static inline int rn_arg_is_address(uint8_t type)
 {
 	switch (type) {
