@@ -687,7 +687,6 @@ static int parse_set(struct rn_filter *f, enum qual q, const char *value,
 		break;
 	case Q_QUIET:
 		f->quiet = (unsigned)(neg ? ~mask : mask) & RN_QUIET_ALL;
-		f->quiet_given = true;
 		f->given |= RN_GIVEN_QUIET;
 		break;
 	case Q_SIGNAL:
@@ -779,7 +778,7 @@ int rn_filter_finish(struct rn_filter *f, char *err, size_t errlen)
 {
 	bool all = true;
 
-	if (f->n_q > 0 && f->quiet_given) {
+	if (f->n_q > 0 && (f->given & RN_GIVEN_QUIET)) {
 		fail(err, errlen, "-q and -e quiet/--quiet cannot be provided simultaneously");
 		return -1;
 	}

@@ -627,12 +627,12 @@ int main(int argc, char **argv)
 			to->signals = c.filter.signals;
 		if (c.filter.given & RN_GIVEN_STATUS)
 			to->status = c.filter.status;
-		if (c.filter.given & RN_GIVEN_QUIET)
+		if (c.filter.given & RN_GIVEN_QUIET) {
 			to->quiet = c.filter.quiet;
-		/* -e quiet=: the attach/detach notes too, as renacer resolves it
-		 * (quiet=none shows them, whatever the run had). */
-		if (c.filter.quiet_given)
+			/* the attach/detach notes too, as renacer resolves it
+			 * (quiet=none shows them, whatever the run had) */
 			opt.quiet = rn_filter_quiet(&opt.filter, RN_QUIET_ATTACH);
+		}
 	}
 	if (c.only)
 		opt.filter.status = c.only == 1 ? RN_STATUS_SUCCESSFUL : RN_STATUS_FAILED;

@@ -66,8 +66,8 @@ struct rn_filter {
 	/* Parsing state, meaningless after rn_filter_finish. */
 	unsigned n_zZ;        /* -z/-Z seen */
 	unsigned n_q;         /* -q seen */
-	bool quiet_given;     /* -e quiet= / --quiet= seen */
-	unsigned given;       /* enum rn_filter_given: the qualifiers an -e set */
+	unsigned given;       /* enum rn_filter_given: the qualifiers an -e set
+				 (RN_GIVEN_QUIET: -e quiet= / --quiet= seen) */
 };
 
 /* Which parts of a filter an -e expression set (renacer-dump lays a new -e
