@@ -5,15 +5,19 @@
  * waitpid, PTRACE_GET_SYSCALL_INFO, a clock read, a ring push, a resume.
  * A stop whose arguments need memory read is copied by the tracer itself
  * when the syscall table describes every read (core/prefetch.c, measured
- * faster); otherwise the resume is deferred until the worker that reads it
- * hands the tracee back (design.md rule 2).
+ * faster), or decoded once with its reads recorded when it does not
+ * (core/rehearse.c); otherwise (-y/-P's descriptor paths, rt_sigreturn)
+ * the resume is deferred until the worker that reads it hands the tracee
+ * back (design.md rule 2).
  *
  * Sleeping: the tracer polls waitpid(WNOHANG) a few times (--spin; none
- * when a seccomp filter makes stops rare), then
- * sleeps in epoll on a signalfd (SIGCHLD for tracee stops, the fatal
- * signals) and an eventfd (hand-backs from workers). SIGCHLD is blocked in
- * every thread, so a stop that happens after the last poll leaves SIGCHLD
- * pending and the signalfd readable: no stop is slept through.
+ * when a seccomp filter makes stops rare or while processes come and go),
+ * then, when no tracee is held, sleeps in a blocking wait4 that a timer
+ * interrupts (start_tick). With a tracee held it sleeps in epoll on a
+ * signalfd (SIGCHLD for tracee stops, the fatal signals) and an eventfd
+ * (hand-backs from workers). SIGCHLD is blocked in every thread, so a stop
+ * that happens after the last poll leaves SIGCHLD pending and the
+ * signalfd readable: no stop is slept through.
  */
 #define _GNU_SOURCE
 #include "renacer/tracer.h"
@@ -96,7 +100,9 @@ struct tracer {
 	unsigned long polls_vain;  /* polling rounds that ended in a sleep */
 };
 
-enum { HOLD_ENTRY = 1, HOLD_EXIT = 2, HOLD_EXIT_ERR = 4 };
+/* HOLD_FD_PATHS: among the stops held, some are held for -y's or -P's
+ * descriptor paths (never rehearsed: rehearse_policy). */
+enum { HOLD_ENTRY = 1, HOLD_EXIT = 2, HOLD_EXIT_ERR = 4, HOLD_FD_PATHS = 8 };
 
 /* Which stops must wait for a worker's memory read, per syscall number,
  * computed once from the table and the options so the per-stop cost is one
@@ -130,6 +136,8 @@ static uint8_t *hold_policy(const struct rn_options *opt)
 			hold[nr] |= HOLD_ENTRY;
 		if (sc->mem_exit || (fd_paths && sc->ret_type == RN_T_FD))
 			hold[nr] |= HOLD_EXIT;
+		if (fd_paths && (fd_arg || sc->ret_type == RN_T_FD))
+			hold[nr] |= HOLD_FD_PATHS;
 		/* A struct_io argument is shown after a failure too (what the
 		 * caller passed: poll's fds, a socklen, nanosleep's remainder),
 		 * and so is a struct_in one that comes after the first argument
@@ -241,16 +249,8 @@ static uint8_t *rehearse_policy(const struct tracer *t)
 	uint8_t *r = calloc(rn_syscall_count, 1);
 	if (!r)
 		abort();
-	const struct rn_options *opt = t->opt;
-	int fd_paths = opt->decode_fds || opt->filter.npaths;
 	for (unsigned nr = 0; t->use_prefetch && nr < rn_syscall_count; nr++) {
-		const struct rn_syscall *sc = rn_syscall_get(nr);
-		if (!sc || !t->hold[nr] || !rn_rehearsable(nr, opt))
-			continue;
-		int fd_arg = sc->ret_type == RN_T_FD;
-		for (unsigned i = 0; i < sc->nargs; i++)
-			fd_arg |= sc->args[i].type == RN_T_FD || sc->args[i].type == RN_T_DIRFD;
-		if (fd_paths && fd_arg)
+		if (!t->hold[nr] || (t->hold[nr] & HOLD_FD_PATHS) || !rn_rehearsable(nr, t->opt))
 			continue;
 		if (((t->hold[nr] & HOLD_ENTRY) && !rn_prefetch_plan(&t->pf, nr, 0)) ||
 		    ((t->hold[nr] & (HOLD_EXIT | HOLD_EXIT_ERR)) && !rn_prefetch_plan(&t->pf, nr, 1)))
