@@ -72,7 +72,8 @@ static void usage(void)
 	     "                capture)\n"
 	     "  --workers N   decoding threads (default: one per online CPU)\n"
 	     "  --spin N      polls of waitpid before the tracer sleeps (default 100;\n"
-	     "                0 under a seccomp filter, whose stops are far apart)\n"
+	     "                0 under a seccomp filter, whose stops are far apart, and\n"
+	     "                while processes start and exit often)\n"
 	     "  -h, --help    this text\n"
 	     "  -V, --version the version");
 	exit(0);
@@ -446,7 +447,7 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 		fprintf(stderr, "renacer: %s\n", o->filter.warning);
 	/* strace: "-q happens automatically when output is redirected to a
 	 * file and the command is run directly instead of attaching". */
-	int quiet_chosen = o->filter.n_q || o->filter.quiet_given;
+	int quiet_chosen = o->filter.n_q || (o->filter.given & RN_GIVEN_QUIET);
 	o->quiet = rn_filter_quiet(&o->filter, RN_QUIET_ATTACH) ||
 		   (!quiet_chosen && o->outfile && optind < argc && !o->n_attach);
 	if (tflag && long_ts)

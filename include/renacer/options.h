@@ -40,7 +40,8 @@ struct rn_options {
 	unsigned quote_flags; /* -x / -xx: enum rn_quote_flags */
 	int nworkers;         /* --workers N; 0 = one per online CPU */
 	int spin;             /* --spin N: waitpid(WNOHANG) polls before sleeping;
-				 -1: the tracer chooses (100, or 0 under seccomp-bpf) */
+				 -1: the tracer chooses (100; 0 under seccomp-bpf, and
+				 while processes come and go: rn_tracer_run) */
 	int quiet;            /* attach/detach messages suppressed (-q, quiet=attach) */
 	struct rn_filter filter; /* -e trace=/status=/signal=/quiet=, -z, -Z, -P, -q */
 	int seccomp;          /* --seccomp-bpf 1, --no-seccomp-bpf 0, default -1: use
