@@ -34,13 +34,13 @@
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "renacer/hist.h"
+#include "renacer/mem.h"
 #include "renacer/prefetch.h"
 #include "renacer/proctab.h"
 #include "renacer/rehearse.h"
@@ -340,9 +340,7 @@ static int clone_made_thread(const struct rn_task *parent, pid_t child)
 	if (parent->in_syscall && parent->nr == SYS_clone) {
 		flags = parent->args[0];
 	} else if (parent->in_syscall && parent->nr == SYS_clone3) {
-		struct iovec local = { &flags, sizeof(flags) };
-		struct iovec remote = { (void *)(uintptr_t)parent->args[0], sizeof(flags) };
-		if (process_vm_readv(parent->tid, &local, 1, &remote, 1, 0) != sizeof(flags))
+		if (rn_mem_read(parent->tid, parent->args[0], &flags, sizeof(flags)) < 0)
 			flags = 0;
 	} else {
 		char path[64], line[128];
