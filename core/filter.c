@@ -42,14 +42,14 @@
  *   - numbers the table has no name for (holes, >= rn_syscall_count, x32)
  *     are always traced: strace 6.1 does the same in its default (ptrace)
  *     mode, even with trace=none.
- *   - a regex that would make glibc's regcomp take seconds or gigabytes
- *     (stacked repetitions: p+++...+, x{2}{2}..., (((a?)+)+)...) is refused
- *     with glibc's REG_ESIZE text (see regex_too_big).
+ *   - a regex that glibc's regcomp cannot compile and match within 500 ms
+ *     of CPU and 256 MiB (stacked repetitions: p+++...+, (a{0}){10000})
+ *     is refused with its REG_ESIZE text (regex_bounded.h); strace would
+ *     take minutes and gigabytes.
  */
 #define _GNU_SOURCE
 #include "renacer/filter.h"
 
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +57,7 @@
 #include <strings.h>
 
 #include "renacer/names.h"
+#include "renacer/regex_bounded.h"
 #include "renacer/syscalls.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -199,187 +200,46 @@ static bool parse_decimal(const char *s, unsigned long limit, unsigned long *out
 }
 
 /*
- * Would glibc's regcomp take unreasonable time or memory for this ERE?
- * It copies the operand of '+' once and of {m,n} up to n times, so stacked
- * repetitions multiply the automaton ("/p" and 22 '+': 3 GB, 7 s), and
- * repetitions nested on a nullable operand make its epsilon closures
- * explode ("-?" and 12 '+': 5 s for 12k nodes). Both found by the fuzzer;
- * strace 6.1 has the same blow-ups. Refused: more than 65536 nodes, or
- * repetition operators nested more than 5 deep on one operand (8 let
- * "^p+*++++++ipe$" through: minutes; 6, "^p*+++++ip$": 6 s; 5, with the
- * 8 operators allowed in all: milliseconds; found by the fuzzer's time
- * limit). Regexes over
- * syscall names need a few dozen nodes and one or two levels.
+ * A /regex item: matched against every native name, then the i386-only
+ * ones, in one bounded child (regex_bounded.h). A native match validates
+ * the item for any suffix (x32 and i386 share most names: an
+ * approximation); i386-only names validate it with no suffix or @32.
+ * Returns as trace_item.
  */
-#define REGEX_MAX_NODES 65536u
-#define REGEX_MAX_REPEAT 5
-#define REGEX_MAX_GROUPS 64
-#define REGEX_MAX_NESTED_COPIES 1000
-
-static uint64_t sat_add(uint64_t a, uint64_t b)
+static int trace_regex(struct nrset *set, const char *re, bool native, bool i386,
+		       char *err, size_t errlen)
 {
-	return a + b > REGEX_MAX_NODES ? REGEX_MAX_NODES + 1 : a + b;
-}
+	const char *names[RN_REGEX_MAX_NAMES] = { NULL };
+	uint64_t hits[RN_REGEX_MAX_NAMES / 64];
+	const size_t n = rn_syscall_count + COUNT(i386_only);
+	char why[128];
+	int found = 0;
 
-static uint64_t sat_mul(uint64_t a, uint64_t b)
-{
-	if (a != 0 && b > (REGEX_MAX_NODES + 1) / a)
-		return REGEX_MAX_NODES + 1;
-	return a * b;
-}
+	if (n > RN_REGEX_MAX_NAMES)
+		abort();  /* a table grew past the bitmap: a build mistake */
+	for (unsigned nr = 0; nr < rn_syscall_count; nr++) {
+		const struct rn_syscall *sc = rn_syscall_get((long)nr);
 
-/* One open group while scanning (index 0: the whole regex). */
-struct re_frame {
-	uint64_t nodes;      /* nodes so far */
-	uint64_t last;       /* nodes of the last atom: what an operator copies */
-	int last_repeat;     /* repetition nesting of the last atom */
-	int max_repeat;      /* deepest nesting inside this group */
-};
-
-/* Copies made by the interval at p ("{m}", "{m,}", "{,n}", "{m,n}"), with
- * *end at its '}'; 0 when p does not start an interval. */
-static uint64_t interval_copies(const char *p, const char **end)
-{
-	uint64_t m = 0, n = 0;
-	int mdigits = 0, ndigits = 0;
-	bool comma = false;
-
-	for (p++; *p >= '0' && *p <= '9'; p++, mdigits++)
-		m = sat_add(sat_mul(m, 10), (uint64_t)(*p - '0'));
-	if (*p == ',') {
-		comma = true;
-		for (p++; *p >= '0' && *p <= '9'; p++, ndigits++)
-			n = sat_add(sat_mul(n, 10), (uint64_t)(*p - '0'));
+		names[nr] = sc != NULL ? sc->name : NULL;
 	}
-	if (mdigits + ndigits == 0 || *p != '}')
-		return 0;
-	*end = p;
-	if (!comma)
-		n = m;
-	else if (ndigits == 0)
-		n = m + 1;  /* {m,}: m copies and a star */
-	return n < 1 ? 1 : n;
-}
-
-/* Past the bracket expression starting at p ('['), or NULL if unterminated.
- * "[]a]" and "[^]a]" hold ']'; "[:alpha:]", "[.x.]", "[=e=]" nest. */
-static const char *skip_bracket(const char *p)
-{
-	p++;
-	if (*p == '^')
-		p++;
-	if (*p == ']')
-		p++;
-	for (; *p && *p != ']'; p++) {
-		if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
-			const char *close = strchr(p + 2, p[1]);
-
-			while (close != NULL && close[1] != ']')
-				close = strchr(close + 1, p[1]);
-			if (close == NULL)
-				return NULL;
-			p = close + 1;
+	for (size_t i = 0; i < COUNT(i386_only); i++)
+		names[rn_syscall_count + i] = i386_only[i];
+	if (rn_regex_match_bounded(re, names, n, hits, why, sizeof(why)) != 0) {
+		fail(err, errlen, "regcomp: %s: %s", re, why);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!(hits[i / 64] >> (i % 64) & 1))
+			continue;
+		if (i < rn_syscall_count) {
+			found = 1;
+			if (native)
+				set_bit(set->w, (unsigned)i);
+		} else if (i386) {
+			found = 1;
 		}
 	}
-	return *p ? p : NULL;
-}
-
-/* glibc's regcomp can take seconds and gigabytes on short patterns made
- * of stacked repetitions, which the estimate below does not always see
- * (the fuzzer keeps finding them). A syscall-name regex needs neither
- * length nor many repetitions: refuse more than 256 bytes or more than 8
- * repetition operators outright. */
-static bool regex_too_long(const char *re)
-{
-	size_t len = strlen(re), reps = 0;
-	if (len > 256)
-		return true;
-	for (const char *p = re; *p; p++)
-		if (*p == '*' || *p == '+' || *p == '?' || *p == '{')
-			reps++;
-	return reps > 8;
-}
-
-static bool regex_too_big(const char *re)
-{
-	struct re_frame fr[REGEX_MAX_GROUPS + 1];
-	int g = 0;
-
-	memset(&fr[0], 0, sizeof(fr[0]));
-	for (const char *p = re; *p; p++) {
-		struct re_frame *f = &fr[g];
-		uint64_t atom = 1, copies;
-		int repeat = 0;
-		const char *end;
-
-		switch (*p) {
-		case '(':
-			if (g == REGEX_MAX_GROUPS)
-				return true;
-			memset(&fr[++g], 0, sizeof(fr[0]));
-			continue;
-		case ')':
-			if (g == 0)
-				break;  /* an unmatched ')' is an ordinary character */
-			atom = sat_add(f->nodes, 1);
-			repeat = f->max_repeat;
-			f = &fr[--g];
-			break;
-		case '|':
-			f->nodes = sat_add(f->nodes, 1);
-			f->last = 0;
-			f->last_repeat = 0;
-			continue;
-		case '*':
-		case '?':
-		case '+':
-		case '{':
-			copies = *p == '+' ? 2 : 1;
-			if (*p == '{') {
-				copies = interval_copies(p, &end);
-				if (copies == 0)
-					break;  /* a literal '{', or regcomp refuses */
-				p = end;
-			}
-			/* Many copies of an operand that itself repeats (and so may
-			 * match empty: "(a{0}){10000}", 1.5 GB in regcomp, found by
-			 * fuzz_filter) blow up the epsilon closures however few
-			 * nodes it has. */
-			if (copies > REGEX_MAX_NESTED_COPIES && f->last_repeat > 0)
-				return true;
-			/* The operand is copied, plus one node for the operator. */
-			f->nodes = sat_add(f->nodes, sat_add(sat_mul(f->last, copies - 1), 1));
-			f->last = sat_add(sat_mul(f->last, copies), 1);
-			if (++f->last_repeat > REGEX_MAX_REPEAT || f->nodes > REGEX_MAX_NODES)
-				return true;
-			if (f->last_repeat > f->max_repeat)
-				f->max_repeat = f->last_repeat;
-			continue;
-		case '[':
-			end = skip_bracket(p);
-			if (end == NULL)
-				return false;  /* regcomp refuses it */
-			p = end;
-			break;
-		case '\\':
-			if (p[1] != '\0')
-				p++;
-			break;
-		default:
-			break;
-		}
-		f->nodes = sat_add(f->nodes, atom);
-		f->last = atom;
-		f->last_repeat = repeat;
-		if (repeat > f->max_repeat)
-			f->max_repeat = repeat;
-		if (f->nodes > REGEX_MAX_NODES)
-			return true;
-	}
-	/* Unclosed groups (regcomp refuses them) still count. */
-	for (; g > 0; g--)
-		fr[g - 1].nodes = sat_add(fr[g - 1].nodes, fr[g].nodes);
-	return fr[0].nodes > REGEX_MAX_NODES;
+	return found;
 }
 
 /*
@@ -402,40 +262,8 @@ static int trace_item(struct nrset *set, const char *name, enum abi abi,
 				set_bit(set->w, nr);
 		return 1;
 	}
-	if (name[0] == '/') {
-		regex_t re;
-		int rc, found = 0;
-
-		if (regex_too_long(name + 1) || regex_too_big(name + 1)) {
-			fail(err, errlen, "regcomp: %s: Regular expression too big", name + 1);
-			return -1;
-		}
-		rc = regcomp(&re, name + 1, REG_EXTENDED | REG_NOSUB);
-		if (rc != 0) {
-			char msg[128];
-
-			regerror(rc, &re, msg, sizeof(msg));
-			fail(err, errlen, "regcomp: %s: %s", name + 1, msg);
-			return -1;
-		}
-		/* A native match validates the item for any suffix (x32 and
-		 * i386 share most names: an approximation); i386-only names
-		 * validate it with no suffix or @32. */
-		for (unsigned nr = 0; nr < rn_syscall_count; nr++) {
-			const struct rn_syscall *sc = rn_syscall_get((long)nr);
-
-			if (sc == NULL || regexec(&re, sc->name, 0, NULL, 0) != 0)
-				continue;
-			found = 1;
-			if (native)
-				set_bit(set->w, nr);
-		}
-		for (size_t i = 0; i386 && !found && i < COUNT(i386_only); i++)
-			if (regexec(&re, i386_only[i], 0, NULL, 0) == 0)
-				found = 1;
-		regfree(&re);
-		return found;
-	}
+	if (name[0] == '/')
+		return trace_regex(set, name + 1, native, i386, err, errlen);
 	cls = name[0] == '%' ? find_class(name + 1, false) : find_class(name, true);
 	if (cls != NULL) {
 		for (unsigned nr = 0; native && nr < rn_syscall_count; nr++) {
