@@ -19,6 +19,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* In the child: "renacer: " and the parts as one line on stderr, in one
+ * write (no other output lands inside it), then exit 1. Async-signal-safe:
+ * the parent has threads. */
+static void child_fail(const char *a, const char *b, const char *c, const char *d)
+{
+	const char *parts[] = { "renacer: ", a, b, c, d };
+	char line[512];
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		for (const char *p = parts[i]; p != NULL && *p && n < sizeof(line) - 1; p++)
+			line[n++] = *p;
+	line[n++] = '\n';
+	(void)!write(2, line, n);
+	_exit(1);
+}
+
 pid_t rn_spawn_stopped(const struct rn_options *opt, const sigset_t *orig_mask,
 		       const struct sock_fprog *filter)
 {
@@ -37,34 +54,19 @@ pid_t rn_spawn_stopped(const struct rn_options *opt, const sigset_t *orig_mask,
 		 * the filter (which may need no_new_privs), as strace. */
 		if (opt->username &&
 		    (syscall(SYS_setgroups, (size_t)opt->n_run_groups, opt->run_groups) < 0 ||
-		     syscall(SYS_setgid, opt->run_gid) < 0 || syscall(SYS_setuid, opt->run_uid) < 0)) {
-			const char *m = strerror(errno);
-			(void)!write(2, "renacer: -u ", 12);
-			(void)!write(2, opt->username, strlen(opt->username));
-			(void)!write(2, ": ", 2);
-			(void)!write(2, m, strlen(m));
-			(void)!write(2, "\n", 1);
-			_exit(1);
-		}
+		     syscall(SYS_setgid, opt->run_gid) < 0 || syscall(SYS_setuid, opt->run_uid) < 0))
+			child_fail("-u ", opt->username, ": ", strerror(errno));
 		/* Seized by now: install the filter so that only traced syscalls
 		 * stop us (and our descendants, who inherit it) from exec on. */
 		if (filter) {
 			int err = rn_seccomp_install(filter);
-			if (err < 0) {
-				const char *m = strerror(-err);
-				(void)!write(2, "renacer: seccomp filter: ", 25);
-				(void)!write(2, m, strlen(m));
-				(void)!write(2, "\n", 1);
-				_exit(1);
-			}
+			if (err < 0)
+				child_fail("seccomp filter: ", strerror(-err), NULL, NULL);
 		}
 		execv(opt->command_path, opt->command);
-		/* Reached only if execve failed after the checks; say it as strace. */
-		const char *msg = strerror(errno);
-		(void)!write(2, "renacer: exec: ", 15);
-		(void)!write(2, msg, strlen(msg));
-		(void)!write(2, "\n", 1);
-		_exit(1);
+		/* Reached only if execve failed after the checks (ENOEXEC, a
+		 * missing #! interpreter); say it as strace. */
+		child_fail("exec: ", strerror(errno), NULL, NULL);
 	}
 	int status;
 	for (;;) {

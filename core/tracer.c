@@ -396,6 +396,7 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 			return;
 		}
 		task->hidden = 0;
+		task->first_exec = 1;
 	}
 	if (!t->opt->filter.traces_all && !rn_filter_traced(&t->opt->filter, task->nr)) {
 		/* Filtered in the tracer (no seccomp filter: -p, --no-seccomp-bpf). */
@@ -440,9 +441,15 @@ static void on_syscall_stop(struct tracer *t, struct rn_task *task)
 	}
 	int had_entry = task->in_syscall;
 	task->in_syscall = 0;
+	/* The command's first execve failed (ENOEXEC, a missing #!
+	 * interpreter): as strace, its line is shown, the spawner's error
+	 * report and exit_group are not. */
+	const uint8_t exec_failed = task->first_exec && info.exit.is_error;
+	task->first_exec = 0;
 	if (task->hidden || !had_entry || task->untraced) {
 		/* Not shown: before the first execve, filtered out, or no entry
 		 * to pair with (attached mid-syscall). */
+		task->hidden |= exec_failed;
 		task->untraced = 0;
 		resume(t, task, 0);
 		return;
@@ -470,6 +477,7 @@ static void on_syscall_stop(struct tracer *t, struct rn_task *task)
 	}
 	task->rehearsed = 0;
 	emit(t, task, &rec);
+	task->hidden = exec_failed;
 	if (task->state != RN_TASK_HELD)
 		resume(t, task, 0);
 }
@@ -515,6 +523,7 @@ static void on_exec(struct tracer *t, struct rn_task *task)
 	/* Under a seccomp filter that leaves execve out, the exec event is the
 	 * first sign of the command's execve. */
 	task->hidden = 0;
+	task->first_exec = 0;
 	emit_simple(t, task, RN_REC_EXEC, former, 0);
 	/* Under a seccomp filter, the exit stop of an execve past its exec
 	 * event could only say "= 0" (the point of no return is behind it):

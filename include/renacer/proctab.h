@@ -41,6 +41,7 @@ struct rn_task {
 	/* tracer-private below this line */
 	uint8_t state;       /* enum rn_task_state */
 	uint8_t hidden;      /* spawned command before its first execve */
+	uint8_t first_exec;  /* that execve is under way: hidden again if it fails */
 	uint8_t attached;    /* came from -p */
 	uint8_t is_command;  /* the spawned command's first process */
 	uint8_t in_syscall;  /* between an entry and its exit stop */
