@@ -65,7 +65,7 @@ static void usage(void)
 	     "  --format FMT  text (strace's, default), json (JSON Lines) or csv\n"
 	     "  --capture FILE     also write a compressed capture (see renacer-dump)\n"
 	     "  --capture-size SIZE  start a new capture file past SIZE (K, M, G)\n"
-	     "  --capture-files K  keep the newest K capture files\n"
+	     "  --capture-files K  keep the newest K capture files (0: all)\n"
 	     "  --flush-interval SECONDS  end a capture frame at least this often (1)\n"
 	     "  --status-line, --no-status-line  progress on stderr (default: when\n"
 	     "                stderr is a terminal and the trace goes to -o FILE or a\n"
@@ -120,18 +120,22 @@ static unsigned long long parse_seconds(const char *what, const char *s)
 	return (unsigned long long)(v * 1e9);
 }
 
+/* -p LIST: pids separated by one ',', ' ' or tab each, as strace splits
+ * them: an empty item ("5,,6", " 5") is refused, a trailing separator and
+ * an empty LIST are not. */
 static void add_pids(struct rn_options *o, const char *list)
 {
-	char *copy = strdup(list);
-	char *save = NULL;
-	if (!copy)
-		die("out of memory");
-	for (char *tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ", \t");
+		char tok[32];
+
+		snprintf(tok, sizeof(tok), "%.*s", (int)(len < sizeof(tok) ? len : sizeof(tok) - 1), p);
 		char *end;
 		errno = 0;
 		long v = strtol(tok, &end, 10);
-		if (errno || end == tok || *end || v <= 0 || v > INT_MAX)
-			die("Invalid process id: '%s'", tok);
+		if (len >= sizeof(tok) || errno || end == tok || *end || v <= 0 || v > INT_MAX ||
+		    !(*tok >= '0' && *tok <= '9'))
+			die("Invalid process id: '%.*s'", (int)len, p);
 		if ((pid_t)v == getpid())
 			die("I'm sorry, I can't let you do that, Dave.");
 		pid_t *grown = realloc(o->attach_pids, sizeof(pid_t) * (size_t)(o->n_attach + 1));
@@ -139,8 +143,10 @@ static void add_pids(struct rn_options *o, const char *list)
 			die("out of memory");
 		o->attach_pids = grown;
 		o->attach_pids[o->n_attach++] = (pid_t)v;
+		p += len;
+		if (*p)
+			p++;
 	}
-	free(copy);
 }
 
 /* PATH lookup as the shell would, done here so a missing program is refused
@@ -187,7 +193,7 @@ static const char *resolve_command(const char *name)
 static void set_user(struct rn_options *o, const char *name)
 {
 	if (getuid() != 0 || geteuid() != 0)
-		die("You must be root to use the -u option");
+		die("You must be root to use the -u/--username option");
 	errno = 0;
 	struct passwd *pw = getpwnam(name);
 	if (!pw)
@@ -257,6 +263,9 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 	};
 	int xflag = 0;
 	int tflag = 0, long_ts = 0;
+	int sort_given = 0, columns_given = 0;
+	const char *capture_opt = NULL; /* the last of --capture-size/-files, --flush-interval */
+	const char *username = NULL;
 	char err[256];
 
 	rn_options_init(o);
@@ -278,7 +287,7 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 			add_pids(o, optarg);
 			break;
 		case 'u':
-			set_user(o, optarg);
+			username = optarg;
 			break;
 		case 's':
 			o->strsize = (int)parse_number("-s", optarg, 0, 1 << 24);
@@ -326,24 +335,26 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 			o->decode_fds = 1;
 			break;
 		case 'c':
-			o->count = RN_COUNT_ONLY;
-			break;
 		case OPT_SUMMARY_ONLY:
-			o->count = RN_COUNT_ONLY;
-			break;
 		case 'C':
-		case OPT_SUMMARY:
-			o->count = RN_COUNT_AND_TRACE;
+		case OPT_SUMMARY: {
+			int mode = c == 'c' || c == OPT_SUMMARY_ONLY ? RN_COUNT_ONLY : RN_COUNT_AND_TRACE;
+			if (o->count && o->count != mode)
+				die("-c/--summary-only and -C/--summary are mutually exclusive");
+			o->count = mode;
 			break;
+		}
 		case 'w':
 		case OPT_WALL:
 			o->summary_wall = 1;
 			break;
 		case 'S':
+			sort_given = 1;
 			if (rn_summary_parse_sort(&o->summary, optarg, err, sizeof(err)) < 0)
 				die("%s", err);
 			break;
 		case 'U':
+			columns_given = 1;
 			if (rn_summary_parse_columns(&o->summary, optarg, err, sizeof(err)) < 0)
 				die("%s", err);
 			break;
@@ -400,12 +411,15 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 			o->capture = optarg;
 			break;
 		case OPT_CAPTURE_SIZE:
+			capture_opt = "--capture-size";
 			o->capture_size = parse_size("--capture-size", optarg);
 			break;
 		case OPT_CAPTURE_FILES:
+			capture_opt = "--capture-files";
 			o->capture_files = (unsigned)parse_number("--capture-files", optarg, 0, 1000000);
 			break;
 		case OPT_FLUSH:
+			capture_opt = "--flush-interval";
 			o->flush_interval_ns = parse_seconds("--flush-interval", optarg);
 			break;
 		case OPT_STATUS:
@@ -484,7 +498,26 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 		o->command_path = resolve_command(argv[optind]);
 	} else if (!o->n_attach) {
 		die("must have PROG [ARGS] or -p PID");
-	} else if (o->username) {
+	} else if (username) {
 		die("-u USER applies to a command renacer starts: there is none with -p only");
 	}
+	if (username)
+		set_user(o, username);
+	/* The summary's own options without a summary, as strace: refused
+	 * when they would change nothing the user asked for, else a warning.
+	 * -w also chooses --process-summary's time measure. */
+	if (o->summary_wall && !o->count && !o->process_summary)
+		die("-w/--summary-wall-clock must be given with (-c/--summary-only or "
+		    "-C/--summary or --process-summary)");
+	if (capture_opt && !o->capture)
+		die("%s must be given with --capture", capture_opt);
+	if (columns_given && !o->count)
+		die("-U/--summary-columns must be given with (-c/--summary-only or -C/--summary)");
+	if (sort_given && !o->count)
+		fprintf(stderr, "renacer: -S/--summary-sort-by has no effect without "
+				"(-c/--summary-only or -C/--summary)\n");
+	if (o->count == RN_COUNT_ONLY && o->tf.dur)
+		fprintf(stderr, "renacer: -T/--syscall-times has no effect with -c/--summary-only\n");
+	if (o->count == RN_COUNT_ONLY && o->decode_fds)
+		fprintf(stderr, "renacer: -y/--decode-fds has no effect with -c/--summary-only\n");
 }
