@@ -17,6 +17,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,9 +76,17 @@ static void usage(FILE *to)
 	      to);
 }
 
-static void die_usage(const char *msg, const char *arg)
+/* Bad usage: one line in renacer's (strace's) words, exit 1. */
+static void die_usage(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void die_usage(const char *fmt, ...)
 {
-	fprintf(stderr, "renacer-dump: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+	va_list ap;
+
+	fputs("renacer-dump: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 	exit(1);
 }
 
@@ -455,20 +464,20 @@ static void parse_cmdline(struct cmdline *c, int argc, char **argv)
 			else if (!strcmp(optarg, "perfetto"))
 				c->fmt = FMT_PERFETTO;
 			else
-				die_usage("unknown --format (text, json, csv, stats or perfetto)",
-					  optarg);
+				die_usage("invalid --format argument: '%s' (text, json, csv, stats or "
+					  "perfetto)", optarg);
 			break;
 		case OPT_PID:
 			if (parse_int(optarg, 1, INT32_MAX, &v) < 0)
-				die_usage("invalid --pid", optarg);
+				die_usage("invalid --pid argument: '%s'", optarg);
 			c->pids = realloc(c->pids, (c->npids + 1) * sizeof(*c->pids));
 			if (!c->pids)
-				die_usage("out of memory", NULL);
+				die_usage("out of memory");
 			c->pids[c->npids++] = (int32_t)v;
 			break;
 		case 's':
 			if (parse_int(optarg, 0, INT32_MAX, &c->strsize) < 0)
-				die_usage("invalid -s", optarg);
+				die_usage("invalid -s argument: '%s'", optarg);
 			break;
 		case OPT_TIMING:
 			c->timing = 1;
@@ -492,13 +501,13 @@ static void parse_cmdline(struct cmdline *c, int argc, char **argv)
 			}
 			if (rn_timefmt_parse_abs(optarg ? optarg : "", &c->tf.abs_format,
 						 &c->tf.abs_digits) < 0)
-				die_usage("invalid --timestamps argument", optarg);
+				die_usage("invalid --timestamps argument: '%s'", optarg);
 			break;
 		case 'r':
 		case OPT_RELATIVE:
 			d = ch == OPT_RELATIVE && optarg ? rn_timefmt_parse_precision(optarg) : 6;
 			if (d < 0)
-				die_usage("invalid --relative-timestamps argument", optarg);
+				die_usage("invalid --relative-timestamps argument: '%s'", optarg);
 			c->set_rel = 1;
 			c->tf.rel = 1;
 			c->tf.rel_digits = (uint8_t)d;
@@ -507,7 +516,7 @@ static void parse_cmdline(struct cmdline *c, int argc, char **argv)
 		case OPT_SYSCALL_TIMES:
 			d = ch == OPT_SYSCALL_TIMES && optarg ? rn_timefmt_parse_precision(optarg) : 6;
 			if (d < 0)
-				die_usage("invalid --syscall-times argument", optarg);
+				die_usage("invalid --syscall-times argument: '%s'", optarg);
 			c->set_dur = 1;
 			c->tf.dur = 1;
 			c->tf.dur_digits = (uint8_t)d;
@@ -526,12 +535,12 @@ static void parse_cmdline(struct cmdline *c, int argc, char **argv)
 			break;
 		case 'S':
 			if (rn_summary_parse_sort(&c->summary, optarg, err, sizeof(err)) < 0)
-				die_usage(err, NULL);
+				die_usage("%s", err);
 			c->set_sort = 1;
 			break;
 		case 'U':
 			if (rn_summary_parse_columns(&c->summary, optarg, err, sizeof(err)) < 0)
-				die_usage(err, NULL);
+				die_usage("%s", err);
 			c->set_columns = 1;
 			break;
 		case 'e':
@@ -553,14 +562,25 @@ static void parse_cmdline(struct cmdline *c, int argc, char **argv)
 			puts("renacer-dump version " RN_VERSION);
 			exit(0);
 		case ':':
-			die_usage("option needs an argument", argv[optind - 1]);
-			break;
+			if (optopt > 0 && optopt < 256)
+				die_usage("option requires an argument -- '%c'", optopt);
+			die_usage("option '%s' requires an argument", argv[optind - 1]);
 		default:
-			die_usage("unknown option", argv[optind - 1]);
+			if (optopt > 0 && optopt < 256)
+				die_usage("invalid option -- '%c'", optopt);
+			die_usage("unrecognized option '%s'", argv[optind - 1]);
 		}
 	}
 	if (c->tflag && c->long_ts)
-		die_usage("-t and --absolute-timestamps cannot be provided simultaneously", NULL);
+		die_usage("-t and --absolute-timestamps cannot be provided simultaneously");
+	/* -C appends strace's text table to the trace: a table inside JSON,
+	 * CSV or perfetto output would break their readers (renacer refuses
+	 * -C --format json/csv too), and -c (= --format stats) is the table
+	 * alone. */
+	if (c->count == RN_COUNT_AND_TRACE && c->fmt == FMT_STATS)
+		die_usage("-c/--summary-only and -C/--summary are mutually exclusive");
+	if (c->count == RN_COUNT_AND_TRACE && c->fmt != FMT_UNSET && c->fmt != FMT_TEXT)
+		die_usage("-C prints a text table: --format json/csv/perfetto cannot go with it");
 	if (c->tflag) {
 		c->tf.abs_format = c->tflag >= 3 ? RN_TABS_UNIX : RN_TABS_TIME;
 		c->tf.abs_digits = c->tflag >= 2 ? 6 : 0;
@@ -572,13 +592,13 @@ int main(int argc, char **argv)
 	struct cmdline c;
 	parse_cmdline(&c, argc, argv);
 	if (optind >= argc)
-		die_usage("must have a capture file", NULL); /* as renacer's "must have PROG" */
+		die_usage("must have a capture file"); /* as renacer's "must have PROG" */
 
 	struct rn_capture_reader *r = rn_capture_reader_open((const char *const *)argv + optind,
 							     (size_t)(argc - optind),
 							     RN_CAPTURE_ROTATED);
 	if (!r)
-		die_usage("out of memory", NULL);
+		die_usage("out of memory");
 	struct rn_sbuf msg = { 0 };
 	if (rn_capture_reader_status(r) == RN_CAPTURE_UNREADABLE) {
 		rn_capture_reader_describe(r, &msg);
