@@ -134,10 +134,10 @@ CASES = [
      r"-t and --absolute-timestamps cannot be provided simultaneously$"),
     ("-u with -p only", ["-u", "root", "-p", "1"],
      r"-u USER applies to a command renacer starts: there is none with -p only$" if ROOT
-     else r"You must be root to use the -u option$"),
+     else r"You must be root to use the -u/--username option$"),
     ("-u unknown user", ["-u", "no-such-user-rn", "true"],
      r"Cannot find user 'no-such-user-rn'$" if ROOT
-     else r"You must be root to use the -u option$"),
+     else r"You must be root to use the -u/--username option$"),
     ("-S unknown key", ["-c", "-S", "bogus", "true"], r"invalid sortby: 'bogus'$"),
     ("-U unknown column", ["-c", "-U", "bogus", "true"], r"unknown column name: 'bogus'$"),
     ("--workers zero", ["--workers", "0", "true"], r"invalid --workers argument: '0'$"),
@@ -159,6 +159,66 @@ CASES = [
      r"capture '.*/link': refusing to write through a symlink$"),
     ("--capture not a regular file", ["--capture", "/dev/null", "true"],
      r"capture '/dev/null': not a regular file$"),
+    # More of what a user plausibly types (issue 8's review).
+    ("-- and no command", ["--"], r"must have PROG \[ARGS\] or -p PID$"),
+    ("-u and no command", ["-u", "nobody"],
+     r"must have PROG \[ARGS\] or -p PID$" if ROOT
+     else r"You must be root to use the -u/--username option$"),
+    ("--format without its argument", ["--format"], r"option '--format' requires an argument$"),
+    ("-e empty expression", ["-e", "", "true"], r"invalid system call ''$"),
+    ("-e unknown class", ["-e", "trace=%nosuchclass", "true"],
+     r"invalid system call '%nosuchclass'$"),
+    ("-e unknown syscall after a class", ["-e", "trace=%file,nosuch", "true"],
+     r"invalid system call 'nosuch'$"),
+    ("-e empty signal set", ["-e", "signal=", "true"], r"invalid signal ''$"),
+    ("-s trailing garbage", ["-s", "1x", "true"], r"invalid -s argument: '1x'$"),
+    ("-s hex", ["-s", "0x10", "true"], r"invalid -s argument: '0x10'$"),
+    ("-p trailing garbage", ["-p", "5x"], r"Invalid process id: '5x'$"),
+    ("-p too large", ["-p", "99999999999999999999"],
+     r"Invalid process id: '99999999999999999999'$"),
+    ("-p list with zero", ["-p", "FREEPID,0"], r"Invalid process id: '0'$"),
+    ("-ff -o with -C", ["-ff", "-C", "-o", "D/ff", "true"],
+     r"\(-c/--summary-only or -C/--summary\) and -ff/--output-separately are mutually "
+     r"exclusive$"),
+    ("-ff -o with --format csv", ["-ff", "--format", "csv", "-o", "D/ff", "true"],
+     r"-ff with -o writes strace's text: --format json/csv need one file$"),
+    ("--workers not a number", ["--workers", "abc", "true"], r"invalid --workers argument: 'abc'$"),
+    ("--workers too many", ["--workers", "100000", "true"],
+     r"invalid --workers argument: '100000'$"),
+    ("--spin not a number", ["--spin", "abc", "true"], r"invalid --spin argument: 'abc'$"),
+    ("--spin negative", ["--spin", "-1", "true"], r"invalid --spin argument: '-1'$"),
+    ("--flush-interval not a number", ["--capture", "D/never", "--flush-interval", "abc", "true"],
+     r"invalid --flush-interval argument: 'abc'$"),
+    ("--flush-interval nan", ["--capture", "D/never", "--flush-interval", "nan", "true"],
+     r"invalid --flush-interval argument: 'nan'$"),
+    ("--flush-interval empty", ["--capture", "D/never", "--flush-interval", "", "true"],
+     r"invalid --flush-interval argument: ''$"),
+    ("--capture-size zero", ["--capture", "D/never", "--capture-size", "0", "true"],
+     r"invalid --capture-size argument: '0'$"),
+    ("--capture-size empty", ["--capture", "D/never", "--capture-size", "", "true"],
+     r"invalid --capture-size argument: ''$"),
+    ("--capture-size overflow", ["--capture", "D/never", "--capture-size", "17179869184G", "true"],
+     r"invalid --capture-size argument: '17179869184G'$"),
+    ("--capture-files not a number", ["--capture", "D/never", "--capture-files", "abc", "true"],
+     r"invalid --capture-files argument: 'abc'$"),
+    ("--capture-files negative", ["--capture", "D/never", "--capture-files", "-1", "true"],
+     r"invalid --capture-files argument: '-1'$"),
+    ("--capture-size without --capture", ["--capture-size", "1M", "true"],
+     r"--capture-size must be given with --capture$"),
+    ("--capture-files without --capture", ["--capture-files", "2", "true"],
+     r"--capture-files must be given with --capture$"),
+    ("--flush-interval without --capture", ["--flush-interval", "2", "true"],
+     r"--flush-interval must be given with --capture$"),
+    ("-c with -C", ["-c", "-C", "true"], r"-c/--summary-only and -C/--summary are mutually exclusive$"),
+    ("-C with -c", ["-C", "-c", "true"], r"-c/--summary-only and -C/--summary are mutually exclusive$"),
+    ("-w without a summary", ["-w", "true"],
+     r"-w/--summary-wall-clock must be given with \(-c/--summary-only or -C/--summary or "
+     r"--process-summary\)$"),
+    ("-U without a summary", ["-U", "calls", "true"],
+     r"-U/--summary-columns must be given with \(-c/--summary-only or -C/--summary\)$"),
+    ("-p empty item", ["-p", ","], r"Invalid process id: ''$"),
+    ("-p leading blank", ["-p", " 5"], r"Invalid process id: ''$"),
+    ("-p two separators", ["-p", "5,,6"], r"Invalid process id: ''$"),
 ]
 if os.path.exists("/proc/2/comm") and open("/proc/2/comm").read().strip() == "kthreadd":
     CASES.append(("-p a kernel thread", ["-p", "2"],
@@ -228,6 +288,40 @@ def test_nothing_traced():
               "%s: the capture holds a trace" % name)
 
 
+def test_exec_refused_by_kernel():
+    """A program that passes the checks but that the kernel will not run (no
+    known format: ENOEXEC; a #! interpreter that does not exist: ENOENT):
+    as strace, the failed execve is the whole trace, then its exit; one
+    line on stderr says why, exit status 1. The spawner's own error report
+    and exit_group are not traced (strace hides them too, except its error
+    write under -e trace=write; renacer hides it in every mode)."""
+    d = scratch()
+    garbage = os.path.join(d, "garbage")
+    with open(garbage, "w") as f:
+        f.write("not a program\n")
+    os.chmod(garbage, 0o755)
+    noint = os.path.join(d, "noint")
+    with open(noint, "w") as f:
+        f.write("#!/no/such/interpreter-rn\n")
+    os.chmod(noint, 0o755)
+    for prog, err, text in ((garbage, "ENOEXEC", "Exec format error"),
+                            (noint, "ENOENT", "No such file or directory")):
+        for opts in ([], ["-f"], ["-e", "trace=write"], ["-e", "trace=write", "--no-seccomp-bpf"]):
+            what = "%s %s" % (" ".join(opts), os.path.basename(prog))
+            out = T.tmpfile("out")
+            r = T.run(renacer(*opts, "-s", "256", "-o", out, "--", prog), timeout=30)
+            check_eq(r.rc, 1, "%s: exit status\n%s" % (what, r.describe()))
+            check_eq(r.err, "renacer: exec: %s\n" % text, "%s: stderr" % what)
+            lines = T.read_text(out).splitlines()
+            pid = r"\d+ +" if "-f" in opts else ""
+            want = ([pid + r'execve\("%s", \["%s"\], 0x[0-9a-f]+ /\* \d+ vars \*/\) = -1 %s \(%s\)$'
+                     % (re.escape(prog), re.escape(prog), err, re.escape(text))]
+                    if "trace=write" not in opts else []) + [pid + r"\+\+\+ exited with 1 \+\+\+$"]
+            check(len(lines) == len(want) and all(re.match(w, l) for w, l in zip(want, lines)),
+                  "%s: the trace\n%s\nexpected:\n%s" % (what, T.indent("\n".join(lines)),
+                                                      T.indent("\n".join(want))))
+
+
 def test_attach_one_bad_pid_of_two():
     """-p GOOD -p FREEPID: as strace, one line about the bad pid, the good
     one traced; on SIGINT it is let go, running, not stopped."""
@@ -273,7 +367,7 @@ def test_renacer_u_needs_root():
     else:
         r = T.run(renacer("-u", "root", "true"), timeout=30)
     lines = r.err.splitlines()
-    check(len(lines) == 1 and lines[0] == "renacer: You must be root to use the -u option",
+    check(len(lines) == 1 and lines[0] == "renacer: You must be root to use the -u/--username option",
           "-u as a non-root user\n" + r.describe())
     check_eq(r.rc, 1, "exit status")
     check_eq(r.out, "", "stdout")
@@ -303,6 +397,98 @@ def test_attach_own_pid():
     # sh execs renacer: its $$ is renacer's own pid.
     script = "exec " + " ".join(shlex.quote(a) for a in renacer()) + ' -p "$$"'
     refused(["sh", "-c", script], r"I'm sorry, I can't let you do that, Dave\.$")
+
+
+def test_refused_command_not_run():
+    """A refused run never starts its command: the command would create a
+    file, and after the refusal that file does not exist (stdout empty
+    proves nothing when the command is `true`)."""
+    d = scratch()
+    failures = []
+    for name, args, msg in (
+            ("bad -e", ["-e", "trace=nosuch"], r"invalid system call 'nosuch'$"),
+            ("bad -s", ["-s", "abc"], r"invalid -s argument: 'abc'$"),
+            ("bad --format", ["--format", "xml"],
+             r"invalid --format argument: 'xml' \(text, json or csv\)$"),
+            ("conflict", ["-t", "--absolute-timestamps"],
+             r"-t and --absolute-timestamps cannot be provided simultaneously$"),
+            ("bad -o", ["-o", d + "/adir"], r"Can't fopen '.*/adir': Is a directory$"),
+            ("bad --capture", ["--capture", d + "/link"],
+             r"capture '.*/link': refusing to write through a symlink$"),
+            ("bad --workers", ["--workers", "0"], r"invalid --workers argument: '0'$"),
+            ("bad -p with a command", ["-p", "abc"], r"Invalid process id: 'abc'$"),
+            ("unknown -u user", ["-u", "no-such-user-rn"],
+             r"Cannot find user 'no-such-user-rn'$" if ROOT
+             else r"You must be root to use the -u/--username option$")):
+        marker = T.tmpfile("ran")
+        try:
+            refused(renacer(*args) + ["--", "sh", "-c", 'echo ran > "$1"', "sh", marker], msg)
+            check(not os.path.exists(marker), "the command ran")
+        except AssertionError as e:
+            failures.append("%s:\n%s" % (name, T.indent(str(e))))
+    check(not failures, "\n".join(failures))
+
+
+def test_bad_input_spares_attach_target():
+    """Bad input given with -p of a live process: refused before attaching,
+    the process left running, untraced, never stopped."""
+    d = scratch()
+    sl = T.Sleeper()
+    failures = []
+    try:
+        p = str(sl.pid)
+        for name, args, msg in (
+                ("bad pid in the list", ["-p", p + ",abc"], r"Invalid process id: 'abc'$"),
+                ("bad pid after it", ["-p", p, "-p", "0"], r"Invalid process id: '0'$"),
+                ("bad -e", ["-p", p, "-e", "trace=nosuch"], r"invalid system call 'nosuch'$"),
+                ("bad -s", ["-p", p, "-s", "abc"], r"invalid -s argument: 'abc'$"),
+                ("bad --format", ["-p", p, "--format", "xml"],
+                 r"invalid --format argument: 'xml' \(text, json or csv\)$"),
+                ("bad -o", ["-p", p, "-o", d + "/adir"], r"Can't fopen '.*/adir': Is a directory$"),
+                ("bad --capture", ["-p", p, "--capture", "/dev/null"],
+                 r"capture '/dev/null': not a regular file$"),
+                ("-u with -p only", ["-p", p, "-u", "root"],
+                 r"-u USER applies to a command renacer starts: there is none with -p only$"
+                 if ROOT else r"You must be root to use the -u/--username option$"),
+                ("missing program too", ["-p", p, "--", "no-such-program-rn"],
+                 r"Can't stat 'no-such-program-rn': No such file or directory$")):
+            try:
+                refused(renacer(*args), msg, exclude=(sl.pid,))
+                # renacer has exited: had it attached, the sleeper would
+                # be stopped or traced now.
+                check(T.proc_state(sl.pid) in ("S", "R"),
+                      "the sleeper is in state %r" % T.proc_state(sl.pid))
+                check_eq(T.tracer_pid(sl.pid), 0, "the sleeper's tracer")
+            except AssertionError as e:
+                failures.append("%s:\n%s" % (name, T.indent(str(e))))
+        sl.check_free_and_running("after every refusal")
+    finally:
+        sl.stop()
+    check(not failures, "\n".join(failures))
+
+
+def test_o_not_writable():
+    """-o FILE that the user may not write (a read-only file, as a user
+    that is not root): strace's line, nothing run."""
+    import tempfile
+    d = tempfile.mkdtemp(prefix="rn-ro.")
+    try:
+        os.chmod(d, 0o755)
+        ro = os.path.join(d, "ro")
+        with open(ro, "w"):
+            pass
+        os.chmod(ro, 0o444)
+        marker = os.path.join(d, "ran")
+        cmd = renacer("-o", ro, "--", "sh", "-c", 'echo ran > "$1"', "sh", marker)
+        if os.geteuid() == 0:
+            if not shutil.which("setpriv"):
+                raise T.Skip("no setpriv to drop root")
+            cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+        refused(cmd, r"Can't fopen '%s': Permission denied$" % re.escape(ro))
+        check_eq(os.path.getsize(ro), 0, "the read-only file's size")
+        check(not os.path.exists(marker), "the command ran")
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- renacer-dump
@@ -390,12 +576,37 @@ def test_dump_bad_input():
          q(trunc) + r": skipped bytes %d-\d+ \(truncated frame\)$" % frames[-1], 2),
         ("one file of two missing", [cap, missing],
          q(missing) + r": not read: No such file or directory$", 2),
-        ("unknown option", ["--bogus", cap], r"unknown option: --bogus$", 1),
+        ("unknown option", ["--bogus", cap], r"unrecognized option '--bogus'$", 1),
+        ("unknown short option", ["-Q", cap], r"invalid option -- 'Q'$", 1),
         ("option without its argument", [cap, "--format"],
-         r"option needs an argument: --format$", 1),
-        ("bad -s", ["-s", "abc", cap], r"invalid -s: abc$", 1),
+         r"option '--format' requires an argument$", 1),
+        ("short option without its argument", [cap, "-s"],
+         r"option requires an argument -- 's'$", 1),
+        ("bad -s", ["-s", "abc", cap], r"invalid -s argument: 'abc'$", 1),
         ("unknown --format", ["--format", "xml", cap],
-         r"unknown --format \(text, json, csv, stats or perfetto\): xml$", 1),
+         r"invalid --format argument: 'xml' \(text, json, csv, stats or perfetto\)$", 1),
+        ("-C with --format json", ["-C", "--format", "json", cap],
+         r"-C prints a text table: --format json/csv/perfetto cannot go with it$", 1),
+        ("-c with -C", ["-c", "-C", cap],
+         r"-c/--summary-only and -C/--summary are mutually exclusive$", 1),
+        # More of what a user plausibly types (issue 8's review).
+        ("an empty file, then a capture", [empty, cap], q(empty) + r": not read: empty file$", 2),
+        ("two files, both missing", [missing, missing + "x"],
+         q(missing) + r": No such file or directory$", 1),
+        ("--pid not a number", ["--pid", "abc", cap], r"invalid --pid argument: 'abc'$", 1),
+        ("--pid zero", ["--pid", "0", cap], r"invalid --pid argument: '0'$", 1),
+        ("--pid without its argument", [cap, "--pid"], r"option '--pid' requires an argument$", 1),
+        ("-s negative", ["-s", "-1", cap], r"invalid -s argument: '-1'$", 1),
+        ("-e unknown syscall", ["-e", "trace=nosuch", cap], r"invalid system call 'nosuch'$", 1),
+        ("-e unknown signal", ["-e", "signal=SIGFOO", cap], r"invalid signal 'SIGFOO'$", 1),
+        ("-S unknown key", ["-c", "-S", "bogus", cap], r"invalid sortby: 'bogus'$", 1),
+        ("-U unknown column", ["-c", "-U", "bogus", cap], r"unknown column name: 'bogus'$", 1),
+        ("-t with --absolute-timestamps", ["-t", "--absolute-timestamps", cap],
+         r"-t and --absolute-timestamps cannot be provided simultaneously$", 1),
+        ("bad --timestamps format", ["--timestamps=bogus", cap],
+         r"invalid --timestamps argument: 'bogus'$", 1),
+        ("-y on a capture without paths", ["-y", cap],
+         r"-y: this capture has no descriptor paths \(record them with renacer -y\)$", 1),
     ]
     future = future_capture(data)
     if future:
@@ -530,4 +741,5 @@ def future_capture(data):
 if __name__ == "__main__":
     T.main([test_renacer_bad_input, test_nothing_traced, test_attach_one_bad_pid_of_two,
             test_renacer_u_needs_root, test_attach_untraceable, test_attach_own_pid,
-            test_dump_bad_input, test_dump_endless_input, test_dump_skippable_frames])
+            test_exec_refused_by_kernel, test_refused_command_not_run, test_bad_input_spares_attach_target,
+            test_o_not_writable, test_dump_bad_input, test_dump_endless_input, test_dump_skippable_frames])
