@@ -458,6 +458,15 @@ static int open_file(const char *path, int excl)
 		close(fd);
 		return -EINVAL;
 	}
+	/* An existing file is only written if it is ours alone: another
+	 * user's file would keep its owner, who could then read the capture
+	 * (root tracing with -u, a planted file in /tmp); a file with other
+	 * hard links would show the capture under names we do not know.
+	 * Checked before anything about the file changes. */
+	if (st.st_uid != geteuid() || st.st_nlink > 1) {
+		close(fd);
+		return st.st_uid != geteuid() ? -EPERM : -EMLINK;
+	}
 	if ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600) < 0) {
 		int err = errno;
 		close(fd);

@@ -95,6 +95,12 @@ int main(int argc, char **argv)
 					opt.capture);
 			else if (err == EINVAL)
 				fprintf(stderr, "renacer: capture '%s': not a regular file\n", opt.capture);
+			else if (err == EPERM)
+				fprintf(stderr, "renacer: capture '%s': refusing to write a file owned "
+					"by another user\n", opt.capture);
+			else if (err == EMLINK)
+				fprintf(stderr, "renacer: capture '%s': refusing to write a file with "
+					"other hard links\n", opt.capture);
 			else
 				fprintf(stderr, "renacer: capture '%s': %s\n", opt.capture, strerror(err));
 			return 1;
