@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
 """Security: who can read a capture, and -u USER.
 
-- A capture is created mode 0600 (whatever the umask), owned by the user
-  running renacer, and never through a symbolic link (dangling or not: the
-  link's target is left alone); an existing capture is truncated, keeping
-  0600.
+- A capture is created mode 0600 (whatever the umask: 0, or 0277 that
+  takes the owner's own write bit), owned by the user running renacer, and
+  never through a symbolic link (dangling or not: the link's target is left
+  alone); an existing capture is truncated, keeping 0600.
+- Only a regular file: a FIFO is refused at once, with or without a reader
+  (never blocked in open, nothing written to the reader).
+- Only a file of renacer's user alone: an existing file owned by another
+  user (who would keep it, and read the capture) or with other hard links
+  is refused, left as it was.
 - Rotation (--capture-size): the rotated parts are never written through
   a symlink planted at FILE.N (the link is replaced, its target left
   alone), and the new FILE is created with O_EXCL: a symlink planted at
@@ -55,6 +60,11 @@ def test_capture_mode_0600():
     st = os.stat(cap)
     check_eq(oct(stat.S_IMODE(st.st_mode)), oct(0o600), "capture mode with umask 0")
     check_eq(st.st_uid, os.geteuid(), "capture owner")
+    # A umask without the owner's write bit: open(2) alone would give 0400.
+    cap2 = T.tmpfile("cap")
+    rc, err = capture_run(cap2, umask=0o277)
+    check_eq(rc, 0, "renacer --capture with umask 0277 (stderr: %s)" % err)
+    check_eq(oct(stat.S_IMODE(os.stat(cap2).st_mode)), oct(0o600), "capture mode with umask 0277")
     # An existing file (here 0644) is truncated and made 0600.
     with open(cap, "wb") as f:
         f.write(b"x" * 100000)
@@ -82,6 +92,66 @@ def test_capture_never_through_symlink():
             check(not os.path.exists(target), "a capture was created through a dangling link")
         else:
             check_eq(T.read_text(target), "precious\n", "the link's target")
+
+
+def test_capture_only_regular_files():
+    """--capture FIFO: with no reader refused at once (ENXIO: the open does
+    not block), with a reader refused as not a regular file, the reader
+    getting nothing, the FIFO's mode left as it was; one line, exit 1 each
+    time."""
+    fifo = T.tmpfile("fifo")
+    os.mkfifo(fifo)
+    os.chmod(fifo, 0o644)
+    rc, err = capture_run(fifo)
+    check_eq((rc, err.strip()), (1, "renacer: capture '%s': No such device or address" % fifo),
+             "renacer --capture FIFO without a reader: exit status, stderr")
+    rd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        rc, err = capture_run(fifo)
+        check_eq((rc, err.strip()), (1, "renacer: capture '%s': not a regular file" % fifo),
+                 "renacer --capture FIFO with a reader: exit status, stderr")
+        try:
+            got = os.read(rd, 65536)
+        except BlockingIOError:
+            got = b""
+        check_eq(got, b"", "what the FIFO's reader got")
+    finally:
+        os.close(rd)
+    check_eq(oct(stat.S_IMODE(os.stat(fifo).st_mode)), oct(0o644), "the refused FIFO's mode")
+
+
+def test_capture_not_another_users_file():
+    """An existing --capture file owned by another user (nobody, mode 0666,
+    as planted in a shared directory) or with a second hard link: refused
+    before anything changes (one line, exit 1, owner, mode, link count and
+    content as they were)."""
+    d = tempfile.mkdtemp(prefix="rn-own.", dir=T.TMP)
+    try:
+        os.chmod(d, 0o755)
+        foreign = os.path.join(d, "foreign")
+        with open(foreign, "w") as f:
+            f.write("theirs\n")
+        os.chmod(foreign, 0o666)
+        os.chown(foreign, 65534, 65534)
+        linked = os.path.join(d, "linked")
+        with open(linked, "w") as f:
+            f.write("linked\n")
+        os.chmod(linked, 0o644)
+        os.link(linked, os.path.join(d, "other-name"))
+        for path, why, uid, mode, nlink, text in (
+                (foreign, "refusing to write a file owned by another user", 65534, 0o666, 1,
+                 "theirs\n"),
+                (linked, "refusing to write a file with other hard links", os.geteuid(), 0o644, 2,
+                 "linked\n")):
+            rc, err = capture_run(path)
+            check_eq((rc, err), (1, "renacer: capture '%s': %s\n" % (path, why)),
+                     "renacer --capture %s: exit status, stderr" % os.path.basename(path))
+            st = os.stat(path)
+            check_eq((st.st_uid, oct(stat.S_IMODE(st.st_mode)), st.st_nlink),
+                     (uid, oct(mode), nlink), "%s: owner, mode, links" % os.path.basename(path))
+            check_eq(T.read_text(path), text, "%s: content" % os.path.basename(path))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def check_untouched(target):
@@ -359,6 +429,7 @@ def test_u_renacer_stays_root():
 
 if __name__ == "__main__":
     T.main([test_capture_mode_0600, test_capture_never_through_symlink,
+            test_capture_only_regular_files, test_capture_not_another_users_file,
             test_rotation_never_through_symlink, test_rotation_new_file_o_excl,
             test_capture_contents_as_documented,
             test_u_runs_command_as_user, test_u_children_and_filter,
