@@ -400,12 +400,13 @@ static void test_trace_regex_too_big(void **state)
 	/* glibc's own limit on a count (RE_DUP_MAX, 32767). */
 	expect_refusal("trace=/a{70000}", "regcomp: a{70000}: Regular expression too big");
 
-	/* Stacked but quick to compile: accepted as strace accepts them. */
+	/* Stacked but quick to compile (milliseconds, also under the
+	 * sanitizers): accepted as strace accepts them. Not here: ones close
+	 * to the limit, "(((((((((a?)+)+)+)+)+)+)+)+)+" takes 50 ms, 550 ms
+	 * under ASan. */
 	struct rn_filter f = parsed("trace=/^p+++++++++ipe$", NULL);
 	assert_int_equal(count_named(&f), 1);
 	assert_true(traced(&f, "pipe"));
-	f = parsed("trace=/(((((((((a?)+)+)+)+)+)+)+)+)+", NULL);
-	assert_true(f.traces_all);
 	expect_refusal("trace=/x{2}{2}{2}{2}{2}{2}{2}{2}{2}",
 		       "invalid system call '/x{2}{2}{2}{2}{2}{2}{2}{2}{2}'");
 	expect_refusal("trace=/(((a{50}){50}){50})", "invalid system call '/(((a{50}){50}){50})'");
