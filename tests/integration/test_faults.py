@@ -138,6 +138,15 @@ def reap(pid):
     return None
 
 
+def kill_and_reap(pid):
+    """Clean-up: SIGKILL pid if it is still there, then reap it."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    reap(pid)
+
+
 def fate(st):
     if st is None:
         return "unknown"
@@ -344,11 +353,7 @@ def descendant_after_signal(tracer, sig):
         return p.returncode, command, free, err
     finally:
         if bg:
-            try:
-                os.kill(bg, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            reap(bg)
+            kill_and_reap(bg)
         kill_tree(p)
 
 
@@ -513,11 +518,7 @@ def test_write_failure_spawned():
               "the spawned sleeper stopped ticking after renacer exited")
     finally:
         if spid:
-            try:
-                os.kill(spid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            reap(spid)
+            kill_and_reap(spid)
         kill_tree(p)
 
 
@@ -560,11 +561,7 @@ def test_write_failure_spawned_tree():
             pid = None
         finally:
             if pid:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                reap(pid)
+                kill_and_reap(pid)
             kill_tree(p)
 
 
