@@ -15,7 +15,8 @@ of a signal; 1000 processes and 64 threads; tracees that try to trace.
   child is let go and runs on, as under strace -I2; an attached one is let
   go and runs on; the -o file ends with a whole line, shows every tick the
   killed sleeper wrote, and the capture dumps (exit 0) to exactly the -o
-  file's text.
+  file's text. Ctrl-C (SIGINT to the whole process group): the same, as
+  strace -I2, whichever of the two signals renacer sees first.
 - A write that fails (-o /dev/full, -o past RLIMIT_FSIZE, --capture past
   RLIMIT_FSIZE, --capture on a full 64 KiB tmpfs): exactly one error line,
   exit status 1, the attached sleeper detached and running; a spawned
@@ -261,9 +262,10 @@ def test_sigkill_attached_runs_on():
 
 # ---------------------------------------------------------------- SIGINT & co.
 
-def signal_spawned(tracer, sig, extra=()):
-    """tracer [-f] -o FILE [extra] sleeper; sig to the tracer once it ticks.
-    Returns (tracer's status, the sleeper's fate, -o FILE's text, stderr,
+def signal_spawned(tracer, sig, extra=(), group=False):
+    """tracer [-f] -o FILE [extra] sleeper; sig to the tracer once it ticks
+    (group: to its whole process group, the command too, as a terminal's
+    Ctrl-C). Returns (tracer's status, the sleeper's fate, -o FILE's text, stderr,
     the number of ticks the sleeper wrote)."""
     ofile, ticks = T.tmpfile("trace"), T.tmpfile("ticks")
     p = start(tracer + ["-f", "-o", ofile] + list(extra) + ["--", fixture("sleeper"), ticks])
@@ -273,7 +275,10 @@ def signal_spawned(tracer, sig, extra=()):
         check(m, "sleeper did not start under %s: %r" % (tracer[0], line))
         spid = int(m.group(1))
         check(T.wait_for(lambda: count_lines(ticks) >= 5, 20), "the sleeper does not tick")
-        p.send_signal(sig)
+        if group:
+            os.killpg(p.pid, sig)
+        else:
+            p.send_signal(sig)
         err = finish(p, 20, "%s after %s" % (tracer[0], sig.name))
         return p.returncode, fate(reap(spid)), T.read_text(ofile), err, count_lines(ticks)
     finally:
@@ -301,6 +306,35 @@ def check_signal(sig):
         # The oracle, interruptible as renacer is (-I2).
         rc, child, _, _, _ = signal_spawned([T.ARGS.strace, "-I2"], sig)
         check_eq((rc, child), (-sig, "killed by " + sig.name), "strace -I2 itself after " + sig.name)
+
+
+def test_ctrl_c_process_group():
+    """SIGINT to renacer's whole process group, the command included (Ctrl-C
+    in a terminal): as strace -I2, renacer and the command die of SIGINT.
+    Which of the two signals renacer handles first is a race: either the
+    command's own delivery and death end the trace ("--- SIGINT" then
+    "+++ killed by SIGINT +++", renacer reaps it) or renacer kills it
+    ("<detached ...>", the test reaps it); either way the -o file ends with
+    a whole line and the capture dumps (exit 0) to the same text."""
+    cap = T.tmpfile("cap")
+    rc, child, text, err, _ = signal_spawned(T.renacer_cmd(), signal.SIGINT, ["--capture", cap],
+                                             group=True)
+    check_eq(rc, -signal.SIGINT, "renacer's status after Ctrl-C\n%s" % err)
+    check(text.endswith("\n"), "the -o file does not end with a whole line: %r" % text[-80:])
+    last = text.splitlines()[-2:]
+    died = (len(last) == 2 and re.match(r"\d+ +--- SIGINT \{si_signo=SIGINT, si_code=SI_USER",
+                                        last[0]) and re.match(r"\d+ +\+\+\+ killed by SIGINT "
+                                                              r"\+\+\+$", last[1]))
+    check(died or (child == "killed by SIGINT" and last[-1].endswith("<detached ...>")),
+          "after Ctrl-C the command's fate is %r and the trace ends:\n%s"
+          % (child, T.indent("\n".join(last))))
+    r = T.run([dump_cmd(), cap], timeout=60)
+    check_eq(r.rc, 0, "renacer-dump of the capture closed after Ctrl-C\n%s" % r.describe())
+    check(r.out == text, "after Ctrl-C the dumped capture differs from the -o file:\n%s"
+          % diff_text(text, r.out))
+    if shutil.which(T.ARGS.strace):
+        got = signal_spawned([T.ARGS.strace, "-I2"], signal.SIGINT, group=True)[0]
+        check_eq(got, -signal.SIGINT, "strace -I2's own status after Ctrl-C")
 
 
 def diff_text(a, b):
@@ -911,7 +945,7 @@ def test_gdb_under_renacer():
 
 if __name__ == "__main__":
     T.main([test_sigkill_capture_spawned, test_sigkill_attached_runs_on,
-            test_sigint_spawned, test_sigterm_spawned, test_sighup_spawned,
+            test_sigint_spawned, test_sigterm_spawned, test_sighup_spawned, test_ctrl_c_process_group,
             test_signals_spawned_descendants,
             test_sigterm_attached_and_spawned, test_signals_attached_capture,
             test_write_failure_dev_full, test_write_failure_fsize_output,
