@@ -43,9 +43,10 @@
  *     are always traced: strace 6.1 does the same in its default (ptrace)
  *     mode, even with trace=none.
  *   - a regex that glibc's regcomp cannot compile and match within 500 ms
- *     of CPU and 256 MiB (stacked repetitions: p+++...+, (a{0}){10000})
- *     is refused with its REG_ESIZE text (regex_bounded.h); strace would
- *     take minutes and gigabytes.
+ *     of CPU and 256 MiB (stacked repetitions: p+++...+, (a{0}){10000}),
+ *     or with groups nested more than 100 deep, is refused with its
+ *     REG_ESIZE text (regex_bounded.h); strace would take minutes and
+ *     gigabytes, or crash.
  */
 #define _GNU_SOURCE
 #include "renacer/filter.h"

@@ -13,9 +13,14 @@
  * matches back through a pipe. Running out of either is "Regular
  * expression too big" (regcomp's own REG_ESIZE text).
  *
- * Contract: the caller's SIGCHLD must not be SIG_IGN (the child is reaped
- * by its pid). Any thread may call it: the child only runs regcomp and
- * regexec, and glibc's malloc works in a forked child.
+ * Groups nested deeper than RN_REGEX_MAX_DEPTH are refused the same way
+ * before anything runs: glibc parses them by recursion and would overflow
+ * the stack.
+ *
+ * Contract: the verdict travels through a pipe, the child is only reaped
+ * by its pid (SIGCHLD may be ignored). Call it before other threads wait
+ * for any child: renacer and renacer-dump parse options before they start
+ * threads.
  */
 #ifndef RENACER_REGEX_BOUNDED_H
 #define RENACER_REGEX_BOUNDED_H
@@ -30,6 +35,7 @@
 #define RN_REGEX_CPU_MS 500  /* the fuzzer's build makes it 50: more runs */
 #endif
 #define RN_REGEX_MEM_MIB 256
+#define RN_REGEX_MAX_DEPTH 100
 
 /* At most this many names per call (the bitmap travels in one pipe write). */
 #define RN_REGEX_MAX_NAMES 1024
