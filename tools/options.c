@@ -134,7 +134,7 @@ static void add_pids(struct rn_options *o, const char *list)
 		errno = 0;
 		long v = strtol(tok, &end, 10);
 		if (len >= sizeof(tok) || errno || end == tok || *end || v <= 0 || v > INT_MAX ||
-		    !(*tok >= '0' && *tok <= '9'))
+		    !(*tok == '+' || (*tok >= '0' && *tok <= '9')))
 			die("Invalid process id: '%.*s'", (int)len, p);
 		if ((pid_t)v == getpid())
 			die("I'm sorry, I can't let you do that, Dave.");
@@ -445,14 +445,9 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 		case 'V':
 			puts("renacer version 0.1.0");
 			exit(0);
-		case ':':
-			if (optopt > 0 && optopt < 256)
-				die("option requires an argument -- '%c'", optopt);
-			die("option '%s' requires an argument", argv[optind - 1]);
-		default:
-			if (optopt)
-				die("invalid option -- '%c'", optopt);
-			die("unrecognized option '%s'", argv[optind - 1]);
+		default: /* ':' or '?' */
+			rn_getopt_problem(err, sizeof(err), c, optopt, argv[optind - 1]);
+			die("%s", err);
 		}
 	}
 	if (rn_filter_finish(&o->filter, err, sizeof(err)) < 0)
@@ -498,11 +493,13 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 		o->command_path = resolve_command(argv[optind]);
 	} else if (!o->n_attach) {
 		die("must have PROG [ARGS] or -p PID");
-	} else if (username) {
-		die("-u USER applies to a command renacer starts: there is none with -p only");
 	}
-	if (username)
+	/* strace's order: a command or -p first, then -u's root check. */
+	if (username) {
 		set_user(o, username);
+		if (!o->command)
+			die("-u USER applies to a command renacer starts: there is none with -p only");
+	}
 	/* The summary's own options without a summary, as strace: refused
 	 * when they would change nothing the user asked for, else a warning.
 	 * -w also chooses --process-summary's time measure. */

@@ -561,14 +561,9 @@ static void parse_cmdline(struct cmdline *c, int argc, char **argv)
 		case 'V':
 			puts("renacer-dump version " RN_VERSION);
 			exit(0);
-		case ':':
-			if (optopt > 0 && optopt < 256)
-				die_usage("option requires an argument -- '%c'", optopt);
-			die_usage("option '%s' requires an argument", argv[optind - 1]);
-		default:
-			if (optopt > 0 && optopt < 256)
-				die_usage("invalid option -- '%c'", optopt);
-			die_usage("unrecognized option '%s'", argv[optind - 1]);
+		default: /* ':' or '?' */
+			rn_getopt_problem(err, sizeof(err), ch, optopt, argv[optind - 1]);
+			die_usage("%s", err);
 		}
 	}
 	if (c->tflag && c->long_ts)
@@ -578,7 +573,7 @@ static void parse_cmdline(struct cmdline *c, int argc, char **argv)
 	 * -C --format json/csv too), and -c (= --format stats) is the table
 	 * alone. */
 	if (c->count == RN_COUNT_AND_TRACE && c->fmt == FMT_STATS)
-		die_usage("-c/--summary-only and -C/--summary are mutually exclusive");
+		die_usage("-C/--summary and -c/--format stats are mutually exclusive");
 	if (c->count == RN_COUNT_AND_TRACE && c->fmt != FMT_UNSET && c->fmt != FMT_TEXT)
 		die_usage("-C prints a text table: --format json/csv/perfetto cannot go with it");
 	if (c->tflag) {
