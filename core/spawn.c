@@ -20,8 +20,9 @@
 #include <unistd.h>
 
 /* In the child: "renacer: " and the parts as one line on stderr, in one
- * write (no other output lands inside it), then exit 1. Async-signal-safe:
- * the parent has threads. */
+ * write (no other output lands inside it), then exit 1. Async-signal-safe,
+ * as everything in the child (the parent has threads): errno's text comes
+ * from errno_text, not strerror (which may lock and allocate). */
 static void child_fail(const char *a, const char *b, const char *c, const char *d)
 {
 	const char *parts[] = { "renacer: ", a, b, c, d };
@@ -34,6 +35,14 @@ static void child_fail(const char *a, const char *b, const char *c, const char *
 	line[n++] = '\n';
 	(void)!write(2, line, n);
 	_exit(1);
+}
+
+/* strerrordesc_np: glibc's constant table (2.32+), no locale, no lock. */
+static const char *errno_text(int err)
+{
+	const char *t = strerrordesc_np(err);
+
+	return t != NULL ? t : "Unknown error";
 }
 
 pid_t rn_spawn_stopped(const struct rn_options *opt, const sigset_t *orig_mask,
@@ -55,18 +64,18 @@ pid_t rn_spawn_stopped(const struct rn_options *opt, const sigset_t *orig_mask,
 		if (opt->username &&
 		    (syscall(SYS_setgroups, (size_t)opt->n_run_groups, opt->run_groups) < 0 ||
 		     syscall(SYS_setgid, opt->run_gid) < 0 || syscall(SYS_setuid, opt->run_uid) < 0))
-			child_fail("-u ", opt->username, ": ", strerror(errno));
+			child_fail("-u ", opt->username, ": ", errno_text(errno));
 		/* Seized by now: install the filter so that only traced syscalls
 		 * stop us (and our descendants, who inherit it) from exec on. */
 		if (filter) {
 			int err = rn_seccomp_install(filter);
 			if (err < 0)
-				child_fail("seccomp filter: ", strerror(-err), NULL, NULL);
+				child_fail("seccomp filter: ", errno_text(-err), NULL, NULL);
 		}
 		execv(opt->command_path, opt->command);
 		/* Reached only if execve failed after the checks (ENOEXEC, a
 		 * missing #! interpreter); say it as strace. */
-		child_fail("exec: ", strerror(errno), NULL, NULL);
+		child_fail("exec: ", errno_text(errno), NULL, NULL);
 	}
 	int status;
 	for (;;) {
