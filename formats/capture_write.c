@@ -465,7 +465,7 @@ static int open_file(const char *path, int excl)
 	 * Checked before anything about the file changes. */
 	if (st.st_uid != geteuid() || st.st_nlink > 1) {
 		close(fd);
-		return st.st_uid != geteuid() ? -EPERM : -EMLINK;
+		return st.st_uid != geteuid() ? -RN_CAPTURE_ERR_FOREIGN : -RN_CAPTURE_ERR_LINKED;
 	}
 	if ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600) < 0) {
 		int err = errno;

@@ -95,10 +95,10 @@ int main(int argc, char **argv)
 					opt.capture);
 			else if (err == EINVAL)
 				fprintf(stderr, "renacer: capture '%s': not a regular file\n", opt.capture);
-			else if (err == EPERM)
+			else if (err == RN_CAPTURE_ERR_FOREIGN)
 				fprintf(stderr, "renacer: capture '%s': refusing to write a file owned "
 					"by another user\n", opt.capture);
-			else if (err == EMLINK)
+			else if (err == RN_CAPTURE_ERR_LINKED)
 				fprintf(stderr, "renacer: capture '%s': refusing to write a file with "
 					"other hard links\n", opt.capture);
 			else

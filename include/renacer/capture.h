@@ -57,9 +57,14 @@ struct rn_capture_stats {
 
 struct rn_capture_writer;
 
-/* Create `path` (0600, O_NOFOLLOW; an existing regular file is truncated)
- * and write its header frame. NULL on failure with *err = errno (ELOOP: the
- * path is a symlink). */
+/* Create `path` (0600, O_NOFOLLOW; an existing regular file of ours alone
+ * is truncated) and write its header frame. NULL on failure with *err = an
+ * errno (ELOOP: the path is a symlink; EINVAL: not a regular file) or one
+ * of these, which are not errnos: */
+enum {
+	RN_CAPTURE_ERR_FOREIGN = 0x10000, /* an existing file of another user */
+	RN_CAPTURE_ERR_LINKED,            /* an existing file with other hard links */
+};
 struct rn_capture_writer *rn_capture_create(const char *path, const struct rn_capture_info *info,
 					    int *err);
 /* Add one event (RN_EV_NONE is skipped) to the frame in progress; ends the
