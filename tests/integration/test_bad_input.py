@@ -161,9 +161,7 @@ CASES = [
      r"capture '/dev/null': not a regular file$"),
     # More of what a user plausibly types (issue 8's review).
     ("-- and no command", ["--"], r"must have PROG \[ARGS\] or -p PID$"),
-    ("-u and no command", ["-u", "nobody"],
-     r"must have PROG \[ARGS\] or -p PID$" if ROOT
-     else r"You must be root to use the -u/--username option$"),
+    ("-u and no command", ["-u", "nobody"], r"must have PROG \[ARGS\] or -p PID$"),
     ("--format without its argument", ["--format"], r"option '--format' requires an argument$"),
     ("-e empty expression", ["-e", "", "true"], r"invalid system call ''$"),
     ("-e unknown class", ["-e", "trace=%nosuchclass", "true"],
@@ -219,6 +217,10 @@ CASES = [
     ("-p empty item", ["-p", ","], r"Invalid process id: ''$"),
     ("-p leading blank", ["-p", " 5"], r"Invalid process id: ''$"),
     ("-p two separators", ["-p", "5,,6"], r"Invalid process id: ''$"),
+    ("a long option with a short one's letter, no argument", ["--summary-sort-by"],
+     r"option '--summary-sort-by' requires an argument$"),
+    ("a value to a long option that takes none", ["--version=3"],
+     r"option '--version' doesn't allow an argument$"),
 ]
 if os.path.exists("/proc/2/comm") and open("/proc/2/comm").read().strip() == "kthreadd":
     CASES.append(("-p a kernel thread", ["-p", "2"],
@@ -588,7 +590,9 @@ def test_dump_bad_input():
         ("-C with --format json", ["-C", "--format", "json", cap],
          r"-C prints a text table: --format json/csv/perfetto cannot go with it$", 1),
         ("-c with -C", ["-c", "-C", cap],
-         r"-c/--summary-only and -C/--summary are mutually exclusive$", 1),
+         r"-C/--summary and -c/--format stats are mutually exclusive$", 1),
+        ("a long option's value to one that takes none", ["--version=3", cap],
+         r"option '--version' doesn't allow an argument$", 1),
         # More of what a user plausibly types (issue 8's review).
         ("an empty file, then a capture", [empty, cap], q(empty) + r": not read: empty file$", 2),
         ("two files, both missing", [missing, missing + "x"],
