@@ -298,13 +298,18 @@ def count_lines(path):
         return 0
 
 
-def not_stopped(pid, what):
-    """pid running free for ~0.5 s: state S or R, no tracer."""
+def not_stopped(pids, what):
+    """pids (one pid or several) running free for ~0.5 s, watched together:
+    state S or R, no tracer."""
+    pids = [pids] if isinstance(pids, int) else list(pids)
     for _ in range(10):
-        st = proc_state(pid)
-        check(st in ("S", "R"), "%s: process %d is in state %r (must be S or R)" % (what, pid, st))
+        for pid in pids:
+            st = proc_state(pid)
+            check(st in ("S", "R"), "%s: process %d is in state %r (must be S or R)"
+                  % (what, pid, st))
         time.sleep(0.05)
-    check_eq(tracer_pid(pid), 0, "%s: TracerPid of %d" % (what, pid))
+    for pid in pids:
+        check_eq(tracer_pid(pid), 0, "%s: TracerPid of %d" % (what, pid))
 
 
 class Sleeper:

@@ -157,19 +157,6 @@ def fate(st):
     return "exited with %d" % os.WEXITSTATUS(st)
 
 
-def all_free(pids, what):
-    """not_stopped for several processes at once: each in state S or R for
-    ~0.5 s, none traced."""
-    for _ in range(10):
-        for pid in pids:
-            st = T.proc_state(pid)
-            check(st in ("S", "R"), "%s: process %d is in state %r (must be S or R)"
-                  % (what, pid, st))
-        time.sleep(0.05)
-    for pid in pids:
-        check_eq(T.tracer_pid(pid), 0, "%s: TracerPid of %d" % (what, pid))
-
-
 def error_lines(err):
     """stderr without the attach/detach notices."""
     return [l for l in err.splitlines()
@@ -585,7 +572,7 @@ def test_write_failure_spawned_tree():
             with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
                 kids = [int(k) for k in f.read().split()]
             check_eq(len(kids), 3, what + ": fanout_live's children")
-            all_free([pid] + kids, what + ": after renacer's exit")
+            not_stopped([pid] + kids, what + ": after renacer's exit")
             p.stdin.write(b"\n")
             p.stdin.flush()
             read_line(p, r"^fanout_live 3 reaped 3 mismatches 0$", 20,
