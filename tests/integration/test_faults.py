@@ -659,11 +659,8 @@ class Measured:
         self.cmd = cmd
         self.timeout = T.scaled(timeout)
         self.end = time.monotonic() + self.timeout
-        self.errfile = T.tmpfile("stderr")
-        with open(self.errfile, "wb") as ef:
-            self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=ef, cwd=T.TMP, start_new_session=True,
-                                      preexec_fn=_child_setup(), bufsize=0)
+        self.p = start(cmd, stdin=subprocess.PIPE)
+        self.errfile = self.p.errfile
         self.peak = 0
         self.out = b""
 
