@@ -155,9 +155,22 @@ static uint8_t *hold_policy(const struct rn_options *opt)
 	return hold;
 }
 
+/* Both per-number tables cover the native table only: a tracee may pass
+ * any number (-1, x32's 0x40000000 bit, one newer than the table), and
+ * such a call is shown raw, never held or rehearsed. */
+static int in_table(int32_t nr)
+{
+	return nr >= 0 && (unsigned)nr < rn_syscall_count;
+}
+
 static int held_at(const struct tracer *t, int32_t nr, int what)
 {
-	return nr >= 0 && (unsigned)nr < rn_syscall_count && (t->hold[nr] & what);
+	return in_table(nr) && (t->hold[nr] & what);
+}
+
+static int rehearsed_at(const struct tracer *t, int32_t nr)
+{
+	return in_table(nr) && t->rehearse[nr];
 }
 
 void rn_tracer_block_signals(sigset_t *orig)
@@ -407,7 +420,7 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 	rec.nr = task->nr;
 	memcpy(rec.args, args, sizeof(rec.args));
 	task->rehearsed = 0;
-	if (t->rehearse[task->nr]) {
+	if (rehearsed_at(t, task->nr)) {
 		/* Every entry, held or not: its exit's rehearsal needs what the
 		 * entry decoded. */
 		rec.tid = task->tid;

@@ -166,7 +166,10 @@ const char *rn_call_name(int32_t nr, char *scratch)
 	const struct rn_syscall *sc = rn_syscall_get(nr);
 	if (sc)
 		return sc->name;
-	snprintf(scratch, 32, "syscall_%#x", (unsigned)nr);
+	/* The number the tracee passed, as a long: syscall(-1) is all ones,
+	 * as strace shows it (the kernel itself looks at the low 32 bits). */
+	snprintf(scratch, 32, "syscall_%#llx",
+		 nr < 0 ? (unsigned long long)(long long)nr : (unsigned long long)nr);
 	return scratch;
 }
 

@@ -99,15 +99,6 @@ static void close_open_line(struct rn_text_sink *w, const char *why)
 	w->open_tid = 0;
 }
 
-static const char *syscall_name(int32_t nr, char *scratch)
-{
-	const struct rn_syscall *sc = rn_syscall_get(nr);
-	if (sc)
-		return sc->name;
-	snprintf(scratch, 32, "syscall_%#x", (unsigned)nr);
-	return scratch;
-}
-
 /* Start tid's "<... name resumed>" line unless its entry line is open. */
 static void resume_line(struct rn_text_sink *w, const struct rn_event *ev, int32_t nr)
 {
@@ -116,7 +107,7 @@ static void resume_line(struct rn_text_sink *w, const struct rn_event *ev, int32
 	char scratch[32];
 	close_open_line(w, " <unfinished ...>");
 	begin_line(w, ev);
-	rn_sbuf_printf(&w->out, "<... %s resumed>", syscall_name(nr, scratch));
+	rn_sbuf_printf(&w->out, "<... %s resumed>", rn_call_name(nr, scratch));
 }
 
 /* A process event for a tid with an unfinished syscall: ") = ?" first.
@@ -247,7 +238,7 @@ static void render_event(struct rn_text_sink *w, const struct rn_event *ev)
 	case RN_EV_ENTRY:
 		close_open_line(w, " <unfinished ...>");
 		begin_line(w, ev);
-		rn_sbuf_puts(&w->out, syscall_name(ev->nr, scratch));
+		rn_sbuf_puts(&w->out, rn_call_name(ev->nr, scratch));
 		rn_sbuf_putc(&w->out, '(');
 		if (rn_text_values(&w->out, opt, ev->v, ev->bytes, 0, ev->nv) && ev->more)
 			rn_sbuf_puts(&w->out, ", ");
