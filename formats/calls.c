@@ -141,7 +141,7 @@ void rn_call_arguments(struct rn_sbuf *b, const struct rn_options *opt,
 	}
 }
 
-void rn_call_result(struct rn_sbuf *b, const struct rn_event *exit)
+void rn_call_result(struct rn_sbuf *b, const struct rn_options *opt, const struct rn_event *exit)
 {
 	if (!exit) {
 		rn_sbuf_putc(b, '?');
@@ -154,11 +154,8 @@ void rn_call_result(struct rn_sbuf *b, const struct rn_event *exit)
 		memmove(b->p + start, b->p + start + 2, b->len - start - 2);
 		b->len -= 2;
 	}
-	if (exit->ret_path_len && (uint64_t)exit->ret_path_off + exit->ret_path_len <= exit->nbytes) {
-		rn_sbuf_putc(b, '<');
-		rn_sbuf_put(b, exit->bytes + exit->ret_path_off, exit->ret_path_len);
-		rn_sbuf_putc(b, '>');
-	}
+	if (exit->ret_path_len && (uint64_t)exit->ret_path_off + exit->ret_path_len <= exit->nbytes)
+		rn_text_fd_path(b, opt, exit->bytes + exit->ret_path_off, exit->ret_path_len);
 }
 
 const char *rn_call_name(int32_t nr, char *scratch)

@@ -108,7 +108,7 @@ static void emit_call(struct rn_csv_sink *s, const struct rn_event *entry,
 	rn_call_arguments(&s->tmp, s->opt, entry, exit);
 	field_tmp(s);
 	rn_sbuf_putc(b, ',');
-	rn_call_result(&s->tmp, exit);
+	rn_call_result(&s->tmp, s->opt, exit);
 	field_tmp(s);
 
 	uint64_t ts = entry ? entry->ts_ns : exit && exit->entry_ts_ns ? exit->entry_ts_ns : 0;

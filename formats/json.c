@@ -363,7 +363,7 @@ static void emit_call(struct rn_json_sink *s, const struct rn_event *entry,
 	rn_call_arguments(&s->tmp, s->opt, entry, exit);
 	put_tmp(s);
 	rn_sbuf_puts(b, ",\"result\":");
-	rn_call_result(&s->tmp, exit);
+	rn_call_result(&s->tmp, s->opt, exit);
 	put_tmp(s);
 
 	rn_sbuf_puts(b, ",\"seq\":");

@@ -290,7 +290,7 @@ static void emit_call(struct rn_perfetto_sink *s, const struct rn_event *entry,
 	rn_json_text(&s->out, s->tmp.p, s->tmp.len);
 	rn_sbuf_puts(&s->out, ",\"result\":");
 	rn_sbuf_reset(&s->tmp);
-	rn_call_result(&s->tmp, exit);
+	rn_call_result(&s->tmp, s->opt, exit);
 	rn_json_text(&s->out, s->tmp.p, s->tmp.len);
 	rn_sbuf_puts(&s->out, ",\"seq\":");
 	rn_sbuf_printf(&s->out, "%llu", (unsigned long long)(entry ? entry->seq : exit->seq));

@@ -12,6 +12,9 @@
  *    string is printed as \xhh (that is what strace does, not just the
  *    offending bytes); otherwise it is quoted as by default.
  *  - -xx: every byte as \xhh, lowercase.
+ *  - a -y path (rn_quote_fd_path): the same escapes without the quotes,
+ *    plus '<' and '>' in octal (3</tmp/a\74b\76>), as strace 6.1 shows
+ *    /proc/PID/fd links; -x and -xx as for strings.
  *
  * Ownership: no state; any thread.
  */
@@ -38,27 +41,16 @@ static int needs_hex(const unsigned char *s, size_t len)
 	return 0;
 }
 
-void rn_quote(struct rn_sbuf *b, const unsigned char *s, size_t len,
-	      unsigned flags, int truncated)
+/* The quoted body of s[0..len), without the surrounding quotes, at o,
+ * which has room for 4 bytes per input byte; the end of what was written.
+ * angle: '<' and '>' in octal too, so that a path shown between them
+ * cannot end its brackets early. */
+static char *quote_body(char *o, const unsigned char *s, size_t len, int hex, int angle)
 {
 	static const char hexd[] = "0123456789abcdef";
 	/* \t \n \v \f \r, indexed by c - '\t' */
 	static const char space_letter[] = "tnvfr";
-	int hex;
-	char *o;
 
-	if (flags & RN_QUOTE_STOP_AT_NUL) {
-		const unsigned char *nul = memchr(s, 0, len);
-		if (nul)
-			len = (size_t)(nul - s);
-	}
-	hex = (flags & RN_QUOTE_HEX_ALL) ||
-	      ((flags & RN_QUOTE_HEX_NONPRINT) && needs_hex(s, len));
-
-	/* Worst case 4 output bytes per input byte, plus `"` `"` and `...`. */
-	rn_sbuf_reserve(b, len * 4 + 5);
-	o = b->p + b->len;
-	*o++ = '"';
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = s[i];
 
@@ -70,7 +62,7 @@ void rn_quote(struct rn_sbuf *b, const unsigned char *s, size_t len,
 		} else if (c == '"' || c == '\\') {
 			*o++ = '\\';
 			*o++ = (char)c;
-		} else if (is_print(c)) {
+		} else if (is_print(c) && !(angle && (c == '<' || c == '>'))) {
 			*o++ = (char)c;
 		} else if (is_space_escape(c)) {
 			*o++ = '\\';
@@ -89,10 +81,45 @@ void rn_quote(struct rn_sbuf *b, const unsigned char *s, size_t len,
 			*o++ = (char)('0' + (c & 7));
 		}
 	}
+	return o;
+}
+
+void rn_quote(struct rn_sbuf *b, const unsigned char *s, size_t len,
+	      unsigned flags, int truncated)
+{
+	int hex;
+	char *o;
+
+	if (flags & RN_QUOTE_STOP_AT_NUL) {
+		const unsigned char *nul = memchr(s, 0, len);
+		if (nul)
+			len = (size_t)(nul - s);
+	}
+	hex = (flags & RN_QUOTE_HEX_ALL) ||
+	      ((flags & RN_QUOTE_HEX_NONPRINT) && needs_hex(s, len));
+
+	/* Worst case 4 output bytes per input byte, plus `"` `"` and `...`. */
+	rn_sbuf_reserve(b, len * 4 + 5);
+	o = b->p + b->len;
+	*o++ = '"';
+	o = quote_body(o, s, len, hex, 0);
 	*o++ = '"';
 	if (truncated) {
 		memcpy(o, "...", 3);
 		o += 3;
 	}
 	b->len = (size_t)(o - b->p);
+}
+
+void rn_quote_fd_path(struct rn_sbuf *b, const unsigned char *s, size_t len, unsigned flags)
+{
+	/* -x looks at the same bytes as for a string: '<' and '>' are
+	 * printable, so they alone do not turn the path into hex. */
+	int hex = (flags & RN_QUOTE_HEX_ALL) ||
+		  ((flags & RN_QUOTE_HEX_NONPRINT) && needs_hex(s, len));
+
+	if (!len)
+		return;
+	rn_sbuf_reserve(b, len * 4);
+	b->len = (size_t)(quote_body(b->p + b->len, s, len, hex, 1) - b->p);
 }

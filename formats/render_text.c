@@ -74,11 +74,7 @@ static uint32_t render(struct rn_sbuf *b, const struct rn_options *opt, const st
 		break;
 	case RN_V_FD:
 		rn_sbuf_put_i64(b, x->i, 0);
-		if (x->len) {
-			rn_sbuf_putc(b, '<');
-			rn_sbuf_put(b, bytes + x->off, x->len);
-			rn_sbuf_putc(b, '>');
-		}
+		rn_text_fd_path(b, opt, bytes + x->off, x->len);
 		break;
 	case RN_V_STR: {
 		unsigned qf = opt->quote_flags;
@@ -150,6 +146,18 @@ static uint32_t render(struct rn_sbuf *b, const struct rn_options *opt, const st
 		rn_sbuf_puts(b, " */");
 	}
 	return x->end;
+}
+
+void rn_text_fd_path(struct rn_sbuf *b, const struct rn_options *opt, const unsigned char *path,
+		     size_t len)
+{
+	if (!len)
+		return;
+	/* The path is the traced program's to choose: escaped, it cannot
+	 * break the line or close the brackets early. */
+	rn_sbuf_putc(b, '<');
+	rn_quote_fd_path(b, path, len, opt->quote_flags);
+	rn_sbuf_putc(b, '>');
 }
 
 unsigned rn_text_values(struct rn_sbuf *b, const struct rn_options *opt,

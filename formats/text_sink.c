@@ -250,11 +250,9 @@ static void render_event(struct rn_text_sink *w, const struct rn_event *ev)
 		rn_sbuf_putc(&w->out, ')');
 		pad_to_result(w);
 		rn_text_result(&w->out, ev->ret, ev->is_error, ev->ret_type);
-		if (ev->ret_path_len) {
-			rn_sbuf_putc(&w->out, '<');
-			rn_sbuf_put(&w->out, ev->bytes + ev->ret_path_off, ev->ret_path_len);
-			rn_sbuf_putc(&w->out, '>');
-		}
+		if (ev->ret_path_len)
+			rn_text_fd_path(&w->out, opt, ev->bytes + ev->ret_path_off,
+					ev->ret_path_len);
 		rn_text_after_result(&w->out, opt, ev->v, ev->bytes, 0, ev->nv);
 		if (opt->tf.dur)
 			rn_timefmt_dur(&w->out, opt->tf.dur_digits, ev->ts_ns - ev->entry_ts_ns);

@@ -55,9 +55,10 @@ void rn_event_free_copy(struct rn_event *ev);
 void rn_call_arguments(struct rn_sbuf *b, const struct rn_options *opt,
 		       const struct rn_event *entry, const struct rn_event *exit);
 /* strace's text of the result, without "= ": "3", "-1 ENOENT (No such file
- * or directory)", "0x7f12...", "3</etc/passwd>" with -y; "?" when exit is
- * NULL (the call never returned). */
-void rn_call_result(struct rn_sbuf *b, const struct rn_event *exit);
+ * or directory)", "0x7f12...", "3</etc/passwd>" with -y (the path escaped
+ * as in the arguments, -x/-xx from opt); "?" when exit is NULL (the call
+ * never returned). */
+void rn_call_result(struct rn_sbuf *b, const struct rn_options *opt, const struct rn_event *exit);
 /* The syscall's name, or "syscall_0x1b3" as strace when unknown; scratch
  * must hold 32 bytes. */
 const char *rn_call_name(int32_t nr, char *scratch);

@@ -28,4 +28,13 @@ enum rn_quote_flags {
 void rn_quote(struct rn_sbuf *b, const unsigned char *s, size_t len,
 	      unsigned flags, int truncated);
 
+/*
+ * Append the path behind a descriptor (-y) as strace shows it between the
+ * < and > that the caller writes: the escapes of rn_quote without the
+ * surrounding quotes, and '<' '>' in octal, so that whatever bytes a
+ * traced program puts in a file name, the shown path is one line and
+ * ends where its brackets say.
+ */
+void rn_quote_fd_path(struct rn_sbuf *b, const unsigned char *s, size_t len, unsigned flags);
+
 #endif /* RENACER_QUOTE_H */

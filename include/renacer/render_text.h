@@ -5,6 +5,7 @@
 #ifndef RENACER_RENDER_TEXT_H
 #define RENACER_RENDER_TEXT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "renacer/options.h"
@@ -22,6 +23,11 @@ unsigned rn_text_values(struct rn_sbuf *b, const struct rn_options *opt,
 void rn_text_after_result(struct rn_sbuf *b, const struct rn_options *opt,
 			  const struct rn_value *v, const unsigned char *bytes, uint32_t from,
 			  uint32_t to);
+
+/* -y: "<path>" after a descriptor, the path escaped as strace does
+ * ("<" and ">" included, in octal; -x/-xx from opt); nothing when len is 0. */
+void rn_text_fd_path(struct rn_sbuf *b, const struct rn_options *opt, const unsigned char *path,
+		     size_t len);
 
 /* "= 3", "= -1 ENOENT (No such file or directory)", "= ?", "= 0x7f..".
  * ret_type is the table's enum rn_arg_type for the return value. */

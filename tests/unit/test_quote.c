@@ -310,6 +310,43 @@ static void test_numbers(void **state)
 					(uint64_t)rand()) >> (rand() % 64));
 }
 
+/* -y paths, as strace 6.1 -y showed files of these names (read(3<...>,
+ * ...)): no quotes, '<' and '>' in octal with the same digit rule, -x
+ * turning the whole path to hex only for a byte that is not printable. */
+static void check_path(const char *in, unsigned flags, const char *want)
+{
+	struct rn_sbuf b = { 0 };
+
+	rn_sbuf_puts(&b, "3<");
+	rn_quote_fd_path(&b, (const unsigned char *)in, strlen(in), flags);
+	rn_sbuf_putc(&b, '>');
+	assert_string_equal(rn_sbuf_cstr(&b), want);
+	rn_sbuf_free(&b);
+}
+
+static void test_fd_path(void **state)
+{
+	(void)state;
+	check_path("/tmp/x\n+++ exited with 0 +++\nfake", NONE,
+		   "3</tmp/x\\n+++ exited with 0 +++\\nfake>");
+	check_path("/tmp/x\n+++ exited with 0 +++\nfake", X,
+		   "3</tmp/x\\n+++ exited with 0 +++\\nfake>");
+	check_path("/d/a<b>c\"d\\e", NONE, "3</d/a\\74b\\76c\\\"d\\\\e>");
+	check_path("/d/a<b>c\"d\\e", X, "3</d/a\\74b\\76c\\\"d\\\\e>");
+	check_path("/d/<1", NONE, "3</d/\\0741>");
+	check_path("/d/>8", NONE, "3</d/\\768>");
+	check_path("/d/\1<", NONE, "3</d/\\1\\74>");
+	check_path("/d/\t<7", NONE, "3</d/\\t\\0747>");
+	check_path("/d/\1" "0", NONE, "3</d/\\0010>");
+	check_path("/d/\1" "8", NONE, "3</d/\\18>");
+	check_path("/d/\303\251t\303\251", NONE, "3</d/\\303\\251t\\303\\251>");
+	check_path("/d/\303\251", X, "3<\\x2f\\x64\\x2f\\xc3\\xa9>");
+	check_path("/d/\1<", X, "3<\\x2f\\x64\\x2f\\x01\\x3c>");
+	check_path("/d/<1", XX, "3<\\x2f\\x64\\x2f\\x3c\\x31>");
+	check_path("/d/\177\377", NONE, "3</d/\\177\\377>");
+	check_path("", NONE, "3<>");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_appends),
 		cmocka_unit_test(test_large),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_fd_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
