@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""-y with file names a traced program chose: every byte 1..255 (but '/').
+
+The fixture fd_names (see its top comment) opens, reads and closes files
+named with every byte, a forged "+++ exited with 0 +++" line among them.
+The path shown behind a descriptor is the tracee's to choose, so it must be
+escaped the way strace escapes it; otherwise a name forges trace lines, and
+CSV is not UTF-8. Checked:
+
+  * text (-y, -yy, -x, -xx): exactly one line per call after the marker,
+    no line but the real exit starting with "+++", and every "N<...>" part
+    identical to strace's for the same fixture and directory (strace is the
+    oracle; the quoted arguments are left out of that comparison, they are
+    the ordinary string quoting);
+  * the shown paths decode (strace's escapes read back) to the real names;
+  * JSON Lines: every line parses, the "path" of every descriptor gives the
+    exact bytes back (CAPTURE.md 2.4), "arguments"/"result" hold the text;
+  * CSV: the file is UTF-8, parses with the csv module into the same
+    arguments and results as the text;
+  * renacer-dump of a -y capture: text, JSON and CSV as the live run's.
+"""
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import rntest as T
+from rntest import check, check_eq, fixture
+
+MARKER = b"/renacer-differential-begin"
+
+
+def names():
+    """The fixture's names, in its order."""
+    out = [bytes([b]) + b"7" for b in range(1, 256) if b != ord("/")]
+    out.append(bytes(b for b in range(1, 128) if b != ord("/")))
+    out.append(bytes(range(128, 256)))
+    out += [b"x\n+++ exited with 0 +++\nfake", b'a<b>c"d\\e', b"<1", b">8", b"\1<",
+            b"\t<7", "\u00e9t\u00e9".encode(), b"x (deleted)"]
+    return out
+
+
+NAMES = names()
+CALLS_PER_NAME = 3  # openat, read, close
+
+
+def fixture_dir():
+    """One directory for every run, so that strace's paths and renacer's are
+    the same (the fixture truncates what is there)."""
+    d = os.path.join(T.TMP, "names")
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+def unescape(s):
+    """strace's escapes (\\n \\" \\\\ \\ooo \\xhh) read back to bytes."""
+    out, i, b = bytearray(), 0, s.encode("ascii")
+    letters = {ord("t"): 9, ord("n"): 10, ord("v"): 11, ord("f"): 12, ord("r"): 13}
+    while i < len(b):
+        c = b[i]
+        if c != ord("\\"):
+            out.append(c)
+            i += 1
+            continue
+        n = b[i + 1]
+        if n in letters:
+            out.append(letters[n])
+            i += 2
+        elif n == ord("x"):
+            out.append(int(b[i + 2:i + 4], 16))
+            i += 4
+        elif ord("0") <= n <= ord("7"):
+            j = i + 1
+            while j < len(b) and j < i + 4 and ord("0") <= b[j] <= ord("7"):
+                j += 1
+            out.append(int(b[i + 1:j], 8))
+            i = j
+        else:
+            out.append(n)
+            i += 2
+    return bytes(out)
+
+
+FD_PART = re.compile(rb"(\d+)<([^<>]*)>")
+
+
+def fd_parts(line):
+    """The "N<path>" parts of a line, quoted strings (the ordinary string
+    quoting, where < and > are themselves) skipped."""
+    out, i = [], 0
+    while i < len(line):
+        c = line[i:i + 1]
+        if c == b'"':
+            i += 1
+            while i < len(line) and line[i:i + 1] != b'"':
+                i += 2 if line[i:i + 1] == b"\\" else 1
+            i += 1
+            continue
+        m = FD_PART.match(line, i)
+        if m and (i == 0 or not re.match(rb"[A-Za-z0-9_]", line[i - 1:i])):
+            out.append(m.groups())
+            i = m.end()
+            continue
+        i += 1
+    return out
+
+
+def after_marker(data, what):
+    """The lines from the one after the marker's chdir on (bytes)."""
+    lines = data.split(b"\n")
+    check(lines and lines[-1] == b"", "%s does not end with a newline" % what)
+    lines = lines[:-1]
+    hexed = b"".join(b"\\x%02x" % c for c in MARKER)  # -xx
+    at = [k for k, l in enumerate(lines) if MARKER in l or hexed in l]
+    check(len(at) == 1, "%s: %d lines hold the marker" % (what, len(at)))
+    return lines[at[0] + 1:]
+
+
+def trace(tracer, opts, d, extra=()):
+    """TRACER OPTS -o FILE fd_names D; the file's bytes."""
+    ofile = T.tmpfile("trace")
+    cmd = list(tracer) + list(opts) + ["-o", ofile] + list(extra) + ["--", fixture("fd_names"), d]
+    r = T.run(cmd)
+    check_eq(r.rc, 0, "exit status\n" + r.describe())
+    with open(ofile, "rb") as f:
+        return f.read()
+
+
+def check_text(data, d, what):
+    """One line per call, no forged line, the paths read back to the names."""
+    lines = after_marker(data, what)
+    n = len(NAMES) * CALLS_PER_NAME
+    dump = "\n".join(repr(l) for l in lines[:4])
+    check_eq(len(lines), n + 2, "%s: lines after the marker (calls + exit_group + exit)\n%s"
+             % (what, dump))
+    plus = [l for l in lines if l.startswith(b"+++")]
+    check_eq(plus, [b"+++ exited with 0 +++"], "%s: the lines starting with +++" % what)
+    check_eq(lines[-1], b"+++ exited with 0 +++", "%s: the last line" % what)
+    check(lines[-2].startswith(b"exit_group(0)"), "%s: exit_group before the exit: %r"
+          % (what, lines[-2]))
+    for k, name in enumerate(NAMES):
+        want = os.fsencode(d) + b"/" + name
+        group = lines[CALLS_PER_NAME * k:CALLS_PER_NAME * (k + 1)]
+        for l, call in zip(group, (b"openat(", b"read(", b"close(")):
+            check(l.startswith(call), "%s: %r is not %s...)" % (what, l, call.decode()))
+            check(all(0x20 <= c < 0x7f for c in l), "%s: a byte outside printable ASCII in %r"
+                  % (what, l))
+            parts = fd_parts(l)
+            check_eq(len(parts), 2 if call == b"openat(" else 1,
+                     "%s: descriptors shown with a path in %r" % (what, l))
+            # openat's dirfd and result, read's and close's descriptor
+            paths = [unescape(p.decode()) for _, p in parts]
+            check(want in paths, "%s: %r shows no descriptor of %r: %r" % (what, l, want, paths))
+    return lines
+
+
+def run_both(opts):
+    strace = shutil.which(T.ARGS.strace)
+    if not strace:
+        raise T.Skip("no strace (%s) here" % T.ARGS.strace)
+    d = fixture_dir()
+    s = trace([strace], opts, d)
+    r = trace(T.renacer_cmd(), opts, d)
+    return s, r, d
+
+
+def compare_with_strace(opts):
+    s, r, d = run_both(opts)
+    what = "renacer " + " ".join(opts)
+    s_lines = check_text(s, d, "strace " + " ".join(opts))
+    r_lines = check_text(r, d, what)
+    check_eq(len(r_lines), len(s_lines), "%s: lines after the marker, as strace's" % what)
+    for sl, rl in zip(s_lines, r_lines):
+        check_eq(fd_parts(rl), fd_parts(sl), "%s: the N<path> parts of\n  %r\n  (strace: %r)"
+                 % (what, rl, sl))
+
+
+def test_text_y():
+    compare_with_strace(["-y"])
+
+
+def test_text_yy():
+    compare_with_strace(["-yy"])
+
+
+def test_text_x():
+    """-x: a path with a byte that is not printable all in \\xhh, as strace."""
+    compare_with_strace(["-y", "-x"])
+
+
+def test_text_xx():
+    compare_with_strace(["-y", "-xx"])
+
+
+def text_results(lines):
+    """(arguments, result) of each call line of a text trace."""
+    out = []
+    for l in lines:
+        t = l.decode("ascii")
+        m = re.match(r"^\w+\((.*)\) += (.*)$", t)
+        check(m, "not a call line: %r" % t)
+        out.append((m.group(1), m.group(2)))
+    return out
+
+
+def check_line_paths(args, res, call, want, what):
+    """arguments/result text of a structured format: one line, printable
+    ASCII, the descriptors' paths read back to the name."""
+    t = "%s) = %s" % (args, res)
+    check(all(" " <= ch < "\x7f" for ch in t), "%s: a character outside printable ASCII "
+          "in %s's arguments or result: %r" % (what, call, t))
+    paths = [unescape(p.decode()) for _, p in fd_parts(t.encode())]
+    check(want in paths, "%s: %s's %r shows no descriptor of %r: %r" % (what, call, t, want, paths))
+
+
+def check_json(data, d, text_lines=None):
+    """Every line parses; each descriptor's "path" is the name's bytes."""
+    objs = []
+    for l in data.decode("utf-8").splitlines():
+        objs.append(json.loads(l))
+    calls = [o for o in objs if "syscall" in o]
+    at = [k for k, o in enumerate(calls) if MARKER.decode() in o["arguments"]]
+    check_eq(len(at), 1, "JSON: calls with the marker")
+    calls = calls[at[0] + 1:]
+    check_eq(len(calls), len(NAMES) * CALLS_PER_NAME + 1, "JSON: calls after the marker")
+    for k, name in enumerate(NAMES):
+        want = os.fsencode(d) + b"/" + name
+        for j in range(CALLS_PER_NAME):
+            o = calls[CALLS_PER_NAME * k + j]
+            if o["syscall"] != "openat":
+                fd = o["args"].get("fd")
+                check(isinstance(fd, dict), "JSON: %s's fd has no path: %r" % (o["syscall"], o))
+                p = fd["path"]
+                got = p.encode("utf-8") if isinstance(p, str) else \
+                    bytes.fromhex(p["hex"]) if "hex" in p else p["str"].encode("utf-8")
+                check_eq(got, want, "JSON: %s's path bytes" % o["syscall"])
+            check_line_paths(o["arguments"], o["result"], o["syscall"], want, "JSON")
+    if text_lines is not None:
+        for o, (args, res) in zip(calls, text_results(text_lines[:-2])):
+            check_eq((o["arguments"], o["result"]), (args, res),
+                     "JSON: arguments and result = the text's")
+
+
+def check_csv(data, d, text_lines=None):
+    """UTF-8, RFC 4180 as the csv module reads it, the paths read back."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise AssertionError("CSV is not UTF-8: %s" % e)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    check_eq(rows[0][:4], ["pid", "syscall", "arguments", "result"], "CSV header")
+    at = [k for k, r in enumerate(rows) if MARKER.decode() in r[2]]
+    check_eq(len(at), 1, "CSV: rows with the marker")
+    rows = [r for r in rows[at[0] + 1:] if not r[1].startswith("+++")]
+    check_eq(len(rows), len(NAMES) * CALLS_PER_NAME + 1, "CSV: calls after the marker")
+    for k, name in enumerate(NAMES):
+        want = os.fsencode(d) + b"/" + name
+        for r in rows[CALLS_PER_NAME * k:CALLS_PER_NAME * (k + 1)]:
+            check_line_paths(r[2], r[3], r[1], want, "CSV")
+    if text_lines is not None:
+        for r, (args, res) in zip(rows, text_results(text_lines[:-2])):
+            check_eq((r[2], r[3]), (args, res), "CSV: arguments and result = the text's")
+
+
+def test_json():
+    d = fixture_dir()
+    check_json(trace(T.renacer_cmd(), ["-y", "--format", "json"], d), d)
+
+
+def test_csv():
+    d = fixture_dir()
+    check_csv(trace(T.renacer_cmd(), ["-y", "--format", "csv"], d), d)
+
+
+def test_structured_as_text():
+    """JSON's and CSV's arguments/result: the text trace's (same renderer)."""
+    d = fixture_dir()
+    lines = check_text(trace(T.renacer_cmd(), ["-y"], d), d, "renacer -y")
+    check_json(trace(T.renacer_cmd(), ["-y", "--format", "json"], d), d, lines)
+    check_csv(trace(T.renacer_cmd(), ["-y", "--format", "csv"], d), d, lines)
+
+
+def test_dump():
+    """renacer-dump renders a -y capture with the same renderers."""
+    dump = os.path.join(os.path.dirname(T.ARGS.renacer), "renacer-dump")
+    d = fixture_dir()
+    cap = T.tmpfile("cap")
+    live = trace(T.renacer_cmd(), ["-y"], d, extra=["--capture", cap])
+    lines = check_text(live, d, "live -y")
+    for fmt in ("text", "json", "csv"):
+        p = subprocess.run([dump, "--format", fmt, cap], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=T.scaled(60))
+        check_eq(p.returncode, 0, "renacer-dump --format %s: %r" % (fmt, p.stderr))
+        if fmt == "text":
+            check_eq(after_marker(p.stdout, "dump"), lines, "renacer-dump's text = the live text")
+        elif fmt == "json":
+            check_json(p.stdout, d, lines)
+        else:
+            check_csv(p.stdout, d, lines)
+
+
+if __name__ == "__main__":
+    T.main([test_text_y, test_text_yy, test_text_x, test_text_xx, test_json, test_csv,
+            test_structured_as_text, test_dump])
