@@ -53,13 +53,19 @@ static uint32_t get32(const unsigned char *p)
 	return v;
 }
 
-/* An interface index: if_nametoindex("lo") when the name is known. */
+/* An interface index: if_nametoindex("lo") when the name is known. The
+ * kernel lets an interface name hold quotes and control bytes (whoever may
+ * create one chooses them): quoted as any string. */
 static void ifindex_value(struct rn_values *vs, const char *name, uint32_t idx)
 {
-	char ifname[IF_NAMESIZE + 1], text[IF_NAMESIZE + 32];
+	char ifname[IF_NAMESIZE + 1];
 	if (idx && if_indextoname(idx, ifname)) {
-		snprintf(text, sizeof(text), "if_nametoindex(\"%s\")", ifname);
-		du_expr(vs, name, idx, text);
+		struct rn_sbuf text = { 0 };
+		rn_sbuf_puts(&text, "if_nametoindex(");
+		rn_quote(&text, (const unsigned char *)ifname, strnlen(ifname, IF_NAMESIZE), 0, 0);
+		rn_sbuf_putc(&text, ')');
+		du_expr(vs, name, idx, rn_sbuf_cstr(&text));
+		rn_sbuf_free(&text);
 	} else {
 		rn_v_uint(vs, name, idx);
 	}
