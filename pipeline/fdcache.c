@@ -6,7 +6,10 @@
  * is shown and kept until something may have changed what the number
  * refers to: a successful close, a call that returns a new descriptor in
  * that number (open, dup2, socket, ...), close_range, execve (close-on-exec
- * descriptors), or the end of the process.
+ * descriptors), or the end of the process. That holds only when those
+ * calls reach the worker: with -e trace= leaving one of the calls that
+ * free a descriptor number out, a number may be closed and reused unseen,
+ * so the path is read again every time it is shown (as strace always does).
  */
 #define _GNU_SOURCE
 #include "renacer/worker_internal.h"
@@ -26,10 +29,27 @@ static unsigned bucket(pid_t tgid, int fd)
 	return ((unsigned)tgid * 31u + (unsigned)fd) % RN_FDCACHE_BUCKETS;
 }
 
+/* Does every call that can free a descriptor number reach the workers
+ * (and so rn_fdcache_after_exit)? dup2/dup3 close their target, execve
+ * the close-on-exec descriptors. */
+static int frees_all_seen(const struct rn_options *opt)
+{
+	static const long frees[] = { SYS_close, SYS_close_range, SYS_dup2,
+				      SYS_dup3, SYS_execve, SYS_execveat };
+	for (size_t i = 0; i < sizeof(frees) / sizeof(frees[0]); i++)
+		if (!rn_filter_traced(&opt->filter, frees[i]))
+			return 0;
+	return 1;
+}
+
 const struct rn_fdpath *rn_fdcache_get(struct rn_worker *w, pid_t tgid, pid_t tid, int fd)
 {
 	if (fd < 0)
 		return NULL;
+	/* The entry returned stays valid until the next lookup of the same
+	 * descriptor: callers copy the path before that. */
+	if (!frees_all_seen(w->p->opt))
+		rn_fdcache_forget(w, tgid, fd);
 	for (struct rn_fdpath *e = w->fdcache[bucket(tgid, fd)]; e; e = e->next)
 		if (e->tgid == tgid && e->fd == fd)
 			return e;

@@ -195,6 +195,22 @@ def test_text_xx():
     compare_with_strace(["-y", "-xx"])
 
 
+def test_text_trace_read():
+    """-e trace=read,chdir: the closes and opens in between are not seen, so
+    each read's descriptor shows the file open then, not the first one
+    that had its number (strace reads the link every time)."""
+    opts = ["-y", "-e", "trace=read,chdir"]
+    s, r, d = run_both(opts)
+    s_lines, r_lines = after_marker(s, "strace"), after_marker(r, "renacer")
+    check_eq(len(s_lines), len(NAMES) + 1, "strace: lines after the marker")
+    check_eq(len(r_lines), len(s_lines), "renacer: lines after the marker, as strace's")
+    for k, (sl, rl) in enumerate(zip(s_lines[:-1], r_lines)):
+        check_eq(fd_parts(rl), fd_parts(sl), "the N<path> parts of\n  %r\n  (strace: %r)"
+                 % (rl, sl))
+        want = os.fsencode(d) + b"/" + NAMES[k]
+        check_eq([unescape(p.decode()) for _, p in fd_parts(rl)], [want], "read's path")
+
+
 def text_results(lines):
     """(arguments, result) of each call line of a text trace."""
     out = []
@@ -303,5 +319,5 @@ def test_dump():
 
 
 if __name__ == "__main__":
-    T.main([test_text_y, test_text_yy, test_text_x, test_text_xx, test_json, test_csv,
+    T.main([test_text_y, test_text_yy, test_text_x, test_text_xx, test_text_trace_read, test_json, test_csv,
             test_structured_as_text, test_dump])
