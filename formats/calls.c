@@ -12,7 +12,8 @@
 #include "renacer/syscalls.h"
 
 struct rn_call_slot {
-	struct rn_call_slot *next;
+	struct rn_call_slot *chain;      /* the next of its bucket */
+	struct rn_call_slot *prev, *next; /* order of entry */
 	struct rn_event *ev;
 };
 
@@ -22,9 +23,12 @@ static void oom(void)
 	abort();
 }
 
-static unsigned bucket_of(int32_t tid)
+static uint32_t bucket_of(const struct rn_calls *c, int32_t tid)
 {
-	return (unsigned)tid % RN_CALLS_BUCKETS;
+	/* Fibonacci hashing: consecutive tids (the usual case) land in
+	 * different buckets whatever the table's size. */
+	uint32_t h = (uint32_t)tid * 2654435761u;
+	return (h ^ (h >> 15)) & (c->nbuckets - 1);
 }
 
 void rn_calls_init(struct rn_calls *c)
@@ -34,17 +38,69 @@ void rn_calls_init(struct rn_calls *c)
 
 void rn_calls_free(struct rn_calls *c)
 {
-	for (unsigned i = 0; i < RN_CALLS_BUCKETS; i++) {
-		struct rn_call_slot *s = c->bucket[i];
-		while (s) {
-			struct rn_call_slot *next = s->next;
-			rn_event_free_copy(s->ev);
-			free(s);
-			s = next;
-		}
-		c->bucket[i] = NULL;
+	struct rn_call_slot *s = c->first;
+	while (s) {
+		struct rn_call_slot *next = s->next;
+		rn_event_free_copy(s->ev);
+		free(s);
+		s = next;
 	}
-	c->n = 0;
+	free(c->bucket);
+	rn_calls_init(c);
+}
+
+static void link_chain(struct rn_calls *c, struct rn_call_slot *s)
+{
+	uint32_t b = bucket_of(c, s->ev->tid);
+	s->chain = c->bucket[b];
+	c->bucket[b] = s;
+}
+
+/* At most one entry per bucket on average: the table doubles when the
+ * entries outnumber the buckets. */
+static void grow(struct rn_calls *c)
+{
+	uint32_t cap = c->nbuckets ? 2 * c->nbuckets : 64;
+	struct rn_call_slot **t = calloc(cap, sizeof(*t));
+	if (!t)
+		oom();
+	free(c->bucket);
+	c->bucket = t;
+	c->nbuckets = cap;
+	for (struct rn_call_slot *s = c->first; s; s = s->next)
+		link_chain(c, s);
+}
+
+/* Unlink tid's slot from its chain (not from the order): it, or NULL. */
+static struct rn_call_slot *unchain(struct rn_calls *c, int32_t tid)
+{
+	if (!c->nbuckets)
+		return NULL;
+	for (struct rn_call_slot **pp = &c->bucket[bucket_of(c, tid)]; *pp; pp = &(*pp)->chain) {
+		struct rn_call_slot *s = *pp;
+		if (s->ev->tid == tid) {
+			*pp = s->chain;
+			return s;
+		}
+	}
+	return NULL;
+}
+
+/* Unlink a slot from the order, free it, and hand its event out. */
+static struct rn_event *release(struct rn_calls *c, struct rn_call_slot *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		c->first = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	else
+		c->last = s->prev;
+	struct rn_event *ev = s->ev;
+	free(s);
+	c->n--;
+	return ev;
 }
 
 struct rn_event *rn_event_copy(const struct rn_event *ev)
@@ -78,54 +134,88 @@ void rn_calls_enter(struct rn_calls *c, const struct rn_event *entry)
 	if (!s)
 		oom();
 	s->ev = rn_event_copy(entry);
-	unsigned b = bucket_of(entry->tid);
-	s->next = c->bucket[b];
-	c->bucket[b] = s;
+	s->next = NULL;
+	s->prev = c->last;
+	if (c->last) {
+		c->last->next = s;
+		if (c->last->ev->seq > entry->seq)
+			c->unsorted = 1;
+	} else {
+		c->first = s;
+	}
+	c->last = s;
 	c->n++;
+	if (c->n > c->nbuckets && c->nbuckets < (1u << 31))
+		grow(c); /* links s with the others */
+	else
+		link_chain(c, s);
 }
 
 struct rn_event *rn_calls_take(struct rn_calls *c, int32_t tid)
 {
-	for (struct rn_call_slot **pp = &c->bucket[bucket_of(tid)]; *pp; pp = &(*pp)->next) {
-		struct rn_call_slot *s = *pp;
-		if (s->ev->tid != tid)
-			continue;
-		*pp = s->next;
-		struct rn_event *ev = s->ev;
-		free(s);
-		c->n--;
-		return ev;
-	}
-	return NULL;
+	struct rn_call_slot *s = unchain(c, tid);
+	return s ? release(c, s) : NULL;
 }
 
 void rn_calls_move(struct rn_calls *c, int32_t from, int32_t to)
 {
 	if (from == to)
 		return;
-	struct rn_event *ev = rn_calls_take(c, from);
-	if (!ev)
+	struct rn_call_slot *s = unchain(c, from);
+	if (!s)
 		return;
-	ev->tid = to;
-	rn_calls_enter(c, ev);
-	rn_event_free_copy(ev);
+	/* It keeps its place in the order (its seq has not changed); an
+	 * older entry of `to` can have no exit any more. */
+	rn_event_free_copy(rn_calls_take(c, to));
+	s->ev->tid = to;
+	link_chain(c, s);
+}
+
+/* Stable merge sort of the order by seq (ties keep the order of entry). */
+static struct rn_call_slot *sort_by_seq(struct rn_call_slot *list, size_t n)
+{
+	if (n < 2) {
+		if (list)
+			list->next = NULL;
+		return list;
+	}
+	struct rn_call_slot *second = list;
+	for (size_t i = 0; i < n / 2; i++)
+		second = second->next;
+	struct rn_call_slot *a = sort_by_seq(list, n / 2);
+	struct rn_call_slot *b = sort_by_seq(second, n - n / 2);
+	struct rn_call_slot head = { 0 }, *t = &head;
+	while (a && b) {
+		if (b->ev->seq < a->ev->seq) {
+			t->next = b;
+			b = b->next;
+		} else {
+			t->next = a;
+			a = a->next;
+		}
+		t = t->next;
+	}
+	t->next = a ? a : b;
+	return head.next;
 }
 
 struct rn_event *rn_calls_take_oldest(struct rn_calls *c)
 {
-	struct rn_call_slot **best = NULL;
-	for (unsigned i = 0; i < RN_CALLS_BUCKETS; i++)
-		for (struct rn_call_slot **pp = &c->bucket[i]; *pp; pp = &(*pp)->next)
-			if (!best || (*pp)->ev->seq < (*best)->ev->seq)
-				best = pp;
-	if (!best)
+	if (c->unsorted) {
+		c->first = sort_by_seq(c->first, c->n);
+		struct rn_call_slot *prev = NULL;
+		for (struct rn_call_slot *s = c->first; s; s = s->next) {
+			s->prev = prev;
+			prev = s;
+		}
+		c->last = prev;
+		c->unsorted = 0;
+	}
+	struct rn_call_slot *s = c->first;
+	if (!s)
 		return NULL;
-	struct rn_call_slot *s = *best;
-	*best = s->next;
-	struct rn_event *ev = s->ev;
-	free(s);
-	c->n--;
-	return ev;
+	unchain(c, s->ev->tid); /* s itself: one entry per tid */
+	return release(c, s);
 }
 
 void rn_call_arguments(struct rn_sbuf *b, const struct rn_options *opt,

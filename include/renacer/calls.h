@@ -20,13 +20,19 @@
 #include "renacer/options.h"
 #include "renacer/sbuf.h"
 
-#define RN_CALLS_BUCKETS 256u
-
 struct rn_call_slot;
 
+/* Pending entries by tid (a table that grows with them, so a trace with
+ * any number of tasks in a syscall costs the same per event), and in the
+ * order they were entered: the end of a trace takes them oldest first in
+ * one pass. */
 struct rn_calls {
-	struct rn_call_slot *bucket[RN_CALLS_BUCKETS];
-	uint32_t n; /* entries pending */
+	struct rn_call_slot **bucket; /* chains by tid; a power of two of them */
+	uint32_t nbuckets;
+	uint32_t n;                   /* entries pending */
+	struct rn_call_slot *first, *last; /* order of entry */
+	int unsorted;                 /* that order is not seq order (events
+					 out of order: a damaged capture) */
 };
 
 void rn_calls_init(struct rn_calls *c);
