@@ -3,7 +3,7 @@
 # format's ranges. Checked by check_dump.py.
 add_executable(dump_gen ${CMAKE_CURRENT_LIST_DIR}/dump_gen.c)
 target_link_libraries(dump_gen renacer_lib PkgConfig::ZSTD PkgConfig::MSGPACK)
-foreach(_part IN ITEMS unfinished)
+foreach(_part IN ITEMS unfinished joined hostile)
   add_test(NAME unit_dump_${_part}
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/check_dump.py
             --gen $<TARGET_FILE:dump_gen> --capture-gen $<TARGET_FILE:capture_gen>
