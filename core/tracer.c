@@ -8,7 +8,7 @@
  * faster), or decoded once with its reads recorded when it does not
  * (core/rehearse.c); otherwise (-y/-P's descriptor paths, rt_sigreturn)
  * the resume is deferred until the worker that reads it hands the tracee
- * back (design.md rule 2).
+ * back: a tracee is never resumed before what it passed has been read.
  *
  * Sleeping: the tracer polls waitpid(WNOHANG) a few times (--spin; none
  * when a seccomp filter makes stops rare or while processes come and go),
@@ -45,14 +45,37 @@
 #include "renacer/proctab.h"
 #include "renacer/rehearse.h"
 #include "renacer/seccomp_filter.h"
+#include "renacer/stop_policy.h"
 #include "renacer/syscalls.h"
 
 #ifndef CLONE_THREAD
 #define CLONE_THREAD 0x00010000
 #endif
 
-/* Signals that end a trace (strace's set) plus SIGCHLD for tracee stops. */
-static const int fatal_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM };
+/* Signals that end a trace: strace's five, and every other one whose
+ * default action is to terminate, so that none cuts the output mid-line.
+ * Each is taken through the signalfd: renacer lets every tracee go, writes
+ * what it has and dies of it. Not SIGRTMIN: the tracer's tick (start_tick).
+ * The real-time ones above it are added by end_signals(). */
+static const int fatal_signals[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM,
+	SIGVTALRM, SIGPROF, SIGIO, SIGPWR, SIGSTKFLT, SIGXCPU,
+};
+
+/* The end signals: computed once by rn_tracer_block_signals on the main
+ * thread before any other thread exists; read-only after. Ignored ones
+ * are taken too, as strace takes its five: a shell starts a background
+ * job with SIGINT ignored, and `kill -INT` must still end the trace. */
+static sigset_t end_set;
+
+static void end_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		sigaddset(set, fatal_signals[i]);
+	for (int sig = SIGRTMIN + 1; sig <= SIGRTMAX; sig++)
+		sigaddset(set, sig);
+}
 
 /* A tid whose first stop came before its parent's fork event: kept out of
  * the shared table until its thread group is known. Tracer-private. */
@@ -79,8 +102,7 @@ struct tracer {
 	int command_done;
 	int fatal_signal;        /* a fatal signal arrived: detach and die of it */
 	int detaching;           /* shutdown in progress */
-	uint8_t *hold;           /* per syscall number: HOLD_* (see hold_policy) */
-	uint8_t *rehearse;       /* per syscall number: 1 to rehearse (rehearse_policy) */
+	struct rn_stop_policy policy; /* per syscall number: hold, copy or rehearse */
 	struct rn_values scratch; /* what rehearsals decode into, thrown away */
 	struct rn_prefetch pf;   /* what the tracer copies itself instead of holding */
 	int use_prefetch;        /* 0: every read is a worker's (RENACER_WORKER_READS=1) */
@@ -100,77 +122,17 @@ struct tracer {
 	unsigned long polls_vain;  /* polling rounds that ended in a sleep */
 };
 
-/* HOLD_FD_PATHS: among the stops held, some are held for -y's or -P's
- * descriptor paths (never rehearsed: rehearse_policy). */
-enum { HOLD_ENTRY = 1, HOLD_EXIT = 2, HOLD_EXIT_ERR = 4, HOLD_FD_PATHS = 8 };
+/* A thread that leaves an end signal unblocked (liburcu's helper thread
+ * leaves SIGUSR1, its signal flavour's RCU signal) would die of it by
+ * default: caught there, the signal is sent on to the main thread, which
+ * blocks it and takes it through the signalfd. */
+static pid_t main_tid;
 
-/* Which stops must wait for a worker's memory read, per syscall number,
- * computed once from the table and the options so the per-stop cost is one
- * byte load. A syscall whose rendering needs no memory is resumed at once
- * (design.md rule 2). With -y, descriptors are resolved through /proc while
- * the tracee is stopped, so calls taking or returning one are held too. */
-static uint8_t *hold_policy(const struct rn_options *opt)
+static void forward_to_main(int sig)
 {
-	uint8_t *hold = calloc(rn_syscall_count, 1);
-	if (!hold)
-		abort();
-	for (unsigned nr = 0; nr < rn_syscall_count; nr++) {
-		const struct rn_syscall *sc = rn_syscall_get(nr);
-		if (!sc)
-			continue;
-		if (opt->count == RN_COUNT_ONLY && !opt->filter.npaths) {
-			/* -c shows no arguments and must read no memory; only
-			 * --process-summary needs the command line of each exec.
-			 * (-c with -P counts only the calls touching the paths:
-			 * those are decoded as without -c.) */
-			if (opt->process_summary && (nr == SYS_execve || nr == SYS_execveat))
-				hold[nr] |= HOLD_ENTRY;
-			continue;
-		}
-		int fd_arg = 0;
-		for (unsigned i = 0; i < sc->nargs; i++)
-			fd_arg |= sc->args[i].type == RN_T_FD || sc->args[i].type == RN_T_DIRFD;
-		/* -y shows, and -P matches, the file behind each descriptor. */
-		int fd_paths = opt->decode_fds || opt->filter.npaths;
-		if (sc->mem_entry || (fd_paths && fd_arg))
-			hold[nr] |= HOLD_ENTRY;
-		if (sc->mem_exit || (fd_paths && sc->ret_type == RN_T_FD))
-			hold[nr] |= HOLD_EXIT;
-		if (fd_paths && (fd_arg || sc->ret_type == RN_T_FD))
-			hold[nr] |= HOLD_FD_PATHS;
-		/* A struct_io argument is shown after a failure too (what the
-		 * caller passed: poll's fds, a socklen, nanosleep's remainder),
-		 * and so is a struct_in one that comes after the first argument
-		 * shown at exit (rt_sigtimedwait's timeout): both read then. */
-		int exit_part = 0;
-		for (unsigned i = 0; i < sc->nargs; i++) {
-			const struct rn_arg_desc *a = &sc->args[i];
-			exit_part |= a->type == RN_T_OBUF || a->type == RN_T_STRUCT_OUT ||
-				     a->type == RN_T_STRUCT_IO;
-			if (a->decode && (a->type == RN_T_STRUCT_IO ||
-					  (exit_part && a->type == RN_T_STRUCT_IN)))
-				hold[nr] |= HOLD_EXIT_ERR;
-		}
-	}
-	return hold;
-}
-
-/* Both per-number tables cover the native table only: a tracee may pass
- * any number (-1, x32's 0x40000000 bit, one newer than the table), and
- * such a call is shown raw, never held or rehearsed. */
-static int in_table(int32_t nr)
-{
-	return nr >= 0 && (unsigned)nr < rn_syscall_count;
-}
-
-static int held_at(const struct tracer *t, int32_t nr, int what)
-{
-	return in_table(nr) && (t->hold[nr] & what);
-}
-
-static int rehearsed_at(const struct tracer *t, int32_t nr)
-{
-	return in_table(nr) && t->rehearse[nr];
+	int saved = errno;
+	(void)syscall(SYS_tgkill, getpid(), main_tid, sig);
+	errno = saved;
 }
 
 void rn_tracer_block_signals(sigset_t *orig)
@@ -183,9 +145,15 @@ void rn_tracer_block_signals(sigset_t *orig)
 	 * and the writer reports it. Never unblocked: the spawned command gets
 	 * the original mask back, and pending signals do not cross fork. */
 	sigaddset(&set, SIGXFSZ);
-	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
-		sigaddset(&set, fatal_signals[i]);
+	end_signals(&end_set);
+	sigorset(&set, &set, &end_set);
 	pthread_sigmask(SIG_BLOCK, &set, orig);
+	main_tid = gettid();
+	struct sigaction sa = { .sa_handler = forward_to_main, .sa_flags = SA_RESTART };
+	sigfillset(&sa.sa_mask);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&end_set, sig) == 1)
+			sigaction(sig, &sa, NULL);
 }
 
 static uint64_t now_ns(void)
@@ -193,6 +161,50 @@ static uint64_t now_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- ending while the output is not read ---------------------------- */
+
+/* How long after the first end signal the output may keep renacer from
+ * ending: a FIFO or pipe nobody drains must not hold the tracees for ever. */
+#define END_GRACE_NS (1000 * 1000 * 1000ull)
+
+/* The first end signal seen (read from the signalfd, or found pending
+ * while the tracer waited for room) and when. Main thread only: the
+ * tracer runs on it, and so does rn_pipeline_finish afterwards. */
+static int end_signal;
+static uint64_t end_signal_ns;
+
+static void note_end_signal(int sig)
+{
+	if (!end_signal) {
+		end_signal = sig;
+		end_signal_ns = now_ns();
+	}
+}
+
+/* The pipeline's stall hook (pipeline.h: p->stalled), asked while a thread
+ * waits for room in a ring or to be joined. */
+static int output_stalled(void *arg)
+{
+	(void)arg;
+	if (!end_signal) {
+		sigset_t pending;
+		if (sigpending(&pending) < 0)
+			return 0;
+		for (int sig = 1; sig < NSIG; sig++) {
+			if (sigismember(&end_set, sig) == 1 && sigismember(&pending, sig) == 1) {
+				note_end_signal(sig);
+				break;
+			}
+		}
+	}
+	return end_signal && now_ns() - end_signal_ns >= END_GRACE_NS;
+}
+
+int rn_tracer_end_signal(void)
+{
+	return end_signal;
 }
 
 /* ---- records --------------------------------------------------------- */
@@ -249,27 +261,6 @@ static void hold(struct tracer *t, struct rn_task *task, struct rn_record *rec)
 	rec->hold_id = task->hold_id;
 	t->held++;
 	t->p->stats.holds++;
-}
-
-/*
- * Which calls the tracer rehearses (rehearse.h): those that would be held
- * for a memory read in a phase without a plan. Calls held for -y's or -P's
- * descriptor paths (a worker reads /proc/TID/fd while the tracee is
- * stopped) stay held; so does everything with RENACER_WORKER_READS=1.
- */
-static uint8_t *rehearse_policy(const struct tracer *t)
-{
-	uint8_t *r = calloc(rn_syscall_count, 1);
-	if (!r)
-		abort();
-	for (unsigned nr = 0; t->use_prefetch && nr < rn_syscall_count; nr++) {
-		if (!t->hold[nr] || (t->hold[nr] & HOLD_FD_PATHS) || !rn_rehearsable(nr, t->opt))
-			continue;
-		if (((t->hold[nr] & HOLD_ENTRY) && !rn_prefetch_plan(&t->pf, nr, 0)) ||
-		    ((t->hold[nr] & (HOLD_EXIT | HOLD_EXIT_ERR)) && !rn_prefetch_plan(&t->pf, nr, 1)))
-			r[nr] = 1;
-	}
-	return r;
 }
 
 /* The copy of a stop's reads is ready (n bytes in pf_buf): send it before
@@ -420,16 +411,16 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 	rec.nr = task->nr;
 	memcpy(rec.args, args, sizeof(rec.args));
 	task->rehearsed = 0;
-	if (rehearsed_at(t, task->nr)) {
+	if (rn_stop_rehearsed(&t->policy, task->nr)) {
 		/* Every entry, held or not: its exit's rehearsal needs what the
 		 * entry decoded. */
 		rec.tid = task->tid;
 		long n = rn_rehearse(t->opt, task->tid, &rec, NULL, &task->rehearsal, &t->scratch,
 				     t->pf_buf, PF_CAP);
 		task->rehearsed = 1;
-		if (held_at(t, task->nr, HOLD_ENTRY))
+		if (rn_stop_held(&t->policy, task->nr, RN_HOLD_ENTRY))
 			send_copy_or_hold(t, task, &rec, n);
-	} else if (held_at(t, task->nr, HOLD_ENTRY)) {
+	} else if (rn_stop_held(&t->policy, task->nr, RN_HOLD_ENTRY)) {
 		hold_or_copy(t, task, &rec, 0);
 	}
 	emit(t, task, &rec);
@@ -474,8 +465,8 @@ static void on_syscall_stop(struct tracer *t, struct rn_task *task)
 		rec.flags |= RN_REC_ERROR;
 	/* A rehearsed call's exit is rehearsed whenever it may read, failed or
 	 * not: what its decoders read is what gets copied. */
-	if (task->rehearsed ? held_at(t, task->nr, HOLD_EXIT | HOLD_EXIT_ERR)
-			    : held_at(t, task->nr, info.exit.is_error ? HOLD_EXIT_ERR : HOLD_EXIT)) {
+	if (task->rehearsed ? rn_stop_held(&t->policy, task->nr, RN_HOLD_EXIT | RN_HOLD_EXIT_ERR)
+			    : rn_stop_held(&t->policy, task->nr, info.exit.is_error ? RN_HOLD_EXIT_ERR : RN_HOLD_EXIT)) {
 		if (task->rehearsed) {
 			struct rn_record entry = { .kind = RN_REC_SYSCALL_ENTRY, .nr = task->nr,
 						   .tid = task->tid };
@@ -544,7 +535,7 @@ static void on_exec(struct tracer *t, struct rn_task *task)
 	 * started (367 of 6927 in the 120-unit build, -e trace=%process). */
 	if (task->seccomp && task->in_syscall && !task->untraced &&
 	    (task->nr == SYS_execve || task->nr == SYS_execveat) &&
-	    !held_at(t, task->nr, HOLD_EXIT)) {
+	    !rn_stop_held(&t->policy, task->nr, RN_HOLD_EXIT)) {
 		struct rn_record rec = { .kind = RN_REC_SYSCALL_EXIT, .nr = task->nr, .ret = 0 };
 		task->in_syscall = 0;
 		emit(t, task, &rec);
@@ -749,8 +740,10 @@ static void read_signals(struct tracer *t)
 {
 	struct signalfd_siginfo ssi;
 	while (read(t->sigfd, &ssi, sizeof(ssi)) == (ssize_t)sizeof(ssi)) {
-		if (ssi.ssi_signo != SIGCHLD && !t->fatal_signal)
+		if (ssi.ssi_signo != SIGCHLD && !t->fatal_signal) {
 			t->fatal_signal = (int)ssi.ssi_signo;
+			note_end_signal(t->fatal_signal);
+		}
 	}
 }
 
@@ -803,7 +796,9 @@ static void tracer_sleep(struct tracer *t)
 	atomic_store_explicit(&p->tracer_sleeping, 1, memory_order_seq_cst);
 	atomic_thread_fence(memory_order_seq_cst);
 	if (rn_handback_empty(p)) {
-		int n = epoll_wait(t->epfd, ev, 4, -1);
+		/* Detaching, a worker's hand-back may never come (the output is
+		 * not read): wake to ask output_stalled. */
+		int n = epoll_wait(t->epfd, ev, 4, t->detaching ? 100 : -1);
 		for (int i = 0; i < n; i++) {
 			if (ev[i].data.fd == p->hb_eventfd) {
 				uint64_t v;
@@ -820,8 +815,7 @@ static int setup_fds(struct tracer *t)
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
-	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
-		sigaddset(&set, fatal_signals[i]);
+	sigorset(&set, &set, &end_set);
 	t->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	t->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (t->sigfd < 0 || t->epfd < 0)
@@ -836,14 +830,32 @@ static int setup_fds(struct tracer *t)
 
 /* ---- shutdown -------------------------------------------------------- */
 
+/* The output is abandoned: a held tracee's worker may never hand it back
+ * (its record may have been dropped), so let it go now. It is stopped at a
+ * syscall stop, where PTRACE_DETACH works; a late hand-back finds it no
+ * longer held and is ignored. */
+static void let_go_held(struct tracer *t)
+{
+	struct cds_lfht_iter iter;
+	struct rn_task *task;
+	rn_proctab_read_lock();
+	rn_proctab_foreach(&t->tab, &iter, task) {
+		if (task->state == RN_TASK_HELD)
+			resume(t, task, 0);
+	}
+	rn_proctab_read_unlock();
+}
+
 /* Let go of every tracee without leaving one stopped: held ones after their
- * worker hands them back, running ones after PTRACE_INTERRUPT stops them. */
+ * worker hands them back (or at once once the output is abandoned),
+ * running ones after PTRACE_INTERRUPT stops them. */
 static void detach_all(struct tracer *t)
 {
 	struct cds_lfht_iter iter;
 	struct rn_task *task;
 
 	t->detaching = 1;
+	read_signals(t);
 	rn_proctab_read_lock();
 	rn_proctab_foreach(&t->tab, &iter, task) {
 		if (task->state == RN_TASK_HELD)
@@ -860,7 +872,10 @@ static void detach_all(struct tracer *t)
 			ptrace(PTRACE_DETACH, pk->tid, 0, 0);
 		free(pk);
 	}
-	while (t->detach_waiting > 0 || t->held > 0) {
+	int abandoned = rn_pipeline_abandoned(t->p);
+	if (abandoned)
+		let_go_held(t);
+	while (t->detach_waiting > 0 || (t->held > 0 && !abandoned)) {
 		drain_handbacks(t);
 		int status;
 		pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
@@ -870,8 +885,16 @@ static void detach_all(struct tracer *t)
 		}
 		if (tid < 0 && errno == ECHILD)
 			break;
-		if (tid == 0)
+		if (tid == 0) {
+			if (!abandoned && t->held > 0 && output_stalled(NULL))
+				rn_pipeline_abandon(t->p);
+			if (!abandoned && rn_pipeline_abandoned(t->p)) {
+				abandoned = 1;
+				let_go_held(t);
+				continue;
+			}
 			tracer_sleep(t);
+		}
 	}
 	/* Anything still in the table was detached by resume(): forget it. */
 	rn_proctab_read_lock();
@@ -934,19 +957,21 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 	struct rn_outcome out = { .exit_code = 0 };
 	struct tracer t = { .opt = opt, .p = p, .epfd = -1, .sigfd = -1 };
 
+	/* Asked on this thread only: in reserve() and rn_pipeline_finish. */
+	p->stalled = output_stalled;
+	p->stalled_arg = NULL;
 	if (rn_proctab_init(&t.tab) < 0 || setup_fds(&t) < 0) {
 		fprintf(stderr, "renacer: cannot set up the tracer: %s\n", strerror(errno));
 		out.exit_code = 1;
 		return out;
 	}
 	t.ptrace_opts = base_options(opt);
-	t.hold = hold_policy(opt);
 	const char *wr = getenv("RENACER_WORKER_READS");
 	t.use_prefetch = !(wr && strcmp(wr, "1") == 0);
 	t.pf_buf = malloc(PF_CAP);
 	if (!t.pf_buf || rn_prefetch_init(&t.pf, opt) < 0)
 		abort();
-	t.rehearse = rehearse_policy(&t);
+	rn_stop_policy_init(&t.policy, opt, t.use_prefetch ? &t.pf : NULL);
 	if (opt->stats_self) {
 		t.stall = malloc(sizeof(*t.stall));
 		if (!t.stall)
@@ -1045,7 +1070,7 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 		(opt->count || opt->process_summary) && !opt->summary_wall ? &ru : NULL;
 	while (t.tab.count > 0 || t.parked) {
 		drain_handbacks(&t);
-		if (t.fatal_signal || rn_pipeline_failed(p))
+		if (t.fatal_signal || rn_pipeline_failed(p) || rn_pipeline_abandoned(p))
 			break;
 		/* Collect every stop already reported before handling any.
 		 * wait4(-1) scans the real children before the other tracees, so
@@ -1133,8 +1158,8 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
 			kill(t.command_pid, t.fatal_signal);
 		}
 	}
-	if (t.fatal_signal) {
-		out.raise_signal = t.fatal_signal;
+	if (t.fatal_signal || end_signal) {
+		out.raise_signal = t.fatal_signal ? t.fatal_signal : end_signal;
 	} else if (t.command_done) {
 		if (WIFEXITED(t.command_status))
 			out.exit_code = WEXITSTATUS(t.command_status);
@@ -1170,8 +1195,7 @@ done:
 	}
 	if (t.have_tick)
 		timer_delete(t.tick);
-	free(t.hold);
-	free(t.rehearse);
+	rn_stop_policy_free(&t.policy);
 	rn_values_free(&t.scratch);
 	rn_prefetch_free(&t.pf);
 	free(t.pf_buf);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "renacer/worker_internal.h"
@@ -44,13 +45,20 @@ int rn_pipeline_start(struct rn_pipeline *p, const struct rn_options *opt, int o
 	return rn_writer_start(p->writer);
 }
 
-/* A free slot of w's input ring, waiting while it is full. */
+/* How often a wait for room asks p->stalled whether to give up. */
+#define STALL_CHECK_NS (100 * 1000 * 1000ull)
+
+/* A free slot of w's input ring, waiting while it is full; NULL once the
+ * output is abandoned (the record is dropped). */
 static void *reserve(struct rn_pipeline *p, struct rn_worker *w)
 {
+	if (atomic_load_explicit(&p->abandoned, memory_order_acquire))
+		return NULL;
 	void *slot = rn_ring_reserve(&w->in);
 	if (!slot) {
-		/* Full: wait, never drop (design.md rule 4). The tracees wait
-		 * with us; the stall is counted and reported. */
+		/* Full: wait, never drop (a trace with holes misleads; a slow
+		 * one does not). The tracees wait with us; the stall is counted
+		 * and reported. */
 		/* Single writer: load + store, relaxed (see struct rn_stats). */
 		atomic_store_explicit(&p->stats.ring_stalls,
 				      atomic_load_explicit(&p->stats.ring_stalls,
@@ -69,7 +77,15 @@ static void *reserve(struct rn_pipeline *p, struct rn_worker *w)
 				rn_parker_cancel(&w->in.not_full);
 				break;
 			}
-			rn_parker_sleep(&w->in.not_full, seen);
+			/* Timed: a fatal signal must end the run even when
+			 * nothing reads the output (p->stalled decides). */
+			rn_parker_sleep_for(&w->in.not_full, seen, STALL_CHECK_NS);
+			if (rn_ring_reserve(&w->in))
+				continue;
+			if (p->stalled && p->stalled(p->stalled_arg))
+				rn_pipeline_abandon(p);
+			if (atomic_load_explicit(&p->abandoned, memory_order_relaxed))
+				return NULL;
 		}
 	}
 	return slot;
@@ -81,6 +97,10 @@ void rn_pipeline_push_bytes(struct rn_pipeline *p, int32_t tgid, const uint8_t *
 	for (size_t off = 0; off < len; off += RN_REC_PAYLOAD) {
 		size_t n = len - off < RN_REC_PAYLOAD ? len - off : RN_REC_PAYLOAD;
 		struct rn_record *slot = reserve(p, w);
+		if (!slot) {
+			p->stats.dropped++;
+			return;
+		}
 		slot->kind = RN_REC_BYTES;
 		slot->tgid = tgid;
 		slot->hold_id = (uint32_t)n;
@@ -93,6 +113,10 @@ void rn_pipeline_push(struct rn_pipeline *p, const struct rn_record *rec)
 {
 	struct rn_worker *w = p->workers[(unsigned)rec->tgid % p->nworkers];
 	void *slot = reserve(p, w);
+	if (!slot) {
+		p->stats.dropped++;
+		return;
+	}
 	memcpy(slot, rec, sizeof(*rec));
 	rn_ring_commit(&w->in);
 	p->stats.records++;
@@ -119,6 +143,21 @@ int rn_pipeline_failed(struct rn_pipeline *p)
 	return atomic_load_explicit(&p->output_failed, memory_order_acquire);
 }
 
+void rn_pipeline_abandon(struct rn_pipeline *p)
+{
+	/* Release: pairs with the acquire loads before a worker waits. */
+	atomic_store_explicit(&p->abandoned, 1, memory_order_release);
+	for (unsigned i = 0; i < p->nworkers; i++) {
+		rn_parker_wake(&p->workers[i]->out.not_full);
+		rn_parker_wake(&p->workers[i]->in.not_empty);
+	}
+}
+
+int rn_pipeline_abandoned(struct rn_pipeline *p)
+{
+	return atomic_load_explicit(&p->abandoned, memory_order_acquire);
+}
+
 void rn_handback(struct rn_pipeline *p, pid_t tid, uint32_t hold_id)
 {
 	struct rn_handback *hb = malloc(sizeof(*hb));
@@ -142,15 +181,48 @@ void rn_handback(struct rn_pipeline *p, pid_t tid, uint32_t hold_id)
 	}
 }
 
+int rn_pipeline_join(struct rn_pipeline *p, pthread_t th)
+{
+	/* Once abandoned, a thread gets this many checks to end: a worker
+	 * drops what it has within one; a writer blocked in write(2) on a
+	 * FIFO nobody reads never ends, and the process dies around it. */
+	int grace = 5;
+	for (;;) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += (long)STALL_CHECK_NS;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		int rc = pthread_timedjoin_np(th, NULL, &ts);
+		if (rc == 0)
+			return 0;
+		if (rc != ETIMEDOUT && rc != EINTR)
+			abort();
+		if (!rn_pipeline_abandoned(p) && p->stalled && p->stalled(p->stalled_arg))
+			rn_pipeline_abandon(p);
+		if (rn_pipeline_abandoned(p) && grace-- == 0)
+			return -1;
+	}
+}
+
 int rn_pipeline_finish(struct rn_pipeline *p)
 {
 	for (unsigned i = 0; i < p->nworkers; i++) {
-		rn_worker_stop_and_join(p->workers[i]);
-		p->stats.prefetch_misses += p->workers[i]->snap.misses;
+		struct rn_worker *w = p->workers[i];
+		rn_worker_stop(w);
+		if (rn_pipeline_join(p, w->thread) < 0)
+			return RN_PIPELINE_ABANDONED;
+		p->stats.prefetch_misses += w->snap.misses;
+		p->stats.dropped += w->dropped;
 		if (p->opt->count)
-			rn_stats_merge(&p->summary, &p->workers[i]->stats);
+			rn_stats_merge(&p->summary, &w->stats);
 	}
-	int rc = rn_writer_stop_and_join(p->writer);
+	rn_writer_stop(p->writer);
+	if (rn_pipeline_join(p, rn_writer_thread(p->writer)) < 0)
+		return RN_PIPELINE_ABANDONED;
+	int rc = rn_writer_report(p->writer);
 	if (p->opt->count)
 		rn_stats_free(&p->summary);
 	for (unsigned i = 0; i < p->nworkers; i++)

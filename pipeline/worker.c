@@ -57,12 +57,22 @@ static void pending_put(struct rn_worker *w, struct rn_pending *pe)
 
 /* ---- output ------------------------------------------------------------- */
 
+/* Once the output is abandoned, events go here and are dropped. */
+static struct rn_event *discard_slot(struct rn_worker *w)
+{
+	w->discarding = 1;
+	return &w->discard;
+}
+
 static struct rn_event *out_slot(struct rn_worker *w)
 {
+	if (atomic_load_explicit(&w->p->abandoned, memory_order_acquire))
+		return discard_slot(w);
 	struct rn_event *ev = rn_ring_reserve(&w->out);
 	if (ev)
 		return ev;
-	/* The writer is behind: let it run, then wait for room. */
+	/* The writer is behind: let it run, then wait for room. Timed, to
+	 * see the output abandoned (rn_pipeline_abandon also wakes us). */
 	for (;;) {
 		rn_parker_wake(rn_writer_parker(w->p->writer));
 		uint32_t seen = rn_parker_prepare(&w->out.not_full);
@@ -71,7 +81,11 @@ static struct rn_event *out_slot(struct rn_worker *w)
 			rn_parker_cancel(&w->out.not_full);
 			return ev;
 		}
-		rn_parker_sleep(&w->out.not_full, seen);
+		if (atomic_load_explicit(&w->p->abandoned, memory_order_acquire)) {
+			rn_parker_cancel(&w->out.not_full);
+			return discard_slot(w);
+		}
+		rn_parker_sleep_for(&w->out.not_full, seen, 100 * 1000 * 1000ull);
 	}
 }
 
@@ -106,6 +120,13 @@ static void attach_values(struct rn_worker *w, struct rn_event *ev)
 
 static void commit_event(struct rn_worker *w)
 {
+	if (w->discarding) {
+		free(w->discard.v);
+		w->discard.v = NULL;
+		w->discarding = 0;
+		w->dropped++;
+		return;
+	}
 	rn_ring_commit(&w->out);
 }
 
@@ -497,13 +518,12 @@ struct rn_ring *rn_worker_output(struct rn_worker *w)
 	return &w->out;
 }
 
-void rn_worker_stop_and_join(struct rn_worker *w)
+void rn_worker_stop(struct rn_worker *w)
 {
 	/* Pairs with the acquire load in worker_main: every record committed
 	 * before this store is seen before the worker sees stop. */
 	atomic_store_explicit(&w->stop, 1, memory_order_release);
 	rn_parker_wake(&w->in.not_empty);
-	pthread_join(w->thread, NULL);
 }
 
 void rn_worker_destroy(struct rn_worker *w)

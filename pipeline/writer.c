@@ -803,13 +803,21 @@ void rn_writer_worker_idle(struct rn_writer *w)
 		rn_parker_wake(&w->parker);
 }
 
-int rn_writer_stop_and_join(struct rn_writer *w)
+void rn_writer_stop(struct rn_writer *w)
 {
 	/* Pairs with the acquire loads in writer_main; the workers are joined,
 	 * so every event is already in a ring. */
 	atomic_store_explicit(&w->stop, 1, memory_order_release);
 	rn_parker_wake(&w->parker);
-	pthread_join(w->thread, NULL);
+}
+
+pthread_t rn_writer_thread(struct rn_writer *w)
+{
+	return w->thread;
+}
+
+int rn_writer_report(struct rn_writer *w)
+{
 	if (w->failed) {
 		if (w->per_tid_error && w->per_tid_failed_tid)
 			fprintf(stderr, "renacer: Can't fopen '%s.%d': %s\n", w->p->opt->outfile,

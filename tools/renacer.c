@@ -46,13 +46,6 @@ int main(int argc, char **argv)
 {
 	rn_options_parse(&opt, argc, argv);
 
-	/* Before any thread exists, so that every thread inherits the mask,
-	 * and before any output is opened: SIGXFSZ is blocked with the rest,
-	 * so that a file past RLIMIT_FSIZE fails its write (EFBIG, reported)
-	 * instead of killing renacer (rn_tracer_block_signals). */
-	sigset_t orig_mask;
-	rn_tracer_block_signals(&orig_mask);
-
 	int out_fd = STDOUT_FILENO;
 	/* -ff -o FILE: the writer creates FILE.TID per thread; FILE itself is
 	 * not written (as strace). */
@@ -66,6 +59,15 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+
+	/* After -o's open, which waits for a reader when FILE is a FIFO: until
+	 * here SIGINT and SIGTERM end renacer at once (nothing is traced yet).
+	 * Before any thread exists, so that every thread inherits the mask,
+	 * and before anything is written: SIGXFSZ is blocked with the rest, so
+	 * that a file past RLIMIT_FSIZE fails its write (EFBIG, reported)
+	 * instead of killing renacer (rn_tracer_block_signals). */
+	sigset_t orig_mask;
+	rn_tracer_block_signals(&orig_mask);
 
 	/* One reading of both clocks: -t stamps and the capture's header use
 	 * the same offset, so a dump prints the live run's times. */
@@ -116,7 +118,17 @@ int main(int argc, char **argv)
 	}
 	struct rn_outcome out = rn_tracer_run(&opt, &pipeline, &orig_mask);
 	int failed = rn_pipeline_failed(&pipeline);
-	if (rn_pipeline_finish(&pipeline) < 0)
+	int finished = rn_pipeline_finish(&pipeline);
+	if (finished == RN_PIPELINE_ABANDONED) {
+		/* A signal asked to end and nothing reads the output: every
+		 * tracee is let go; what is still queued cannot be written. */
+		fprintf(stderr, "renacer: %s: the output is not being read: the trace ends "
+			"early (%llu records dropped, more queued)\n",
+			opt.outfile ? opt.outfile : "standard output",
+			(unsigned long long)pipeline.stats.dropped);
+		die_of(out.raise_signal ? out.raise_signal : rn_tracer_end_signal());
+	}
+	if (finished < 0)
 		failed = 1;
 	if (pipeline.stats.lost)
 		fprintf(stderr, "renacer: %llu events lost\n", (unsigned long long)pipeline.stats.lost);

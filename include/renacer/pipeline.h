@@ -53,6 +53,9 @@ struct rn_stats {
 	uint64_t prefetch_misses; /* workers (summed after join): reads a copy did
 				     not cover; 0 unless a plan is wrong */
 	uint64_t lost;         /* events lost: always 0 unless a bug says otherwise */
+	/* Records and events dropped once the output was abandoned (below):
+	 * the tracer's and each worker's own count, summed after the end. */
+	uint64_t dropped;
 };
 
 struct rn_worker;
@@ -81,6 +84,17 @@ struct rn_pipeline {
 	 * tracer reads it (acquire) each loop and detaches everything. */
 	_Atomic int output_failed;
 
+	/* The output is not being read (a FIFO nobody drains) and renacer must
+	 * end anyway: set (release, rn_pipeline_abandon) by the tracer; read
+	 * (acquire) by the tracer and the workers before they wait for room.
+	 * From then on nobody waits: records and events are dropped (counted
+	 * in dropped) and a held tracee is let go without its hand-back. */
+	_Atomic int abandoned;
+	/* Tracer: asked every STALL_CHECK_NS of a wait for room in a ring;
+	 * returns 1 to abandon the output. NULL: wait for ever (lossless). */
+	int (*stalled)(void *arg);
+	void *stalled_arg;
+
 	struct rn_stats stats;
 
 	/* -c/-C: the workers' tables merged after they are joined, before the
@@ -106,11 +120,22 @@ void rn_pipeline_push_bytes(struct rn_pipeline *p, int32_t tgid, const uint8_t *
 /* Tracer: wake every worker that has pending records (before sleeping). */
 void rn_pipeline_kick(struct rn_pipeline *p);
 /* Tracer: all records pushed; drain, stop and join every thread. Returns
- * non-zero when the output could not be written. */
+ * 0, -1 when the output could not be written, or RN_PIPELINE_ABANDONED
+ * when p->stalled gave up on an output nobody reads: then a thread may
+ * still be blocked in it and nothing was freed (the caller is about to
+ * die of a signal). */
+#define RN_PIPELINE_ABANDONED (-2)
 int rn_pipeline_finish(struct rn_pipeline *p);
+/* Join a pipeline thread, asking p->stalled while it waits: 0 joined, -1
+ * abandoned and the thread did not end in time. */
+int rn_pipeline_join(struct rn_pipeline *p, pthread_t th);
 
 /* Tracer: did the writer fail? */
 int rn_pipeline_failed(struct rn_pipeline *p);
+/* Tracer: stop waiting for the output (see abandoned), and wake every
+ * thread that waits for room so that it sees it. */
+void rn_pipeline_abandon(struct rn_pipeline *p);
+int rn_pipeline_abandoned(struct rn_pipeline *p);
 
 /* Worker: hand a held tracee back to the tracer. */
 void rn_handback(struct rn_pipeline *p, pid_t tid, uint32_t hold_id);
@@ -123,7 +148,8 @@ int rn_handback_empty(struct rn_pipeline *p);
 struct rn_worker *rn_worker_create(struct rn_pipeline *p, unsigned index);
 struct rn_ring *rn_worker_input(struct rn_worker *w);
 struct rn_ring *rn_worker_output(struct rn_worker *w);
-void rn_worker_stop_and_join(struct rn_worker *w);
+/* No record will come any more: the worker ends once its ring is empty. */
+void rn_worker_stop(struct rn_worker *w);
 void rn_worker_destroy(struct rn_worker *w);
 
 /* Created before the workers (they wake it), started after them (it reads
@@ -136,7 +162,11 @@ struct rn_parker *rn_writer_parker(struct rn_writer *w);
  * know now (prompt output, nothing buffered); a writer holding buffered
  * output for a regular file wakes by itself when it is due. */
 void rn_writer_worker_idle(struct rn_writer *w);
-int rn_writer_stop_and_join(struct rn_writer *w);
+/* Every worker is joined: the writer ends once their rings are empty. */
+void rn_writer_stop(struct rn_writer *w);
+pthread_t rn_writer_thread(struct rn_writer *w);
+/* After the join: print the output's error if it failed (-1), else 0. */
+int rn_writer_report(struct rn_writer *w);
 void rn_writer_destroy(struct rn_writer *w);
 
 #endif /* RENACER_PIPELINE_H */

@@ -22,6 +22,10 @@ struct rn_outcome {
  * `orig` receives the mask to restore in the spawned command. */
 void rn_tracer_block_signals(sigset_t *orig);
 
+/* The first signal that asked renacer to end (0: none), also one that
+ * arrived after rn_tracer_run returned, while the output was drained. */
+int rn_tracer_end_signal(void);
+
 /* Trace the command (opt->command) or the attached pids until every tracee
  * is gone or a fatal signal asks to detach. */
 struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline *p,

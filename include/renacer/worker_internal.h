@@ -59,6 +59,12 @@ struct rn_worker {
 	uint8_t *snap_buf;
 	size_t snap_len, snap_cap;
 	struct rn_mem_snap snap;
+	/* Once the output is abandoned: the event being dropped instead of
+	 * committed, and how many were (read by rn_pipeline_finish after
+	 * join). */
+	struct rn_event discard;
+	int discarding;
+	uint64_t dropped;
 };
 
 #endif /* RENACER_WORKER_INTERNAL_H */
