@@ -654,6 +654,13 @@ int rn_capture_flush(struct rn_capture_writer *w)
 	return rotate_if_full(w);
 }
 
+int rn_capture_is_file(const struct rn_capture_writer *w, const struct stat *st)
+{
+	struct stat me;
+	return w->fd >= 0 && fstat(w->fd, &me) == 0 && me.st_dev == st->st_dev &&
+	       me.st_ino == st->st_ino;
+}
+
 int rn_capture_close(struct rn_capture_writer *w)
 {
 	if (w->fd >= 0 && !w->error && w->frame_open)

@@ -195,6 +195,9 @@ static int seen_add(struct rn_writer *w, int32_t tid)
 
 /* tid's file, opened at its first event. NULL when it cannot be created:
  * the trace stops (check_output), as strace dies on a failed fopen. */
+/* Not an errno: the per-tid file named is the capture being written. */
+#define RN_ERR_IS_CAPTURE (-1)
+
 static struct tid_out *tid_out(struct rn_writer *w, int32_t tid)
 {
 	struct tid_out *t = tid_find(w, tid);
@@ -204,20 +207,27 @@ static struct tid_out *tid_out(struct rn_writer *w, int32_t tid)
 	if (asprintf(&path, "%s.%d", w->p->opt->outfile, (int)tid) < 0)
 		abort();
 	/* Truncated the first time in a run (a file of an earlier run is
-	 * replaced, as strace replaces it); a reused tid appends. */
-	int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
-	if (!seen_add(w, tid))
-		flags |= O_TRUNC;
-	int fd = open(path, flags, 0666);
+	 * replaced, as strace replaces it); a reused tid appends. Truncated
+	 * only once it is known not to be the capture (a link planted under
+	 * that name). */
+	const int first = !seen_add(w, tid);
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
 	free(path);
-	if (fd < 0) {
-		w->per_tid_error = errno;
+	struct stat st;
+	int err = fd < 0 || fstat(fd, &st) < 0 ? errno : 0;
+	if (!err && w->capture && rn_capture_is_file(w->capture, &st))
+		err = RN_ERR_IS_CAPTURE;
+	if (!err && first && S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0)
+		err = errno;
+	if (err) {
+		if (fd >= 0)
+			close(fd);
+		w->per_tid_error = err;
 		w->per_tid_failed_tid = tid;
 		return NULL;
 	}
 	/* An existing FIFO or device under that name: someone reads it live. */
-	struct stat st;
-	if (!w->prompt && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode))
+	if (!w->prompt && !S_ISREG(st.st_mode))
 		w->prompt = 1;
 	t = calloc(1, sizeof(*t));
 	if (!t)
@@ -821,7 +831,9 @@ int rn_writer_report(struct rn_writer *w)
 	if (w->failed) {
 		if (w->per_tid_error && w->per_tid_failed_tid)
 			fprintf(stderr, "renacer: Can't fopen '%s.%d': %s\n", w->p->opt->outfile,
-				(int)w->per_tid_failed_tid, strerror(w->per_tid_error));
+				(int)w->per_tid_failed_tid,
+				w->per_tid_error == RN_ERR_IS_CAPTURE ? "it is the capture file"
+								      : strerror(w->per_tid_error));
 		else if (w->capture_error && !w->sink.error && !w->per_tid_error)
 			fprintf(stderr, "renacer: capture '%s': %s\n", w->p->opt->capture,
 				strerror(w->capture_error));

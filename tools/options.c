@@ -408,6 +408,9 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 		case OPT_CAPTURE:
 			if (!*optarg)
 				die("invalid --capture argument: ''");
+			if (o->capture)
+				die("--capture given twice ('%s', '%s'): one capture per run",
+				    o->capture, optarg);
 			o->capture = optarg;
 			break;
 		case OPT_CAPTURE_SIZE:

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "stdfds.h"
 #include "renacer/calls.h"
 #include "renacer/capture.h"
 #include "renacer/filter.h"
@@ -585,7 +586,12 @@ static void parse_cmdline(struct cmdline *c, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct cmdline c;
+	const unsigned closed_fds = rn_stdfds_guard();
 	parse_cmdline(&c, argc, argv);
+	if (closed_fds & 2) {
+		fputs("renacer-dump: standard output is closed: nothing to write to\n", stderr);
+		return 1;
+	}
 	if (optind >= argc)
 		die_usage("must have a capture file"); /* as renacer's "must have PROG" */
 

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +20,8 @@
 #include "renacer/pipeline.h"
 #include "renacer/proctab.h"
 #include "renacer/tracer.h"
+#include "outputs.h"
+#include "stdfds.h"
 
 /* Die of sig as the command did, so the shell sees 128+N. No core file of
  * our own: the command's core, if any, is the one that matters. */
@@ -44,7 +47,19 @@ static struct rn_options opt;
 
 int main(int argc, char **argv)
 {
+	const unsigned closed_fds = rn_stdfds_guard();
 	rn_options_parse(&opt, argc, argv);
+	if ((closed_fds & 2) && !opt.outfile) {
+		fputs("renacer: standard output is closed: nothing to write the trace to "
+		      "(use -o FILE)\n", stderr);
+		return 1;
+	}
+
+	char clash[PATH_MAX * 2 + 100];
+	if (rn_outputs_clash(&opt, clash, sizeof(clash)) < 0) {
+		fprintf(stderr, "renacer: %s\n", clash);
+		return 1;
+	}
 
 	int out_fd = STDOUT_FILENO;
 	/* -ff -o FILE: the writer creates FILE.TID per thread; FILE itself is
@@ -78,6 +93,11 @@ int main(int argc, char **argv)
 	uint64_t mono_ns = (uint64_t)mono.tv_sec * 1000000000u + (uint64_t)mono.tv_nsec;
 
 	struct rn_capture_writer *capture = NULL;
+	if (opt.capture && out_fd >= 0 && rn_outputs_fd_is_capture(out_fd, opt.capture)) {
+		fprintf(stderr, "renacer: the trace's output (%s) is the capture file '%s'\n",
+			opt.outfile ? opt.outfile : "standard output", opt.capture);
+		return 1;
+	}
 	if (opt.capture) {
 		struct rn_capture_info info = {
 			.opt = &opt,

@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "renacer/event.h"
 #include "renacer/options.h"
@@ -76,6 +77,9 @@ int rn_capture_append(struct rn_capture_writer *w, const struct rn_event *ev);
 int rn_capture_flush(struct rn_capture_writer *w);
 /* Flush, fsync, close and free. Returns 0 or the first error seen. */
 int rn_capture_close(struct rn_capture_writer *w);
+/* Is the file st describes the capture file being written? (Another
+ * output must never be the capture: both would be corrupt.) */
+int rn_capture_is_file(const struct rn_capture_writer *w, const struct stat *st);
 const struct rn_capture_stats *rn_capture_writer_stats(const struct rn_capture_writer *w);
 
 /* ---- reader ------------------------------------------------------------- */

@@ -521,6 +521,102 @@ def zstd_frames(data):
     return [m.start() for m in re.finditer(re.escape(b"\x28\xb5\x2f\xfd"), data)]
 
 
+def test_outputs_one_file():
+    """Two outputs that are one file are refused before either is written:
+    -o and --capture by name, through ./, a hard link, a dangling symlink;
+    --capture named like one of -ff's FILE.TID; -o named like a part of a
+    rotated capture; the trace's stdout redirected into the capture;
+    --capture twice. An existing file keeps its content."""
+    d = scratch()
+    keep = os.path.join(d, "G")
+    with open(keep, "w") as f:
+        f.write("keep\n")
+    os.link(keep, os.path.join(d, "H"))
+    os.symlink("C", os.path.join(d, "L"))
+    cases = [
+        (["-o", "G", "--capture", "G"], r"-o 'G' and --capture 'G' are the same file$"),
+        (["-o", "G", "--capture", "./G"], r"-o 'G' and --capture '\./G' are the same file$"),
+        (["-o", "G", "--capture", "H"], r"-o 'G' and --capture 'H' are the same file$"),
+        (["-o", "L", "--capture", "C"], r"-o 'L' and --capture 'C' are the same file$"),
+        (["-o", d + "/G", "--capture", "G"],
+         r"-o '.*/G' and --capture 'G' are the same file$"),
+        (["-ff", "-o", "T", "--capture", "T.12"],
+         r"--capture 'T\.12' is named like one of -ff's files 'T\.TID'$"),
+        (["-o", "C.3", "--capture", "C", "--capture-size", "1M"],
+         r"-o 'C\.3' is named like a part of the rotated capture 'C\.N'$"),
+        (["--capture", "C", "--capture", "D"],
+         r"--capture given twice \('C', 'D'\): one capture per run$"),
+    ]
+    for args, msg in cases:
+        r = T.run(renacer(*args, "--", "true"), cwd=d)
+        lines = r.err.splitlines()
+        check(len(lines) == 1 and re.match("renacer: " + msg, lines[0]),
+              "want one line matching %r\n%s" % (msg, r.describe()))
+        check_eq(r.rc, 1, "exit status\n" + r.describe())
+        with open(keep) as f:
+            check_eq(f.read(), "keep\n", "%s: G's content" % args)
+        for name in ("C", "D", "T", "T.12", "C.3"):
+            check(not os.path.exists(os.path.join(d, name)), "%s: %s was created" % (args, name))
+    # stdout (the trace's output) is the capture file.
+    cap = os.path.join(d, "C")
+    with open(cap, "wb") as out:
+        p = subprocess.run(renacer("--capture", cap, "--", "true"), stdout=out,
+                           stderr=subprocess.PIPE, cwd=d, timeout=T.scaled(30))
+    check_eq(p.returncode, 1, "stdout into the capture: exit status")
+    check_eq(p.stderr.decode(), "renacer: the trace's output (standard output) is the "
+             "capture file '%s'\n" % cap, "stdout into the capture: stderr")
+    check_eq(os.path.getsize(cap), 0, "the capture file was written")
+
+
+def closed(*fds):
+    def setup():
+        T._no_core()
+        for fd in fds:
+            os.close(fd)
+    return setup
+
+
+def test_closed_std_fds():
+    """renacer started with fd 0, 1 or 2 closed: nothing lands on them by
+    accident (the capture, the -o file, an error), and the command still
+    finds them closed."""
+    d = scratch()
+    # stdout closed and the trace meant for it: refused, nothing created.
+    cap = os.path.join(d, "x.rnc")
+    p = subprocess.run(renacer("--capture", cap, "--", "ls", "/"), stderr=subprocess.PIPE,
+                       preexec_fn=closed(1), cwd=d, timeout=T.scaled(30))
+    check_eq(p.returncode, 1, "stdout closed: exit status")
+    check_eq(p.stderr.decode(), "renacer: standard output is closed: nothing to write the "
+             "trace to (use -o FILE)\n", "stdout closed: stderr")
+    check(not os.path.exists(cap), "stdout closed: the capture was created")
+    # stderr closed: the error goes nowhere, not into the -o file.
+    out = os.path.join(d, "t.txt")
+    p = subprocess.run(renacer("-o", out, "-p", str(free_pid())), stdout=subprocess.PIPE,
+                       preexec_fn=closed(2), cwd=d, timeout=T.scaled(30))
+    check_eq(p.returncode, 1, "stderr closed: exit status")
+    check_eq(T.read_text(out), "", "stderr closed: the -o file")
+    # The command sees the closed descriptors closed, as untraced.
+    for fd, cmd, call in ((1, ["sh", "-c", "echo hi"], 'write(1, "hi\\n", 3) = -1 EBADF'),
+                          (0, ["cat"], 'newfstatat(0, "", ')):
+        p = subprocess.run(renacer("-o", out, "--", *cmd), stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                           preexec_fn=closed(fd), cwd=d, timeout=T.scaled(30))
+        check_eq(p.returncode, 1, "fd %d closed: the command's exit status" % fd)
+        lines = [re.sub(r" {2,}", " ", l) for l in T.read_text(out).splitlines()]
+        check(any(l.startswith(call) for l in lines),
+              "fd %d closed: no %r in the trace:\n%s" % (fd, call, "\n".join(lines[-8:])))
+        check(any(l.startswith(call) and l.endswith("= -1 EBADF (Bad file descriptor)")
+                  for l in lines), "fd %d closed: the call did not fail with EBADF" % fd)
+    # renacer-dump with stdout closed.
+    good = T.tmpfile("cap")
+    T.run(renacer("-o", "/dev/null", "--capture", good, "--", "true"))
+    p = subprocess.run([dump_cmd(), good], stderr=subprocess.PIPE, preexec_fn=closed(1),
+                       timeout=T.scaled(30))
+    check_eq(p.returncode, 1, "renacer-dump, stdout closed: exit status")
+    check_eq(p.stderr.decode(), "renacer-dump: standard output is closed: nothing to write "
+             "to\n", "renacer-dump, stdout closed: stderr")
+
+
 def test_dump_bad_input():
     cap, data = make_capture()
     d = scratch()
@@ -743,7 +839,8 @@ def future_capture(data):
 
 
 if __name__ == "__main__":
-    T.main([test_renacer_bad_input, test_nothing_traced, test_attach_one_bad_pid_of_two,
+    T.main([test_renacer_bad_input, test_nothing_traced, test_outputs_one_file,
+            test_closed_std_fds, test_attach_one_bad_pid_of_two,
             test_renacer_u_needs_root, test_attach_untraceable, test_attach_own_pid,
             test_exec_refused_by_kernel, test_refused_command_not_run, test_bad_input_spares_attach_target,
             test_o_not_writable, test_dump_bad_input, test_dump_endless_input, test_dump_skippable_frames])
