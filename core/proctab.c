@@ -17,9 +17,14 @@ static int match_tid(struct cds_lfht_node *node, const void *key)
 	return task->tid == *(const pid_t *)key;
 }
 
+/* A fixed 4096 buckets, not CDS_LFHT_AUTO_RESIZE: the resize worker is a
+ * liburcu thread that leaves SIGUSR1 unblocked, and a signal delivered
+ * there cannot reach the tracer's signalfd (under TSan its forwarding
+ * handler never runs: that thread sleeps in a raw futex). 4096 chains stay
+ * short for the few hundred tasks a parallel build has alive at once. */
 int rn_proctab_init(struct rn_proctab *t)
 {
-	t->ht = cds_lfht_new_flavor(1024, 1024, 0, CDS_LFHT_AUTO_RESIZE, &urcu_memb_flavor, NULL);
+	t->ht = cds_lfht_new_flavor(4096, 4096, 4096, 0, &urcu_memb_flavor, NULL);
 	t->count = 0;
 	return t->ht ? 0 : -1;
 }
