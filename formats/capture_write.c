@@ -451,9 +451,15 @@ static int open_file(const char *path, int excl)
 	int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
 		    (excl ? O_EXCL : 0);
 	int fd = open(path, flags, 0600);
-	if (fd < 0)
-		return -errno;
 	struct stat st;
+	if (fd < 0) {
+		/* A symlink is refused by O_NOFOLLOW (ELOOP), but another user's
+		 * in a sticky directory fails first with EACCES: say what it is. */
+		int err = errno;
+		if (err != ELOOP && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			err = ELOOP;
+		return -err;
+	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return -EINVAL;

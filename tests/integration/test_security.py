@@ -94,6 +94,30 @@ def test_capture_never_through_symlink():
             check_eq(T.read_text(target), "precious\n", "the link's target")
 
 
+def test_capture_never_through_foreign_symlink():
+    """Another user's symlink in a sticky, world-writable directory (a
+    planted /tmp/x): the kernel refuses the open with EACCES before
+    O_NOFOLLOW's ELOOP, and renacer still says what it refuses."""
+    pw, _ = nobody()
+    # Under /tmp itself: nobody cannot reach into the test's 0700 directory.
+    d = tempfile.mkdtemp(prefix="rntest-sticky.", dir="/tmp")
+    try:
+        os.chmod(d, 0o1777)
+        link = os.path.join(d, "planted")
+        target = os.path.join(d, "target")
+        r = subprocess.run(["su", pw.pw_name, "-s", "/bin/sh", "-c",
+                            "ln -s %s %s" % (target, link)], timeout=T.scaled(30))
+        check_eq(r.returncode, 0, "ln -s as nobody")
+        check_eq(os.lstat(link).st_uid, pw.pw_uid, "the link's owner")
+        rc, err = capture_run(link)
+        check_eq(rc, 1, "renacer --capture FOREIGN-SYMLINK: exit status")
+        check_eq(err.strip(), "renacer: capture '%s': refusing to write through a symlink"
+                 % link, "the refusal")
+        check(not os.path.exists(target), "a capture was created through the link")
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def test_capture_only_regular_files():
     """--capture FIFO: with no reader refused at once (ENXIO: the open does
     not block), with a reader refused as not a regular file, the reader
@@ -431,6 +455,7 @@ def test_u_renacer_stays_root():
 
 if __name__ == "__main__":
     T.main([test_capture_mode_0600, test_capture_never_through_symlink,
+            test_capture_never_through_foreign_symlink,
             test_capture_only_regular_files, test_capture_not_another_users_file,
             test_rotation_never_through_symlink, test_rotation_new_file_o_excl,
             test_capture_contents_as_documented,
