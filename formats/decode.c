@@ -20,7 +20,7 @@
 
 #define AT_FDCWD_VALUE (-100)
 
-/* A C string at addr: whole for paths (strace prints paths up to PATH_MAX),
+/* A C string at addr: whole for paths (up to PATH_MAX - 1, as strace),
  * cut at -s for other strings. Unreadable: the address. */
 static void dec_cstring(struct rn_dctx *c, const char *name, uint64_t addr, size_t max,
 			unsigned flags)
@@ -268,7 +268,9 @@ void rn_dec_arg(struct rn_dctx *c, unsigned argi)
 		rn_v_octal(vs, a->name, v);
 		break;
 	case RN_T_PATH:
-		dec_cstring(c, a->name, v, PATH_MAX, RN_VF_PATH);
+		/* As strace: a path is read into PATH_MAX bytes with its NUL,
+		 * so 4095 characters at most are shown, then "...". */
+		dec_cstring(c, a->name, v, PATH_MAX - 1, RN_VF_PATH);
 		break;
 	case RN_T_STR:
 		dec_cstring(c, a->name, v, (size_t)c->opt->strsize, 0);

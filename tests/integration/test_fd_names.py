@@ -318,6 +318,25 @@ def test_dump():
             check_csv(p.stdout, d, lines)
 
 
+def test_long_paths():
+    """Paths of 4094..4100 bytes (the kernel refuses them: ENAMETOOLONG):
+    shown as strace shows them, at most 4095 bytes and then "...", with
+    and without the tracer's own copy of the call's memory."""
+    prog = ("import os\nfor n in (4094, 4095, 4096, 4097, 4100):\n"
+            "    try: os.open('a' * n, os.O_RDONLY)\n    except OSError: pass\n")
+    out = T.tmpfile("strace")
+    r = T.run([T.ARGS.strace, "-e", "trace=openat", "-o", out, "python3", "-c", prog])
+    check_eq(r.rc, 0, "strace\n" + r.describe())
+    want = [l for l in T.read_text(out).splitlines() if "aaaa" in l]
+    check_eq(len(want), 5, "strace's lines")
+    for env in (None, dict(os.environ, RENACER_WORKER_READS="1")):
+        r = T.trace_o(["-e", "trace=openat"], ["python3", "-c", prog], env=env)
+        check_eq(r.rc, 0, "renacer\n" + r.describe())
+        got = [l for l in T.read_text(r.ofile).splitlines() if "aaaa" in l]
+        check_eq(got, want, "the long paths (RENACER_WORKER_READS=%s)"
+                 % ("1" if env else "unset"))
+
+
 if __name__ == "__main__":
     T.main([test_text_y, test_text_yy, test_text_x, test_text_xx, test_text_trace_read, test_json, test_csv,
-            test_structured_as_text, test_dump])
+            test_structured_as_text, test_dump, test_long_paths])
