@@ -30,7 +30,7 @@
 #   renacer-capture renacer-process
 # Also known: strace-process; renacer-held, renacer -f -o F with
 # RENACER_WORKER_READS=1 (every memory read held for a worker, as before
-# the tracer copied them itself: core/prefetch.c), to measure that gain.
+# the tracer copied them itself: decode/prefetch.c), to measure that gain.
 # floor is ptrace-floor as it comes; floor-spin is ptrace-floor with
 # FLOOR_GETINFO=1 FLOOR_SPIN=100: one PTRACE_GET_SYSCALL_INFO per stop and
 # 100 waitpid polls before sleeping, the least renacer's own loop does (it
@@ -542,8 +542,8 @@ stall_report() {
 	echo "stop to the ptrace call that resumed it (renacer's clock, \`--stats-self\`; the"
 	echo "kernel's own part of a stop, and the time until the tracer is scheduled, are not in"
 	echo "it). One run per row, outside the timed matrix. Held: stops kept for a worker's"
-	echo "memory read; copied: stops whose memory the tracer copied itself (core/prefetch.c,"
-	echo "core/rehearse.c)."
+	echo "memory read; copied: stops whose memory the tracer copied itself (decode/prefetch.c,"
+	echo "decode/rehearse.c)."
 	echo "CPU: renacer's own (all threads; the tracer thread's part in parentheses)."
 	echo
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)"

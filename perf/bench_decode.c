@@ -19,10 +19,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "renacer/decode.h"
-#include "renacer/options.h"
-#include "renacer/syscalls.h"
-#include "renacer/value.h"
+#include "decode/decode.h"
+#include "syscalls/options.h"
+#include "syscalls/syscalls.h"
+#include "decode/value.h"
 
 /* ---- the fixtures: memory the records point at ------------------------- */
 

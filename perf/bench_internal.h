@@ -6,7 +6,7 @@
 #ifndef RENACER_PERF_BENCH_INTERNAL_H
 #define RENACER_PERF_BENCH_INTERNAL_H
 
-#include "renacer/record.h"
+#include "decode/record.h"
 
 /* One call of a family: its entry and exit records, as the tracer would
  * stamp them, with pointers into this process's memory (static storage,

@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "renacer/record.h"
-#include "renacer/ring.h"
+#include "decode/record.h"
+#include "pipeline/ring.h"
 
 #define WAKE_EVERY 64u
 

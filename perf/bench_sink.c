@@ -12,14 +12,14 @@
 #include <string.h>
 #include <sys/syscall.h>
 
-#include "renacer/capture.h"
-#include "renacer/decode.h"
-#include "renacer/event.h"
-#include "renacer/json_sink.h"
-#include "renacer/options.h"
-#include "renacer/syscalls.h"
-#include "renacer/text_sink.h"
-#include "renacer/value.h"
+#include "capture/capture.h"
+#include "decode/decode.h"
+#include "decode/event.h"
+#include "sinks/json_sink.h"
+#include "syscalls/options.h"
+#include "syscalls/syscalls.h"
+#include "sinks/text_sink.h"
+#include "decode/value.h"
 
 #define TID_A 4242
 #define TID_B 4243

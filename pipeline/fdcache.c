@@ -1,6 +1,6 @@
 /*
  * fdcache.c - -y: descriptor paths per process, for the worker that owns
- * the process (see include/renacer/worker_internal.h).
+ * the process (see pipeline/worker_internal.h).
  *
  * A path is read with readlink(/proc/TID/fd/N) the first time a descriptor
  * is shown and kept until something may have changed what the number
@@ -12,7 +12,7 @@
  * so the path is read again every time it is shown (as strace always does).
  */
 #define _GNU_SOURCE
-#include "renacer/worker_internal.h"
+#include "pipeline/worker_internal.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -21,8 +21,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "renacer/fdcache.h"
-#include "renacer/syscalls.h"
+#include "pipeline/fdcache.h"
+#include "syscalls/syscalls.h"
 
 static unsigned bucket(pid_t tgid, int fd)
 {

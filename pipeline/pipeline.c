@@ -1,10 +1,10 @@
 /*
  * pipeline.c - wiring the tracer to the workers and the writer
- * (see include/renacer/pipeline.h). The functions here run on the tracer
+ * (see pipeline/pipeline.h). The functions here run on the tracer
  * thread, except rn_handback, which the workers call.
  */
 #define _GNU_SOURCE
-#include "renacer/pipeline.h"
+#include "pipeline/pipeline.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "renacer/worker_internal.h"
+#include "pipeline/worker_internal.h"
 
 int rn_pipeline_start(struct rn_pipeline *p, const struct rn_options *opt, int out_fd,
 		      struct rn_capture_writer *capture, int64_t real_minus_mono)

@@ -1,5 +1,5 @@
 /*
- * ring.c - SPSC bounded ring and futex parker (see include/renacer/ring.h).
+ * ring.c - SPSC bounded ring and futex parker (see pipeline/ring.h).
  *
  * Indices: head and tail count slots since init and never wrap in practice
  * (2^64 slots); the slot of index i is i & mask, the ring holds tail - head
@@ -9,7 +9,7 @@
  * head_cache to the producer thread; elem_size, stride, mask and slots are
  * written only by init/destroy, before/after both threads run.
  */
-#include "renacer/ring.h"
+#include "pipeline/ring.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -7,7 +7,7 @@
  * to its output ring, in the order the records came.
  */
 #define _GNU_SOURCE
-#include "renacer/worker_internal.h"
+#include "pipeline/worker_internal.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -15,9 +15,9 @@
 #include <string.h>
 #include <sys/syscall.h>
 
-#include "renacer/decode.h"
-#include "renacer/fdcache.h"
-#include "renacer/proctab.h"
+#include "decode/decode.h"
+#include "pipeline/fdcache.h"
+#include "pipeline/proctab.h"
 
 #define IN_CAPACITY 4096u
 #define OUT_CAPACITY 4096u

@@ -1,7 +1,7 @@
 /*
  * writer.c - the writer thread: merges the workers' events by global
  * sequence number and feeds them, in that order, to the text sink
- * (formats/text_sink.c), which owns everything that depends on neighbouring
+ * (sinks/text_sink.c), which owns everything that depends on neighbouring
  * lines. Also here, because only the writer sees the whole ordered stream:
  *  - -ff -o FILE: one file FILE.TID and one text sink per traced thread;
  *  - the status line on stderr (--status-line), redrawn a few times a second.
@@ -20,7 +20,7 @@
  * is stuck behind a filling ring; see want_idle_wake.
  */
 #define _GNU_SOURCE
-#include "renacer/pipeline.h"
+#include "pipeline/pipeline.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,13 +32,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "renacer/capture.h"
-#include "renacer/csv_sink.h"
-#include "renacer/json_sink.h"
-#include "renacer/procstats.h"
-#include "renacer/summary.h"
-#include "renacer/text_sink.h"
-#include "renacer/worker_internal.h"
+#include "capture/capture.h"
+#include "sinks/csv_sink.h"
+#include "sinks/json_sink.h"
+#include "stats/procstats.h"
+#include "stats/summary.h"
+#include "sinks/text_sink.h"
+#include "pipeline/worker_internal.h"
 
 
 /* -ff -o FILE: one traced thread's file. Writer-private. */

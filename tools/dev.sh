@@ -79,7 +79,7 @@ configure() {
 	if [ ! -f "$dir/CMakeCache.txt" ] ||
 		{ [ ! -f "$dir/Makefile" ] && [ ! -f "$dir/build.ninja" ]; }; then
 		cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-			-DCMAKE_EXPORT_COMPILE_COMMANDS=ON "$@"
+			-DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DRN_WERROR=ON "$@"
 	fi
 }
 

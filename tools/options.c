@@ -4,7 +4,8 @@
  * before anything is traced.
  */
 #define _GNU_SOURCE
-#include "renacer/options.h"
+#include "syscalls/options.h"
+#include "stats/summary.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -18,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "renacer/quote.h"
+#include "base/quote.h"
 
 static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 static void die(const char *fmt, ...)
@@ -188,7 +189,7 @@ static const char *resolve_command(const char *name)
 
 /* -u USER: everything the spawned child needs, looked up now, before any
  * thread or fork (getpwnam and getgrouplist are not async-signal-safe): the
- * child only makes the three system calls (core/spawn.c). As strace: root
+ * child only makes the three system calls (tracer/spawn.c). As strace: root
  * only, an unknown user refused. */
 static void set_user(struct rn_options *o, const char *name)
 {

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "renacer/options.h"
+#include "syscalls/options.h"
 
 /* 0, or -1 with the reason in msg: -o FILE and --capture name one file;
  * --capture is named like one of -ff's FILE.TID; -o FILE is named like a

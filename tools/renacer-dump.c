@@ -24,15 +24,15 @@
 #include <unistd.h>
 
 #include "stdfds.h"
-#include "renacer/calls.h"
-#include "renacer/capture.h"
-#include "renacer/filter.h"
-#include "renacer/csv_sink.h"
-#include "renacer/json_sink.h"
-#include "renacer/perfetto_sink.h"
-#include "renacer/procstats.h"
-#include "renacer/summary.h"
-#include "renacer/text_sink.h"
+#include "sinks/calls.h"
+#include "capture/capture.h"
+#include "syscalls/filter.h"
+#include "sinks/csv_sink.h"
+#include "sinks/json_sink.h"
+#include "sinks/perfetto_sink.h"
+#include "stats/procstats.h"
+#include "stats/summary.h"
+#include "sinks/text_sink.h"
 
 enum fmt { FMT_UNSET = -1, FMT_TEXT, FMT_JSON, FMT_CSV, FMT_STATS, FMT_PERFETTO };
 

@@ -15,11 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "renacer/capture.h"
-#include "renacer/options.h"
-#include "renacer/pipeline.h"
-#include "renacer/proctab.h"
-#include "renacer/tracer.h"
+#include "capture/capture.h"
+#include "syscalls/options.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/proctab.h"
+#include "tracer/tracer.h"
 #include "outputs.h"
 #include "stdfds.h"
 
@@ -153,7 +153,7 @@ int main(int argc, char **argv)
 	if (pipeline.stats.lost)
 		fprintf(stderr, "renacer: %llu events lost\n", (unsigned long long)pipeline.stats.lost);
 	/* A decoder read what the tracer's copy did not cover: that argument
-	 * was shown as its address (a wrong plan in core/prefetch.c). */
+	 * was shown as its address (a wrong plan in decode/prefetch.c). */
 	if (pipeline.stats.prefetch_misses)
 		fprintf(stderr, "renacer: %llu argument reads missed the tracer's copy\n",
 			(unsigned long long)pipeline.stats.prefetch_misses);

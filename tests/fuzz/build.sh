@@ -16,12 +16,12 @@ CC=${CC:-clang}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-python3 "$root/tools/gen_syscalls.py" "$root/core/syscalls_x86_64.tbl" \
+python3 "$root/syscalls/gen_syscalls.py" "$root/syscalls/syscalls_x86_64.tbl" \
 	"$tmp/syscalls_x86_64.c"
 "$CC" -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-DRN_REGEX_CPU_MS=50 -I"$root/include" \
-	"$here/fuzz_filter.c" "$root/core/filter.c" "$root/core/regex_bounded.c" \
-	"$root/core/seccomp_filter.c" \
-	"$root/core/names.c" "$tmp/syscalls_x86_64.c" -o "$out"
+	-DRN_REGEX_CPU_MS=50 -I"$root" \
+	"$here/fuzz_filter.c" "$root/syscalls/filter.c" "$root/base/regex_bounded.c" \
+	"$root/syscalls/seccomp_filter.c" \
+	"$root/base/names.c" "$tmp/syscalls_x86_64.c" -o "$out"
 echo "built $out"

@@ -1,6 +1,6 @@
 /*
  * fuzz_capture.c - libFuzzer target for the capture reader
- * (formats/capture_read.c) and everything renacer-dump renders its events
+ * (capture/capture_read.c) and everything renacer-dump renders its events
  * with: the text, JSON, CSV and Perfetto sinks, under the options the
  * capture's header claims.
  *
@@ -32,11 +32,11 @@
 #include <msgpack.h>
 #include <zstd.h>
 
-#include "renacer/capture.h"
-#include "renacer/csv_sink.h"
-#include "renacer/json_sink.h"
-#include "renacer/perfetto_sink.h"
-#include "renacer/text_sink.h"
+#include "capture/capture.h"
+#include "sinks/csv_sink.h"
+#include "sinks/json_sink.h"
+#include "sinks/perfetto_sink.h"
+#include "sinks/text_sink.h"
 
 static int discard(void *ctx, const char *p, size_t n)
 {

@@ -1,5 +1,5 @@
 /*
- * fuzz_decode - libFuzzer target for the argument decoders (formats/dec_*.c,
+ * fuzz_decode - libFuzzer target for the argument decoders (decode/dec_*.c,
  * decode.c and the flag tables): a system call's entry and exit decoded
  * from raw registers and a fake memory buffer, then rendered.
  *
@@ -26,13 +26,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "renacer/decode.h"
-#include "renacer/json_sink.h"
-#include "renacer/options.h"
-#include "renacer/record.h"
-#include "renacer/render_text.h"
-#include "renacer/syscalls.h"
-#include "renacer/value.h"
+#include "decode/decode.h"
+#include "sinks/json_sink.h"
+#include "syscalls/options.h"
+#include "decode/record.h"
+#include "sinks/render_text.h"
+#include "syscalls/syscalls.h"
+#include "decode/value.h"
 
 #define AREA (64u << 10) /* the fake memory: 64 KiB, then a PROT_NONE page */
 /* Where it is mapped when the address is free, so that pointers stored in

@@ -1,6 +1,6 @@
 /*
  * fuzz_filter.c - libFuzzer target for the -e expression parser and the
- * seccomp-bpf builder (core/filter.c, core/seccomp_filter.c).
+ * seccomp-bpf builder (syscalls/filter.c, syscalls/seccomp_filter.c).
  *
  * The input is a command line, one argument per '\n'-separated line:
  *   "-z" "-Z" "-q"     rn_filter_opt
@@ -19,9 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "renacer/filter.h"
-#include "renacer/seccomp_filter.h"
-#include "renacer/syscalls.h"
+#include "syscalls/filter.h"
+#include "syscalls/seccomp_filter.h"
+#include "syscalls/syscalls.h"
 
 #define MAX_ARGS 16
 

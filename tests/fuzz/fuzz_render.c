@@ -19,13 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "renacer/csv_sink.h"
-#include "renacer/json_sink.h"
-#include "renacer/options.h"
-#include "renacer/render_text.h"
-#include "renacer/syscalls.h"
-#include "renacer/text_sink.h"
-#include "renacer/value.h"
+#include "sinks/csv_sink.h"
+#include "sinks/json_sink.h"
+#include "syscalls/options.h"
+#include "sinks/render_text.h"
+#include "syscalls/syscalls.h"
+#include "sinks/text_sink.h"
+#include "decode/value.h"
 
 #define MAX_DEPTH 40
 #define MAX_NODES 4096

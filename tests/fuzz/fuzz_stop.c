@@ -5,7 +5,7 @@
  * The tracer takes the number from PTRACE_GET_SYSCALL_INFO as 64 bits and
  * keeps its low 32 (the kernel looks at no more); a tracee controls all of
  * them: -1, x32's 0x40000000 bit, numbers newer than the table. Here each
- * input is one call through the same steps as core/tracer.c's on_entry
+ * input is one call through the same steps as tracer/tracer.c's on_entry
  * and on_syscall_stop, then a worker's and the writer's:
  *   - the filter's verdict (rn_filter_traced) under one of a few -e sets;
  *   - the stop policy (hold / rehearse), built for the options chosen;
@@ -25,19 +25,19 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "renacer/calls.h"
-#include "renacer/decode.h"
-#include "renacer/json_sink.h"
-#include "renacer/names.h"
-#include "renacer/options.h"
-#include "renacer/prefetch.h"
-#include "renacer/record.h"
-#include "renacer/rehearse.h"
-#include "renacer/render_text.h"
-#include "renacer/stop_policy.h"
-#include "renacer/summary.h"
-#include "renacer/syscalls.h"
-#include "renacer/value.h"
+#include "sinks/calls.h"
+#include "decode/decode.h"
+#include "sinks/json_sink.h"
+#include "base/names.h"
+#include "syscalls/options.h"
+#include "decode/prefetch.h"
+#include "decode/record.h"
+#include "decode/rehearse.h"
+#include "sinks/render_text.h"
+#include "tracer/stop_policy.h"
+#include "stats/summary.h"
+#include "syscalls/syscalls.h"
+#include "decode/value.h"
 
 #define AREA (16u << 10)
 #define COPY_CAP 16384u

@@ -5,7 +5,7 @@ file written), no process left behind or stopped.
 
 renacer exits 1 on bad input (as strace); renacer-dump exits 1 when
 nothing could be read and 2 when damage was skipped (the capture format's
-rule, formats/CAPTURE.md), with whatever was readable on stdout.
+rule, capture/CAPTURE.md), with whatever was readable on stdout.
 
 The table (also in the report of issue 8): CASES below, one row each.
 """

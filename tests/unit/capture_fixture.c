@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "renacer/syscalls.h"
-#include "renacer/value.h"
+#include "syscalls/syscalls.h"
+#include "decode/value.h"
 
 static uint64_t ts_of(uint64_t k)
 {

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "renacer/event.h"
+#include "decode/event.h"
 
 #define CF_ROUND 37u
 

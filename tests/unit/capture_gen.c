@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "capture_fixture.h"
-#include "renacer/capture.h"
-#include "renacer/text_sink.h"
+#include "capture/capture.h"
+#include "sinks/text_sink.h"
 
 static int write_all(void *ctx, const char *p, size_t n)
 {

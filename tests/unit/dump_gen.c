@@ -23,9 +23,9 @@
 #include <msgpack.h>
 #include <zstd.h>
 
-#include "renacer/capture.h"
-#include "renacer/syscalls.h"
-#include "renacer/value.h"
+#include "capture/capture.h"
+#include "syscalls/syscalls.h"
+#include "decode/value.h"
 
 static struct rn_capture_writer *open_capture(const char *path, int argc, char **argv,
 					      struct rn_options *opt)

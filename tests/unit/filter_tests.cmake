@@ -1,5 +1,5 @@
 # Unit tests of the -e expression parser and the seccomp-bpf program
-# (core/filter.c, core/seccomp_filter.c).
+# (syscalls/filter.c, syscalls/seccomp_filter.c).
 # Included by tests/unit/CMakeLists.txt (every *_tests.cmake there).
 add_executable(test_filter ${CMAKE_CURRENT_LIST_DIR}/test_filter.c)
 target_link_libraries(test_filter renacer_lib PkgConfig::CMOCKA)

@@ -26,11 +26,11 @@
 #include <zstd.h>
 
 #include "capture_fixture.h"
-#include "renacer/capture.h"
-#include "renacer/csv_sink.h"
-#include "renacer/json_sink.h"
-#include "renacer/syscalls.h"
-#include "renacer/value.h"
+#include "capture/capture.h"
+#include "sinks/csv_sink.h"
+#include "sinks/json_sink.h"
+#include "syscalls/syscalls.h"
+#include "decode/value.h"
 
 static char dir[64];
 
@@ -785,7 +785,7 @@ static void test_csv_field(void **state)
 }
 
 /* The capture stores every field of struct rn_event: a new field must be
- * added to capture_write.c / capture_read.c (and formats/CAPTURE.md). */
+ * added to capture_write.c / capture_read.c (and capture/CAPTURE.md). */
 static void test_event_layout(void **state)
 {
 	(void)state;

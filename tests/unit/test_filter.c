@@ -1,5 +1,5 @@
 /*
- * test_filter.c - strace's qualifying expressions (core/filter.c).
+ * test_filter.c - strace's qualifying expressions (syscalls/filter.c).
  *
  * Every expected result and error text below was taken from strace 6.1 on
  * x86-64: the sets by tracing a program that issues every syscall number
@@ -17,8 +17,8 @@
 #include <sys/syscall.h>
 #include <cmocka.h>
 
-#include "renacer/filter.h"
-#include "renacer/syscalls.h"
+#include "syscalls/filter.h"
+#include "syscalls/syscalls.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 

@@ -1,6 +1,6 @@
 /*
  * test_flags.c - the flag and enum printer (rn_dec_flags with the tables
- * generated from the .def files of formats/flags) and some whole-call
+ * generated from the .def files of decode/flags) and some whole-call
  * decoders, checked on the final text (rn_text_values).
  *
  * Every expected string was printed by strace 6.1 on x86-64 for the same
@@ -20,13 +20,13 @@
 
 #include <cmocka.h>
 
-#include "renacer/decode.h"
-#include "renacer/options.h"
-#include "renacer/record.h"
-#include "renacer/render_text.h"
-#include "renacer/sbuf.h"
-#include "renacer/syscalls.h"
-#include "renacer/value.h"
+#include "decode/decode.h"
+#include "syscalls/options.h"
+#include "decode/record.h"
+#include "sinks/render_text.h"
+#include "base/sbuf.h"
+#include "syscalls/syscalls.h"
+#include "decode/value.h"
 
 extern const struct rn_flag_table rn_flags_mmap_prot, rn_flags_mmap_flags, rn_flags_msync_flags,
 	rn_flags_lseek_whence, rn_flags_open_flags, rn_flags_clone_flags, rn_flags_futex_op,

@@ -1,7 +1,7 @@
 /*
- * test_hist.c - the log-linear latency histogram (formats/hist.c): exact
+ * test_hist.c - the log-linear latency histogram (base/hist.c): exact
  * bucket math, and percentiles on known distributions within the bound
- * documented in include/renacer/hist.h (|estimate - true| <= true / 128).
+ * documented in base/hist.h (|estimate - true| <= true / 128).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "renacer/hist.h"
+#include "base/hist.h"
 
 static struct rn_hist *new_hist(void)
 {

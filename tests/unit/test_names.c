@@ -1,5 +1,5 @@
 /*
- * test_names.c - errno, signal and si_code names (core/names.c), checked
+ * test_names.c - errno, signal and si_code names (base/names.c), checked
  * against what strace 6.1 prints on Linux/x86-64.
  */
 #include <errno.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "renacer/names.h"
+#include "base/names.h"
 
 /* Every errno strace 6.1 names below 512, by the header's own macros. */
 #define E_(x) { x, #x }

@@ -1,6 +1,6 @@
 /*
- * test_prefetch.c - the tracer's copies (core/prefetch.c) against the
- * decoders (formats/): for every syscall with a plan, the decoders must
+ * test_prefetch.c - the tracer's copies (decode/prefetch.c) against the
+ * decoders (decode/): for every syscall with a plan, the decoders must
  * find every byte they read in the copy, or the worker would show an
  * address where strace shows a value. Also the snapshot reads of mem.c.
  *
@@ -24,12 +24,12 @@
 
 #include <cmocka.h>
 
-#include "renacer/decode.h"
-#include "renacer/mem.h"
-#include "renacer/options.h"
-#include "renacer/prefetch.h"
-#include "renacer/syscalls.h"
-#include "renacer/value.h"
+#include "decode/decode.h"
+#include "base/mem.h"
+#include "syscalls/options.h"
+#include "decode/prefetch.h"
+#include "syscalls/syscalls.h"
+#include "decode/value.h"
 #include "values_cmp.h"
 
 #define AREA (64 * 1024)

@@ -1,5 +1,5 @@
 /*
- * test_procsummary.c - the --process-summary table (formats/procsummary.c):
+ * test_procsummary.c - the --process-summary table (stats/procsummary.c):
  * tree order, indentation, exit texts, widths, pid reuse, orphans.
  */
 #include <signal.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "renacer/procsummary.h"
+#include "stats/procsummary.h"
 
 #define HEADER \
 	"    pid      start   duration  syscalls    errors   sys-time exit                  command\n"

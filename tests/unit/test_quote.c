@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "renacer/quote.h"
-#include "renacer/sbuf.h"
+#include "base/quote.h"
+#include "base/sbuf.h"
 
 #define NONE 0u
 #define X RN_QUOTE_HEX_NONPRINT

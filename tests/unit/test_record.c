@@ -14,8 +14,8 @@
 
 #include <stdalign.h>
 
-#include "renacer/record.h"
-#include "renacer/ring.h"
+#include "decode/record.h"
+#include "pipeline/ring.h"
 
 static void test_size_align(void **state)
 {

@@ -1,5 +1,5 @@
 /*
- * test_rehearse.c - the tracer's rehearsals (core/rehearse.c, mem.c's
+ * test_rehearse.c - the tracer's rehearsals (decode/rehearse.c, mem.c's
  * recording): decoding a call from the recording of its rehearsal must
  * give exactly the values of decoding it live, with no read outside the
  * recording, for every syscall the tracer may rehearse.
@@ -23,12 +23,12 @@
 
 #include <cmocka.h>
 
-#include "renacer/decode.h"
-#include "renacer/mem.h"
-#include "renacer/options.h"
-#include "renacer/rehearse.h"
-#include "renacer/syscalls.h"
-#include "renacer/value.h"
+#include "decode/decode.h"
+#include "base/mem.h"
+#include "syscalls/options.h"
+#include "decode/rehearse.h"
+#include "syscalls/syscalls.h"
+#include "decode/value.h"
 #include "values_cmp.h"
 
 #define AREA (64 * 1024)

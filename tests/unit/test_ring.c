@@ -21,8 +21,8 @@
 #include <stdalign.h>
 #include <time.h>
 
-#include "renacer/record.h"
-#include "renacer/ring.h"
+#include "decode/record.h"
+#include "pipeline/ring.h"
 
 /* ---- helpers --------------------------------------------------------- */
 

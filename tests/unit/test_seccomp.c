@@ -1,5 +1,5 @@
 /*
- * test_seccomp.c - the seccomp-bpf program (core/seccomp_filter.c).
+ * test_seccomp.c - the seccomp-bpf program (syscalls/seccomp_filter.c).
  *
  * Two checks. The program is evaluated for every syscall number with
  * rn_seccomp_eval and compared with rn_filter_traced, for the usual sets
@@ -29,9 +29,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "renacer/filter.h"
-#include "renacer/seccomp_filter.h"
-#include "renacer/syscalls.h"
+#include "syscalls/filter.h"
+#include "syscalls/seccomp_filter.h"
+#include "syscalls/syscalls.h"
 
 static char err[256];
 
@@ -102,7 +102,7 @@ static unsigned check_program(const struct rn_filter *f, unsigned *maxsteps)
 
 static void test_typical_sets(void **state)
 {
-	/* The sizes are documented in core/seccomp_filter.c: these bounds keep
+	/* The sizes are documented in syscalls/seccomp_filter.c: these bounds keep
 	 * that comment honest. */
 	static const struct {
 		const char *expr;

@@ -1,5 +1,5 @@
 /*
- * test_structs.c - the struct decoders (formats/dec_*.c) on bytes in this
+ * test_structs.c - the struct decoders (decode/dec_*.c) on bytes in this
  * process's own memory, read back through rn_mem_read(getpid(), ...) as a
  * worker reads a stopped tracee; the text is checked exactly.
  *
@@ -20,13 +20,13 @@
 
 #include <cmocka.h>
 
-#include "renacer/dec_structs.h"
-#include "renacer/decode.h"
-#include "renacer/options.h"
-#include "renacer/render_text.h"
-#include "renacer/sbuf.h"
-#include "renacer/syscalls.h"
-#include "renacer/value.h"
+#include "decode/dec_structs.h"
+#include "decode/decode.h"
+#include "syscalls/options.h"
+#include "sinks/render_text.h"
+#include "base/sbuf.h"
+#include "syscalls/syscalls.h"
+#include "decode/value.h"
 
 /* ---- harness ------------------------------------------------------------- */
 

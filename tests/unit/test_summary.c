@@ -1,5 +1,5 @@
 /*
- * test_summary.c - per-syscall statistics and the -c table (formats/
+ * test_summary.c - per-syscall statistics and the -c table (stats/
  * summary.c), byte for byte against tables printed by strace 6.1.
  *
  * The fixtures in data/summary/ come from gen.sh there:
@@ -19,8 +19,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "renacer/summary.h"
-#include "renacer/syscalls.h"
+#include "stats/summary.h"
+#include "syscalls/syscalls.h"
 
 #ifndef RN_SUMMARY_DATA
 #error "RN_SUMMARY_DATA must name tests/unit/data/summary"

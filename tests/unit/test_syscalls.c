@@ -1,6 +1,6 @@
 /*
- * test_syscalls.c - the generated x86-64 syscall table (core/syscalls_x86_64.tbl
- * through tools/gen_syscalls.py) against include/renacer/syscalls.h.
+ * test_syscalls.c - the generated x86-64 syscall table (syscalls/syscalls_x86_64.tbl
+ * through syscalls/gen_syscalls.py) against syscalls/syscalls.h.
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -11,7 +11,7 @@
 #include <asm/unistd.h>
 #include <cmocka.h>
 
-#include "renacer/syscalls.h"
+#include "syscalls/syscalls.h"
 
 static const struct rn_syscall *get_ok(long nr, const char *name)
 {

@@ -1,5 +1,5 @@
 /*
- * test_timefmt.c - -t/-tt/-ttt, -r and -T texts (formats/timefmt.c). The
+ * test_timefmt.c - -t/-tt/-ttt, -r and -T texts (base/timefmt.c). The
  * expected strings are what strace 6.1 printed on this machine for the
  * same instants (e.g. -ttt "1795643573.442642 " was -t "21:52:53 " in UTC,
  * "16:52:53" under TZ=EST5EDT and "03:22:53" under Asia/Kolkata).
@@ -13,7 +13,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "renacer/timefmt.h"
+#include "base/timefmt.h"
 
 /* 2026-11-25 21:52:53.442642123 UTC */
 #define T0 1795643573442642123ull

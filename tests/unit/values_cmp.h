@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "renacer/value.h"
+#include "decode/value.h"
 
 static inline int rn_test_values_same(const struct rn_values *a, const struct rn_values *b)
 {

@@ -1,0 +1,156 @@
+/*
+ * capture.h - the capture file: independent zstd frames, each a msgpack
+ * stream of events (schema and versioning rule: capture/CAPTURE.md).
+ *
+ * Writer (capture/capture_write.c): the writer thread appends events in seq
+ * order and ends a frame at least once a second (rn_capture_flush), so a
+ * killed tracer loses at most the frame in progress. The first frame of
+ * every file holds only the header. Files are created 0600 and never opened
+ * through a symlink; with a size limit the file rotates at a frame boundary:
+ * FILE is always the newest part, FILE.1 the one before, ... (FILE.N is
+ * created by renaming; the new FILE with O_EXCL).
+ *
+ * Reader (capture/capture_read.c): events of one file or of a rotated set,
+ * oldest first. A damaged frame (corrupt, truncated, or bytes that are not a
+ * frame) is skipped up to the next intact frame, and reported.
+ *
+ * Contract: a writer or reader is used by one thread at a time.
+ */
+#ifndef RENACER_CAPTURE_H
+#define RENACER_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "decode/event.h"
+#include "syscalls/options.h"
+#include "base/sbuf.h"
+
+/* The format this build writes and the newest it reads. */
+#define RN_CAPTURE_FORMAT 1
+
+/* ---- writer ------------------------------------------------------------- */
+
+struct rn_capture_info {
+	const struct rn_options *opt; /* the run's options (into the header) */
+	int argc;                     /* renacer's own command line */
+	char *const *argv;
+	int file_prefix;              /* the text sink's file_prefix of this run
+					 (renacer-dump renders the same) */
+	const char *version;          /* NULL: this build's version */
+	uint64_t realtime_ns;         /* clock bases read at the same moment; */
+	uint64_t monotonic_ns;        /*   both 0: read them now */
+	uint64_t max_size;            /* --capture-size: rotate once a file holds
+					 this many bytes; 0: never */
+	unsigned max_files;           /* --capture-files: keep FILE and FILE.1 ..
+					 FILE.(K-1); 0: keep all */
+	int level;                    /* zstd level; 0: default (3) */
+};
+
+struct rn_capture_stats {
+	uint64_t events;       /* appended */
+	uint64_t frames;       /* ended, header frames included */
+	uint64_t bytes_in;     /* msgpack bytes before compression */
+	uint64_t bytes_out;    /* bytes written, all files */
+	unsigned files;        /* files created (1 + rotations) */
+};
+
+struct rn_capture_writer;
+
+/* Create `path` (0600, O_NOFOLLOW; an existing regular file of ours alone
+ * is truncated) and write its header frame. NULL on failure with *err = an
+ * errno (ELOOP: the path is a symlink; EINVAL: not a regular file) or one
+ * of these, which are not errnos: */
+enum {
+	RN_CAPTURE_ERR_FOREIGN = 0x10000, /* an existing file of another user */
+	RN_CAPTURE_ERR_LINKED,            /* an existing file with other hard links */
+};
+struct rn_capture_writer *rn_capture_create(const char *path, const struct rn_capture_info *info,
+					    int *err);
+/* Add one event (RN_EV_NONE is skipped) to the frame in progress; ends the
+ * frame past 4 MiB of msgpack and rotates when the file is full. Returns 0
+ * or the first error (errno value; sticky). */
+int rn_capture_append(struct rn_capture_writer *w, const struct rn_event *ev);
+/* End the frame in progress (if it holds anything) and write it out, then
+ * rotate if the file reached max_size. Call at least once a second. */
+int rn_capture_flush(struct rn_capture_writer *w);
+/* Flush, fsync, close and free. Returns 0 or the first error seen. */
+int rn_capture_close(struct rn_capture_writer *w);
+/* Is the file st describes the capture file being written? (Another
+ * output must never be the capture: both would be corrupt.) */
+int rn_capture_is_file(const struct rn_capture_writer *w, const struct stat *st);
+const struct rn_capture_stats *rn_capture_writer_stats(const struct rn_capture_writer *w);
+
+/* ---- reader ------------------------------------------------------------- */
+
+/* The header of a capture, as the reader rebuilt it. Strings are owned by
+ * the reader; `opt` holds the recorded options that change rendering. */
+struct rn_capture_header {
+	uint32_t format;
+	const char *version;    /* renacer's version that wrote it */
+	const char *host;
+	const char *sysname, *release, *kversion, *arch; /* uname */
+	int argc;
+	char **argv;            /* renacer's command line */
+	struct rn_options opt;  /* follow_forks, strsize, quote_flags, quiet,
+				   decode_fds, outfile, attach_pids, command */
+	int file_prefix;
+	uint64_t realtime_ns, monotonic_ns;
+	uint64_t run_id;        /* the same in every part of one run */
+	uint32_t part;          /* 0 for the first file of a run, then +1 */
+	uint32_t nsyscalls;
+	const char **syscalls;  /* name by number, NULL for holes */
+};
+
+enum rn_capture_status {
+	RN_CAPTURE_INTACT = 0,     /* everything read */
+	RN_CAPTURE_UNREADABLE = 1, /* nothing could be read */
+	RN_CAPTURE_RECOVERED = 2,  /* read, but something was skipped */
+};
+
+/* One skipped region (or a file that could not be used at all). */
+struct rn_capture_damage {
+	const char *path;
+	uint64_t offset;  /* where the skipped bytes begin */
+	uint64_t length;  /* how many were skipped (to the next intact frame) */
+	const char *what; /* "truncated frame", "corrupt frame (...)", ... */
+};
+
+enum {
+	RN_CAPTURE_ROTATED = 1u << 0, /* read each path's rotated set
+					 (PATH.N ..., PATH), oldest first */
+};
+
+struct rn_capture_reader;
+
+/* Open one or more captures. Every file's first frame is read at once to
+ * order the parts: files of one run by part number (whatever the order of
+ * the arguments), runs in the order they were named. Files named by the
+ * rotation rule but written by another run are ignored. Never NULL (except
+ * out of memory): problems are in the status. */
+struct rn_capture_reader *rn_capture_reader_open(const char *const *paths, size_t npaths,
+						 unsigned flags);
+/* The first header read, or NULL when no file has a readable header. */
+const struct rn_capture_header *rn_capture_reader_header(const struct rn_capture_reader *r);
+/* Next event: 1 (the caller owns ev->v: free(ev->v), as the writer does
+ * with a worker's event; value names stay valid until the reader is
+ * closed), 0 at the end. */
+int rn_capture_next(struct rn_capture_reader *r, struct rn_event *ev);
+/* So far (final once rn_capture_next returned 0). */
+enum rn_capture_status rn_capture_reader_status(const struct rn_capture_reader *r);
+size_t rn_capture_reader_damage(const struct rn_capture_reader *r,
+				const struct rn_capture_damage **list);
+/* One line (no newline) for the user: what was skipped and where, or why
+ * nothing could be read. Empty when intact. */
+void rn_capture_reader_describe(const struct rn_capture_reader *r, struct rn_sbuf *b);
+void rn_capture_reader_close(struct rn_capture_reader *r);
+
+/* The length of the longest prefix of a msgpack stream made of whole
+ * objects in which no container announces more elements, and no str, bin
+ * or ext more bytes, than the bytes that are left. The reader gives
+ * msgpack-c only that prefix of a frame: msgpack-c allocates a
+ * container's elements before reading them. */
+size_t rn_msgpack_sane_prefix(const void *p, size_t n);
+
+#endif /* RENACER_CAPTURE_H */

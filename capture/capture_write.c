@@ -1,0 +1,687 @@
+/*
+ * capture_write.c - events to a capture file: msgpack records, compressed
+ * into independent zstd frames, rotated by size (see
+ * capture/capture.h; the schema is capture/CAPTURE.md).
+ *
+ * Called by the writer thread only. The msgpack of the frame in progress
+ * collects in `pack` and goes to the compressor in 128 KiB steps; the
+ * compressor's output is written to the file as it comes, so a frame may be
+ * half on disk until rn_capture_flush ends it (a reader then sees a
+ * truncated frame and skips it).
+ */
+#define _GNU_SOURCE
+#include "capture/capture.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <msgpack.h>
+#include <zstd.h>
+
+#include "syscalls/syscalls.h"
+#include "base/utf8.h"
+#include "decode/value.h"
+
+#ifndef RN_VERSION
+#define RN_VERSION "unknown"
+#endif
+
+/* The numbers of value kinds, value flags and return types are written to
+ * captures (capture/CAPTURE.md): they must never change; new ones are
+ * added at the end. */
+_Static_assert(RN_V_INT == 1 && RN_V_UINT == 2 && RN_V_HEX == 3 && RN_V_OCTAL == 4 &&
+		       RN_V_PTR == 5 && RN_V_FD == 6 && RN_V_STR == 7 && RN_V_FLAGS == 8 &&
+		       RN_V_NAME == 9 && RN_V_STRUCT == 10 && RN_V_ARRAY == 11 &&
+		       RN_V_TEXT == 12 && RN_V_UNKNOWN == 13,
+	       "value kinds are part of the capture format");
+_Static_assert(RN_VF_TRUNCATED == 1 && RN_VF_PATH == 2 && RN_VF_ELLIPSIS == 4 &&
+		       RN_VF_LEFTOVER == 8 && RN_VF_CHANGED == 16 && RN_VF_HEX == 32 &&
+		       RN_VF_EXPR == 64 && RN_VF_ENVP == 128 && RN_VF_NAMED == 256 &&
+		       RN_VF_COMMENT == 512 && RN_VF_SPACED == 1024 && RN_VF_INVERTED == 2048,
+	       "value flags are part of the capture format");
+_Static_assert(RN_T_HEX == 0 && RN_T_INT == 1 && RN_T_LONG == 2 && RN_T_UINT == 3 &&
+		       RN_T_ULONG == 4 && RN_T_PTR == 5 && RN_T_FD == 6 && RN_T_OCTAL == 9 &&
+		       RN_T_NONE == 22,
+	       "return types are part of the capture format");
+
+#define FRAME_MAX (4u << 20) /* end a frame past this much msgpack */
+#define FEED_AT (128u << 10) /* compress in steps of this much */
+#define DEFAULT_LEVEL 3
+
+struct rn_capture_writer {
+	char *path;
+	int fd;
+	struct rn_capture_info info; /* opt and argv borrowed: they outlive us */
+	uint64_t run_id;
+	uint32_t part;
+	ZSTD_CCtx *cctx;
+	unsigned char *zout;
+	size_t zout_cap;
+	struct rn_sbuf pack;         /* msgpack not yet compressed */
+	msgpack_packer pk;
+	int frame_open;              /* the frame in progress holds events */
+	uint64_t frame_in;           /* its msgpack bytes so far */
+	uint64_t prev_seq, prev_ts;  /* delta bases within the frame */
+	uint64_t file_bytes;         /* written to the current file */
+	int error;                   /* first error (errno value), sticky */
+	struct rn_capture_stats st;
+};
+
+static int pack_write(void *data, const char *buf, size_t len)
+{
+	rn_sbuf_put(data, buf, len);
+	return 0;
+}
+
+/* ---- msgpack helpers ---------------------------------------------------- */
+
+static void pack_cstr(msgpack_packer *pk, const char *s)
+{
+	size_t n = strlen(s);
+	msgpack_pack_str(pk, n);
+	msgpack_pack_str_body(pk, s, n);
+}
+
+/* Text that may not be UTF-8 (argv, paths): str when it is, else bin. */
+static void pack_text(msgpack_packer *pk, const char *s)
+{
+	if (!s) {
+		msgpack_pack_nil(pk);
+		return;
+	}
+	size_t n = strlen(s);
+	if (rn_utf8_valid(s, n)) {
+		msgpack_pack_str(pk, n);
+		msgpack_pack_str_body(pk, s, n);
+	} else {
+		msgpack_pack_bin(pk, n);
+		msgpack_pack_bin_body(pk, s, n);
+	}
+}
+
+static void pack_bool(msgpack_packer *pk, int b)
+{
+	if (b)
+		msgpack_pack_true(pk);
+	else
+		msgpack_pack_false(pk);
+}
+
+static void pack_strv(msgpack_packer *pk, char *const *v, int n)
+{
+	if (!v) {
+		msgpack_pack_nil(pk);
+		return;
+	}
+	if (n < 0)
+		for (n = 0; v[n]; n++)
+			;
+	msgpack_pack_array(pk, (size_t)n);
+	for (int i = 0; i < n; i++)
+		pack_text(pk, v[i]);
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static int write_out(struct rn_capture_writer *w, const void *p, size_t n)
+{
+	const char *c = p;
+	while (n && !w->error) {
+		ssize_t k = write(w->fd, c, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			w->error = k < 0 ? errno : EIO;
+			break;
+		}
+		c += k;
+		n -= (size_t)k;
+		w->file_bytes += (uint64_t)k;
+		w->st.bytes_out += (uint64_t)k;
+	}
+	return w->error;
+}
+
+/* Compress what is in `pack`; with ZSTD_e_end also end the frame. */
+static int compress(struct rn_capture_writer *w, ZSTD_EndDirective mode)
+{
+	ZSTD_inBuffer in = { w->pack.p, w->pack.len, 0 };
+	for (;;) {
+		ZSTD_outBuffer out = { w->zout, w->zout_cap, 0 };
+		size_t r = ZSTD_compressStream2(w->cctx, &out, &in, mode);
+		if (ZSTD_isError(r)) {
+			if (!w->error)
+				w->error = EIO;
+			break;
+		}
+		if (out.pos && write_out(w, w->zout, out.pos))
+			break;
+		if (mode == ZSTD_e_end ? r == 0 : in.pos == in.size)
+			break;
+	}
+	w->st.bytes_in += w->pack.len;
+	rn_sbuf_reset(&w->pack);
+	return w->error;
+}
+
+static int end_frame(struct rn_capture_writer *w)
+{
+	compress(w, ZSTD_e_end);
+	w->st.frames++;
+	w->frame_open = 0;
+	w->frame_in = 0;
+	return w->error;
+}
+
+/* ---- the header --------------------------------------------------------- */
+
+static void pack_options(struct rn_capture_writer *w)
+{
+	msgpack_packer *pk = &w->pk;
+	const struct rn_options *o = w->info.opt;
+	if (!o) {
+		msgpack_pack_map(pk, 1);
+		pack_cstr(pk, "file_prefix");
+		pack_bool(pk, w->info.file_prefix);
+		return;
+	}
+	msgpack_pack_map(pk, 19);
+	pack_cstr(pk, "follow_forks");
+	pack_bool(pk, o->follow_forks);
+	pack_cstr(pk, "strsize");
+	msgpack_pack_int64(pk, o->strsize);
+	pack_cstr(pk, "quote_flags");
+	msgpack_pack_uint64(pk, o->quote_flags);
+	pack_cstr(pk, "quiet");
+	pack_bool(pk, o->quiet);
+	pack_cstr(pk, "decode_fds");
+	pack_bool(pk, o->decode_fds);
+	pack_cstr(pk, "outfile");
+	pack_text(pk, o->outfile);
+	pack_cstr(pk, "attach");
+	msgpack_pack_array(pk, o->n_attach > 0 ? (size_t)o->n_attach : 0);
+	for (int i = 0; i < o->n_attach; i++)
+		msgpack_pack_int64(pk, o->attach_pids[i]);
+	pack_cstr(pk, "command");
+	pack_strv(pk, o->command, -1);
+	pack_cstr(pk, "nworkers");
+	msgpack_pack_int64(pk, o->nworkers);
+	pack_cstr(pk, "file_prefix");
+	pack_bool(pk, w->info.file_prefix);
+	pack_cstr(pk, "timefmt");
+	msgpack_pack_map(pk, 6);
+	pack_cstr(pk, "abs");
+	msgpack_pack_uint64(pk, o->tf.abs_format);
+	pack_cstr(pk, "abs_digits");
+	msgpack_pack_uint64(pk, o->tf.abs_digits);
+	pack_cstr(pk, "rel");
+	pack_bool(pk, o->tf.rel);
+	pack_cstr(pk, "rel_digits");
+	msgpack_pack_uint64(pk, o->tf.rel_digits);
+	pack_cstr(pk, "dur");
+	pack_bool(pk, o->tf.dur);
+	pack_cstr(pk, "dur_digits");
+	msgpack_pack_uint64(pk, o->tf.dur_digits);
+	pack_cstr(pk, "count");
+	msgpack_pack_int64(pk, o->count);
+	pack_cstr(pk, "summary_wall");
+	pack_bool(pk, o->summary_wall);
+	pack_cstr(pk, "process_summary");
+	pack_bool(pk, o->process_summary);
+	/* -S and -U, as enum rn_sum_sort / rn_sum_col numbers (summary.h) */
+	pack_cstr(pk, "summary_sort");
+	msgpack_pack_uint64(pk, o->summary.sort);
+	size_t ncols = 0;
+	while (ncols < RN_SUM__COUNT && o->summary.columns[ncols] != RN_SUM_END)
+		ncols++;
+	pack_cstr(pk, "summary_columns");
+	msgpack_pack_array(pk, ncols);
+	for (size_t i = 0; i < ncols; i++)
+		msgpack_pack_uint64(pk, o->summary.columns[i]);
+	/* What the text sink leaves out (-e status=/signal=/quiet=, -z, -Z,
+	 * -qq): the capture holds every event, its dump shows what the run
+	 * showed. enum rn_status / rn_quiet bits of filter.h. */
+	pack_cstr(pk, "filter_status");
+	msgpack_pack_uint64(pk, o->filter.status);
+	pack_cstr(pk, "filter_signals");
+	msgpack_pack_uint64(pk, o->filter.signals);
+	pack_cstr(pk, "filter_quiet");
+	msgpack_pack_uint64(pk, o->filter.quiet);
+}
+
+static int write_header(struct rn_capture_writer *w)
+{
+	msgpack_packer *pk = &w->pk;
+	struct utsname u;
+	if (uname(&u) < 0)
+		memset(&u, 0, sizeof(u));
+
+	msgpack_pack_map(pk, 15);
+	pack_cstr(pk, "t");
+	pack_cstr(pk, "header");
+	pack_cstr(pk, "format");
+	msgpack_pack_uint64(pk, RN_CAPTURE_FORMAT);
+	pack_cstr(pk, "version");
+	pack_text(pk, w->info.version ? w->info.version : RN_VERSION);
+	pack_cstr(pk, "run");
+	msgpack_pack_uint64(pk, w->run_id);
+	pack_cstr(pk, "part");
+	msgpack_pack_uint64(pk, w->part);
+	pack_cstr(pk, "host");
+	pack_text(pk, u.nodename);
+	pack_cstr(pk, "sysname");
+	pack_text(pk, u.sysname);
+	pack_cstr(pk, "release");
+	pack_text(pk, u.release);
+	pack_cstr(pk, "kversion");
+	pack_text(pk, u.version);
+	pack_cstr(pk, "arch");
+	pack_text(pk, u.machine);
+	pack_cstr(pk, "argv");
+	pack_strv(pk, w->info.argv, w->info.argv ? w->info.argc : 0);
+	pack_cstr(pk, "options");
+	pack_options(w);
+	pack_cstr(pk, "realtime_ns");
+	msgpack_pack_uint64(pk, w->info.realtime_ns);
+	pack_cstr(pk, "monotonic_ns");
+	msgpack_pack_uint64(pk, w->info.monotonic_ns);
+	pack_cstr(pk, "syscalls");
+	msgpack_pack_array(pk, rn_syscall_count);
+	for (unsigned nr = 0; nr < rn_syscall_count; nr++) {
+		const struct rn_syscall *sc = rn_syscall_get((long)nr);
+		if (sc)
+			pack_cstr(pk, sc->name);
+		else
+			msgpack_pack_nil(pk);
+	}
+	/* The header is a frame of its own: damage to events never takes it. */
+	return end_frame(w);
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+static const char *const kind_names[] = {
+	[RN_EV_ENTRY] = "entry",       [RN_EV_EXIT] = "exit",
+	[RN_EV_SIGNAL] = "signal",     [RN_EV_GROUP_STOP] = "stop",
+	[RN_EV_EXITED] = "exited",     [RN_EV_KILLED] = "killed",
+	[RN_EV_SUPERSEDED] = "superseded", [RN_EV_NEW_TASK] = "task",
+	[RN_EV_ATTACHED] = "attached", [RN_EV_DETACHED] = "detached",
+};
+
+static int has_bytes(const struct rn_value *x)
+{
+	return x->len || x->kind == RN_V_STR || x->kind == RN_V_NAME || x->kind == RN_V_TEXT;
+}
+
+static void pack_values(struct rn_capture_writer *w, const struct rn_event *ev)
+{
+	msgpack_packer *pk = &w->pk;
+	msgpack_pack_array(pk, ev->nv);
+	for (uint32_t i = 0; i < ev->nv; i++) {
+		const struct rn_value *x = &ev->v[i];
+		/* [kind, flags, name, number, bytes, descendants] */
+		msgpack_pack_array(pk, 6);
+		msgpack_pack_uint64(pk, x->kind);
+		msgpack_pack_uint64(pk, x->flags);
+		if (x->name)
+			pack_cstr(pk, x->name);
+		else
+			msgpack_pack_nil(pk);
+		if (x->kind == RN_V_INT || x->kind == RN_V_FD)
+			msgpack_pack_int64(pk, x->i);
+		else
+			msgpack_pack_uint64(pk, x->u);
+		if (has_bytes(x) && (uint64_t)x->off + x->len <= ev->nbytes) {
+			msgpack_pack_bin(pk, x->len);
+			msgpack_pack_bin_body(pk, ev->bytes + x->off, x->len);
+		} else {
+			msgpack_pack_nil(pk);
+		}
+		uint32_t end = x->end > i && x->end <= ev->nv ? x->end : i + 1;
+		msgpack_pack_uint64(pk, end - i - 1);
+	}
+}
+
+static void pack_event(struct rn_capture_writer *w, const struct rn_event *ev)
+{
+	msgpack_packer *pk = &w->pk;
+	int first = !w->frame_open;
+	int abs_seq = first || ev->seq < w->prev_seq;
+	int abs_ts = first || ev->ts_ns < w->prev_ts;
+	int is_call = ev->kind == RN_EV_ENTRY || ev->kind == RN_EV_EXIT;
+	int has_nr = is_call || ev->finish_pending;
+	int has_dur = ev->kind == RN_EV_EXIT && ev->entry_ts_ns;
+	int has_rp = ev->ret_path_len &&
+		     (uint64_t)ev->ret_path_off + ev->ret_path_len <= ev->nbytes;
+
+	size_t n = 5 + (size_t)has_nr + (ev->ret != 0) + (ev->aux != 0) + (ev->is_error != 0) +
+		   (ev->kind == RN_EV_EXIT) + (ev->more != 0) + (ev->finish_pending != 0) +
+		   (size_t)has_dur + (size_t)has_rp + (ev->nv != 0) + (ev->tgid != ev->tid) +
+		   (ev->duration_ns != 0);
+	msgpack_pack_map(pk, n);
+	pack_cstr(pk, "t");
+	pack_cstr(pk, kind_names[ev->kind]);
+	pack_cstr(pk, abs_seq ? "seq" : "ds");
+	msgpack_pack_uint64(pk, abs_seq ? ev->seq : ev->seq - w->prev_seq);
+	pack_cstr(pk, abs_ts ? "ts" : "dt");
+	msgpack_pack_uint64(pk, abs_ts ? ev->ts_ns : ev->ts_ns - w->prev_ts);
+	pack_cstr(pk, "tid");
+	msgpack_pack_int64(pk, ev->tid);
+	pack_cstr(pk, "nt");
+	msgpack_pack_uint64(pk, ev->ntasks);
+	if (ev->tgid != ev->tid) {
+		pack_cstr(pk, "tg");
+		msgpack_pack_int64(pk, ev->tgid);
+	}
+	if (has_nr) {
+		pack_cstr(pk, "nr");
+		msgpack_pack_int64(pk, ev->nr);
+	}
+	if (ev->ret) {
+		pack_cstr(pk, "ret");
+		msgpack_pack_int64(pk, ev->ret);
+	}
+	if (ev->aux) {
+		pack_cstr(pk, "aux");
+		msgpack_pack_int64(pk, ev->aux);
+	}
+	if (ev->is_error) {
+		pack_cstr(pk, "err");
+		msgpack_pack_true(pk);
+	}
+	if (ev->kind == RN_EV_EXIT) {
+		pack_cstr(pk, "rt");
+		msgpack_pack_uint64(pk, ev->ret_type);
+	}
+	if (ev->more) {
+		pack_cstr(pk, "more");
+		msgpack_pack_true(pk);
+	}
+	if (ev->finish_pending) {
+		pack_cstr(pk, "fp");
+		msgpack_pack_true(pk);
+	}
+	if (has_dur) {
+		pack_cstr(pk, "dur");
+		msgpack_pack_int64(pk, (int64_t)(ev->ts_ns - ev->entry_ts_ns));
+	}
+	if (ev->duration_ns) {
+		pack_cstr(pk, "dn");
+		msgpack_pack_uint64(pk, ev->duration_ns);
+	}
+	if (has_rp) {
+		pack_cstr(pk, "rp");
+		msgpack_pack_bin(pk, ev->ret_path_len);
+		msgpack_pack_bin_body(pk, ev->bytes + ev->ret_path_off, ev->ret_path_len);
+	}
+	if (ev->nv) {
+		pack_cstr(pk, "v");
+		pack_values(w, ev);
+	}
+	w->prev_seq = ev->seq;
+	w->prev_ts = ev->ts_ns;
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+static char *numbered(const char *path, unsigned i)
+{
+	char *s;
+	if (asprintf(&s, "%s.%u", path, i) < 0) {
+		fputs("renacer: out of memory\n", stderr);
+		abort();
+	}
+	return s;
+}
+
+/* Open the capture file: never through a symlink, only a regular file,
+ * 0600 (an existing file is made 0600 before it is truncated: a capture
+ * holds arguments and file contents, and must not inherit a looser mode).
+ * `excl` for a rotation's new file. */
+static int open_file(const char *path, int excl)
+{
+	int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
+		    (excl ? O_EXCL : 0);
+	int fd = open(path, flags, 0600);
+	struct stat st;
+	if (fd < 0) {
+		/* A symlink is refused by O_NOFOLLOW (ELOOP), but another user's
+		 * in a sticky directory fails first with EACCES: say what it is. */
+		int err = errno;
+		if (err == EACCES && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			err = ELOOP;
+		return -err;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	/* An existing file is only written if it is ours alone: another
+	 * user's file would keep its owner, who could then read the capture
+	 * (root tracing with -u, a planted file in /tmp); a file with other
+	 * hard links would show the capture under names we do not know.
+	 * Checked before anything about the file changes. */
+	if (st.st_uid != geteuid() || st.st_nlink > 1) {
+		close(fd);
+		return st.st_uid != geteuid() ? -RN_CAPTURE_ERR_FOREIGN : -RN_CAPTURE_ERR_LINKED;
+	}
+	if ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600) < 0) {
+		int err = errno;
+		close(fd);
+		return -err;
+	}
+	if (!excl && ftruncate(fd, 0) < 0) {
+		int err = errno;
+		close(fd);
+		return -err;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+static int finish_file(struct rn_capture_writer *w)
+{
+	if (w->fd < 0)
+		return w->error;
+	if (fsync(w->fd) < 0 && !w->error && errno != EINVAL)
+		w->error = errno;
+	if (close(w->fd) < 0 && !w->error)
+		w->error = errno;
+	w->fd = -1;
+	return w->error;
+}
+
+static int rename_if_there(const char *from, const char *to)
+{
+	if (rename(from, to) < 0 && errno != ENOENT)
+		return errno;
+	return 0;
+}
+
+/* FILE -> FILE.1 -> FILE.2 ...; the oldest beyond max_files goes; a new
+ * FILE begins with its header. */
+static int rotate(struct rn_capture_writer *w)
+{
+	if (finish_file(w))
+		return w->error;
+	unsigned keep = w->info.max_files, top;
+	int err = 0;
+	if (keep == 1) {
+		if (unlink(w->path) < 0 && errno != ENOENT)
+			err = errno;
+		top = 0;
+	} else if (keep > 1) {
+		char *oldest = numbered(w->path, keep - 1);
+		if (unlink(oldest) < 0 && errno != ENOENT)
+			err = errno;
+		free(oldest);
+		top = keep - 2;
+	} else {
+		/* Keep all: find the highest number in use. */
+		struct stat st;
+		for (top = 0;; top++) {
+			char *p = numbered(w->path, top + 1);
+			int there = lstat(p, &st) == 0;
+			free(p);
+			if (!there)
+				break;
+		}
+	}
+	for (unsigned i = top; i >= 1 && !err; i--) {
+		char *from = numbered(w->path, i), *to = numbered(w->path, i + 1);
+		err = rename_if_there(from, to);
+		free(from);
+		free(to);
+	}
+	if (!err && keep != 1) {
+		char *to = numbered(w->path, 1);
+		err = rename_if_there(w->path, to);
+		free(to);
+	}
+	if (err) {
+		w->error = err;
+		return err;
+	}
+	int fd = open_file(w->path, 1);
+	if (fd < 0) {
+		w->error = -fd;
+		return w->error;
+	}
+	w->fd = fd;
+	w->file_bytes = 0;
+	w->part++;
+	w->st.files++;
+	return write_header(w);
+}
+
+static int rotate_if_full(struct rn_capture_writer *w)
+{
+	if (w->info.max_size && w->file_bytes >= w->info.max_size && !w->error)
+		rotate(w);
+	return w->error;
+}
+
+/* ---- API ---------------------------------------------------------------- */
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+struct rn_capture_writer *rn_capture_create(const char *path, const struct rn_capture_info *info,
+					    int *err)
+{
+	struct rn_capture_writer *w = calloc(1, sizeof(*w));
+	if (!w || !(w->path = strdup(path))) {
+		free(w);
+		*err = ENOMEM;
+		return NULL;
+	}
+	w->info = *info;
+	if (!w->info.realtime_ns && !w->info.monotonic_ns) {
+		w->info.realtime_ns = clock_ns(CLOCK_REALTIME);
+		w->info.monotonic_ns = clock_ns(CLOCK_MONOTONIC);
+	}
+	if (getrandom(&w->run_id, sizeof(w->run_id), GRND_NONBLOCK) != sizeof(w->run_id))
+		w->run_id = w->info.realtime_ns ^ ((uint64_t)getpid() << 32);
+	w->cctx = ZSTD_createCCtx();
+	w->zout_cap = ZSTD_CStreamOutSize();
+	w->zout = malloc(w->zout_cap);
+	if (!w->cctx || !w->zout) {
+		*err = ENOMEM;
+		goto fail;
+	}
+	ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel,
+			       info->level ? info->level : DEFAULT_LEVEL);
+	ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1);
+	msgpack_packer_init(&w->pk, &w->pack, pack_write);
+
+	w->fd = open_file(path, 0);
+	if (w->fd < 0) {
+		*err = -w->fd;
+		goto fail;
+	}
+	w->st.files = 1;
+	if (write_header(w)) {
+		*err = w->error;
+		close(w->fd);
+		w->fd = -1;
+		goto fail;
+	}
+	return w;
+fail:
+	ZSTD_freeCCtx(w->cctx);
+	free(w->zout);
+	rn_sbuf_free(&w->pack);
+	free(w->path);
+	free(w);
+	return NULL;
+}
+
+int rn_capture_append(struct rn_capture_writer *w, const struct rn_event *ev)
+{
+	if (w->error)
+		return w->error;
+	if (ev->kind == RN_EV_NONE || ev->kind > RN_EV_DETACHED)
+		return 0;
+	size_t before = w->pack.len;
+	pack_event(w, ev);
+	w->frame_open = 1;
+	w->frame_in += w->pack.len - before;
+	w->st.events++;
+	if (w->pack.len >= FEED_AT)
+		compress(w, ZSTD_e_continue);
+	if (w->frame_in >= FRAME_MAX)
+		end_frame(w);
+	if (w->info.max_size && w->file_bytes >= w->info.max_size) {
+		if (w->frame_open)
+			end_frame(w);
+		rotate_if_full(w);
+	}
+	return w->error;
+}
+
+int rn_capture_flush(struct rn_capture_writer *w)
+{
+	if (w->error)
+		return w->error;
+	if (w->frame_open)
+		end_frame(w);
+	return rotate_if_full(w);
+}
+
+int rn_capture_is_file(const struct rn_capture_writer *w, const struct stat *st)
+{
+	struct stat me;
+	return w->fd >= 0 && fstat(w->fd, &me) == 0 && me.st_dev == st->st_dev &&
+	       me.st_ino == st->st_ino;
+}
+
+int rn_capture_close(struct rn_capture_writer *w)
+{
+	if (w->fd >= 0 && !w->error && w->frame_open)
+		end_frame(w);
+	finish_file(w);
+	int err = w->error;
+	ZSTD_freeCCtx(w->cctx);
+	free(w->zout);
+	rn_sbuf_free(&w->pack);
+	free(w->path);
+	free(w);
+	return err;
+}
+
+const struct rn_capture_stats *rn_capture_writer_stats(const struct rn_capture_writer *w)
+{
+	return &w->st;
+}

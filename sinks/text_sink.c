@@ -1,0 +1,329 @@
+/*
+ * text_sink.c - strace's text from events in sequence order (see
+ * sinks/text_sink.h).
+ */
+#define _GNU_SOURCE
+#include "sinks/text_sink.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sinks/calls.h"
+#include "base/names.h"
+#include "sinks/render_text.h"
+#include "syscalls/syscalls.h"
+
+#define RESULT_COLUMN 40
+#define FLUSH_AT (64u * 1024u)
+
+void rn_text_sink_init(struct rn_text_sink *s, const struct rn_options *opt, int file_prefix,
+		       rn_sink_write_fn write, void *ctx)
+{
+	memset(s, 0, sizeof(*s));
+	s->opt = opt;
+	s->file_prefix = file_prefix;
+	s->write = write;
+	s->ctx = ctx;
+	rn_calls_init(&s->calls);
+}
+
+int rn_text_sink_flush(struct rn_text_sink *w)
+{
+	if (w->out.len && !w->error)
+		w->error = w->write(w->ctx, w->out.p, w->out.len);
+	/* An open line may span a flush: remember how wide it already is. */
+	w->col_base += w->out.len - w->line_start;
+	rn_sbuf_reset(&w->out);
+	w->line_start = 0;
+	return w->error;
+}
+
+void rn_text_sink_set_clock(struct rn_text_sink *s, int64_t real_minus_mono)
+{
+	s->real_minus_mono = real_minus_mono;
+}
+
+static void begin_line(struct rn_text_sink *w, const struct rn_event *ev)
+{
+	const struct rn_timefmt *tf = &w->opt->tf;
+	w->line_start = w->out.len;
+	w->col_base = 0;
+	if (w->bare)
+		; /* -ff: the file names the tid */
+	else if (w->file_prefix) { /* "%-5d " */
+		rn_sbuf_put_i64(&w->out, ev->tid, -5);
+		rn_sbuf_putc(&w->out, ' ');
+	} else if (ev->ntasks > 1) { /* "[pid %5d] " */
+		rn_sbuf_puts(&w->out, "[pid ");
+		rn_sbuf_put_i64(&w->out, ev->tid, 5);
+		rn_sbuf_puts(&w->out, "] ");
+	}
+	/* strace puts the time after the pid and counts it in the column. */
+	if (tf->abs_format || tf->rel) {
+		uint64_t delta = tf->rel ? rn_timefmt_rel_next(&w->rel, ev->ts_ns) : 0;
+		rn_timefmt_prefix(&w->out, tf, (uint64_t)((int64_t)ev->ts_ns + w->real_minus_mono),
+				  delta);
+	}
+}
+
+static void end_line(struct rn_text_sink *w)
+{
+	rn_sbuf_putc(&w->out, '\n');
+	w->line_start = w->out.len;
+	w->col_base = 0;
+	if (w->out.len >= FLUSH_AT)
+		rn_text_sink_flush(w);
+}
+
+/* strace's tabto(): pad to the result column, or one space past it. */
+static void pad_to_result(struct rn_text_sink *w)
+{
+	size_t col = w->col_base + w->out.len - w->line_start;
+	if (col < RESULT_COLUMN) {
+		rn_sbuf_reserve(&w->out, RESULT_COLUMN - col);
+		memset(w->out.p + w->out.len, ' ', RESULT_COLUMN - col);
+		w->out.len += RESULT_COLUMN - col;
+	} else {
+		rn_sbuf_putc(&w->out, ' ');
+	}
+}
+
+static void close_open_line(struct rn_text_sink *w, const char *why)
+{
+	if (!w->open_tid)
+		return;
+	rn_sbuf_puts(&w->out, why);
+	end_line(w);
+	w->open_tid = 0;
+}
+
+/* Start tid's "<... name resumed>" line unless its entry line is open. */
+static void resume_line(struct rn_text_sink *w, const struct rn_event *ev, int32_t nr)
+{
+	if (w->open_tid == ev->tid)
+		return;
+	char scratch[32];
+	close_open_line(w, " <unfinished ...>");
+	begin_line(w, ev);
+	rn_sbuf_printf(&w->out, "<... %s resumed>", rn_call_name(nr, scratch));
+}
+
+/* A process event for a tid with an unfinished syscall: ") = ?" first.
+ * strace says " <unfinished ...>" before it when the call had arguments
+ * left to show at its exit (ev->more), open line or resumed one alike. */
+static void finish_unfinished(struct rn_text_sink *w, const struct rn_event *ev)
+{
+	resume_line(w, ev, ev->nr);
+	if (ev->more)
+		rn_sbuf_puts(&w->out, " <unfinished ...>");
+	rn_sbuf_putc(&w->out, ')');
+	pad_to_result(w);
+	rn_sbuf_puts(&w->out, "= ?");
+	end_line(w);
+	w->open_tid = 0;
+}
+
+/* A whole line of its own: "+++ exited with 0 +++", "--- SIGCHLD ... ---". */
+static void begin_own_line(struct rn_text_sink *w, const struct rn_event *ev)
+{
+	if (ev->finish_pending)
+		finish_unfinished(w, ev);
+	close_open_line(w, " <unfinished ...>");
+	begin_line(w, ev);
+}
+
+static const char *signame(int64_t sig, char *scratch)
+{
+	const char *s = rn_signal_name((int)sig);
+	if (s)
+		return s;
+	snprintf(scratch, 32, "%d", (int)sig);
+	return scratch;
+}
+
+static void stderr_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void stderr_line(const char *fmt, ...)
+{
+	/* Not part of the trace: straight to stderr, like strace. */
+	char line[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		(void)!write(2, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
+static void render_event(struct rn_text_sink *w, const struct rn_event *ev);
+
+/* -z, -Z, -e status=: a call's line is printed only once its outcome is
+ * known, entry and exit together (so never "<unfinished ...>"). */
+static void filter_by_status(struct rn_text_sink *w, const struct rn_event *ev)
+{
+	const struct rn_filter *f = &w->opt->filter;
+	struct rn_event *entry;
+	switch (ev->kind) {
+	case RN_EV_ENTRY:
+		rn_calls_enter(&w->calls, ev);
+		return;
+	case RN_EV_EXIT:
+		entry = rn_calls_take(&w->calls, ev->tid);
+		if (entry && rn_filter_status_shown(f, ev->is_error ? RN_STATUS_FAILED
+								    : RN_STATUS_SUCCESSFUL)) {
+			render_event(w, entry);
+			render_event(w, ev);
+		}
+		rn_event_free_copy(entry);
+		return;
+	case RN_EV_EXITED:
+	case RN_EV_KILLED:
+	case RN_EV_SUPERSEDED:
+	case RN_EV_DETACHED:
+		entry = rn_calls_take(&w->calls, ev->tid);
+		/* The execve of thread `ret` completes in the leader's tid: its
+		 * held entry goes with it (else the exec is never shown). */
+		if (ev->kind == RN_EV_SUPERSEDED)
+			rn_calls_move(&w->calls, (int32_t)ev->ret, ev->tid);
+		if (entry) {
+			unsigned st = ev->kind == RN_EV_DETACHED ? RN_STATUS_DETACHED
+								 : RN_STATUS_UNFINISHED;
+			if (rn_filter_status_shown(f, st)) {
+				render_event(w, entry);
+				render_event(w, ev);
+			} else {
+				struct rn_event copy = *ev;
+				copy.finish_pending = 0;
+				render_event(w, &copy);
+			}
+			rn_event_free_copy(entry);
+			return;
+		}
+		render_event(w, ev);
+		return;
+	default:
+		render_event(w, ev);
+		return;
+	}
+}
+
+void rn_text_sink_event(struct rn_text_sink *w, const struct rn_event *ev)
+{
+	const struct rn_filter *f = &w->opt->filter;
+	/* -e signal=, -e quiet=exit,thread-execve (-qq) */
+	if ((ev->kind == RN_EV_SIGNAL || ev->kind == RN_EV_GROUP_STOP) &&
+	    !rn_filter_signal_shown(f, (int)ev->ret))
+		return;
+	if (((ev->kind == RN_EV_EXITED || ev->kind == RN_EV_KILLED) &&
+	     rn_filter_quiet(f, RN_QUIET_EXIT)) ||
+	    (ev->kind == RN_EV_SUPERSEDED && rn_filter_quiet(f, RN_QUIET_THREAD_EXECVE))) {
+		/* The line goes; an unfinished call still ends with "= ?". */
+		if (ev->finish_pending && f->status == RN_STATUS_ALL)
+			finish_unfinished(w, ev);
+		return;
+	}
+	if (f->status != RN_STATUS_ALL)
+		filter_by_status(w, ev);
+	else
+		render_event(w, ev);
+}
+
+static void render_event(struct rn_text_sink *w, const struct rn_event *ev)
+{
+	const struct rn_options *opt = w->opt;
+	char scratch[32];
+
+	switch (ev->kind) {
+	case RN_EV_ENTRY:
+		close_open_line(w, " <unfinished ...>");
+		begin_line(w, ev);
+		rn_sbuf_puts(&w->out, rn_call_name(ev->nr, scratch));
+		rn_sbuf_putc(&w->out, '(');
+		if (rn_text_values(&w->out, opt, ev->v, ev->bytes, 0, ev->nv) && ev->more)
+			rn_sbuf_puts(&w->out, ", ");
+		w->open_tid = ev->tid;
+		break;
+	case RN_EV_EXIT:
+		resume_line(w, ev, ev->nr);
+		rn_text_values(&w->out, opt, ev->v, ev->bytes, 0, ev->nv);
+		rn_sbuf_putc(&w->out, ')');
+		pad_to_result(w);
+		rn_text_result(&w->out, ev->ret, ev->is_error, ev->ret_type);
+		if (ev->ret_path_len)
+			rn_text_fd_path(&w->out, opt, ev->bytes + ev->ret_path_off,
+					ev->ret_path_len);
+		rn_text_after_result(&w->out, opt, ev->v, ev->bytes, 0, ev->nv);
+		if (opt->tf.dur)
+			rn_timefmt_dur(&w->out, opt->tf.dur_digits, ev->ts_ns - ev->entry_ts_ns);
+		end_line(w);
+		w->open_tid = 0;
+		break;
+	case RN_EV_SIGNAL:
+		begin_own_line(w, ev);
+		rn_sbuf_printf(&w->out, "--- %s ", signame(ev->ret, scratch));
+		rn_text_values(&w->out, opt, ev->v, ev->bytes, 0, ev->nv);
+		rn_sbuf_puts(&w->out, " ---");
+		end_line(w);
+		break;
+	case RN_EV_GROUP_STOP:
+		begin_own_line(w, ev);
+		rn_sbuf_printf(&w->out, "--- stopped by %s ---", signame(ev->ret, scratch));
+		end_line(w);
+		break;
+	case RN_EV_EXITED:
+		begin_own_line(w, ev);
+		rn_sbuf_printf(&w->out, "+++ exited with %d +++", (int)ev->ret);
+		end_line(w);
+		break;
+	case RN_EV_KILLED:
+		begin_own_line(w, ev);
+		rn_sbuf_printf(&w->out, "+++ killed by %s%s +++", signame(ev->ret, scratch),
+			       ev->aux ? " (core dumped)" : "");
+		end_line(w);
+		break;
+	case RN_EV_SUPERSEDED:
+		begin_own_line(w, ev);
+		rn_sbuf_printf(&w->out, "+++ superseded by execve in pid %d +++", (int)ev->ret);
+		end_line(w);
+		break;
+	case RN_EV_NEW_TASK:
+		if (!opt->quiet)
+			stderr_line("renacer: Process %d attached\n", ev->tid);
+		break;
+	case RN_EV_ATTACHED:
+		if (opt->quiet) /* -q, -e quiet=attach: as strace -q -p */
+			break;
+		if (ev->ret > 1)
+			stderr_line("renacer: Process %d attached with %d threads\n", ev->tid,
+				    (int)ev->ret);
+		else
+			stderr_line("renacer: Process %d attached\n", ev->tid);
+		break;
+	case RN_EV_DETACHED:
+		if (w->open_tid == ev->tid)
+			close_open_line(w, " <detached ...>");
+		if (!opt->quiet)
+			stderr_line("renacer: Process %d detached\n", ev->tid);
+		break;
+	default:
+		break;
+	}
+}
+
+void rn_text_sink_close_line(struct rn_text_sink *s, const char *why)
+{
+	close_open_line(s, why);
+}
+
+int rn_text_sink_finish(struct rn_text_sink *s)
+{
+	close_open_line(s, "");
+	return rn_text_sink_flush(s);
+}
+
+void rn_text_sink_free(struct rn_text_sink *s)
+{
+	rn_calls_free(&s->calls);
+	rn_sbuf_free(&s->out);
+}

@@ -1,0 +1,88 @@
+/*
+ * options.h - what the user asked for. Parsed once by the main thread
+ * before any other thread starts; read-only afterwards, shared by all.
+ */
+#ifndef RENACER_OPTIONS_H
+#define RENACER_OPTIONS_H
+
+#include <sys/types.h>
+
+#include "syscalls/filter.h"
+#include "syscalls/summary_opts.h"
+#include "base/timefmt.h"
+
+enum rn_output_format {
+	RN_FORMAT_TEXT = 0, /* strace's text */
+	RN_FORMAT_JSON,     /* JSON Lines */
+	RN_FORMAT_CSV,      /* RFC 4180 */
+};
+
+enum rn_count_mode {
+	RN_COUNT_OFF = 0,
+	RN_COUNT_ONLY,      /* -c: the summary instead of the trace */
+	RN_COUNT_AND_TRACE, /* -C: the trace and the summary */
+};
+
+/* The progress line on stderr (pipeline/writer.c). */
+enum rn_status_line {
+	RN_STATUSLINE_AUTO = 0, /* on when stderr is a terminal, and the trace goes
+				   to a file or a capture, not to that terminal */
+	RN_STATUSLINE_ON,       /* --status-line */
+	RN_STATUSLINE_OFF,      /* --no-status-line */
+};
+
+struct rn_options {
+	int follow_forks;     /* -f; 2 or more: -ff (with -o: one file per tid) */
+	const char *outfile;  /* -o FILE, NULL for stdout */
+	pid_t *attach_pids;   /* -p PID... */
+	int n_attach;
+	int strsize;          /* -s N, default 32 */
+	unsigned quote_flags; /* -x / -xx: enum rn_quote_flags */
+	int nworkers;         /* --workers N; 0 = one per online CPU */
+	int spin;             /* --spin N: waitpid(WNOHANG) polls before sleeping;
+				 -1: the tracer chooses (100; 0 under seccomp-bpf, and
+				 while processes come and go: rn_tracer_run) */
+	int quiet;            /* attach/detach messages suppressed (-q, quiet=attach) */
+	struct rn_filter filter; /* -e trace=/status=/signal=/quiet=, -z, -Z, -P, -q */
+	int seccomp;          /* --seccomp-bpf 1, --no-seccomp-bpf 0, default -1: use
+			         it when the trace set leaves syscalls out */
+	int decode_fds;       /* -y: show the path behind each descriptor */
+	int count;            /* enum rn_count_mode: -c, -C */
+	int summary_wall;     /* -w: latency (wall) instead of system time */
+	struct rn_summary_opts summary; /* -S, -U */
+	struct rn_timefmt tf; /* -t -tt -ttt -r -T and their long forms */
+	int process_summary;  /* --process-summary */
+	int stats_self;       /* --stats-self: renacer's own counters at exit */
+	int format;           /* enum rn_output_format: --format */
+	const char *capture;  /* --capture FILE */
+	unsigned long long capture_size; /* --capture-size: rotate past it (0: never) */
+	unsigned capture_files; /* --capture-files: keep the newest K (0: all) */
+	unsigned long long flush_interval_ns; /* --flush-interval, default 1 s */
+	int status_line;      /* enum rn_status_line: --status-line, --no-status-line */
+	int argc;             /* renacer's own command line, for the capture */
+	char **argv;
+	char **command;       /* NULL-terminated argv, NULL with -p only */
+	const char *command_path; /* command[0] resolved through PATH */
+	const char *username; /* -u USER: the command runs as USER (renacer stays
+				 root); NULL: as renacer. Looked up at parse time: */
+	uid_t run_uid;        /*   USER's uid and gid (passwd), */
+	gid_t run_gid;
+	gid_t *run_groups;    /*   and the groups initgroups would give it */
+	int n_run_groups;
+};
+
+/* Every field at strace's default: nothing filtered, -s 32, ... Any code
+ * that builds options by hand (renacer-dump, tests) starts here. */
+void rn_options_init(struct rn_options *o);
+
+/* What getopt_long (opterr = 0, optstring starting with ':') found wrong,
+ * in glibc's words as strace prints them, into buf: ch is what it
+ * returned (':' or '?'), arg is argv[optind - 1]. renacer and
+ * renacer-dump both use it. */
+void rn_getopt_problem(char *buf, size_t len, int ch, int optopt, const char *arg);
+
+/* Parse argv. On bad input prints one line on stderr and exits 1;
+ * for --help/--version prints and exits 0. */
+void rn_options_parse(struct rn_options *o, int argc, char **argv);
+
+#endif /* RENACER_OPTIONS_H */

@@ -1,0 +1,97 @@
+/*
+ * spawn.c - start the command so that the tracer can seize it before its
+ * first instruction of interest (the execve).
+ *
+ * Why the SIGSTOP dance: PTRACE_SEIZE, unlike PTRACE_TRACEME, is done by the
+ * tracer. The child stops itself, the tracer seizes the stopped child and
+ * continues it; the child's execve is then the first traced syscall. The
+ * path was resolved by the option parser, so a missing program never forks.
+ */
+#define _GNU_SOURCE
+#include "tracer/tracer.h"
+#include "syscalls/seccomp_filter.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* In the child: "renacer: " and the parts as one line on stderr, in one
+ * write (no other output lands inside it), then exit 1. Async-signal-safe,
+ * as everything in the child (the parent has threads): errno's text comes
+ * from errno_text, not strerror (which may lock and allocate). */
+static void child_fail(const char *a, const char *b, const char *c, const char *d)
+{
+	const char *parts[] = { "renacer: ", a, b, c, d };
+	char line[512];
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		for (const char *p = parts[i]; p != NULL && *p && n < sizeof(line) - 1; p++)
+			line[n++] = *p;
+	line[n++] = '\n';
+	(void)!write(2, line, n);
+	_exit(1);
+}
+
+/* strerrordesc_np: glibc's constant table (2.32+), no locale, no lock. */
+static const char *errno_text(int err)
+{
+	const char *t = strerrordesc_np(err);
+
+	return t != NULL ? t : "Unknown error";
+}
+
+pid_t rn_spawn_stopped(const struct rn_options *opt, const sigset_t *orig_mask,
+		       const struct sock_fprog *filter)
+{
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "renacer: fork: %s\n", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		/* Only async-signal-safe calls here: the parent has threads. */
+		sigprocmask(SIG_SETMASK, orig_mask, NULL);
+		kill(getpid(), SIGSTOP);
+		/* -u USER: the groups, gid and uid looked up before the fork
+		 * (options.c). Raw system calls: glibc's wrappers would signal
+		 * the parent's other threads, which do not exist here. Before
+		 * the filter (which may need no_new_privs), as strace. */
+		if (opt->username &&
+		    (syscall(SYS_setgroups, (size_t)opt->n_run_groups, opt->run_groups) < 0 ||
+		     syscall(SYS_setgid, opt->run_gid) < 0 || syscall(SYS_setuid, opt->run_uid) < 0))
+			child_fail("-u ", opt->username, ": ", errno_text(errno));
+		/* Seized by now: install the filter so that only traced syscalls
+		 * stop us (and our descendants, who inherit it) from exec on. */
+		if (filter) {
+			int err = rn_seccomp_install(filter);
+			if (err < 0)
+				child_fail("seccomp filter: ", errno_text(-err), NULL, NULL);
+		}
+		execv(opt->command_path, opt->command);
+		/* Reached only if execve failed after the checks (ENOEXEC, a
+		 * missing #! interpreter); say it as strace. */
+		child_fail("exec: ", errno_text(errno), NULL, NULL);
+	}
+	int status;
+	for (;;) {
+		if (waitpid(pid, &status, WSTOPPED) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "renacer: wait: %s\n", strerror(errno));
+			kill(pid, SIGKILL);
+			return -1;
+		}
+		break;
+	}
+	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP) {
+		fprintf(stderr, "renacer: unexpected wait status %#x of the command\n", status);
+		kill(pid, SIGKILL);
+		return -1;
+	}
+	return pid;
+}

@@ -1,0 +1,41 @@
+/*
+ * tracer.h - the tracer thread: the only caller of ptrace() and waitpid()
+ * (design.md rule 1). It runs on the main thread after the pipeline threads
+ * have started, follows every traced tid, and turns each stop into one
+ * rn_record pushed to the pipeline.
+ */
+#ifndef RENACER_TRACER_H
+#define RENACER_TRACER_H
+
+#include <signal.h>
+#include "syscalls/options.h"
+#include "pipeline/pipeline.h"
+
+/* How renacer itself should end. */
+struct rn_outcome {
+	int exit_code;    /* exit with this ... */
+	int raise_signal; /* ... or, when non-zero, die of this signal */
+};
+
+/* Block the signals the tracer takes through its signalfd. Call on the main
+ * thread before any other thread exists so every thread inherits the mask;
+ * `orig` receives the mask to restore in the spawned command. */
+void rn_tracer_block_signals(sigset_t *orig);
+
+/* The first signal that asked renacer to end (0: none), also one that
+ * arrived after rn_tracer_run returned, while the output was drained. */
+int rn_tracer_end_signal(void);
+
+/* Trace the command (opt->command) or the attached pids until every tracee
+ * is gone or a fatal signal asks to detach. */
+struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline *p,
+				const sigset_t *orig_mask);
+
+/* Spawn the command stopped, ready for PTRACE_SEIZE (spawn.c); once
+ * continued it installs `filter` (NULL: none) and execs. Returns the pid,
+ * or -1 after printing why. */
+struct sock_fprog;
+pid_t rn_spawn_stopped(const struct rn_options *opt, const sigset_t *orig_mask,
+		       const struct sock_fprog *filter);
+
+#endif /* RENACER_TRACER_H */
