@@ -1,7 +1,8 @@
 /*
  * mem.h - reading a stopped tracee's memory.
  * Contract: callable from any thread; the caller guarantees the tracee is
- * in a ptrace-stop (design.md rule 2). process_vm_readv first, then
+ * in a ptrace-stop, since a running tracee may rewrite the bytes before
+ * they are read. process_vm_readv first, then
  * /proc/TID/mem when the kernel refuses it (e.g. a page it cannot fault).
  *
  * Snapshots: the tracer may copy the few bytes a stop's decoders will read

@@ -2,10 +2,12 @@
  * prefetch.h - the tracer copies a stop's memory arguments itself.
  *
  * Why: a stop whose decoding reads memory used to be held until a worker
- * had read it (design.md rule 2): a futex wake, a worker scheduled on the
- * other CPU, the read, a hand-back. The round trip costs ~100 us of tracee
- * stop for a ~1 us read (perf/RESULTS.md, "Where the time goes"). Rule 2
- * lets the tracer read instead when that measures faster, and it does.
+ * had read it, since a tracee that ran on could change the bytes first
+ * (docs/DESIGN.md, "Correctness rules"): a futex wake, a worker scheduled
+ * on the other CPU, the read, a hand-back. The round trip costs ~100 us of tracee
+ * stop for a ~1 us read (perf/RESULTS.md, "Where the time goes"). Read by
+ * the tracer while the tracee is still stopped, the bytes are as safe and
+ * the stop far shorter.
  *
  * What: for each syscall and phase (entry, exit) a plan, computed once from
  * the syscall table, lists the reads its decoders make: a path or string
@@ -17,7 +19,7 @@
  * from that copy (mem.h snapshots). A call whose reads the table cannot
  * describe (structs with pointers or counted arrays, most whole-call
  * decoders, -y's descriptor paths, --process-summary's whole command lines)
- * has no plan and is held as before; so is a copy over 16 KiB. tests/unit/test_prefetch.c runs every plan against the decoders
+ * has no plan and is held for its worker; so is a copy over 16 KiB. tests/unit/test_prefetch.c runs every plan against the decoders
  * and requires that they never read outside the copy.
  *
  * Ownership: built and used by the tracer thread; immutable once built.
@@ -72,7 +74,7 @@ const struct rn_prefetch_plan *rn_prefetch_plan(const struct rn_prefetch *pf, lo
 
 /* Perform a plan on a stopped tid: the regions go to buf (mem.h's stream
  * format). Returns the bytes used, or -1 when they do not fit in cap (the
- * caller then holds the tracee as before). ret/is_error: the exit's. */
+ * caller then holds the tracee for its worker). ret/is_error: the exit's. */
 long rn_prefetch_read(const struct rn_prefetch *pf, const struct rn_prefetch_plan *plan, pid_t tid,
 		      const uint64_t args[6], int exit, int64_t ret, int is_error, uint8_t *buf,
 		      size_t cap);

@@ -3,7 +3,8 @@
  *
  * Contract: a record is plain data. It holds no pointer into tracer-owned
  * memory and carries everything a worker needs to decode and render the
- * event without asking the tracer again (design.md, rule 5). Pointers that
+ * event without asking the tracer again, whose state has moved on by then.
+ * Pointers that
  * appear in args[] are tracee addresses, read by the worker with
  * process_vm_readv while the tracee is held stopped (RN_REC_HELD), or
  * copied by the tracer before it resumed the tracee (RN_REC_SNAPSHOT).

@@ -29,8 +29,8 @@
 #   untraced floor floor-spin strace strace-c renacer renacer-c
 #   renacer-capture renacer-process
 # Also known: strace-process; renacer-held, renacer -f -o F with
-# RENACER_WORKER_READS=1 (every memory read held for a worker, as before
-# the tracer copied them itself: decode/prefetch.c), to measure that gain.
+# RENACER_WORKER_READS=1 (every memory read held for a worker, none copied
+# by the tracer itself: decode/prefetch.c), to measure what the copies gain.
 # floor is ptrace-floor as it comes; floor-spin is ptrace-floor with
 # FLOOR_GETINFO=1 FLOOR_SPIN=100: one PTRACE_GET_SYSCALL_INFO per stop and
 # 100 waitpid polls before sleeping, the least renacer's own loop does (it

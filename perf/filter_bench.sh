@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# perf/filter_bench.sh - filtered tracing against its references (issue 4).
+# perf/filter_bench.sh - filtered tracing against its references.
 #
 # The 120-unit C project of ../shared/bench (gen-cproject.sh, `make -j2`,
 # `make clean` between runs), traced with a trace set that leaves most
@@ -9,9 +9,10 @@
 #   renacer -f -e trace=%process -o FILE    (seccomp-bpf: renacer's default)
 #   strace -f --seccomp-bpf -e trace=%process -o FILE
 # Prints a markdown table of medians and ratios to untraced, and writes it to
-# perf/RESULTS.md as the section "## Filtered tracing (issue 4)": that section
+# perf/RESULTS.md as the section "## Filtered tracing": that section
 # is replaced in place (appended the first time); the rest of the file stays.
-# The target of issue 4: renacer <= 1.10 x untraced.
+# The target: renacer <= 1.10 x untraced, since a filtered trace is one a
+# user leaves on for a whole build.
 #
 # Environment:
 #   RUNS=3              runs per mode (the median is reported)
@@ -37,7 +38,7 @@ max_load=${MAX_LOAD:-1.0}
 load_wait=${LOAD_WAIT:-600}
 expr="trace=%process"
 target=1.10
-header="## Filtered tracing (issue 4)"
+header="## Filtered tracing"
 
 die() {
 	echo "filter_bench.sh: $*" >&2

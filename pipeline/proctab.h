@@ -1,6 +1,6 @@
 /*
  * proctab.h - the process table: every traced tid, read by many, written
- * by one (design.md rule 6).
+ * by one: only the tracer changes it, so readers need no lock beyond RCU's.
  *
  * Contract:
  *  - Only the tracer thread adds, changes and retires entries.

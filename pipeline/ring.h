@@ -6,7 +6,8 @@
  *  - exactly one producer thread and one consumer thread per ring;
  *  - capacity is a power of two, elem_size is fixed at init;
  *  - rn_ring_reserve/rn_ring_commit never block: a full ring returns NULL
- *    and the producer decides (the tracer waits: lossless, design rule 4);
+ *    and the producer decides (the tracer waits: a trace never drops a
+ *    record for lack of room; docs/DESIGN.md, "Correctness rules");
  *  - a committed slot becomes visible to the consumer with release/acquire
  *    ordering on the tail index; a popped slot becomes reusable to the
  *    producer with release/acquire ordering on the head index.

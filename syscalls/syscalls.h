@@ -33,10 +33,10 @@ enum rn_arg_type {
 	RN_T_ARGV,      /* execve argv: ["a", "b"] */
 	RN_T_ENVP,      /* execve envp: 0x... / * N vars * / */
 	RN_T_SIGNAL,    /* signal number */
-	RN_T_FLAGS,     /* symbolic flags from table `sub` (issue 3) */
-	RN_T_ENUM,      /* symbolic constant from table `sub` (issue 3) */
-	RN_T_STRUCT_IN, /* struct `sub` read at entry (issue 3) */
-	RN_T_STRUCT_OUT,/* struct `sub` read at exit (issue 3) */
+	RN_T_FLAGS,     /* symbolic flags from table `sub` */
+	RN_T_ENUM,      /* symbolic constant from table `sub` */
+	RN_T_STRUCT_IN, /* struct `sub` read at entry */
+	RN_T_STRUCT_OUT,/* struct `sub` read at exit */
 	RN_T_STRUCT_IO, /* struct `sub` the kernel reads and writes back: shown
 			   at exit unless the call's decoder shows it at entry */
 	RN_T_NONE,      /* return only: no return value ("= ?") */

@@ -13,7 +13,7 @@
 #                        workload matrix, tracer memory and microbenchmarks
 #                        into perf/RESULTS.md (RUNS=, PARTS=, MODES=: see it)
 #   tools/dev.sh bench-filter  deps + build + perf/filter_bench.sh (filtered
-#                        tracing, issue 4; needs ../shared/bench)
+#                        tracing; needs ../shared/bench)
 #
 # Runs from any directory: it works in the repository that contains it.
 set -euo pipefail

@@ -1,6 +1,7 @@
 /*
  * tracer.h - the tracer thread: the only caller of ptrace() and waitpid()
- * (design.md rule 1). It runs on the main thread after the pipeline threads
+ * (the kernel ties a tracee to the thread that seized it). It runs on the
+ * main thread after the pipeline threads
  * have started, follows every traced tid, and turns each stop into one
  * rn_record pushed to the pipeline.
  */

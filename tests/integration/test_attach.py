@@ -16,8 +16,7 @@ from rntest import Sleeper, check, check_eq, fixture
 # renacer's exit status after it detached on SIGINT/SIGTERM/SIGHUP, as
 # subprocess reports it.  strace 6.1 (the oracle) detaches and then dies of
 # the same signal (so a shell sees 130 after ^C), and renacer does the same:
-# -signal.  (The first issue text said "exits 0"; change this one place if
-# that is what is wanted.)
+# -signal, so that a shell sees the same status with or without the tracer.
 def status_after(sig):
     return -sig
 

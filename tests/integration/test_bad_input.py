@@ -7,7 +7,7 @@ renacer exits 1 on bad input (as strace); renacer-dump exits 1 when
 nothing could be read and 2 when damage was skipped (the capture format's
 rule, capture/CAPTURE.md), with whatever was readable on stdout.
 
-The table (also in the report of issue 8): CASES below, one row each.
+The table: CASES below, one row each.
 """
 import os
 import re
@@ -159,7 +159,7 @@ CASES = [
      r"capture '.*/link': refusing to write through a symlink$"),
     ("--capture not a regular file", ["--capture", "/dev/null", "true"],
      r"capture '/dev/null': not a regular file$"),
-    # More of what a user plausibly types (issue 8's review).
+    # More of what a user plausibly types.
     ("-- and no command", ["--"], r"must have PROG \[ARGS\] or -p PID$"),
     ("-u and no command", ["-u", "nobody"], r"must have PROG \[ARGS\] or -p PID$"),
     ("--format without its argument", ["--format"], r"option '--format' requires an argument$"),
@@ -689,7 +689,7 @@ def test_dump_bad_input():
          r"-C/--summary and -c/--format stats are mutually exclusive$", 1),
         ("a long option's value to one that takes none", ["--version=3", cap],
          r"option '--version' doesn't allow an argument$", 1),
-        # More of what a user plausibly types (issue 8's review).
+        # More of what a user plausibly types.
         ("an empty file, then a capture", [empty, cap], q(empty) + r": not read: empty file$", 2),
         ("two files, both missing", [missing, missing + "x"],
          q(missing) + r": No such file or directory$", 1),

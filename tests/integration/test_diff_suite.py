@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The differential acceptance suite of issue 3: strace 6.1 vs renacer on
+"""The differential acceptance suite: strace 6.1 vs renacer on
 the fixtures of tests/fixtures/diff/ (one small program per family of
 system calls) and on a few real programs.
 

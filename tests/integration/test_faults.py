@@ -615,7 +615,7 @@ def test_command_killed_by_sigsegv():
 # Memory budget of renacer itself (its VmHWM: the peak resident memory of
 # the renacer process, all its threads, no other process) while it traces
 # 1000 live processes, and while it traces 64 threads making system calls
-# at once. The budget is issue 7's target for 1000 live tracees, 64 MiB;
+# at once. The budget for 1000 live tracees is 64 MiB;
 # perf/RESULTS.md measured 4.7 MiB for 1000 live sleepers (perf/bench.sh),
 # and this test measures 4-5 MiB, 6.5-7.5 MiB with a capture (~2 KiB per
 # live process over ~2.6 MiB for 10), 3.7 MiB for threads64. renacer's

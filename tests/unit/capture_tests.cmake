@@ -1,4 +1,4 @@
-# Unit tests of the capture codec and the structured outputs (issue 6).
+# Unit tests of the capture codec and the structured outputs.
 # Included by tests/unit/CMakeLists.txt (every *_tests.cmake there).
 add_executable(test_capture ${CMAKE_CURRENT_LIST_DIR}/test_capture.c
   ${CMAKE_CURRENT_LIST_DIR}/capture_fixture.c)

@@ -1,4 +1,4 @@
-# Unit tests of issue 5's building blocks: the latency histogram, the -c
+# Unit tests of the statistics' building blocks: the latency histogram, the -c
 # summary table (against strace 6.1 fixtures in data/summary/), the
 # --process-summary table and the -t/-r/-T timestamps.
 # Included by tests/unit/CMakeLists.txt (every *_tests.cmake there).
