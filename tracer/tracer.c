@@ -115,7 +115,8 @@ struct tracer {
 	unsigned long detach_waiting; /* PTRACE_INTERRUPT sent, stop not yet seen */
 	timer_t tick;            /* interrupts a blocking wait4 (start_tick) */
 	int have_tick;
-	int spin_limit;          /* polls before sleeping (--spin) */
+	int spin_limit;          /* polls before sleeping (--spin; adaptive polling moves it) */
+	int spin_start;          /* --stats-self: the limit the run started with */
 	unsigned long lifecycle; /* forks and exits seen (adaptive polling) */
 	unsigned long epochs, epochs_unpolled; /* --stats-self: adaptive polling */
 	unsigned long polls_found; /* --stats-self: stops found while polling */
@@ -951,256 +952,340 @@ static double tv_s(struct timeval tv)
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
+/* Setup that does not depend on the tracees: fds, policy, copy buffer. */
+static int tracer_setup(struct tracer *t)
+{
+	/* Asked on this thread only: in reserve() and rn_pipeline_finish. */
+	t->p->stalled = output_stalled;
+	t->p->stalled_arg = NULL;
+	if (rn_proctab_init(&t->tab) < 0 || setup_fds(t) < 0) {
+		fprintf(stderr, "renacer: cannot set up the tracer: %s\n", strerror(errno));
+		return -1;
+	}
+	t->ptrace_opts = base_options(t->opt);
+	const char *wr = getenv("RENACER_WORKER_READS");
+	t->use_prefetch = !(wr && strcmp(wr, "1") == 0);
+	t->pf_buf = malloc(PF_CAP);
+	if (!t->pf_buf || rn_prefetch_init(&t->pf, t->opt) < 0)
+		abort();
+	rn_stop_policy_init(&t->policy, t->opt, t->use_prefetch ? &t->pf : NULL);
+	if (t->opt->stats_self) {
+		t->stall = malloc(sizeof(*t->stall));
+		if (!t->stall)
+			abort();
+		rn_hist_init(t->stall);
+	}
+	return 0;
+}
+
+/* Start the command stopped, seize it, let it run. Returns 0, or -1 when
+ * it could not be started (said on stderr). *any_seccomp: it runs under
+ * renacer's seccomp filter. */
+static int spawn_command(struct tracer *t, const sigset_t *orig_mask, int *any_seccomp)
+{
+	const struct rn_options *opt = t->opt;
+	/* A trace set that leaves syscalls out is enforced by seccomp-bpf in
+	 * the spawned tree: untraced syscalls never stop a tracee. */
+	struct sock_fprog prog = { 0 };
+	int use_seccomp = !opt->filter.traces_all && opt->seccomp != 0 && opt->follow_forks;
+	/* Without -f the command's children inherit the filter but have no
+	 * tracer: their traced syscalls would fail with ENOSYS. So, like
+	 * strace, seccomp only with -f (and say so when asked). */
+	if (opt->seccomp == 1 && !opt->follow_forks)
+		fprintf(stderr, "renacer: --seccomp-bpf cannot be used without "
+				"-f/--follow-forks, disabling\n");
+	else if (opt->seccomp == 1 && opt->filter.traces_all)
+		fprintf(stderr, "renacer: Seccomp filter is requested but there are no "
+				"syscalls to filter.  See -e trace to filter syscalls.\n");
+	if (use_seccomp && rn_seccomp_build(&opt->filter, &prog) < 0) {
+		fprintf(stderr, "renacer: cannot build the seccomp filter\n");
+		return -1;
+	}
+	pid_t pid = rn_spawn_stopped(opt, orig_mask, use_seccomp ? &prog : NULL);
+	if (use_seccomp)
+		rn_seccomp_free(&prog);
+	if (pid < 0)
+		return -1;
+	unsigned seize_opts = t->ptrace_opts | PTRACE_O_EXITKILL;
+	if (use_seccomp)
+		seize_opts |= PTRACE_O_TRACESECCOMP;
+	if (ptrace(PTRACE_SEIZE, pid, 0, seize_opts) < 0) {
+		fprintf(stderr, "renacer: ptrace(PTRACE_SEIZE, %d): %s\n", pid, strerror(errno));
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	struct rn_task *task = add_task(t, pid, pid, 0);
+	task->hidden = 1;
+	task->is_command = 1;
+	task->seccomp = (uint8_t)use_seccomp;
+	*any_seccomp = use_seccomp;
+	t->command_pid = pid;
+	kill(pid, SIGCONT);
+	return 0;
+}
+
+/* -p's processes, then the command. Returns 0, or -1 when nothing is to be
+ * traced after all (said on stderr). */
+static int start_tracees(struct tracer *t, const sigset_t *orig_mask, int *any_seccomp)
+{
+	const struct rn_options *opt = t->opt;
+	unsigned long attached = 0;
+	if (opt->n_attach && opt->seccomp == 1)
+		fprintf(stderr, "renacer: --seccomp-bpf is not enabled for processes attached with -p\n");
+	for (int i = 0; i < opt->n_attach; i++)
+		attached += attach_process(t, opt->attach_pids[i]) ? 1 : 0;
+	if (opt->n_attach && !attached && !opt->command)
+		return -1;
+	return opt->command ? spawn_command(t, orig_mask, any_seccomp) : 0;
+}
+
+/*
+ * How the loop waits for stops (tracer-private). Polling before sleeping
+ * pays when stops come microseconds apart: a syscall-bound tracee
+ * (sysheavy 2.14 s -> 0.72 s with 100 polls) or a fully traced build
+ * (16.7 s -> 11.6 s). Under a seccomp filter stops are rare and far apart,
+ * and the polls only take a CPU from the traced build: 0 there (120-unit
+ * build, -e trace=%process, 14 alternating runs: 1.159x untraced with 0
+ * polls, 1.187x with 100). --spin wins.
+ *
+ * Adaptive polling (no --spin, no seccomp filter): each poll is a wait4
+ * that takes the tasklist lock fork and exit need too, so while processes
+ * come and go often polling slows them down more than it saves (forkstorm
+ * 500 -c, 7 alternating rounds: 1.01 s polling, 0.88 s adaptive); while
+ * syscalls dominate it pays (sysheavy: 2.1 s without, 0.6 s with; a full
+ * trace of a build: 16.7 s -> 11.6 s). Every POLL_EPOCH stops: poll only if
+ * fewer than one fork or exit came per POLL_STOPS_PER_FORK stops.
+ * forkstorm has one every ~36 stops; no epoch of the 120-unit build has
+ * one per 64 (at 1 per 200, 45 of its 535 epochs went unpolled and `-f -c`
+ * of it took 8.2 -> 9.0 s).
+ */
+enum { POLL_EPOCH = 1024, POLL_STOPS_PER_FORK = 64, BATCH = 64 };
+
+struct waiting {
+	int block;               /* the next wait4 sleeps until a stop (start_tick) */
+	int spins;               /* polls in vain so far */
+	int adaptive;
+	unsigned long epoch_stops, epoch_forks;
+	unsigned long since_signal_check;
+	struct rusage ru;
+	struct rusage *rusage;   /* -c's and --process-summary's system time, or NULL */
+};
+
+static void waiting_init(struct tracer *t, struct waiting *w, int any_seccomp)
+{
+	const struct rn_options *opt = t->opt;
+	memset(w, 0, sizeof(*w));
+	t->spin_limit = opt->spin >= 0 ? opt->spin : any_seccomp ? 0 : 100;
+	t->spin_start = t->spin_limit;
+	if (t->spin_limit == 0)
+		set_slice(1);
+	w->adaptive = opt->spin < 0 && !any_seccomp;
+	w->rusage = (opt->count || opt->process_summary) && !opt->summary_wall ? &w->ru : NULL;
+}
+
+/*
+ * Collect every stop already reported before handling any. wait4(-1) scans
+ * the real children before the other tracees, so handling stops one by one
+ * would let a busy command starve its descendants' stops (a child's
+ * write-exit lost to the SIGKILL its parent sends next); strace batches for
+ * the same reason. Returns how many; *last is wait4's last result (errno
+ * tells why it was not a stop).
+ */
+static int collect_stops(struct waiting *w, struct pending_stop *batch, pid_t *last)
+{
+	int n = 0, status;
+	pid_t tid;
+	while (n < BATCH &&
+	       (tid = wait4(-1, &status, __WALL | (w->block && n == 0 ? 0 : WNOHANG), w->rusage)) > 0) {
+		batch[n].tid = tid;
+		batch[n].status = status;
+		batch[n].stime_ns = w->rusage ? (uint64_t)w->rusage->ru_stime.tv_sec * 1000000000u +
+						(uint64_t)w->rusage->ru_stime.tv_usec * 1000u
+					      : 0;
+		n++;
+	}
+	*last = tid;
+	return n;
+}
+
+/* Every POLL_EPOCH stops: keep polling, or not while processes come and go. */
+static void adapt_polling(struct tracer *t, struct waiting *w, int n)
+{
+	w->epoch_stops += (unsigned long)n;
+	if (!w->adaptive || w->epoch_stops < POLL_EPOCH)
+		return;
+	unsigned long forks = t->lifecycle - w->epoch_forks;
+	t->epochs++;
+	int want = forks * POLL_STOPS_PER_FORK > w->epoch_stops ? 0 : 100;
+	if (want == 0)
+		t->epochs_unpolled++;
+	if (want != t->spin_limit)
+		set_slice(want == 0); /* as for a tracer that never polls */
+	t->spin_limit = want;
+	w->epoch_stops = 0;
+	w->epoch_forks = t->lifecycle;
+}
+
+static void handle_batch(struct tracer *t, struct waiting *w, const struct pending_stop *batch,
+			 int n)
+{
+	if (w->spins > 0)
+		t->polls_found++;
+	adapt_polling(t, w, n);
+	if (t->stall)
+		t->seen_ns = now_ns();
+	for (int i = 0; i < n; i++) {
+		t->stime_ns = batch[i].stime_ns;
+		handle_status(t, batch[i].tid, batch[i].status);
+	}
+	w->spins = 0;
+	/* Not polling: the next wait4 may as well sleep (it returns at once
+	 * for a stop already there). */
+	w->block = t->spin_limit == 0 && t->have_tick && t->held == 0;
+	/* A busy tracer never sleeps; look at the signals now and then. */
+	w->since_signal_check += (unsigned long)n;
+	if (w->since_signal_check >= 256) {
+		w->since_signal_check = 0;
+		read_signals(t);
+	}
+}
+
+/* No stop was there: poll again, sleep in wait4 or in epoll. Returns 0 to
+ * go on, 1 when no tracee is left (ECHILD). */
+static int no_stop(struct tracer *t, struct waiting *w, int blocked, pid_t tid, int err)
+{
+	if (blocked && tid < 0 && err == EINTR) {
+		/* The tick: a fatal signal? Records the workers were not woken
+		 * for yet (they are every 64 records otherwise)? */
+		read_signals(t);
+		rn_pipeline_kick(t->p);
+		return 0;
+	}
+	if (tid < 0 && err == EINTR)
+		return 0;
+	if (tid < 0 && err == ECHILD)
+		return 1;
+	if (w->spins < t->spin_limit) {
+		w->spins++;
+		return 0;
+	}
+	w->spins = 0;
+	if (t->spin_limit > 0)
+		t->polls_vain++;
+	if (t->have_tick && t->held == 0) {
+		w->block = 1;
+		return 0;
+	}
+	tracer_sleep(t);
+	return 0;
+}
+
+static void trace_loop(struct tracer *t, int any_seccomp)
+{
+	struct waiting w;
+	waiting_init(t, &w, any_seccomp);
+	while (t->tab.count > 0 || t->parked) {
+		drain_handbacks(t);
+		if (t->fatal_signal || rn_pipeline_failed(t->p) || rn_pipeline_abandoned(t->p))
+			break;
+		struct pending_stop batch[BATCH];
+		pid_t last;
+		int n = collect_stops(&w, batch, &last);
+		int err = errno, blocked = w.block;
+		w.block = 0;
+		if (n > 0)
+			handle_batch(t, &w, batch, n);
+		else if (no_stop(t, &w, blocked, last, err))
+			break;
+	}
+}
+
+/* After the loop: let go of what is left; how renacer is to end. */
+static void finish_tracees(struct tracer *t, struct rn_outcome *out)
+{
+	if (t->tab.count > 0 || t->parked) {
+		detach_all(t);
+		/* strace kills the command it started with the signal that ended it. */
+		if (t->command_pid && !t->command_done && t->fatal_signal) {
+			kill(t->command_pid, SIGCONT);
+			kill(t->command_pid, t->fatal_signal);
+		}
+	}
+	if (t->fatal_signal || end_signal) {
+		out->raise_signal = t->fatal_signal ? t->fatal_signal : end_signal;
+	} else if (t->command_done) {
+		if (WIFEXITED(t->command_status))
+			out->exit_code = WEXITSTATUS(t->command_status);
+		else
+			out->raise_signal = WTERMSIG(t->command_status);
+	}
+}
+
+/* --stats-self: renacer's own counters, on stderr. */
+static void report_self(const struct tracer *t)
+{
+	const struct rn_stats *st = &t->p->stats;
+	fprintf(stderr, "renacer: self: %llu records, %llu held for a worker read, %llu copied by "
+		"the tracer, %llu ring stalls, %llu lost\n", (unsigned long long)st->records,
+		(unsigned long long)st->holds, (unsigned long long)st->prefetched,
+		(unsigned long long)st->ring_stalls, (unsigned long long)st->lost);
+	fprintf(stderr, "renacer: self: tracee stopped per stop (wait4 to resume): "
+		"p50 %.1f us, p99 %.1f us, max %.1f us over %llu stops\n",
+		rn_hist_percentile(t->stall, 0.50) / 1e3, rn_hist_percentile(t->stall, 0.99) / 1e3,
+		rn_hist_percentile(t->stall, 1.0) / 1e3, (unsigned long long)t->stall->count);
+	fprintf(stderr, "renacer: self: polling (--spin %d): %lu stops found while "
+		"polling, %lu times polled in vain and slept; %lu of %lu epochs of %d stops "
+		"without polling (processes came and went)\n", t->spin_start, t->polls_found,
+		t->polls_vain, t->epochs_unpolled, t->epochs, POLL_EPOCH);
+	/* What tracing cost renacer itself so far (the workers and the writer
+	 * still have the tail of the trace to do). */
+	struct rusage all, mine;
+	if (getrusage(RUSAGE_SELF, &all) == 0 && getrusage(RUSAGE_THREAD, &mine) == 0)
+		fprintf(stderr, "renacer: self: cpu %.3f s user + %.3f s sys (tracer thread "
+			"%.3f + %.3f), context switches %ld voluntary + %ld involuntary "
+			"(tracer thread %ld + %ld)\n",
+			tv_s(all.ru_utime), tv_s(all.ru_stime), tv_s(mine.ru_utime),
+			tv_s(mine.ru_stime), all.ru_nvcsw, all.ru_nivcsw, mine.ru_nvcsw,
+			mine.ru_nivcsw);
+}
+
+static void tracer_free(struct tracer *t)
+{
+	free(t->stall);
+	if (t->have_tick)
+		timer_delete(t->tick);
+	rn_stop_policy_free(&t->policy);
+	rn_values_free(&t->scratch);
+	rn_prefetch_free(&t->pf);
+	free(t->pf_buf);
+	rn_proctab_destroy(&t->tab);
+	if (t->epfd >= 0)
+		close(t->epfd);
+	if (t->sigfd >= 0)
+		close(t->sigfd);
+}
+
 struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline *p,
 				const sigset_t *orig_mask)
 {
 	struct rn_outcome out = { .exit_code = 0 };
 	struct tracer t = { .opt = opt, .p = p, .epfd = -1, .sigfd = -1 };
-
-	/* Asked on this thread only: in reserve() and rn_pipeline_finish. */
-	p->stalled = output_stalled;
-	p->stalled_arg = NULL;
-	if (rn_proctab_init(&t.tab) < 0 || setup_fds(&t) < 0) {
-		fprintf(stderr, "renacer: cannot set up the tracer: %s\n", strerror(errno));
+	if (tracer_setup(&t) < 0) {
 		out.exit_code = 1;
 		return out;
 	}
-	t.ptrace_opts = base_options(opt);
-	const char *wr = getenv("RENACER_WORKER_READS");
-	t.use_prefetch = !(wr && strcmp(wr, "1") == 0);
-	t.pf_buf = malloc(PF_CAP);
-	if (!t.pf_buf || rn_prefetch_init(&t.pf, opt) < 0)
-		abort();
-	rn_stop_policy_init(&t.policy, opt, t.use_prefetch ? &t.pf : NULL);
-	if (opt->stats_self) {
-		t.stall = malloc(sizeof(*t.stall));
-		if (!t.stall)
-			abort();
-		rn_hist_init(t.stall);
-	}
-
 	int any_seccomp = 0; /* the spawned tree runs under renacer's filter */
-	unsigned long attached = 0;
-	if (opt->n_attach && opt->seccomp == 1)
-		fprintf(stderr, "renacer: --seccomp-bpf is not enabled for processes attached with -p\n");
-	for (int i = 0; i < opt->n_attach; i++)
-		attached += attach_process(&t, opt->attach_pids[i]) ? 1 : 0;
-	if (opt->n_attach && !attached && !opt->command) {
+	if (start_tracees(&t, orig_mask, &any_seccomp) < 0) {
 		out.exit_code = 1;
-		goto done;
+	} else {
+		if (start_tick(&t) < 0)
+			t.have_tick = 0;
+		trace_loop(&t, any_seccomp);
+		finish_tracees(&t, &out);
 	}
-	if (opt->command) {
-		/* A trace set that leaves syscalls out is enforced by seccomp-bpf
-		 * in the spawned tree: untraced syscalls never stop a tracee. */
-		struct sock_fprog prog = { 0 };
-		int use_seccomp = !opt->filter.traces_all && opt->seccomp != 0 && opt->follow_forks;
-		/* Without -f the command's children inherit the filter but have
-		 * no tracer: their traced syscalls would fail with ENOSYS. So,
-		 * like strace, seccomp only with -f (and say so when asked). */
-		if (opt->seccomp == 1 && !opt->follow_forks)
-			fprintf(stderr, "renacer: --seccomp-bpf cannot be used without "
-					"-f/--follow-forks, disabling\n");
-		else if (opt->seccomp == 1 && opt->filter.traces_all)
-			fprintf(stderr, "renacer: Seccomp filter is requested but there are no "
-					"syscalls to filter.  See -e trace to filter syscalls.\n");
-		if (use_seccomp && rn_seccomp_build(&opt->filter, &prog) < 0) {
-			fprintf(stderr, "renacer: cannot build the seccomp filter\n");
-			out.exit_code = 1;
-			goto done;
-		}
-		pid_t pid = rn_spawn_stopped(opt, orig_mask, use_seccomp ? &prog : NULL);
-		if (use_seccomp)
-			rn_seccomp_free(&prog);
-		if (pid < 0) {
-			out.exit_code = 1;
-			goto done;
-		}
-		unsigned seize_opts = t.ptrace_opts | PTRACE_O_EXITKILL;
-		if (use_seccomp)
-			seize_opts |= PTRACE_O_TRACESECCOMP;
-		if (ptrace(PTRACE_SEIZE, pid, 0, seize_opts) < 0) {
-			fprintf(stderr, "renacer: ptrace(PTRACE_SEIZE, %d): %s\n", pid, strerror(errno));
-			kill(pid, SIGKILL);
-			waitpid(pid, NULL, 0);
-			out.exit_code = 1;
-			goto done;
-		}
-		struct rn_task *task = add_task(&t, pid, pid, 0);
-		task->hidden = 1;
-		task->is_command = 1;
-		task->seccomp = (uint8_t)use_seccomp;
-		any_seccomp = use_seccomp;
-		t.command_pid = pid;
-		kill(pid, SIGCONT);
-	}
-
-	if (start_tick(&t) < 0)
-		t.have_tick = 0;
-	int block = 0; /* the next wait4 sleeps until a stop (see start_tick) */
-	unsigned long since_signal_check = 0;
-	/*
-	 * Polling before sleeping pays when stops come microseconds apart: a
-	 * syscall-bound tracee (sysheavy 2.14 s -> 0.72 s with 100 polls) or a
-	 * fully traced build (16.7 s -> 11.6 s). Under a seccomp filter stops
-	 * are rare and far apart, and the polls only take a CPU from the traced
-	 * build: 0 there (120-unit build, -e trace=%process, 14 alternating
-	 * runs: 1.159x untraced with 0 polls, 1.187x with 100). --spin wins.
-	 */
-	int spin_limit = opt->spin >= 0 ? opt->spin : any_seccomp ? 0 : 100;
-	t.spin_limit = spin_limit;
-	if (spin_limit == 0)
-		set_slice(1);
-	int spins = 0;
-	/* Adaptive polling (no --spin, no seccomp filter): each poll is a
-	 * wait4 that takes the tasklist lock fork and exit need too, so while
-	 * processes come and go often polling slows them down more than it
-	 * saves (forkstorm 500 -c, 7 alternating rounds: 1.01 s polling, 0.88 s
-	 * adaptive); while syscalls dominate it pays (sysheavy: 2.1 s without,
-	 * 0.6 s with; a full trace of a build: 16.7 s -> 11.6 s). Every
-	 * POLL_EPOCH stops: poll only if fewer than one fork or exit came per
-	 * POLL_STOPS_PER_FORK stops. forkstorm has one every ~36 stops; no
-	 * epoch of the 120-unit build has one per 64 (at 1 per 200, 45 of its
-	 * 535 epochs went unpolled and `-f -c` of it took 8.2 -> 9.0 s). */
-	enum { POLL_EPOCH = 1024, POLL_STOPS_PER_FORK = 64 };
-	int adaptive = opt->spin < 0 && !any_seccomp;
-	unsigned long epoch_stops = 0, epoch_forks = 0;
-	struct rusage ru;
-	/* System time per syscall: -c's and --process-summary's default. */
-	struct rusage *rusage =
-		(opt->count || opt->process_summary) && !opt->summary_wall ? &ru : NULL;
-	while (t.tab.count > 0 || t.parked) {
-		drain_handbacks(&t);
-		if (t.fatal_signal || rn_pipeline_failed(p) || rn_pipeline_abandoned(p))
-			break;
-		/* Collect every stop already reported before handling any.
-		 * wait4(-1) scans the real children before the other tracees, so
-		 * handling stops one by one would let a busy command starve its
-		 * descendants' stops (a child's write-exit lost to the SIGKILL its
-		 * parent sends next); strace batches for the same reason. */
-		struct pending_stop batch[64];
-		int n = 0, status;
-		pid_t tid;
-		while (n < 64 &&
-		       (tid = wait4(-1, &status, __WALL | (block && n == 0 ? 0 : WNOHANG), rusage)) > 0) {
-			batch[n].tid = tid;
-			batch[n].status = status;
-			batch[n].stime_ns = rusage ? (uint64_t)rusage->ru_stime.tv_sec * 1000000000u +
-						     (uint64_t)rusage->ru_stime.tv_usec * 1000u
-						   : 0;
-			n++;
-		}
-		int blocked = block;
-		block = 0;
-		if (n > 0) {
-			if (spins > 0)
-				t.polls_found++;
-			epoch_stops += (unsigned long)n;
-			if (adaptive && epoch_stops >= POLL_EPOCH) {
-				unsigned long forks = t.lifecycle - epoch_forks;
-				t.epochs++;
-				int want = forks * POLL_STOPS_PER_FORK > epoch_stops ? 0 : 100;
-				if (want == 0)
-					t.epochs_unpolled++;
-				if (want != spin_limit)
-					set_slice(want == 0); /* as for a tracer that never polls */
-				spin_limit = want;
-				epoch_stops = 0;
-				epoch_forks = t.lifecycle;
-			}
-			if (t.stall)
-				t.seen_ns = now_ns();
-			for (int i = 0; i < n; i++) {
-				t.stime_ns = batch[i].stime_ns;
-				handle_status(&t, batch[i].tid, batch[i].status);
-			}
-			spins = 0;
-			/* Not polling: the next wait4 may as well sleep (it returns
-			 * at once for a stop already there). */
-			block = spin_limit == 0 && t.have_tick && t.held == 0;
-			/* A busy tracer never sleeps; look at the signals now and then. */
-			since_signal_check += (unsigned long)n;
-			if (since_signal_check >= 256) {
-				since_signal_check = 0;
-				read_signals(&t);
-			}
-			continue;
-		}
-		if (blocked && tid < 0 && errno == EINTR) {
-			/* The tick: a fatal signal? Records the workers were not
-			 * woken for yet (they are every 64 records otherwise)? */
-			read_signals(&t);
-			rn_pipeline_kick(p);
-			continue;
-		}
-		if (tid < 0 && errno == EINTR)
-			continue;
-		if (tid < 0 && errno == ECHILD)
-			break;
-		if (spins < spin_limit) {
-			spins++;
-			continue;
-		}
-		spins = 0;
-		if (spin_limit > 0)
-			t.polls_vain++;
-		if (t.have_tick && t.held == 0) {
-			block = 1;
-			continue;
-		}
-		tracer_sleep(&t);
-	}
-
-	if (t.tab.count > 0 || t.parked) {
-		detach_all(&t);
-		/* strace kills the command it started with the signal that ended it. */
-		if (t.command_pid && !t.command_done && t.fatal_signal) {
-			kill(t.command_pid, SIGCONT);
-			kill(t.command_pid, t.fatal_signal);
-		}
-	}
-	if (t.fatal_signal || end_signal) {
-		out.raise_signal = t.fatal_signal ? t.fatal_signal : end_signal;
-	} else if (t.command_done) {
-		if (WIFEXITED(t.command_status))
-			out.exit_code = WEXITSTATUS(t.command_status);
-		else
-			out.raise_signal = WTERMSIG(t.command_status);
-	}
-done:
-	if (t.stall) {
-		struct rn_stats *st = &p->stats;
-		fprintf(stderr, "renacer: self: %llu records, %llu held for a worker read, %llu copied by "
-			"the tracer, %llu ring stalls, %llu lost\n", (unsigned long long)st->records,
-			(unsigned long long)st->holds, (unsigned long long)st->prefetched,
-			(unsigned long long)st->ring_stalls, (unsigned long long)st->lost);
-		fprintf(stderr, "renacer: self: tracee stopped per stop (wait4 to resume): "
-			"p50 %.1f us, p99 %.1f us, max %.1f us over %llu stops\n",
-			rn_hist_percentile(t.stall, 0.50) / 1e3, rn_hist_percentile(t.stall, 0.99) / 1e3,
-			rn_hist_percentile(t.stall, 1.0) / 1e3, (unsigned long long)t.stall->count);
-		fprintf(stderr, "renacer: self: polling (--spin %d): %lu stops found while "
-			"polling, %lu times polled in vain and slept; %lu of %lu epochs of %d stops "
-			"without polling (processes came and went)\n", t.spin_limit, t.polls_found,
-			t.polls_vain, t.epochs_unpolled, t.epochs, POLL_EPOCH);
-		/* What tracing cost renacer itself so far (the workers and the
-		 * writer still have the tail of the trace to do). */
-		struct rusage all, mine;
-		if (getrusage(RUSAGE_SELF, &all) == 0 && getrusage(RUSAGE_THREAD, &mine) == 0)
-			fprintf(stderr, "renacer: self: cpu %.3f s user + %.3f s sys (tracer thread "
-				"%.3f + %.3f), context switches %ld voluntary + %ld involuntary "
-				"(tracer thread %ld + %ld)\n",
-				tv_s(all.ru_utime), tv_s(all.ru_stime), tv_s(mine.ru_utime),
-				tv_s(mine.ru_stime), all.ru_nvcsw, all.ru_nivcsw, mine.ru_nvcsw,
-				mine.ru_nivcsw);
-		free(t.stall);
-	}
-	if (t.have_tick)
-		timer_delete(t.tick);
-	rn_stop_policy_free(&t.policy);
-	rn_values_free(&t.scratch);
-	rn_prefetch_free(&t.pf);
-	free(t.pf_buf);
-	rn_proctab_destroy(&t.tab);
-	close(t.epfd);
-	close(t.sigfd);
+	if (t.stall)
+		report_self(&t);
+	tracer_free(&t);
 	return out;
 }
