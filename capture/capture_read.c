@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include "capture/capture.h"
+#include "capture/capture_kinds.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -27,6 +28,7 @@
 #include <msgpack.h>
 #include <zstd.h>
 
+#include "syscalls/options_record.h"
 #include "syscalls/syscalls.h"
 #include "decode/value.h"
 
@@ -264,12 +266,100 @@ static char **get_strv(struct rn_capture_reader *r, const msgpack_object *o, int
 
 /* ---- the header --------------------------------------------------------- */
 
+static void read_records(struct rn_capture_reader *r, const msgpack_object *map,
+			 const struct rn_opt_record *list, size_t n, struct rn_capture_header *h);
+
+/* One recorded option into h->opt; a value of the wrong type is ignored. */
+static void read_record(struct rn_capture_reader *r, const msgpack_object *x,
+			const struct rn_opt_record *rec, struct rn_capture_header *h)
+{
+	char *base = (char *)&h->opt;
+	void *f = base + rec->off;
+	uint64_t u;
+	int64_t i;
+	int n;
+
+	switch (rec->kind) {
+	case RN_REC_BOOL:
+	case RN_REC_INT:
+	case RN_REC_UINT:
+	case RN_REC_U64:
+	case RN_REC_U8:
+	case RN_REC_BOOL8:
+	case RN_REC_FILE_PREFIX:
+		if (!get_u64(x, &u) || (rec->max && u > rec->max))
+			return;
+		if (rec->mask)
+			u &= rec->mask;
+		i = (int64_t)u;
+		if (rec->kind == RN_REC_BOOL)
+			*(int *)f = i != 0;
+		else if (rec->kind == RN_REC_INT)
+			*(int *)f = (int)i;
+		else if (rec->kind == RN_REC_UINT)
+			*(unsigned *)f = (unsigned)u;
+		else if (rec->kind == RN_REC_U64)
+			*(uint64_t *)f = u;
+		else if (rec->kind == RN_REC_FILE_PREFIX)
+			h->file_prefix = i != 0;
+		else
+			*(uint8_t *)f = (uint8_t)u;
+		return;
+	case RN_REC_TEXT:
+		*(const char **)f = get_text(r, x);
+		return;
+	case RN_REC_PIDS: {
+		if (x->type != MSGPACK_OBJECT_ARRAY || !x->via.array.size)
+			return;
+		pid_t *pids = keep(r, calloc(x->via.array.size, sizeof(pid_t)));
+		int *count = (int *)(base + rec->off_n);
+		*(pid_t **)f = pids;
+		for (uint32_t k = 0; k < x->via.array.size; k++)
+			if (get_i64(&x->via.array.ptr[k], &i))
+				pids[(*count)++] = (pid_t)i;
+		return;
+	}
+	case RN_REC_STRV:
+		*(char ***)f = get_strv(r, x, &n);
+		return;
+	case RN_REC_COLUMNS: {
+		if (x->type != MSGPACK_OBJECT_ARRAY)
+			return;
+		/* A column this reader does not know drops the whole list: the
+		 * default table is better than a wrong one. */
+		uint8_t *cols = f;
+		uint32_t k = 0, len = x->via.array.size;
+		for (; k < len && k < RN_SUM__COUNT - 1; k++) {
+			if (!get_i64(&x->via.array.ptr[k], &i) || i <= RN_SUM_END || i >= RN_SUM__COUNT)
+				break;
+			cols[k] = (uint8_t)i;
+		}
+		if (k != len)
+			k = 0;
+		cols[k] = RN_SUM_END;
+		return;
+	}
+	case RN_REC_MAP:
+		read_records(r, x, rec->sub, rec->nsub, h);
+		return;
+	}
+}
+
+static void read_records(struct rn_capture_reader *r, const msgpack_object *map,
+			 const struct rn_opt_record *list, size_t n, struct rn_capture_header *h)
+{
+	const msgpack_object *x;
+	if (!map || map->type != MSGPACK_OBJECT_MAP)
+		return;
+	for (size_t k = 0; k < n; k++)
+		if ((x = map_get(map, list[k].key)))
+			read_record(r, x, &list[k], h);
+}
+
 static void parse_options(struct rn_capture_reader *r, const msgpack_object *o,
 			  struct rn_capture_header *h)
 {
 	struct rn_options *opt = &h->opt;
-	const msgpack_object *x;
-	int64_t i;
 
 	/* strace's defaults (nothing filtered) for what the header leaves out,
 	 * but quiet: "Process N attached/detached" are notes renacer wrote on
@@ -280,77 +370,10 @@ static void parse_options(struct rn_capture_reader *r, const msgpack_object *o,
 	opt->quiet = 1;
 	if (!o || o->type != MSGPACK_OBJECT_MAP)
 		return;
-	if ((x = map_get(o, "follow_forks")) && get_i64(x, &i))
-		opt->follow_forks = i != 0;
-	if ((x = map_get(o, "strsize")) && get_i64(x, &i))
-		opt->strsize = (int)i;
-	if ((x = map_get(o, "quote_flags")) && get_i64(x, &i))
-		opt->quote_flags = (unsigned)i;
-	if ((x = map_get(o, "quiet")) && get_i64(x, &i))
-		opt->quiet = i != 0;
-	if ((x = map_get(o, "decode_fds")) && get_i64(x, &i))
-		opt->decode_fds = i != 0;
-	if ((x = map_get(o, "nworkers")) && get_i64(x, &i))
-		opt->nworkers = (int)i;
-	if ((x = map_get(o, "file_prefix")) && get_i64(x, &i))
-		h->file_prefix = i != 0;
-	if ((x = map_get(o, "count")) && get_i64(x, &i))
-		opt->count = (int)i;
-	if ((x = map_get(o, "summary_wall")) && get_i64(x, &i))
-		opt->summary_wall = i != 0;
-	if ((x = map_get(o, "process_summary")) && get_i64(x, &i))
-		opt->process_summary = i != 0;
-	uint64_t u;
-	if ((x = map_get(o, "filter_status")) && get_u64(x, &u))
-		opt->filter.status = (unsigned)u & RN_STATUS_ALL;
-	if ((x = map_get(o, "filter_signals")) && get_u64(x, &u))
-		opt->filter.signals = u;
-	if ((x = map_get(o, "filter_quiet")) && get_u64(x, &u))
-		opt->filter.quiet = (unsigned)u;
+	read_records(r, o, rn_opt_records, rn_opt_nrecords, h);
 	if (rn_filter_quiet(&opt->filter, RN_QUIET_ATTACH))
 		opt->quiet = 1; /* as renacer resolves -e quiet=attach */
-	if ((x = map_get(o, "summary_sort")) && get_i64(x, &i) && i >= 0 && i <= RN_SORT_P99)
-		opt->summary.sort = (uint8_t)i;
-	x = map_get(o, "summary_columns");
-	if (x && x->type == MSGPACK_OBJECT_ARRAY) {
-		/* A column this reader does not know drops the whole list: the
-		 * default table is better than a wrong one. */
-		uint32_t k = 0, n = x->via.array.size;
-		for (; k < n && k < RN_SUM__COUNT - 1; k++) {
-			if (!get_i64(&x->via.array.ptr[k], &i) || i <= RN_SUM_END || i >= RN_SUM__COUNT)
-				break;
-			opt->summary.columns[k] = (uint8_t)i;
-		}
-		if (k != n)
-			k = 0;
-		opt->summary.columns[k] = RN_SUM_END;
-	}
-	const msgpack_object *tf = map_get(o, "timefmt");
-	if (tf && tf->type == MSGPACK_OBJECT_MAP) {
-		if ((x = map_get(tf, "abs")) && get_i64(x, &i))
-			opt->tf.abs_format = (uint8_t)i;
-		if ((x = map_get(tf, "abs_digits")) && get_i64(x, &i))
-			opt->tf.abs_digits = (uint8_t)i;
-		if ((x = map_get(tf, "rel")) && get_i64(x, &i))
-			opt->tf.rel = (uint8_t)i;
-		if ((x = map_get(tf, "rel_digits")) && get_i64(x, &i))
-			opt->tf.rel_digits = (uint8_t)i;
-		if ((x = map_get(tf, "dur")) && get_i64(x, &i))
-			opt->tf.dur = (uint8_t)i;
-		if ((x = map_get(tf, "dur_digits")) && get_i64(x, &i))
-			opt->tf.dur_digits = (uint8_t)i;
-	}
-	opt->outfile = get_text(r, map_get(o, "outfile"));
-	x = map_get(o, "attach");
-	if (x && x->type == MSGPACK_OBJECT_ARRAY && x->via.array.size) {
-		opt->attach_pids = keep(r, calloc(x->via.array.size, sizeof(pid_t)));
-		for (uint32_t k = 0; k < x->via.array.size; k++)
-			if (get_i64(&x->via.array.ptr[k], &i))
-				opt->attach_pids[opt->n_attach++] = (pid_t)i;
-	}
-	int n;
-	opt->command = get_strv(r, map_get(o, "command"), &n);
-	if (opt->command && n)
+	if (opt->command && opt->command[0])
 		opt->command_path = opt->command[0];
 }
 
@@ -763,14 +786,6 @@ bad:
 	return 0;
 }
 
-static const char *const kind_names[] = {
-	[RN_EV_ENTRY] = "entry",       [RN_EV_EXIT] = "exit",
-	[RN_EV_SIGNAL] = "signal",     [RN_EV_GROUP_STOP] = "stop",
-	[RN_EV_EXITED] = "exited",     [RN_EV_KILLED] = "killed",
-	[RN_EV_SUPERSEDED] = "superseded", [RN_EV_NEW_TASK] = "task",
-	[RN_EV_ATTACHED] = "attached", [RN_EV_DETACHED] = "detached",
-};
-
 enum { REC_HEADER = 2 };
 
 /* Does a number read for an int32_t field fit it? (Else it would wrap into
@@ -795,7 +810,7 @@ static int build_event(struct rn_capture_reader *r, const msgpack_object *o, str
 	if (key_is(t, "header"))
 		return REC_HEADER;
 	for (int k = RN_EV_ENTRY; k <= RN_EV_DETACHED; k++)
-		if (key_is(t, kind_names[k]))
+		if (key_is(t, rn_capture_kind_names[k]))
 			kind = k;
 	if (!kind)
 		return 0;

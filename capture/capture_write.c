@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include "capture/capture.h"
+#include "capture/capture_kinds.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +27,7 @@
 #include <msgpack.h>
 #include <zstd.h>
 
+#include "syscalls/options_record.h"
 #include "syscalls/syscalls.h"
 #include "base/utf8.h"
 #include "decode/value.h"
@@ -183,78 +185,77 @@ static int end_frame(struct rn_capture_writer *w)
 
 /* ---- the header --------------------------------------------------------- */
 
-static void pack_options(struct rn_capture_writer *w)
+static void pack_records(struct rn_capture_writer *w, const struct rn_opt_record *list, size_t n);
+
+static void pack_record(struct rn_capture_writer *w, const struct rn_opt_record *rec)
 {
 	msgpack_packer *pk = &w->pk;
-	const struct rn_options *o = w->info.opt;
-	if (!o) {
-		msgpack_pack_map(pk, 1);
-		pack_cstr(pk, "file_prefix");
-		pack_bool(pk, w->info.file_prefix);
-		return;
+	const char *base = (const char *)w->info.opt;
+	const void *f = base + rec->off;
+	const uint8_t *cols = f;
+	size_t k = 0;
+
+	switch (rec->kind) {
+	case RN_REC_BOOL:
+		pack_bool(pk, *(const int *)f);
+		break;
+	case RN_REC_INT:
+		msgpack_pack_int64(pk, *(const int *)f);
+		break;
+	case RN_REC_UINT:
+		msgpack_pack_uint64(pk, *(const unsigned *)f);
+		break;
+	case RN_REC_U64:
+		msgpack_pack_uint64(pk, *(const uint64_t *)f);
+		break;
+	case RN_REC_U8:
+		msgpack_pack_uint64(pk, *(const uint8_t *)f);
+		break;
+	case RN_REC_BOOL8:
+		pack_bool(pk, *(const uint8_t *)f);
+		break;
+	case RN_REC_TEXT:
+		pack_text(pk, *(const char *const *)f);
+		break;
+	case RN_REC_PIDS: {
+		const pid_t *pids = *(const pid_t *const *)f;
+		int n = *(const int *)(base + rec->off_n);
+		msgpack_pack_array(pk, n > 0 ? (size_t)n : 0);
+		for (int i = 0; i < n; i++)
+			msgpack_pack_int64(pk, pids[i]);
+		break;
 	}
-	msgpack_pack_map(pk, 19);
-	pack_cstr(pk, "follow_forks");
-	pack_bool(pk, o->follow_forks);
-	pack_cstr(pk, "strsize");
-	msgpack_pack_int64(pk, o->strsize);
-	pack_cstr(pk, "quote_flags");
-	msgpack_pack_uint64(pk, o->quote_flags);
-	pack_cstr(pk, "quiet");
-	pack_bool(pk, o->quiet);
-	pack_cstr(pk, "decode_fds");
-	pack_bool(pk, o->decode_fds);
-	pack_cstr(pk, "outfile");
-	pack_text(pk, o->outfile);
-	pack_cstr(pk, "attach");
-	msgpack_pack_array(pk, o->n_attach > 0 ? (size_t)o->n_attach : 0);
-	for (int i = 0; i < o->n_attach; i++)
-		msgpack_pack_int64(pk, o->attach_pids[i]);
-	pack_cstr(pk, "command");
-	pack_strv(pk, o->command, -1);
-	pack_cstr(pk, "nworkers");
-	msgpack_pack_int64(pk, o->nworkers);
-	pack_cstr(pk, "file_prefix");
-	pack_bool(pk, w->info.file_prefix);
-	pack_cstr(pk, "timefmt");
-	msgpack_pack_map(pk, 6);
-	pack_cstr(pk, "abs");
-	msgpack_pack_uint64(pk, o->tf.abs_format);
-	pack_cstr(pk, "abs_digits");
-	msgpack_pack_uint64(pk, o->tf.abs_digits);
-	pack_cstr(pk, "rel");
-	pack_bool(pk, o->tf.rel);
-	pack_cstr(pk, "rel_digits");
-	msgpack_pack_uint64(pk, o->tf.rel_digits);
-	pack_cstr(pk, "dur");
-	pack_bool(pk, o->tf.dur);
-	pack_cstr(pk, "dur_digits");
-	msgpack_pack_uint64(pk, o->tf.dur_digits);
-	pack_cstr(pk, "count");
-	msgpack_pack_int64(pk, o->count);
-	pack_cstr(pk, "summary_wall");
-	pack_bool(pk, o->summary_wall);
-	pack_cstr(pk, "process_summary");
-	pack_bool(pk, o->process_summary);
-	/* -S and -U, as enum rn_sum_sort / rn_sum_col numbers (summary.h) */
-	pack_cstr(pk, "summary_sort");
-	msgpack_pack_uint64(pk, o->summary.sort);
-	size_t ncols = 0;
-	while (ncols < RN_SUM__COUNT && o->summary.columns[ncols] != RN_SUM_END)
-		ncols++;
-	pack_cstr(pk, "summary_columns");
-	msgpack_pack_array(pk, ncols);
-	for (size_t i = 0; i < ncols; i++)
-		msgpack_pack_uint64(pk, o->summary.columns[i]);
-	/* What the text sink leaves out (-e status=/signal=/quiet=, -z, -Z,
-	 * -qq): the capture holds every event, its dump shows what the run
-	 * showed. enum rn_status / rn_quiet bits of filter.h. */
-	pack_cstr(pk, "filter_status");
-	msgpack_pack_uint64(pk, o->filter.status);
-	pack_cstr(pk, "filter_signals");
-	msgpack_pack_uint64(pk, o->filter.signals);
-	pack_cstr(pk, "filter_quiet");
-	msgpack_pack_uint64(pk, o->filter.quiet);
+	case RN_REC_STRV:
+		pack_strv(pk, *(char *const *const *)f, -1);
+		break;
+	case RN_REC_COLUMNS:
+		while (k < RN_SUM__COUNT && cols[k] != RN_SUM_END)
+			k++;
+		msgpack_pack_array(pk, k);
+		for (size_t i = 0; i < k; i++)
+			msgpack_pack_uint64(pk, cols[i]);
+		break;
+	case RN_REC_MAP:
+		pack_records(w, rec->sub, rec->nsub);
+		break;
+	case RN_REC_FILE_PREFIX:
+		pack_bool(pk, w->info.file_prefix);
+		break;
+	}
+}
+
+/* The options as one map of the list's keys (without options: only what
+ * is not one, the file prefix). */
+static void pack_records(struct rn_capture_writer *w, const struct rn_opt_record *list, size_t n)
+{
+	int have = w->info.opt != NULL;
+	msgpack_pack_map(&w->pk, rn_opt_records_written(list, n, have));
+	for (size_t i = 0; i < n; i++) {
+		if (!have && list[i].kind != RN_REC_FILE_PREFIX)
+			continue;
+		pack_cstr(&w->pk, list[i].key);
+		pack_record(w, &list[i]);
+	}
 }
 
 static int write_header(struct rn_capture_writer *w)
@@ -288,7 +289,7 @@ static int write_header(struct rn_capture_writer *w)
 	pack_cstr(pk, "argv");
 	pack_strv(pk, w->info.argv, w->info.argv ? w->info.argc : 0);
 	pack_cstr(pk, "options");
-	pack_options(w);
+	pack_records(w, rn_opt_records, rn_opt_nrecords);
 	pack_cstr(pk, "realtime_ns");
 	msgpack_pack_uint64(pk, w->info.realtime_ns);
 	pack_cstr(pk, "monotonic_ns");
@@ -307,14 +308,6 @@ static int write_header(struct rn_capture_writer *w)
 }
 
 /* ---- events ------------------------------------------------------------- */
-
-static const char *const kind_names[] = {
-	[RN_EV_ENTRY] = "entry",       [RN_EV_EXIT] = "exit",
-	[RN_EV_SIGNAL] = "signal",     [RN_EV_GROUP_STOP] = "stop",
-	[RN_EV_EXITED] = "exited",     [RN_EV_KILLED] = "killed",
-	[RN_EV_SUPERSEDED] = "superseded", [RN_EV_NEW_TASK] = "task",
-	[RN_EV_ATTACHED] = "attached", [RN_EV_DETACHED] = "detached",
-};
 
 static int has_bytes(const struct rn_value *x)
 {
@@ -368,7 +361,7 @@ static void pack_event(struct rn_capture_writer *w, const struct rn_event *ev)
 		   (ev->duration_ns != 0);
 	msgpack_pack_map(pk, n);
 	pack_cstr(pk, "t");
-	pack_cstr(pk, kind_names[ev->kind]);
+	pack_cstr(pk, rn_capture_kind_names[ev->kind]);
 	pack_cstr(pk, abs_seq ? "seq" : "ds");
 	msgpack_pack_uint64(pk, abs_seq ? ev->seq : ev->seq - w->prev_seq);
 	pack_cstr(pk, abs_ts ? "ts" : "dt");
