@@ -1,8 +1,10 @@
 /*
  * writer.c - the writer thread: merges the workers' events by global
- * sequence number and feeds them, in that order, to the text sink
- * (sinks/text_sink.c), which owns everything that depends on neighbouring
- * lines. Also here, because only the writer sees the whole ordered stream:
+ * sequence number and feeds them, in that order, through the sink
+ * interface (sinks/sink.h) to --format's sink and to the capture's
+ * (pipeline/capture_sink.c); a sink owns everything that depends on
+ * neighbouring events. Also here, because only the writer sees the whole
+ * ordered stream:
  *  - -ff -o FILE: one file FILE.TID and one text sink per traced thread;
  *  - the status line on stderr (--status-line), redrawn a few times a second.
  *
@@ -29,16 +31,21 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "capture/capture.h"
-#include "sinks/csv_sink.h"
-#include "sinks/json_sink.h"
+#include "pipeline/capture_sink.h"
+#include "sinks/sink.h"
 #include "stats/procstats.h"
 #include "stats/summary.h"
 #include "sinks/text_sink.h"
 #include "pipeline/worker_internal.h"
+
+#ifndef RN_VERSION
+#define RN_VERSION "unknown"
+#endif
 
 
 /* -ff -o FILE: one traced thread's file. Writer-private. */
@@ -82,13 +89,15 @@ struct rn_writer {
 				       output is not a regular file (see the top) */
 	uint64_t flush_due_ns;      /* 0, or when the buffered output must be written */
 	unsigned merge_tick;        /* events merged: a deadline check every 256 */
-	struct rn_text_sink sink;   /* text, and the -c/--process-summary tables */
-	struct rn_json_sink json;   /* --format json */
-	struct rn_csv_sink csv;     /* --format csv */
+	struct rn_sink out;         /* --format's sink; none with -ff -o */
+	int summary_error;          /* errno of the -c/--process-summary tables' write */
 	struct rn_procstats *procs; /* --process-summary, else NULL */
-	struct rn_capture_writer *capture; /* --capture, else NULL */
+	/* --capture: the writer as a sink, and the writer itself for what only
+	 * it answers (the status line's statistics, "is this file the
+	 * capture?"); NULL once closed */
+	struct rn_sink capture_sink;
+	struct rn_capture_writer *capture;
 	uint64_t last_capture_flush_ns;
-	int capture_error;          /* errno of the first capture failure */
 	int failed;
 	uint64_t bytes_out;         /* trace bytes written (text/JSON/CSV) */
 	uint64_t events;            /* events shown or captured (not NONE) */
@@ -340,36 +349,15 @@ static void tid_event(struct rn_writer *w, const struct rn_event *ev)
 
 static void sink_event(struct rn_writer *w, const struct rn_event *ev)
 {
-	if (w->per_tid) {
+	if (w->per_tid)
 		tid_event(w, ev);
-		return;
-	}
-	switch (w->p->opt->format) {
-	case RN_FORMAT_JSON:
-		rn_json_sink_event(&w->json, ev);
-		break;
-	case RN_FORMAT_CSV:
-		rn_csv_sink_event(&w->csv, ev);
-		break;
-	default:
-		rn_text_sink_event(&w->sink, ev);
-		break;
-	}
+	else
+		rn_sink_event(&w->out, ev);
 }
 
 static void sink_flush(struct rn_writer *w)
 {
-	switch (w->p->opt->format) {
-	case RN_FORMAT_JSON:
-		rn_json_sink_flush(&w->json);
-		break;
-	case RN_FORMAT_CSV:
-		rn_csv_sink_flush(&w->csv);
-		break;
-	default:
-		break;
-	}
-	rn_text_sink_flush(&w->sink);
+	rn_sink_flush(&w->out);
 	if (w->per_tid)
 		tid_flush_all(w);
 }
@@ -379,27 +367,20 @@ static int sink_buffered(const struct rn_writer *w)
 {
 	if (w->per_tid)
 		return w->dirty != NULL;
-	switch (w->p->opt->format) {
-	case RN_FORMAT_JSON:
-		return w->json.out.len != 0;
-	case RN_FORMAT_CSV:
-		return w->csv.out.len != 0;
-	default:
-		return w->sink.out.len != 0;
-	}
+	return rn_sink_buffered(&w->out);
 }
 
+/* The trace's own failure first: it names the output in the message. */
 static int sink_error(const struct rn_writer *w)
 {
-	if (w->sink.error)
-		return w->sink.error;
-	if (w->per_tid_error)
-		return w->per_tid_error;
-	if (w->p->opt->format == RN_FORMAT_JSON && w->json.error)
-		return w->json.error;
-	if (w->p->opt->format == RN_FORMAT_CSV && w->csv.error)
-		return w->csv.error;
-	return w->capture_error;
+	int err = rn_sink_error(&w->out);
+	if (!err)
+		err = w->per_tid_error;
+	if (!err)
+		err = w->summary_error;
+	if (!err)
+		err = rn_sink_error(&w->capture_sink);
+	return err;
 }
 
 static uint64_t now_ns(void)
@@ -447,15 +428,15 @@ static int stuck_behind(struct rn_writer *w)
 
 /* End the capture's frame once per flush interval: a killed renacer loses
  * at most that much, and frames stay large enough to compress well. */
-static void capture_tick(struct rn_writer *w, int force)
+static void capture_tick(struct rn_writer *w)
 {
-	if (!w->capture || w->capture_error)
+	if (!w->capture || rn_sink_error(&w->capture_sink))
 		return;
 	uint64_t now = now_ns();
-	if (!force && now - w->last_capture_flush_ns < w->p->opt->flush_interval_ns)
+	if (now - w->last_capture_flush_ns < w->p->opt->flush_interval_ns)
 		return;
 	w->last_capture_flush_ns = now;
-	w->capture_error = rn_capture_flush(w->capture);
+	rn_sink_flush(&w->capture_sink);
 }
 
 /* After every flush: a failed write stops the trace. */
@@ -620,20 +601,28 @@ static int shows(const struct rn_writer *w, const struct rn_event *ev)
 	       ev->kind == RN_EV_DETACHED;
 }
 
-/* At the end of the trace: the -c table, then the process summary. The
- * table was merged from the workers before the writer was told to stop. */
+/* At the end of the trace, after its sink finished: the -c table, then
+ * the process summary, on the same output. Not a sink: the -c table was
+ * merged from the workers' counts before the writer was told to stop, not
+ * built from the events merged here, and both tables only follow whatever
+ * sink wrote the trace. Nothing follows a failed trace, nor a sink whose
+ * output is one document (Perfetto's JSON). */
 static void write_summaries(struct rn_writer *w)
 {
 	const struct rn_options *opt = w->p->opt;
-	struct rn_sbuf *out = &w->sink.out;
+	struct rn_sbuf out = { 0 };
+	if (rn_sink_error(&w->out) || (rn_sink_flags(&w->out) & RN_SINK_WHOLE_DOCUMENT))
+		return;
 	if (opt->count)
-		rn_stats_render(&w->p->summary, &opt->summary, out);
+		rn_stats_render(&w->p->summary, &opt->summary, &out);
 	if (w->procs) {
-		if (out->len)
-			rn_sbuf_putc(out, '\n');
-		rn_procstats_render(w->procs, out);
+		if (out.len)
+			rn_sbuf_putc(&out, '\n');
+		rn_procstats_render(w->procs, &out);
 	}
-	rn_text_sink_flush(&w->sink);
+	if (out.len)
+		w->summary_error = write_all(w, out.p, out.len);
+	rn_sbuf_free(&out);
 }
 
 /* The event carrying next_seq is at the head of exactly one output ring. */
@@ -661,9 +650,9 @@ static void *writer_main(void *arg)
 		if (ev) {
 			if (w->procs)
 				rn_procstats_event(w->procs, ev);
-			if (w->capture && !w->capture_error) {
-				w->capture_error = rn_capture_append(w->capture, ev);
-				capture_tick(w, 0);
+			if (w->capture) {
+				rn_sink_event(&w->capture_sink, ev);
+				capture_tick(w);
 			}
 			if (ev->kind != RN_EV_NONE) {
 				w->events++;
@@ -696,7 +685,7 @@ static void *writer_main(void *arg)
 		/* Nothing to merge: make what we have visible (prompt output),
 		 * or what is due (a regular file), then sleep. */
 		flush_if_due(w);
-		capture_tick(w, 0);
+		capture_tick(w);
 		check_output(w);
 		if (atomic_load_explicit(&w->stop, memory_order_acquire) && !next_event(w, &from))
 			break;
@@ -732,26 +721,48 @@ static void *writer_main(void *arg)
 	status_clear(w);
 	if (w->per_tid)
 		tid_close_all(w);
-	switch (w->p->opt->format) {
-	case RN_FORMAT_JSON:
-		rn_json_sink_finish(&w->json);
-		break;
-	case RN_FORMAT_CSV:
-		rn_csv_sink_finish(&w->csv);
-		break;
-	default:
-		rn_text_sink_finish(&w->sink);
-		break;
-	}
+	rn_sink_finish(&w->out);
 	write_summaries(w);
 	if (w->capture) {
-		int err = rn_capture_close(w->capture);
+		rn_sink_finish(&w->capture_sink);
 		w->capture = NULL;
-		if (err && !w->capture_error)
-			w->capture_error = err;
 	}
 	check_output(w);
 	return NULL;
+}
+
+/* The trace's sink (none with -ff -o: tid_out makes one text sink per
+ * file) and the capture's. Called before the writer thread exists; its
+ * creation hands both over to it. */
+static int start_sinks(struct rn_writer *w, struct rn_capture_writer *capture)
+{
+	const struct rn_options *opt = w->p->opt;
+	struct utsname u;
+	if (uname(&u) < 0)
+		memset(&u, 0, sizeof(u));
+	/* Perfetto's "otherData", as renacer-dump gives it from the capture's
+	 * header: the same run renders the same document live and dumped. */
+	const char *const info[] = { "tool", "renacer", "version", RN_VERSION, "host", u.nodename,
+				     "kernel", u.release, "arch", u.machine, NULL };
+	struct rn_sink_params params = {
+		.opt = opt,
+		.write = write_all,
+		.ctx = w,
+		.file_prefix = opt->outfile && (opt->follow_forks || opt->n_attach > 1),
+		.real_minus_mono = w->p->real_minus_mono,
+		.timing = opt->tf.abs_format || opt->tf.rel || opt->tf.dur,
+		.command = opt->command,
+		.info = info,
+	};
+	if (!w->per_tid && rn_sink_begin(&w->out, rn_sink_for_format(opt->format), &params) < 0)
+		return -1;
+	if (capture) {
+		params.target = capture;
+		if (rn_sink_begin(&w->capture_sink, &rn_capture_sink_ops, &params) < 0)
+			return -1;
+		w->capture = capture;
+	}
+	return 0;
 }
 
 struct rn_writer *rn_writer_create(struct rn_pipeline *p, int out_fd,
@@ -764,16 +775,11 @@ struct rn_writer *rn_writer_create(struct rn_pipeline *p, int out_fd,
 	w->fd = out_fd;
 	w->next_seq = 1;
 	w->per_tid = p->opt->follow_forks > 1 && p->opt->outfile;
-	rn_text_sink_init(&w->sink, p->opt,
-			  p->opt->outfile && (p->opt->follow_forks || p->opt->n_attach > 1),
-			  write_all, w);
-	rn_text_sink_set_clock(&w->sink, p->real_minus_mono);
-	if (p->opt->format == RN_FORMAT_JSON)
-		rn_json_sink_init(&w->json, p->opt, write_all, w);
-	else if (p->opt->format == RN_FORMAT_CSV)
-		rn_csv_sink_init(&w->csv, p->opt,
-				 p->opt->tf.abs_format || p->opt->tf.rel || p->opt->tf.dur,
-				 write_all, w);
+	if (start_sinks(w, capture) < 0) {
+		rn_sink_destroy(&w->out);
+		free(w);
+		return NULL;
+	}
 	w->status = status_wanted(p->opt, out_fd);
 	w->status_start_ns = now_ns();
 	w->rate_ns = w->status_start_ns;
@@ -781,7 +787,6 @@ struct rn_writer *rn_writer_create(struct rn_pipeline *p, int out_fd,
 	w->procs_total = w->procs_alive = p->opt->command ? 1 : 0;
 	if (p->opt->process_summary)
 		w->procs = rn_procstats_new();
-	w->capture = capture;
 	w->last_capture_flush_ns = now_ns();
 	rn_parker_init(&w->parker);
 	/* -ff: FILE.TID are created regular files (tid_out checks each). */
@@ -834,9 +839,10 @@ int rn_writer_report(struct rn_writer *w)
 				(int)w->per_tid_failed_tid,
 				w->per_tid_error == RN_ERR_IS_CAPTURE ? "it is the capture file"
 								      : strerror(w->per_tid_error));
-		else if (w->capture_error && !w->sink.error && !w->per_tid_error)
+		else if (rn_sink_error(&w->capture_sink) && !rn_sink_error(&w->out) &&
+			 !w->per_tid_error && !w->summary_error)
 			fprintf(stderr, "renacer: capture '%s': %s\n", w->p->opt->capture,
-				strerror(w->capture_error));
+				strerror(rn_sink_error(&w->capture_sink)));
 		else /* strace's "strace: FILE: error" */
 			fprintf(stderr, "renacer: %s: %s\n",
 				w->p->opt->outfile ? w->p->opt->outfile : "standard output",
@@ -848,11 +854,8 @@ int rn_writer_report(struct rn_writer *w)
 
 void rn_writer_destroy(struct rn_writer *w)
 {
-	rn_text_sink_free(&w->sink);
-	if (w->p->opt->format == RN_FORMAT_JSON)
-		rn_json_sink_free(&w->json);
-	else if (w->p->opt->format == RN_FORMAT_CSV)
-		rn_csv_sink_free(&w->csv);
+	rn_sink_destroy(&w->out);
+	rn_sink_destroy(&w->capture_sink);
 	rn_procstats_free(w->procs);
 	free(w->seen);
 	free(w);

@@ -514,6 +514,14 @@ static void put_basename(struct rn_sbuf *b, const char *cmd)
 	rn_json_text(b, start, (size_t)(cmd + n - start));
 }
 
+int rn_perfetto_sink_flush(struct rn_perfetto_sink *s)
+{
+	if (s->out.len && !s->error)
+		s->error = s->write(s->ctx, s->out.p, s->out.len);
+	rn_sbuf_reset(&s->out);
+	return s->error;
+}
+
 int rn_perfetto_sink_finish(struct rn_perfetto_sink *s)
 {
 	struct rn_event *entry;

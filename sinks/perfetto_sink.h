@@ -82,6 +82,9 @@ void rn_perfetto_sink_init(struct rn_perfetto_sink *s, const struct rn_options *
 /* Add a string member to the trailing "otherData" object (host, kernel...). */
 void rn_perfetto_sink_info(struct rn_perfetto_sink *s, const char *key, const char *value);
 void rn_perfetto_sink_event(struct rn_perfetto_sink *s, const struct rn_event *ev);
+/* Write what is buffered (whole trace events only: the sink buffers an
+ * event at a time). Returns 0 or an errno value. */
+int rn_perfetto_sink_flush(struct rn_perfetto_sink *s);
 /* End of trace: unfinished calls and lifetimes end at the last event, the
  * metadata is written, the JSON closed and everything flushed. Returns 0
  * or an errno value. */

@@ -15,6 +15,7 @@ enum rn_output_format {
 	RN_FORMAT_TEXT = 0, /* strace's text */
 	RN_FORMAT_JSON,     /* JSON Lines */
 	RN_FORMAT_CSV,      /* RFC 4180 */
+	RN_FORMAT_PERFETTO, /* Chrome's Trace Event JSON, for ui.perfetto.dev */
 };
 
 enum rn_count_mode {

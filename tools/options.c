@@ -403,8 +403,11 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 				o->format = RN_FORMAT_JSON;
 			else if (!strcmp(optarg, "csv"))
 				o->format = RN_FORMAT_CSV;
+			else if (!strcmp(optarg, "perfetto"))
+				o->format = RN_FORMAT_PERFETTO;
 			else
-				die("invalid --format argument: '%s' (text, json or csv)", optarg);
+				die("invalid --format argument: '%s' (text, json, csv or perfetto)",
+				    optarg);
 			break;
 		case OPT_CAPTURE:
 			if (!*optarg)
