@@ -1,11 +1,23 @@
 #!/usr/bin/env python3
-"""gen_syscalls.py IN.tbl OUT.c - generate renacer's syscall table.
+"""gen_syscalls.py IN.tbl OUT.c [DECODE_SOURCE...] - generate renacer's
+syscall table.
 
 Reads the hand-written table (format documented at the top of
 syscalls/syscalls_x86_64.tbl) and writes C that implements the contract of
 syscalls/syscalls.h: rn_syscall_count, rn_syscall_get() and
 rn_syscall_by_name().  Any malformed line is an error: the script prints
 FILE:LINE: message and exits non-zero without writing OUT.c.
+
+The table names flag tables and struct decoders that decode/ defines; the
+generated C refers to them weakly (a layer may not include a higher one),
+so a name nobody defines would link as NULL and its argument would be
+shown raw without a word.  Given decode/'s sources (*.c, *.h and
+flags/*.def), the script looks for every name the table uses and fails,
+listing them, on each one that is not defined and not marked with a `raw`
+line of the table (shown raw on purpose).  A call with a whole-call decoder
+(rn_sys_NAME) decodes its arguments itself and is not checked.  A `raw`
+line that marks something defined, or nothing, is an error too, so the
+list of what is shown raw stays true.
 """
 
 import os
@@ -97,6 +109,16 @@ class Syscall:
         self.classes = classes      # list of tbl class names
         self.ret = ret              # tbl RET spelling
         self.args = args            # list of (name, kind, param)
+        self.lineno = 0
+
+
+def parse_raw(fields):
+    """'raw NAME ARG REASON...' -> (NAME, ARG)."""
+    if len(fields) < 4:
+        raise TblError("expected raw NAME ARG REASON...")
+    if not IDENT.match(fields[1]) or not IDENT.match(fields[2]):
+        raise TblError("bad raw line: %r %r" % (fields[1], fields[2]))
+    return fields[1], fields[2]
 
 
 def parse_arg(text):
@@ -155,7 +177,9 @@ def parse_line(fields):
     return Syscall(nr, name, classes, ret, args)
 
 
-def parse(path):
+def parse(path, raw=None):
+    """The table by number; `raw` (a dict) receives the raw marks:
+    (NAME, ARG) -> line number."""
     by_nr = {}
     by_name = {}
     errors = []
@@ -165,7 +189,15 @@ def parse(path):
             if not text:
                 continue
             try:
-                sc = parse_line(text.split())
+                fields = text.split()
+                if fields[0] == 'raw':
+                    key = parse_raw(fields)
+                    if raw is not None:
+                        if key in raw:
+                            raise TblError("%s %s marked raw twice" % key)
+                        raw[key] = lineno
+                    continue
+                sc = parse_line(fields)
                 if sc.nr in by_nr:
                     raise TblError("duplicate number %d (first %s on line %d)"
                                    % (sc.nr, by_nr[sc.nr][0].name,
@@ -176,6 +208,7 @@ def parse(path):
             except TblError as e:
                 errors.append("%s:%d: %s" % (path, lineno, e))
                 continue
+            sc.lineno = lineno
             by_nr[sc.nr] = (sc, lineno)
             by_name[sc.name] = lineno
     if errors:
@@ -183,6 +216,75 @@ def parse(path):
     if not by_nr:
         raise TblError("%s: no syscalls" % path)
     return {nr: v[0] for nr, v in by_nr.items()}
+
+
+# How decode/ defines what the table names: a function definition, or a
+# macro whose body pastes its first parameter into the name, invoked with
+# the name as its first argument (DEC_ONE(uid, ...), RN_DEC_STRUCT(stat)).
+FUNC_DEF = re.compile(r'^\s*(?:const\s+)?(?:void|unsigned)\s+rn_(dec|sys)_([A-Za-z_]\w*)\s*\(',
+                      re.M)
+MACRO_DEF = re.compile(r'^\s*#\s*define\s+(\w+)\s*\(\s*(\w+)[^)]*\)((?:[^\n]*\\\n)*[^\n]*)',
+                       re.M)
+TABLE_DEF = re.compile(r'^\s*table\s+(\w+)\s', re.M)
+
+
+def defined_names(paths):
+    """The struct decoders, whole-call decoders and flag tables decode/
+    defines: three sets of names."""
+    texts, defs = [], []
+    for p in paths:
+        with open(p, encoding='utf-8') as f:
+            (defs if p.endswith('.def') else texts).append(f.read())
+    found = {'dec': set(), 'sys': set()}
+    for t in texts:
+        for m in FUNC_DEF.finditer(t):
+            found[m.group(1)].add(m.group(2))
+        for m in MACRO_DEF.finditer(t):
+            macro, param, body = m.groups()
+            k = re.search(r'rn_(dec|sys)_\s*##\s*%s\b' % re.escape(param), body)
+            if not k:
+                continue
+            for t2 in texts:
+                for use in re.finditer(r'^\s*%s\s*\(\s*([A-Za-z_]\w*)' % re.escape(macro),
+                                       t2, re.M):
+                    found[k.group(1)].add(use.group(1))
+    tables = set()
+    for d in defs:
+        tables.update(TABLE_DEF.findall(d))
+    return found['dec'], found['sys'], tables
+
+
+def check_defined(table, raw, src, paths):
+    """Error lines for every name the table uses that decode/ does not
+    define, unless marked raw, and for every raw mark that is not needed."""
+    decs, whole, tables = defined_names(paths)
+    errors = []
+    used = set()
+    for nr in sorted(table):
+        sc = table[nr]
+        if sc.name in whole:
+            continue
+        for aname, kind, param in sc.args:
+            if kind in ('flags', 'enum'):
+                ok, what = param in tables, "flag table %r (decode/flags/*.def)" % param
+            elif kind in ('struct_in', 'struct_out', 'struct_io'):
+                ok, what = param in decs, "struct decoder rn_dec_%s" % param
+            else:
+                continue
+            key = (sc.name, aname)
+            if ok:
+                continue
+            if key in raw:
+                used.add(key)
+                continue
+            errors.append("%s:%d: %s %s: no %s; write it, or say why it is shown "
+                          "raw with a line `raw %s %s REASON`"
+                          % (src, sc.lineno, sc.name, aname, what, sc.name, aname))
+    for key, lineno in sorted(raw.items(), key=lambda kv: kv[1]):
+        if key not in used:
+            errors.append("%s:%d: raw %s %s: nothing to mark (no such argument, or it "
+                          "is decoded)" % ((src, lineno) + key))
+    return errors
 
 
 def c_str(s):
@@ -302,17 +404,22 @@ def render(table, src):
 
 
 def main(argv):
-    if len(argv) != 3:
-        sys.stderr.write("usage: gen_syscalls.py IN.tbl OUT.c\n")
+    if len(argv) < 3:
+        sys.stderr.write("usage: gen_syscalls.py IN.tbl OUT.c [DECODE_SOURCE...]\n")
         return 2
     src, dst = argv[1], argv[2]
+    raw = {}
     try:
-        table = parse(src)
+        table = parse(src, raw)
+        errors = check_defined(table, raw, src, argv[3:]) if argv[3:] else []
     except TblError as e:
         sys.stderr.write("gen_syscalls.py: %s\n" % e)
         return 1
     except (OSError, UnicodeDecodeError) as e:
-        sys.stderr.write("gen_syscalls.py: %s: %s\n" % (src, e))
+        sys.stderr.write("gen_syscalls.py: %s\n" % e)
+        return 1
+    if errors:
+        sys.stderr.write("".join("gen_syscalls.py: %s\n" % e for e in errors))
         return 1
     text = render(table, src)
     tmp = dst + ".tmp"
