@@ -74,7 +74,9 @@ static uint32_t render(struct rn_sbuf *b, const struct rn_options *opt, const st
 		break;
 	case RN_V_FD:
 		rn_sbuf_put_i64(b, x->i, 0);
-		rn_text_fd_path(b, opt, bytes + x->off, x->len);
+		/* No path, no bytes: the block may have none at all (NULL). */
+		if (x->len)
+			rn_text_fd_path(b, opt, bytes + x->off, x->len);
 		break;
 	case RN_V_STR: {
 		unsigned qf = opt->quote_flags;
