@@ -75,6 +75,10 @@ static const uint8_t *snap_find(const struct rn_mem_snap *s, uint64_t addr, size
 				int *cut)
 {
 	const uint8_t *best = NULL;
+	/* Kept here, stored once at the end: gcc -O2 cannot see that *avail
+	 * is written before it is compared, and warns. */
+	size_t best_avail = 0;
+	int best_cut = 0;
 	size_t off = 0;
 	while (off + sizeof(struct rn_mem_region) <= s->len) {
 		struct rn_mem_region r;
@@ -85,11 +89,15 @@ static const uint8_t *snap_find(const struct rn_mem_snap *s, uint64_t addr, size
 		    (addr - r.addr == r.len && !(r.flags & RN_MEM_CUT)))
 			continue;
 		size_t a = (size_t)(r.len - (addr - r.addr));
-		if (!best || a > *avail) {
+		if (!best || a > best_avail) {
 			best = bytes + (addr - r.addr);
-			*avail = a;
-			*cut = (r.flags & RN_MEM_CUT) != 0;
+			best_avail = a;
+			best_cut = (r.flags & RN_MEM_CUT) != 0;
 		}
+	}
+	if (best) {
+		*avail = best_avail;
+		*cut = best_cut;
 	}
 	return best;
 }
