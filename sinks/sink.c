@@ -66,6 +66,7 @@ static void text_destroy(void *self)
 
 static const struct rn_sink_ops text_ops = {
 	.name = "text",
+	.flags = RN_SINK_STATUS_FILTER,
 	.begin = text_begin,
 	.event = text_event,
 	.flush = text_flush,

@@ -62,6 +62,11 @@ enum {
 	/* The output is one document (a JSON object): nothing may follow it
 	 * in the same file, so no text table goes after it. */
 	RN_SINK_WHOLE_DOCUMENT = 1u << 0,
+	/* The sink applies opt->filter.status (-z, -Z, status=) itself, as
+	 * strace's text does live: it holds each entry until its exit. A sink
+	 * without it shows every call, so a caller that filters offline gives
+	 * it only the calls it keeps, entry and exit together. */
+	RN_SINK_STATUS_FILTER = 1u << 1,
 };
 
 struct rn_sink_ops {

@@ -27,14 +27,9 @@
 #include "sinks/calls.h"
 #include "capture/capture.h"
 #include "syscalls/filter.h"
-#include "sinks/csv_sink.h"
-#include "sinks/json_sink.h"
-#include "sinks/perfetto_sink.h"
+#include "sinks/sink.h"
 #include "stats/procstats.h"
 #include "stats/summary.h"
-#include "sinks/text_sink.h"
-
-enum fmt { FMT_UNSET = -1, FMT_TEXT, FMT_JSON, FMT_CSV, FMT_STATS, FMT_PERFETTO };
 
 static void usage(FILE *to)
 {
@@ -226,15 +221,12 @@ static void recut(struct rn_event *ev, uint32_t cut)
 
 /* ---- the outputs ------------------------------------------------------ */
 
+/* Main-thread-owned, as everything in renacer-dump. */
 struct dump {
-	enum fmt fmt;
+	int table_only;      /* --format stats: the -c table alone, no sink */
 	const struct rn_options *opt;
 	int out_fd;
-	int timing;
-	struct rn_text_sink ts;
-	struct rn_json_sink js;
-	struct rn_csv_sink cs;
-	struct rn_perfetto_sink ps;
+	struct rn_sink sink; /* --format's; none with stats */
 	/* the -c table: built for --format stats, and after the trace when the
 	 * run had -C (or the dump has -C) */
 	int counting;
@@ -250,26 +242,8 @@ struct dump {
 
 static void out_event(struct dump *d, const struct rn_event *ev)
 {
-	switch (d->fmt) {
-	case FMT_TEXT:
-		rn_text_sink_event(&d->ts, ev);
-		d->err = d->ts.error;
-		break;
-	case FMT_JSON:
-		rn_json_sink_event(&d->js, ev);
-		d->err = d->js.error;
-		break;
-	case FMT_CSV:
-		rn_csv_sink_event(&d->cs, ev);
-		d->err = d->cs.error;
-		break;
-	case FMT_PERFETTO:
-		rn_perfetto_sink_event(&d->ps, ev);
-		d->err = d->ps.error;
-		break;
-	default:
-		break;
-	}
+	rn_sink_event(&d->sink, ev);
+	d->err = rn_sink_error(&d->sink);
 }
 
 /* -z/-Z: strace prints a call's line only once its exit says whether it
@@ -321,7 +295,7 @@ static void dump_event(struct dump *d, const struct rn_event *ev)
 		rn_stats_add(&d->stats, ev->nr,
 			     d->wall && ev->entry_ts_ns ? ev->ts_ns - ev->entry_ts_ns : ev->duration_ns,
 			     ev->is_error);
-	if (d->fmt == FMT_STATS)
+	if (d->table_only)
 		return;
 	if (d->only)
 		only_event(d, ev);
@@ -334,7 +308,7 @@ static int write_summaries(struct dump *d)
 	struct rn_sbuf out = { 0 };
 	if (d->counting)
 		rn_stats_render(&d->stats, &d->opt->summary, &out);
-	if (d->procs && d->fmt != FMT_STATS) {
+	if (d->procs && !d->table_only) {
 		if (out.len)
 			rn_sbuf_putc(&out, '\n');
 		rn_procstats_render(d->procs, &out);
@@ -347,58 +321,55 @@ static int write_summaries(struct dump *d)
 static int dump_finish(struct dump *d)
 {
 	int err = d->err;
-	if (!err) {
-		switch (d->fmt) {
-		case FMT_TEXT:
-			err = rn_text_sink_finish(&d->ts);
-			break;
-		case FMT_JSON:
-			err = rn_json_sink_finish(&d->js);
-			break;
-		case FMT_CSV:
-			err = rn_csv_sink_finish(&d->cs);
-			break;
-		case FMT_PERFETTO:
-			err = rn_perfetto_sink_finish(&d->ps);
-			break;
-		default:
-			break;
-		}
-	}
-	if (!err && d->fmt != FMT_PERFETTO)
+	if (!err)
+		err = rn_sink_finish(&d->sink);
+	/* The tables are a step after the sink, not a sink: as live (see
+	 * pipeline/writer.c's write_summaries), and nothing follows a sink's
+	 * one document. */
+	if (!err && !(rn_sink_flags(&d->sink) & RN_SINK_WHOLE_DOCUMENT))
 		err = write_summaries(d);
 	return err;
 }
 
 static void dump_free(struct dump *d)
 {
-	switch (d->fmt) {
-	case FMT_TEXT:
-		rn_text_sink_free(&d->ts);
-		break;
-	case FMT_JSON:
-		rn_json_sink_free(&d->js);
-		break;
-	case FMT_CSV:
-		rn_csv_sink_free(&d->cs);
-		break;
-	case FMT_PERFETTO:
-		rn_perfetto_sink_free(&d->ps);
-		break;
-	default:
-		break;
-	}
+	rn_sink_destroy(&d->sink);
 	if (d->counting)
 		rn_stats_free(&d->stats);
 	rn_procstats_free(d->procs);
 	rn_calls_free(&d->held);
 }
 
+/* --format's sink, told what the capture's header says of the run. */
+static int dump_begin(struct dump *d, const struct rn_sink_ops *ops,
+		      const struct rn_capture_header *h, int file_prefix, int timing)
+{
+	/* Perfetto's "otherData": where the run was made (live renacer gives
+	 * the same from uname) */
+	const char *const info[] = { "tool", "renacer", "version", h ? h->version : NULL,
+				     "host", h ? h->host : NULL, "kernel", h ? h->release : NULL,
+				     "arch", h ? h->arch : NULL, NULL };
+	struct rn_sink_params params = {
+		.opt = d->opt,
+		.write = write_all,
+		.ctx = &d->out_fd,
+		.file_prefix = file_prefix,
+		/* -t: the run's wall clock, from the clock bases it recorded */
+		.real_minus_mono = h ? (int64_t)(h->realtime_ns - h->monotonic_ns) : 0,
+		.timing = timing,
+		.base_ns = h ? h->monotonic_ns : 0,
+		.command = h ? d->opt->command : NULL,
+		.info = h ? info : NULL,
+	};
+	return rn_sink_begin(&d->sink, ops, &params);
+}
+
 /* ---- main ------------------------------------------------------------- */
 
 /* What the command line asked for, applied over the capture's options. */
 struct cmdline {
-	enum fmt fmt;
+	int fmt;            /* enum rn_output_format, -1: not given */
+	int stats;          /* --format stats, -c: the -c table, no trace */
 	long strsize;
 	int timing;
 	int32_t *pids;
@@ -445,7 +416,7 @@ static void parse_cmdline(struct cmdline *c, int argc, char **argv)
 	int d;
 
 	memset(c, 0, sizeof(*c));
-	c->fmt = FMT_UNSET;
+	c->fmt = -1;
 	c->strsize = -1;
 	opterr = 0;
 	for (;;) {
@@ -454,16 +425,17 @@ static void parse_cmdline(struct cmdline *c, int argc, char **argv)
 			break;
 		switch (ch) {
 		case OPT_FORMAT:
-			if (!strcmp(optarg, "text"))
-				c->fmt = FMT_TEXT;
+			c->stats = !strcmp(optarg, "stats");
+			if (c->stats)
+				c->fmt = -1;
+			else if (!strcmp(optarg, "text"))
+				c->fmt = RN_FORMAT_TEXT;
 			else if (!strcmp(optarg, "json"))
-				c->fmt = FMT_JSON;
+				c->fmt = RN_FORMAT_JSON;
 			else if (!strcmp(optarg, "csv"))
-				c->fmt = FMT_CSV;
-			else if (!strcmp(optarg, "stats"))
-				c->fmt = FMT_STATS;
+				c->fmt = RN_FORMAT_CSV;
 			else if (!strcmp(optarg, "perfetto"))
-				c->fmt = FMT_PERFETTO;
+				c->fmt = RN_FORMAT_PERFETTO;
 			else
 				die_usage("invalid --format argument: '%s' (text, json, csv, stats or "
 					  "perfetto)", optarg);
@@ -526,7 +498,8 @@ static void parse_cmdline(struct cmdline *c, int argc, char **argv)
 			c->fds = 1;
 			break;
 		case 'c':
-			c->fmt = FMT_STATS;
+			c->stats = 1;
+			c->fmt = -1;
 			break;
 		case 'C':
 			c->count = RN_COUNT_AND_TRACE;
@@ -573,9 +546,9 @@ static void parse_cmdline(struct cmdline *c, int argc, char **argv)
 	 * CSV or perfetto output would break their readers (renacer refuses
 	 * -C --format json/csv too), and -c (= --format stats) is the table
 	 * alone. */
-	if (c->count == RN_COUNT_AND_TRACE && c->fmt == FMT_STATS)
+	if (c->count == RN_COUNT_AND_TRACE && c->stats)
 		die_usage("-C/--summary and -c/--format stats are mutually exclusive");
-	if (c->count == RN_COUNT_AND_TRACE && c->fmt != FMT_UNSET && c->fmt != FMT_TEXT)
+	if (c->count == RN_COUNT_AND_TRACE && c->fmt >= 0 && c->fmt != RN_FORMAT_TEXT)
 		die_usage("-C prints a text table: --format json/csv/perfetto cannot go with it");
 	if (c->tflag) {
 		c->tf.abs_format = c->tflag >= 3 ? RN_TABS_UNIX : RN_TABS_TIME;
@@ -689,10 +662,11 @@ int main(int argc, char **argv)
 
 	/* A -c run recorded only the exits of calls (no arguments): its dump
 	 * is the table. */
-	enum fmt fmt = c.fmt;
-	if (fmt == FMT_UNSET)
-		fmt = recorded_count == RN_COUNT_ONLY ? FMT_STATS : FMT_TEXT;
-	if (recorded_count == RN_COUNT_ONLY && fmt != FMT_STATS) {
+	const int table_only = c.stats || (c.fmt < 0 && recorded_count == RN_COUNT_ONLY);
+	const struct rn_sink_ops *ops =
+		table_only ? NULL : rn_sink_for_format(c.fmt < 0 ? RN_FORMAT_TEXT : c.fmt);
+	const unsigned flags = ops ? ops->flags : 0;
+	if (recorded_count == RN_COUNT_ONLY && !table_only) {
 		fputs("renacer-dump: this capture was made with -c: it holds counts, not the "
 		      "trace (use --format stats)\n", stderr);
 		rn_capture_reader_close(r);
@@ -701,56 +675,26 @@ int main(int argc, char **argv)
 	}
 	if (c.count)
 		opt.count = c.count;
-	if (fmt == FMT_STATS)
+	if (table_only)
 		opt.count = RN_COUNT_ONLY;
-	else if (fmt == FMT_PERFETTO || recorded_count == RN_COUNT_OFF)
+	else if ((flags & RN_SINK_WHOLE_DOCUMENT) || recorded_count == RN_COUNT_OFF)
 		opt.count = c.count; /* the table only when asked for */
 
 	struct dump d;
 	memset(&d, 0, sizeof(d));
-	d.fmt = fmt;
+	d.table_only = table_only;
 	d.opt = &opt;
 	d.out_fd = STDOUT_FILENO;
-	d.timing = timing;
-	d.only = fmt == FMT_TEXT ? 0 : c.only;
+	d.only = flags & RN_SINK_STATUS_FILTER ? 0 : c.only;
 	d.wall = c.wall;
 	rn_calls_init(&d.held);
 	d.counting = opt.count != RN_COUNT_OFF;
 	if (d.counting)
 		rn_stats_init(&d.stats);
-	if (opt.process_summary && fmt != FMT_STATS && fmt != FMT_PERFETTO)
+	if (opt.process_summary && !table_only && !(flags & RN_SINK_WHOLE_DOCUMENT))
 		d.procs = rn_procstats_new();
-	switch (fmt) {
-	case FMT_TEXT:
-		rn_text_sink_init(&d.ts, &opt, file_prefix, write_all, &d.out_fd);
-		/* -t: the run's wall clock, from the clock bases it recorded */
-		if (h)
-			rn_text_sink_set_clock(&d.ts, (int64_t)(h->realtime_ns - h->monotonic_ns));
-		break;
-	case FMT_JSON:
-		rn_json_sink_init(&d.js, &opt, write_all, &d.out_fd);
-		break;
-	case FMT_CSV:
-		rn_csv_sink_init(&d.cs, &opt, timing, write_all, &d.out_fd);
-		break;
-	case FMT_PERFETTO:
-		rn_perfetto_sink_init(&d.ps, &opt, h ? h->monotonic_ns : 0,
-				      h ? opt.command : NULL, write_all, &d.out_fd);
-		if (h) {
-			rn_perfetto_sink_info(&d.ps, "tool", "renacer");
-			if (h->version)
-				rn_perfetto_sink_info(&d.ps, "version", h->version);
-			if (h->host)
-				rn_perfetto_sink_info(&d.ps, "host", h->host);
-			if (h->release)
-				rn_perfetto_sink_info(&d.ps, "kernel", h->release);
-			if (h->arch)
-				rn_perfetto_sink_info(&d.ps, "arch", h->arch);
-		}
-		break;
-	default:
-		break;
-	}
+	if (ops && dump_begin(&d, ops, h, file_prefix, timing) < 0)
+		die_usage("out of memory");
 
 	struct tgmap tg = { 0 };
 	struct rn_event ev;

@@ -14,7 +14,8 @@ run itself (its text, or the same capture dumped as JSON):
                     counts = the completed calls of the JSON
   --format perfetto Chrome Trace Event JSON: valid, one track per process
                     named by its command, thread tracks, a slice per call and
-                    per process lifetime, fork links
+                    per process lifetime, fork links; live --format perfetto
+                    of the same run is the same document, its clock shifted
   -e                trace= selects calls offline; a bad set is one line, exit 1
   quiet             the run's "Process N attached" notes on stderr as live
                     (recorded -e quiet=none / implicit -q), -e quiet= overrides
@@ -333,6 +334,38 @@ def test_perfetto_threads():
     check_eq(len(clones), 4, "a link per thread")
 
 
+def test_perfetto_live_is_dumped():
+    """Live --format perfetto and renacer-dump --format perfetto of the
+    same run's capture are one sink fed the same events: the same document
+    except the clock's zero (live: the first event; dump: the capture's
+    start), so every "ts" differs by one constant and everything else is
+    equal. --process-summary adds no table after the document."""
+    out, cap = T.tmpfile("live"), T.tmpfile("cap")
+    r = T.run(T.renacer_cmd() + ["-f", "--format", "perfetto", "--process-summary", "-o", out,
+                                 "--capture", cap, "--", fixture("fork_exec")])
+    check_eq(r.rc, 0, "renacer exit status\n" + r.describe())
+    text = T.read_text(out)
+    try:
+        live_doc = json.loads(text)
+    except ValueError as e:
+        raise AssertionError("live output is not JSON: %s\n%s" % (e, text[-2000:]))
+    perfetto(cap)  # the dump's document is valid
+    dumped = json.loads(dump(["--format", "perfetto", cap]).out)
+    levs, devs = live_doc["traceEvents"], dumped["traceEvents"]
+    check_eq(len(levs), len(devs), "as many trace events live as dumped")
+    check(any(e["ph"] == "X" and e.get("cat") == "syscall" for e in levs), "syscall slices")
+    shifts = set()
+    for a, b in zip(levs, devs):
+        if "ts" in a or "ts" in b:
+            shifts.add(round(b["ts"] * 1000) - round(a["ts"] * 1000))
+        check_eq({k: v for k, v in a.items() if k != "ts"},
+                 {k: v for k, v in b.items() if k != "ts"}, "the same event, ts aside")
+    check_eq(len(shifts), 1, "one clock shift (ns) for every ts: %r" % sorted(shifts))
+    check_eq({k: v for k, v in live_doc.items() if k != "traceEvents"},
+             {k: v for k, v in dumped.items() if k != "traceEvents"},
+             "the same displayTimeUnit and otherData")
+
+
 # ---------------------------------------------------------------- -e
 
 def test_e_offline():
@@ -381,4 +414,5 @@ if __name__ == "__main__":
     T.main([test_e_over_recorded_filter, test_successful_failed_only, test_run_filters_recorded, test_z_threads_and_exec, test_time_options_override,
             test_T_from_capture, test_fd_paths, test_stats_identical_to_live,
             test_stats_of_a_trace, test_perfetto_processes, test_perfetto_threads,
+            test_perfetto_live_is_dumped,
             test_e_offline, test_quiet_recorded_and_overridden])
