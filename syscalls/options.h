@@ -1,6 +1,7 @@
 /*
- * options.h - what the user asked for. Parsed once by the main thread
- * before any other thread starts; read-only afterwards, shared by all.
+ * options.h - what the user asked for: data only. Filled once by the main
+ * thread (tools/: the command line) before any other thread starts;
+ * read-only afterwards, shared by all.
  */
 #ifndef RENACER_OPTIONS_H
 #define RENACER_OPTIONS_H
@@ -75,15 +76,5 @@ struct rn_options {
 /* Every field at strace's default: nothing filtered, -s 32, ... Any code
  * that builds options by hand (renacer-dump, tests) starts here. */
 void rn_options_init(struct rn_options *o);
-
-/* What getopt_long (opterr = 0, optstring starting with ':') found wrong,
- * in glibc's words as strace prints them, into buf: ch is what it
- * returned (':' or '?'), arg is argv[optind - 1]. renacer and
- * renacer-dump both use it. */
-void rn_getopt_problem(char *buf, size_t len, int ch, int optopt, const char *arg);
-
-/* Parse argv. On bad input prints one line on stderr and exits 1;
- * for --help/--version prints and exits 0. */
-void rn_options_parse(struct rn_options *o, int argc, char **argv);
 
 #endif /* RENACER_OPTIONS_H */

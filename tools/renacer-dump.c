@@ -16,13 +16,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "stdfds.h"
 #include "sinks/calls.h"
 #include "capture/capture.h"
@@ -31,46 +31,20 @@
 #include "stats/procstats.h"
 #include "stats/summary.h"
 
-static void usage(FILE *to)
-{
-	fputs("usage: renacer-dump [OPTIONS] FILE...\n"
-	      "Render renacer captures (renacer --capture FILE). A FILE's rotated parts\n"
-	      "(FILE.1, FILE.2, ...) are read with it, oldest first. The options the run\n"
-	      "had (recorded in the capture) apply; the options below override them.\n"
-	      "\n"
-	      "  --format FMT  text: strace's text, as renacer printed it (default)\n"
-	      "                json: JSON Lines; csv: CSV (RFC 4180)\n"
-	      "                stats: the -c table (default for a capture made with -c)\n"
-	      "                perfetto: Chrome Trace Event JSON for ui.perfetto.dev\n"
-	      "  -c            the same as --format stats\n"
-	      "  -C            the trace, then the -c table (as renacer -C)\n"
-	      "  -s N          show at most N bytes of strings and N array elements\n"
-	      "                (at most what the capture recorded)\n"
-	      "  --pid PID     only this process and its threads (repeatable)\n"
-	      "  -z            only syscalls that succeeded (--successful-only)\n"
-	      "  -Z            only syscalls that failed (--failed-only)\n"
-	      "  -t, -tt, -ttt prefix lines with the time of day / microseconds / epoch\n"
-	      "                (--timestamps[=FORMAT,PRECISION] as renacer)\n"
-	      "  -r            prefix lines with the time since the previous line\n"
-	      "                (--relative-timestamps[=PRECISION])\n"
-	      "  -T            show the time spent in each syscall (--syscall-times[=P])\n"
-	      "  -y            descriptor paths: needs a capture made with renacer -y\n"
-	      "                (they are shown whenever the capture has them)\n"
-	      "  -w            stats: wall time of each call, not the recorded time\n"
-	      "                (system CPU time when the run had -c without -w)\n"
-	      "  -S SORTBY     stats: sort by time|calls|errors|name|avg-time|...|none\n"
-	      "  -U COLUMNS    stats: columns (strace's names, plus p50,p90,p99)\n"
-	      "  --timing      csv: add the seq,ts_ns,duration_ns,error columns (on when\n"
-	      "                the run had -t, -r or -T)\n"
-	      "  -h, --help    this help\n"
-	      "  -V, --version the version\n"
-	      "\n"
-	      "  -e EXPR       trace=SET, signal=SET, status=SET, quiet=SET, as renacer's\n"
-	      "\n"
-	      "Exit status: 0 read whole, 2 damage skipped (see stderr), 1 nothing readable\n"
-	      "or bad usage.\n",
-	      to);
-}
+static const struct rn_prog dump_prog = {
+	.id = RN_PROG_DUMP,
+	.name = "renacer-dump",
+	.permute = 1,
+	.usage_head = "usage: renacer-dump [OPTIONS] FILE...\n"
+		      "Render renacer captures (renacer --capture FILE). A FILE's rotated parts\n"
+		      "(FILE.1, FILE.2, ...) are read with it, oldest first. The options the run\n"
+		      "had (recorded in the capture) apply; the options below override them.\n"
+		      "\n",
+	.usage_tail = "\n"
+		      "Exit status: 0 read whole, 2 damage skipped (see stderr), 1 nothing readable\n"
+		      "or bad usage.\n",
+	.version = "renacer-dump version " RN_VERSION,
+};
 
 /* Bad usage: one line in renacer's (strace's) words, exit 1. */
 static void die_usage(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
@@ -84,17 +58,6 @@ static void die_usage(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	exit(1);
-}
-
-static int parse_int(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
 }
 
 static int write_all(void *ctx, const char *p, size_t n)
@@ -368,179 +331,40 @@ static int dump_begin(struct dump *d, const struct rn_sink_ops *ops,
 
 /* What the command line asked for, applied over the capture's options. */
 struct cmdline {
-	int fmt;            /* enum rn_output_format, -1: not given */
-	int stats;          /* --format stats, -c: the -c table, no trace */
-	long strsize;
-	int timing;
-	int32_t *pids;
+	struct rn_cmdline cl; /* as parsed: cl.opt holds the overriding values,
+				 cl.seen says which were given */
+	int fmt;              /* enum rn_output_format, -1: not given */
+	int stats;            /* --format stats, -c: the -c table, no trace */
+	long strsize;         /* -s, -1: not given */
+	int32_t *pids;        /* --pid */
 	size_t npids;
-	int only;           /* -z 1, -Z 2 */
-	int tflag, long_ts; /* -t count, --timestamps seen */
-	struct rn_timefmt tf;
-	int set_abs, set_rel, set_dur;
-	int fds;            /* -y */
-	int count;          /* -C: RN_COUNT_AND_TRACE */
-	int wall;           /* -w */
-	struct rn_summary_opts summary;
-	int set_sort, set_columns;
-	struct rn_filter filter; /* -e, when given */
-	int filter_set;
+	int only;             /* -z 1, -Z 2 */
+	int timing;           /* --timing */
+	int wall;             /* -w */
+	int count;            /* -C: RN_COUNT_AND_TRACE */
 };
 
 static void parse_cmdline(struct cmdline *c, int argc, char **argv)
 {
-	enum { OPT_FORMAT = 256, OPT_PID, OPT_TIMING, OPT_TIMESTAMPS, OPT_RELATIVE,
-	       OPT_SYSCALL_TIMES };
-	static const struct option longopts[] = {
-		{ "timing", no_argument, NULL, OPT_TIMING },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "pid", required_argument, NULL, OPT_PID },
-		{ "successful-only", no_argument, NULL, 'z' },
-		{ "failed-only", no_argument, NULL, 'Z' },
-		{ "timestamps", optional_argument, NULL, OPT_TIMESTAMPS },
-		{ "absolute-timestamps", optional_argument, NULL, OPT_TIMESTAMPS },
-		{ "relative-timestamps", optional_argument, NULL, OPT_RELATIVE },
-		{ "syscall-times", optional_argument, NULL, OPT_SYSCALL_TIMES },
-		{ "decode-fds", no_argument, NULL, 'y' },
-		{ "summary-only", no_argument, NULL, 'c' },
-		{ "summary", no_argument, NULL, 'C' },
-		{ "summary-wall-clock", no_argument, NULL, 'w' },
-		{ "summary-sort-by", required_argument, NULL, 'S' },
-		{ "summary-columns", required_argument, NULL, 'U' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+	static const int live_format[] = {
+		[RN_DUMP_TEXT] = RN_FORMAT_TEXT, [RN_DUMP_JSON] = RN_FORMAT_JSON,
+		[RN_DUMP_CSV] = RN_FORMAT_CSV,   [RN_DUMP_STATS] = -1,
+		[RN_DUMP_PERFETTO] = RN_FORMAT_PERFETTO,
 	};
-	char err[256];
-	long v;
-	int d;
+	struct rn_cmdline *cl = &c->cl;
 
 	memset(c, 0, sizeof(*c));
-	c->fmt = -1;
-	c->strsize = -1;
-	opterr = 0;
-	for (;;) {
-		int ch = getopt_long(argc, argv, ":s:hVzZtTrycCwS:U:e:", longopts, NULL);
-		if (ch == -1)
-			break;
-		switch (ch) {
-		case OPT_FORMAT:
-			c->stats = !strcmp(optarg, "stats");
-			if (c->stats)
-				c->fmt = -1;
-			else if (!strcmp(optarg, "text"))
-				c->fmt = RN_FORMAT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				c->fmt = RN_FORMAT_JSON;
-			else if (!strcmp(optarg, "csv"))
-				c->fmt = RN_FORMAT_CSV;
-			else if (!strcmp(optarg, "perfetto"))
-				c->fmt = RN_FORMAT_PERFETTO;
-			else
-				die_usage("invalid --format argument: '%s' (text, json, csv, stats or "
-					  "perfetto)", optarg);
-			break;
-		case OPT_PID:
-			if (parse_int(optarg, 1, INT32_MAX, &v) < 0)
-				die_usage("invalid --pid argument: '%s'", optarg);
-			c->pids = realloc(c->pids, (c->npids + 1) * sizeof(*c->pids));
-			if (!c->pids)
-				die_usage("out of memory");
-			c->pids[c->npids++] = (int32_t)v;
-			break;
-		case 's':
-			if (parse_int(optarg, 0, INT32_MAX, &c->strsize) < 0)
-				die_usage("invalid -s argument: '%s'", optarg);
-			break;
-		case OPT_TIMING:
-			c->timing = 1;
-			break;
-		case 'z':
-			c->only = 1;
-			break;
-		case 'Z':
-			c->only = 2;
-			break;
-		case 't':
-			c->tflag++;
-			c->set_abs = 1;
-			break;
-		case OPT_TIMESTAMPS:
-			c->long_ts = 1;
-			c->set_abs = 1;
-			if (!c->tf.abs_format) {
-				c->tf.abs_format = RN_TABS_TIME;
-				c->tf.abs_digits = 0;
-			}
-			if (rn_timefmt_parse_abs(optarg ? optarg : "", &c->tf.abs_format,
-						 &c->tf.abs_digits) < 0)
-				die_usage("invalid --timestamps argument: '%s'", optarg);
-			break;
-		case 'r':
-		case OPT_RELATIVE:
-			d = ch == OPT_RELATIVE && optarg ? rn_timefmt_parse_precision(optarg) : 6;
-			if (d < 0)
-				die_usage("invalid --relative-timestamps argument: '%s'", optarg);
-			c->set_rel = 1;
-			c->tf.rel = 1;
-			c->tf.rel_digits = (uint8_t)d;
-			break;
-		case 'T':
-		case OPT_SYSCALL_TIMES:
-			d = ch == OPT_SYSCALL_TIMES && optarg ? rn_timefmt_parse_precision(optarg) : 6;
-			if (d < 0)
-				die_usage("invalid --syscall-times argument: '%s'", optarg);
-			c->set_dur = 1;
-			c->tf.dur = 1;
-			c->tf.dur_digits = (uint8_t)d;
-			break;
-		case 'y':
-			c->fds = 1;
-			break;
-		case 'c':
-			c->stats = 1;
-			c->fmt = -1;
-			break;
-		case 'C':
-			c->count = RN_COUNT_AND_TRACE;
-			break;
-		case 'w':
-			c->wall = 1;
-			break;
-		case 'S':
-			if (rn_summary_parse_sort(&c->summary, optarg, err, sizeof(err)) < 0)
-				die_usage("%s", err);
-			c->set_sort = 1;
-			break;
-		case 'U':
-			if (rn_summary_parse_columns(&c->summary, optarg, err, sizeof(err)) < 0)
-				die_usage("%s", err);
-			c->set_columns = 1;
-			break;
-		case 'e':
-			/* Offline -e: the same parser as renacer; trace= applies to
-			 * the calls, signal=/status=/quiet= to the text as live. */
-			if (!c->filter_set) {
-				rn_filter_init(&c->filter);
-				c->filter_set = 1;
-			}
-			if (rn_filter_parse_e(&c->filter, optarg, err, sizeof(err)) < 0) {
-				fprintf(stderr, "renacer-dump: %s\n", err);
-				exit(1);
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case 'V':
-			puts("renacer-dump version " RN_VERSION);
-			exit(0);
-		default: /* ':' or '?' */
-			rn_getopt_problem(err, sizeof(err), ch, optopt, argv[optind - 1]);
-			die_usage("%s", err);
-		}
-	}
-	if (c->tflag && c->long_ts)
+	rn_cmdline_parse(cl, &dump_prog, argc, argv);
+	c->stats = cl->dump_format == RN_DUMP_STATS;
+	c->fmt = cl->dump_format < 0 ? -1 : live_format[cl->dump_format];
+	c->strsize = cl->seen & RN_SEEN_STRSIZE ? cl->opt.strsize : -1;
+	c->pids = cl->pids;
+	c->npids = cl->npids;
+	c->only = cl->only;
+	c->timing = cl->timing;
+	c->wall = cl->opt.summary_wall;
+	c->count = cl->opt.count;
+	if (cl->tflag && (cl->seen & RN_SEEN_LONG_TS))
 		die_usage("-t and --absolute-timestamps cannot be provided simultaneously");
 	/* -C appends strace's text table to the trace: a table inside JSON,
 	 * CSV or perfetto output would break their readers (renacer refuses
@@ -550,10 +374,119 @@ static void parse_cmdline(struct cmdline *c, int argc, char **argv)
 		die_usage("-C/--summary and -c/--format stats are mutually exclusive");
 	if (c->count == RN_COUNT_AND_TRACE && c->fmt >= 0 && c->fmt != RN_FORMAT_TEXT)
 		die_usage("-C prints a text table: --format json/csv/perfetto cannot go with it");
-	if (c->tflag) {
-		c->tf.abs_format = c->tflag >= 3 ? RN_TABS_UNIX : RN_TABS_TIME;
-		c->tf.abs_digits = c->tflag >= 2 ? 6 : 0;
+	if (cl->tflag) {
+		cl->opt.tf.abs_format = cl->tflag >= 3 ? RN_TABS_UNIX : RN_TABS_TIME;
+		cl->opt.tf.abs_digits = cl->tflag >= 2 ? 6 : 0;
 	}
+}
+
+/* -e: each qualifier the dump's -e gives replaces the run's; the others
+ * stay as recorded (-e trace=write on a -z capture keeps -z). 0, or -1
+ * refused (one line on stderr). */
+static int apply_filter(struct rn_options *opt, struct rn_filter *given)
+{
+	char ferr[256];
+	if (rn_filter_finish(given, ferr, sizeof(ferr)) < 0) {
+		fprintf(stderr, "renacer-dump: %s\n", ferr);
+		return -1;
+	}
+	struct rn_filter *to = &opt->filter;
+	if (given->given & RN_GIVEN_TRACE) {
+		memcpy(to->trace, given->trace, sizeof(to->trace));
+		to->trace_unknown = given->trace_unknown;
+		to->traces_all = given->traces_all;
+	}
+	if (given->given & RN_GIVEN_SIGNAL)
+		to->signals = given->signals;
+	if (given->given & RN_GIVEN_STATUS)
+		to->status = given->status;
+	if (given->given & RN_GIVEN_QUIET) {
+		to->quiet = given->quiet;
+		/* the attach/detach notes too, as renacer resolves it
+		 * (quiet=none shows them, whatever the run had) */
+		opt->quiet = rn_filter_quiet(&opt->filter, RN_QUIET_ATTACH);
+	}
+	return 0;
+}
+
+/* The dump's options over the run's (opt). 0, or -1 refused (one line on
+ * stderr). */
+static int apply_cmdline(struct rn_options *opt, struct cmdline *c)
+{
+	const struct rn_options *o = &c->cl.opt;
+	const unsigned seen = c->cl.seen;
+
+	/* -z/-Z: the text sink holds each entry until its exit (as live, where
+	 * the run's -z/-Z/-e status= recorded in the header apply); the other
+	 * formats, which show every call live, are paired here (only_event). */
+	if ((seen & RN_SEEN_FILTER) && apply_filter(opt, &c->cl.opt.filter) < 0)
+		return -1;
+	if (c->only)
+		opt->filter.status = c->only == 1 ? RN_STATUS_SUCCESSFUL : RN_STATUS_FAILED;
+	if (seen & RN_SEEN_ABS) {
+		opt->tf.abs_format = o->tf.abs_format;
+		opt->tf.abs_digits = o->tf.abs_digits;
+	}
+	if (seen & RN_SEEN_REL) {
+		opt->tf.rel = 1;
+		opt->tf.rel_digits = o->tf.rel_digits;
+	}
+	if (seen & RN_SEEN_DUR) {
+		opt->tf.dur = 1;
+		opt->tf.dur_digits = o->tf.dur_digits;
+	}
+	if (seen & RN_SEEN_SORT)
+		opt->summary.sort = o->summary.sort;
+	if (seen & RN_SEEN_COLUMNS)
+		memcpy(opt->summary.columns, o->summary.columns, sizeof(opt->summary.columns));
+	if (o->decode_fds && !opt->decode_fds) {
+		fputs("renacer-dump: -y: this capture has no descriptor paths (record them with "
+		      "renacer -y)\n", stderr);
+		return -1;
+	}
+	if (c->strsize >= 0 && c->strsize < opt->strsize)
+		opt->strsize = (int)c->strsize;
+	else
+		c->strsize = -1; /* nothing to cut: the capture has no more */
+	return 0;
+}
+
+/* Every event of the capture that the dump's --pid, -e trace= keep, cut to
+ * its -s, into d. */
+static void dump_events(struct dump *d, struct rn_capture_reader *r, const struct cmdline *c,
+			const struct rn_options *opt)
+{
+	struct tgmap tg = { 0 };
+	struct rn_event ev;
+	while (!d->err && rn_capture_next(r, &ev)) {
+		if (c->npids) {
+			if (ev.kind == RN_EV_NEW_TASK)
+				tg_put(&tg, ev.tid, ev.aux ? tg_get(&tg, (int32_t)ev.ret) : ev.tid);
+			int32_t g = ev.tgid ? ev.tgid : tg_get(&tg, ev.tid);
+			size_t k = 0;
+			while (k < c->npids && c->pids[k] != g)
+				k++;
+			if (k == c->npids) {
+				free(ev.v);
+				continue;
+			}
+		}
+		/* -e trace=: calls outside the set are not shown, nor is the
+		 * "= ?" end of one cut short by its process's death. */
+		if (!opt->filter.traces_all && !rn_filter_traced(&opt->filter, ev.nr)) {
+			if (ev.kind == RN_EV_ENTRY || ev.kind == RN_EV_EXIT) {
+				free(ev.v);
+				continue;
+			}
+			ev.finish_pending = 0;
+		}
+		if (c->strsize >= 0)
+			recut(&ev, (uint32_t)c->strsize);
+		dump_event(d, &ev);
+		free(ev.v);
+	}
+	free(tg.key);
+	free(tg.val);
 }
 
 int main(int argc, char **argv)
@@ -598,67 +531,13 @@ int main(int argc, char **argv)
 		opt = h->opt;
 		file_prefix = h->file_prefix;
 	}
-	/* -z/-Z: the text sink holds each entry until its exit (as live, where
-	 * the run's -z/-Z/-e status= recorded in the header apply); the other
-	 * formats, which show every call live, are paired here (only_event). */
-	if (c.filter_set) {
-		char ferr[256];
-		if (rn_filter_finish(&c.filter, ferr, sizeof(ferr)) < 0) {
-			fprintf(stderr, "renacer-dump: %s\n", ferr);
-			rn_capture_reader_close(r);
-			free(c.pids);
-			return 1;
-		}
-		/* Each qualifier the dump's -e gives replaces the run's; the others
-		 * stay as recorded (-e trace=write on a -z capture keeps -z). */
-		struct rn_filter *to = &opt.filter;
-		if (c.filter.given & RN_GIVEN_TRACE) {
-			memcpy(to->trace, c.filter.trace, sizeof(to->trace));
-			to->trace_unknown = c.filter.trace_unknown;
-			to->traces_all = c.filter.traces_all;
-		}
-		if (c.filter.given & RN_GIVEN_SIGNAL)
-			to->signals = c.filter.signals;
-		if (c.filter.given & RN_GIVEN_STATUS)
-			to->status = c.filter.status;
-		if (c.filter.given & RN_GIVEN_QUIET) {
-			to->quiet = c.filter.quiet;
-			/* the attach/detach notes too, as renacer resolves it
-			 * (quiet=none shows them, whatever the run had) */
-			opt.quiet = rn_filter_quiet(&opt.filter, RN_QUIET_ATTACH);
-		}
-	}
-	if (c.only)
-		opt.filter.status = c.only == 1 ? RN_STATUS_SUCCESSFUL : RN_STATUS_FAILED;
 	int recorded_count = opt.count;
-	if (c.set_abs) {
-		opt.tf.abs_format = c.tf.abs_format;
-		opt.tf.abs_digits = c.tf.abs_digits;
-	}
-	if (c.set_rel) {
-		opt.tf.rel = 1;
-		opt.tf.rel_digits = c.tf.rel_digits;
-	}
-	if (c.set_dur) {
-		opt.tf.dur = 1;
-		opt.tf.dur_digits = c.tf.dur_digits;
-	}
-	if (c.set_sort)
-		opt.summary.sort = c.summary.sort;
-	if (c.set_columns)
-		memcpy(opt.summary.columns, c.summary.columns, sizeof(opt.summary.columns));
-	if (c.fds && !opt.decode_fds) {
-		fputs("renacer-dump: -y: this capture has no descriptor paths (record them with "
-		      "renacer -y)\n", stderr);
+	if (apply_cmdline(&opt, &c) < 0) {
 		rn_capture_reader_close(r);
 		free(c.pids);
 		return 1;
 	}
 	int timing = c.timing || opt.tf.abs_format || opt.tf.rel || opt.tf.dur;
-	if (c.strsize >= 0 && c.strsize < opt.strsize)
-		opt.strsize = (int)c.strsize;
-	else
-		c.strsize = -1; /* nothing to cut: the capture has no more */
 
 	/* A -c run recorded only the exits of calls (no arguments): its dump
 	 * is the table. */
@@ -696,39 +575,9 @@ int main(int argc, char **argv)
 	if (ops && dump_begin(&d, ops, h, file_prefix, timing) < 0)
 		die_usage("out of memory");
 
-	struct tgmap tg = { 0 };
-	struct rn_event ev;
-	while (!d.err && rn_capture_next(r, &ev)) {
-		if (c.npids) {
-			if (ev.kind == RN_EV_NEW_TASK)
-				tg_put(&tg, ev.tid, ev.aux ? tg_get(&tg, (int32_t)ev.ret) : ev.tid);
-			int32_t g = ev.tgid ? ev.tgid : tg_get(&tg, ev.tid);
-			size_t k = 0;
-			while (k < c.npids && c.pids[k] != g)
-				k++;
-			if (k == c.npids) {
-				free(ev.v);
-				continue;
-			}
-		}
-		/* -e trace=: calls outside the set are not shown, nor is the
-		 * "= ?" end of one cut short by its process's death. */
-		if (!opt.filter.traces_all && !rn_filter_traced(&opt.filter, ev.nr)) {
-			if (ev.kind == RN_EV_ENTRY || ev.kind == RN_EV_EXIT) {
-				free(ev.v);
-				continue;
-			}
-			ev.finish_pending = 0;
-		}
-		if (c.strsize >= 0)
-			recut(&ev, (uint32_t)c.strsize);
-		dump_event(&d, &ev);
-		free(ev.v);
-	}
+	dump_events(&d, r, &c, &opt);
 	int err = dump_finish(&d);
 	dump_free(&d);
-	free(tg.key);
-	free(tg.val);
 	free(c.pids);
 
 	int status;

@@ -20,6 +20,7 @@
 #include "pipeline/pipeline.h"
 #include "pipeline/proctab.h"
 #include "tracer/tracer.h"
+#include "cmdline.h"
 #include "outputs.h"
 #include "stdfds.h"
 

@@ -1,0 +1,349 @@
+/*
+ * optparse.c - the one parser of both programs' command lines (cmdline.h):
+ * getopt_long's tables are built from rn_optdefs, so glibc's handling
+ * (abbreviated long options, "--", -abc) and its messages are strace's.
+ */
+#define _GNU_SOURCE
+#include "cmdline.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/timefmt.h"
+#include "syscalls/filter.h"
+#include "stats/summary.h"
+
+void rn_cmdline_die(const struct rn_prog *p, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", p->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+void rn_getopt_problem(char *buf, size_t len, int ch, int optopt, const char *arg)
+{
+	if (strncmp(arg, "--", 2) != 0) {
+		snprintf(buf, len, ch == ':' ? "option requires an argument -- '%c'"
+					     : "invalid option -- '%c'", optopt);
+		return;
+	}
+	/* A long option: named, up to any '='. getopt_long sets optopt to a
+	 * known option's value, 0 for an unknown (or ambiguous) one. */
+	int name = (int)strcspn(arg, "=");
+
+	if (ch == ':')
+		snprintf(buf, len, "option '%.*s' requires an argument", name, arg);
+	else if (optopt != 0 && arg[name] == '=')
+		snprintf(buf, len, "option '%.*s' doesn't allow an argument", name, arg);
+	else
+		snprintf(buf, len, "unrecognized option '%s'", arg);
+}
+
+/* ---- arguments ---------------------------------------------------------- */
+
+/* "invalid -s argument: 'x'", "invalid --workers argument: 'x'" */
+static void bad(const struct rn_prog *p, const struct rn_optdef *d, const char *s)
+	__attribute__((noreturn));
+static void bad(const struct rn_prog *p, const struct rn_optdef *d, const char *s)
+{
+	if (d->letter)
+		rn_cmdline_die(p, "invalid -%c argument: '%s'", d->letter, s);
+	rn_cmdline_die(p, "invalid --%s argument: '%s'", d->names[0], s);
+}
+
+static long parse_number(const struct rn_prog *p, const struct rn_optdef *d, const char *s)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < d->lo || v > d->hi)
+		bad(p, d, s);
+	return v;
+}
+
+/* SIZE with an optional K, M or G suffix (powers of 1024). */
+static unsigned long long parse_size(const struct rn_prog *p, const struct rn_optdef *d,
+				     const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	unsigned shift = 0;
+	if (*end == 'k' || *end == 'K')
+		shift = 10;
+	else if (*end == 'm' || *end == 'M')
+		shift = 20;
+	else if (*end == 'g' || *end == 'G')
+		shift = 30;
+	if (shift)
+		end++;
+	if (errno || end == s || *end || *s == '-' || v == 0 || v > (~0ull >> shift))
+		bad(p, d, s);
+	return v << shift;
+}
+
+/* Seconds, fractions allowed: "1", "0.25". */
+static unsigned long long parse_seconds(const struct rn_prog *p, const struct rn_optdef *d,
+					const char *s)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !(v > 0) || v > 86400)
+		bad(p, d, s);
+	return (unsigned long long)(v * 1e9);
+}
+
+/* The index of s in choices; else the refusal lists them: "(a, b or c)". */
+static int parse_choice(const struct rn_prog *p, const struct rn_optdef *d, const char *s)
+{
+	char list[256];
+	size_t n = 0, len = 0;
+	while (d->choices[n]) {
+		if (!strcmp(s, d->choices[n]))
+			return (int)n;
+		n++;
+	}
+	list[0] = 0;
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+					i == 0 ? "" : i + 1 == n ? " or " : ", ", d->choices[i]);
+	rn_cmdline_die(p, "invalid --%s argument: '%s' (%s)", d->names[0], s, list);
+}
+
+/* -p LIST: pids separated by one ',', ' ' or tab each, as strace splits
+ * them: an empty item ("5,,6", " 5") is refused, a trailing separator and
+ * an empty LIST are not. */
+static void add_pids(const struct rn_prog *pr, struct rn_options *o, const char *list)
+{
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ", \t");
+		char tok[32];
+
+		snprintf(tok, sizeof(tok), "%.*s", (int)(len < sizeof(tok) ? len : sizeof(tok) - 1), p);
+		char *end;
+		errno = 0;
+		long v = strtol(tok, &end, 10);
+		if (len >= sizeof(tok) || errno || end == tok || *end || v <= 0 || v > INT_MAX ||
+		    !(*tok == '+' || (*tok >= '0' && *tok <= '9')))
+			rn_cmdline_die(pr, "Invalid process id: '%.*s'", (int)len, p);
+		if ((pid_t)v == getpid())
+			rn_cmdline_die(pr, "I'm sorry, I can't let you do that, Dave.");
+		pid_t *grown = realloc(o->attach_pids, sizeof(pid_t) * (size_t)(o->n_attach + 1));
+		if (!grown)
+			rn_cmdline_die(pr, "out of memory");
+		o->attach_pids = grown;
+		o->attach_pids[o->n_attach++] = (pid_t)v;
+		p += len;
+		if (*p)
+			p++;
+	}
+}
+
+static void help(const struct rn_prog *p) __attribute__((noreturn));
+static void help(const struct rn_prog *p)
+{
+	int which = p->id == RN_PROG_DUMP;
+	fputs(p->usage_head, stdout);
+	for (size_t i = 0; i < rn_noptdefs; i++)
+		if ((rn_optdefs[i].progs & p->id) && rn_optdefs[i].help[which])
+			fputs(rn_optdefs[i].help[which], stdout);
+	fputs(p->usage_tail, stdout);
+	exit(0);
+}
+
+/* ---- one option --------------------------------------------------------- */
+
+/* A precision: optional, 6 without one. */
+static uint8_t precision(const struct rn_prog *p, const struct rn_optdef *d, const char *arg)
+{
+	int v = arg ? rn_timefmt_parse_precision(arg) : 6;
+	if (v < 0)
+		rn_cmdline_die(p, "invalid --%s argument: '%s'", d->names[0], arg);
+	return (uint8_t)v;
+}
+
+static void apply(struct rn_cmdline *c, const struct rn_prog *p, const struct rn_optdef *d,
+		  const char *arg)
+{
+	void *f = (char *)c + d->field;
+	struct rn_options *o = &c->opt;
+	char err[256];
+	int rc = 0;
+
+	c->seen |= d->seen;
+	if (d->seen & RN_SEEN_CAPTURE_OPT)
+		c->capture_opt = d->names[0];
+	switch (d->act) {
+	case RN_ACT_SET:
+		*(int *)f = (int)d->value;
+		break;
+	case RN_ACT_INC:
+		++*(int *)f;
+		break;
+	case RN_ACT_STR:
+		*(const char **)f = arg;
+		break;
+	case RN_ACT_INT:
+		*(int *)f = (int)parse_number(p, d, arg);
+		break;
+	case RN_ACT_SIZE:
+		*(unsigned long long *)f = parse_size(p, d, arg);
+		break;
+	case RN_ACT_SECONDS:
+		*(unsigned long long *)f = parse_seconds(p, d, arg);
+		break;
+	case RN_ACT_CHOICE:
+		*(int *)f = parse_choice(p, d, arg);
+		break;
+	case RN_ACT_COUNT:
+		if (o->count && o->count != d->value)
+			rn_cmdline_die(p, "-c/--summary-only and -C/--summary are mutually exclusive");
+		o->count = (int)d->value;
+		break;
+	case RN_ACT_PIDS:
+		add_pids(p, o, arg);
+		break;
+	case RN_ACT_PID: {
+		int32_t *grown = realloc(c->pids, (c->npids + 1) * sizeof(*c->pids));
+		if (!grown)
+			rn_cmdline_die(p, "out of memory");
+		c->pids = grown;
+		c->pids[c->npids++] = (int32_t)parse_number(p, d, arg);
+		break;
+	}
+	case RN_ACT_CAPTURE:
+		if (!*arg)
+			rn_cmdline_die(p, "invalid --capture argument: ''");
+		if (o->capture)
+			rn_cmdline_die(p, "--capture given twice ('%s', '%s'): one capture per run",
+				       o->capture, arg);
+		o->capture = arg;
+		break;
+	case RN_ACT_FILTER_OPT:
+		rn_filter_opt(&o->filter, (int)d->value);
+		break;
+	case RN_ACT_FILTER_PATH:
+		rn_filter_add_path(&o->filter, arg);
+		break;
+	case RN_ACT_FILTER_E:
+		rc = rn_filter_parse_e(&o->filter, arg, err, sizeof(err));
+		break;
+	case RN_ACT_QUALIFY:
+		if (!arg)
+			rn_filter_opt(&o->filter, (int)d->value);
+		else
+			rc = rn_filter_qualify(&o->filter, d->qualifier, arg, err, sizeof(err));
+		break;
+	case RN_ACT_TIMESTAMPS:
+		if (!o->tf.abs_format) {
+			o->tf.abs_format = RN_TABS_TIME;
+			o->tf.abs_digits = 0;
+		}
+		if (rn_timefmt_parse_abs(arg ? arg : "", &o->tf.abs_format, &o->tf.abs_digits) < 0)
+			rn_cmdline_die(p, "invalid --timestamps argument: '%s'", arg);
+		break;
+	case RN_ACT_REL:
+		o->tf.rel_digits = precision(p, d, arg);
+		o->tf.rel = 1;
+		break;
+	case RN_ACT_DUR:
+		o->tf.dur_digits = precision(p, d, arg);
+		o->tf.dur = 1;
+		break;
+	case RN_ACT_SORT:
+		rc = rn_summary_parse_sort(&o->summary, arg, err, sizeof(err));
+		break;
+	case RN_ACT_COLUMNS:
+		rc = rn_summary_parse_columns(&o->summary, arg, err, sizeof(err));
+		break;
+	case RN_ACT_HELP:
+		help(p);
+	case RN_ACT_VERSION:
+		puts(p->version);
+		exit(0);
+	}
+	if (rc < 0)
+		rn_cmdline_die(p, "%s", err);
+}
+
+/* ---- the command line --------------------------------------------------- */
+
+/* getopt_long's tables for program p: a row with a letter is returned as
+ * that letter, one without as 256 + its index. */
+static void build_getopt(const struct rn_prog *p, char *shorts, size_t nshorts,
+			 struct option *longs)
+{
+	size_t s = 0, l = 0;
+	shorts[s++] = p->permute ? ':' : '+';
+	if (!p->permute)
+		shorts[s++] = ':';
+	for (size_t i = 0; i < rn_noptdefs; i++) {
+		const struct rn_optdef *d = &rn_optdefs[i];
+		if (!(d->progs & p->id))
+			continue;
+		int val = d->letter ? d->letter : 256 + (int)i;
+		if (d->letter && s + 3 < nshorts) {
+			shorts[s++] = d->letter;
+			if (d->arg != RN_ARG_NONE)
+				shorts[s++] = ':';
+			if (d->arg == RN_ARG_OPTIONAL)
+				shorts[s++] = ':';
+		}
+		for (int k = 0; k < 3 && d->names[k]; k++)
+			longs[l++] = (struct option){ d->names[k],
+						      d->arg == RN_ARG_NONE ? no_argument
+						      : d->arg == RN_ARG_REQUIRED ? required_argument
+										  : optional_argument,
+						      NULL, val };
+	}
+	shorts[s] = 0;
+	longs[l] = (struct option){ 0 };
+}
+
+static const struct rn_optdef *row_of(const struct rn_prog *p, int val)
+{
+	if (val >= 256)
+		return &rn_optdefs[val - 256];
+	for (size_t i = 0; i < rn_noptdefs; i++)
+		if (rn_optdefs[i].letter == val && (rn_optdefs[i].progs & p->id))
+			return &rn_optdefs[i];
+	return NULL;
+}
+
+void rn_cmdline_parse(struct rn_cmdline *c, const struct rn_prog *p, int argc, char **argv)
+{
+	char shorts[128];
+	struct option longs[3 * 64 + 1];
+	char err[256];
+
+	if (rn_noptdefs > 64)
+		abort(); /* longs is too short: make it longer */
+	memset(c, 0, sizeof(*c));
+	rn_options_init(&c->opt);
+	c->dump_format = -1;
+	build_getopt(p, shorts, sizeof(shorts), longs);
+	opterr = 0;
+	for (;;) {
+		int ch = getopt_long(argc, argv, shorts, longs, NULL);
+		if (ch == -1)
+			break;
+		const struct rn_optdef *d = ch == '?' || ch == ':' ? NULL : row_of(p, ch);
+		if (!d) {
+			rn_getopt_problem(err, sizeof(err), ch, optopt, argv[optind - 1]);
+			rn_cmdline_die(p, "%s", err);
+		}
+		apply(c, p, d, optarg);
+	}
+	c->first_arg = optind;
+}
