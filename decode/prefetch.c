@@ -113,7 +113,7 @@ static int plan_arg(struct rn_prefetch_plan *pl, const struct rn_arg_desc *a, un
 	case RN_T_PATH:
 	case RN_T_STR:
 		if (exit == in_exit_part)
-			add(pl, argi, RN_PF_STR, a->type == RN_T_PATH ? PATH_MAX : (uint32_t)strsize, 1);
+			add(pl, argi, RN_PF_STR, a->type == RN_T_PATH ? PATH_MAX - 1 : (uint32_t)strsize, 1);
 		return 1;
 	case RN_T_IBUF:
 		if (exit == in_exit_part && a->len_arg >= 0)

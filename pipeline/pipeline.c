@@ -188,17 +188,18 @@ int rn_pipeline_join(struct rn_pipeline *p, pthread_t th)
 	 * FIFO nobody reads never ends, and the process dies around it. */
 	int grace = 5;
 	for (;;) {
+		/* Monotonic: a clock set back must not stretch the wait. */
 		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_nsec += (long)STALL_CHECK_NS;
 		if (ts.tv_nsec >= 1000000000L) {
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
 		}
-		int rc = pthread_timedjoin_np(th, NULL, &ts);
+		int rc = pthread_clockjoin_np(th, NULL, CLOCK_MONOTONIC, &ts);
 		if (rc == 0)
 			return 0;
-		if (rc != ETIMEDOUT && rc != EINTR)
+		if (rc != ETIMEDOUT)
 			abort();
 		if (!rn_pipeline_abandoned(p) && p->stalled && p->stalled(p->stalled_arg))
 			rn_pipeline_abandon(p);

@@ -96,6 +96,11 @@ int rn_outputs_clash(const struct rn_options *o, char *msg, size_t n)
 			snprintf(msg, n, "-o '%s' and --capture '%s' are the same file", o->outfile,
 				 o->capture);
 			clash = 1;
+		} else if (per_tid && o->capture_size && strcmp(out, cap) == 0) {
+			/* FILE.TID and the rotated parts FILE.N: one namespace. */
+			snprintf(msg, n, "-ff -o '%s' and a rotated --capture '%s' would both write "
+				 "'%s.N'", o->outfile, o->capture, o->outfile);
+			clash = 1;
 		} else if (per_tid && numbered_from(cap, out)) {
 			snprintf(msg, n, "--capture '%s' is named like one of -ff's files '%s.TID'",
 				 o->capture, o->outfile);
@@ -116,4 +121,11 @@ int rn_outputs_fd_is_capture(int fd, const char *capture)
 	struct stat sf, sc;
 	return fstat(fd, &sf) == 0 && S_ISREG(sf.st_mode) && lstat(capture, &sc) == 0 &&
 	       sf.st_dev == sc.st_dev && sf.st_ino == sc.st_ino;
+}
+
+int rn_outputs_same_fd(int a, int b)
+{
+	struct stat sa, sb;
+	return a >= 0 && b >= 0 && fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }

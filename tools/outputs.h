@@ -22,4 +22,7 @@ int rn_outputs_clash(const struct rn_options *o, char *msg, size_t n);
  * path names. */
 int rn_outputs_fd_is_capture(int fd, const char *capture);
 
+/* 1 when descriptors a and b are one file (or one pipe). */
+int rn_outputs_same_fd(int a, int b);
+
 #endif /* RENACER_TOOLS_OUTPUTS_H */

@@ -142,11 +142,13 @@ int main(int argc, char **argv)
 	int finished = rn_pipeline_finish(&pipeline);
 	if (finished == RN_PIPELINE_ABANDONED) {
 		/* A signal asked to end and nothing reads the output: every
-		 * tracee is let go; what is still queued cannot be written. */
-		fprintf(stderr, "renacer: %s: the output is not being read: the trace ends "
-			"early (%llu records dropped, more queued)\n",
-			opt.outfile ? opt.outfile : "standard output",
-			(unsigned long long)pipeline.stats.dropped);
+		 * tracee is let go; what is still queued cannot be written. Not
+		 * said when stderr is that same output: the line would block. */
+		if (!rn_outputs_same_fd(STDERR_FILENO, out_fd))
+			fprintf(stderr, "renacer: %s: the output is not being read: the trace ends "
+				"early (%llu records dropped, more queued)\n",
+				opt.outfile ? opt.outfile : "standard output",
+				(unsigned long long)pipeline.stats.dropped);
 		die_of(out.raise_signal ? out.raise_signal : rn_tracer_end_signal());
 	}
 	if (finished < 0)

@@ -55,6 +55,7 @@ pid_t rn_spawn_stopped(const struct rn_options *opt, const sigset_t *orig_mask,
 	}
 	if (pid == 0) {
 		/* Only async-signal-safe calls here: the parent has threads. */
+		rn_tracer_restore_signals();
 		sigprocmask(SIG_SETMASK, orig_mask, NULL);
 		kill(getpid(), SIGSTOP);
 		/* -u USER: the groups, gid and uid looked up before the fork

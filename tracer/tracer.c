@@ -128,6 +128,12 @@ struct tracer {
  * default: caught there, the signal is sent on to the main thread, which
  * blocks it and takes it through the signalfd. */
 static pid_t main_tid;
+/* What each end signal's disposition was before forward_to_main: the
+ * spawned command gets it back (an ignored SIGHUP under nohup stays
+ * ignored for it), and a signal sent to the child before its exec is not
+ * forwarded to a thread of another process. Written once, before any
+ * thread exists. */
+static struct sigaction saved_actions[NSIG];
 
 static void forward_to_main(int sig)
 {
@@ -154,7 +160,14 @@ void rn_tracer_block_signals(sigset_t *orig)
 	sigfillset(&sa.sa_mask);
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sigismember(&end_set, sig) == 1)
-			sigaction(sig, &sa, NULL);
+			sigaction(sig, &sa, &saved_actions[sig]);
+}
+
+void rn_tracer_restore_signals(void)
+{
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&end_set, sig) == 1)
+			sigaction(sig, &saved_actions[sig], NULL);
 }
 
 static uint64_t now_ns(void)
@@ -1206,10 +1219,12 @@ static void finish_tracees(struct tracer *t, struct rn_outcome *out)
 {
 	if (t->tab.count > 0 || t->parked) {
 		detach_all(t);
-		/* strace kills the command it started with the signal that ended it. */
-		if (t->command_pid && !t->command_done && t->fatal_signal) {
+		/* strace kills the command it started with the signal that ended it
+		 * (one seen only while waiting for the output, too). */
+		const int sig = t->fatal_signal ? t->fatal_signal : end_signal;
+		if (t->command_pid && !t->command_done && sig) {
 			kill(t->command_pid, SIGCONT);
-			kill(t->command_pid, t->fatal_signal);
+			kill(t->command_pid, sig);
 		}
 	}
 	if (t->fatal_signal || end_signal) {

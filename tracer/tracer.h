@@ -22,6 +22,9 @@ struct rn_outcome {
  * thread before any other thread exists so every thread inherits the mask;
  * `orig` receives the mask to restore in the spawned command. */
 void rn_tracer_block_signals(sigset_t *orig);
+/* In the spawned child, before it restores its mask and execs: the end
+ * signals' dispositions as they were before renacer's (async-signal-safe). */
+void rn_tracer_restore_signals(void);
 
 /* The first signal that asked renacer to end (0: none), also one that
  * arrived after rn_tracer_run returned, while the output was drained. */

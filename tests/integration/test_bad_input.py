@@ -542,6 +542,8 @@ def test_outputs_one_file():
          r"-o '.*/G' and --capture 'G' are the same file$"),
         (["-ff", "-o", "T", "--capture", "T.12"],
          r"--capture 'T\.12' is named like one of -ff's files 'T\.TID'$"),
+        (["-ff", "-o", "C", "--capture", "C", "--capture-size", "1M"],
+         r"-ff -o 'C' and a rotated --capture 'C' would both write 'C\.N'$"),
         (["-o", "C.3", "--capture", "C", "--capture-size", "1M"],
          r"-o 'C\.3' is named like a part of the rotated capture 'C\.N'$"),
         (["--capture", "C", "--capture", "D"],

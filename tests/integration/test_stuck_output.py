@@ -212,6 +212,25 @@ def test_other_terminating_signals():
             s.stop()
 
 
+def test_command_keeps_ignored_signals():
+    """Signals ignored when renacer starts (nohup, `trap '' HUP`) are still
+    ignored in the command it runs, as without renacer and under strace:
+    renacer's own handling of them stays renacer's."""
+    script = "trap '' HUP INT PIPE USR1 ALRM; exec %s grep -E '^Sig(Ign|Blk)' /proc/self/status"
+
+    def sig_lines(prefix):
+        r = T.run(["sh", "-c", script % prefix])
+        check_eq(r.rc, 0, "sh -c %r\n%s" % (script % prefix, r.describe()))
+        return r.out
+    want = sig_lines("")
+    check("SigIgn:\t0000000000003203" in want, "untraced: " + want)
+    import shlex
+    renacer = " ".join(shlex.quote(a) for a in T.renacer_cmd()) + " -o /dev/null --"
+    check_eq(sig_lines(renacer), want, "the command's ignored and blocked signals under renacer")
+    check_eq(sig_lines("%s -o /dev/null --" % T.ARGS.strace), want, "(and under strace)")
+
+
 if __name__ == "__main__":
     T.main([test_signal_while_fifo_unread, test_attached_let_go_while_fifo_unread,
-            test_fifo_without_reader_interruptible, test_other_terminating_signals])
+            test_fifo_without_reader_interruptible, test_other_terminating_signals,
+            test_command_keeps_ignored_signals])

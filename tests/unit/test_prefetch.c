@@ -361,6 +361,33 @@ static void test_execve_words_at_edges(void **state)
 	munmap(map, 4096);
 }
 
+/* Paths of 4093..4097 bytes that end at an unmapped page with no NUL: the
+ * copy shows each as the live read does (whole below 4095 bytes, 4095 and
+ * then "..." from there on), the plan's length being the decoder's. */
+static void test_paths_at_page_end(void **state)
+{
+	(void)state;
+	const size_t page = 4096;
+	uint8_t *map = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			    0);
+	assert_true(map != MAP_FAILED);
+	assert_int_equal(munmap(map + 2 * page, page), 0);
+	long nr = rn_syscall_by_name("unlink"); /* pathname:path */
+	for (size_t len = 4093; len <= 4097; len++) {
+		char *path = (char *)map + 2 * page - len;
+		memset(path, 'a', len);
+		const uint64_t args[6] = { (uintptr_t)path };
+		struct rn_values live = { 0 };
+		copies_match_live(&dflt.opt, &dflt.pf, nr, args, 0, &live);
+		assert_int_equal(live.n, 1);
+		assert_int_equal(live.v[0].len, len < 4095 ? len : 4095);
+		/* 4095 bytes and no NUL readable after them: cut, as longer. */
+		assert_int_equal((live.v[0].flags & RN_VF_TRUNCATED) != 0, len >= 4095);
+		rn_values_free(&live);
+	}
+	munmap(map, 2 * page);
+}
+
 /* Live reads: a string of exactly max bytes is whole, one byte more is cut
  * (strace's -s: "hello" with -s 5, "hello!"... with -s 5). */
 static void test_live_string_lengths(void **state)
@@ -459,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_plans_cover_decoders),
 		cmocka_unit_test(test_clone3_copy),
 		cmocka_unit_test(test_execve_words_at_edges),
+		cmocka_unit_test(test_paths_at_page_end),
 	};
 	return cmocka_run_group_tests(tests, dflt_setup, dflt_teardown);
 }
