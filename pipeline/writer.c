@@ -15,7 +15,7 @@
  * write: the tracer then finishes the pipeline normally). A renacer killed
  * with SIGKILL loses that unwritten tail. Anything else (a terminal, a pipe,
  * a socket, a character device) is written whenever the writer finds nothing
- * more to merge, as before: someone reads it as it comes, and a pipe's
+ * more to merge: someone reads it as it comes, and a pipe's
  * reader is as often a person (| grep, | less) as a program that reacts to
  * a line. The workers' wake when they go idle is wanted only in that prompt
  * mode, or when the writer has nothing buffered (so no timer of its own) or

@@ -291,7 +291,7 @@ static void send_copy_or_hold(struct tracer *t, struct rn_task *task, struct rn_
 }
 
 /* The most a stop's copy may take; a larger one (a long path, a large -s)
- * is held for a worker as before. */
+ * is held for its worker instead. */
 #define PF_CAP 16384u
 
 /* A stop that needs memory read: copy it now and go on (prefetch.h), or
