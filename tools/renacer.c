@@ -46,6 +46,96 @@ static void die_of(int sig)
  * reachable on every way out. */
 static struct rn_options opt;
 
+/* The trace's descriptor: stdout, -o FILE, or -1 with -ff -o (the writer
+ * creates FILE.TID per thread; FILE itself is not written, as strace).
+ * Returns -2 when it cannot be opened (said on stderr). */
+static int open_trace_output(void)
+{
+	if (opt.follow_forks > 1 && opt.outfile)
+		return -1;
+	if (!opt.outfile)
+		return STDOUT_FILENO;
+	int fd = open(opt.outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		fprintf(stderr, "renacer: Can't fopen '%s': %s\n", opt.outfile, strerror(errno));
+		return -2;
+	}
+	return fd;
+}
+
+/* --capture's writer; NULL and a line on stderr when it cannot be had.
+ * real_ns/mono_ns: one reading of both clocks, the -t stamps' too. */
+static struct rn_capture_writer *open_capture(int out_fd, uint64_t real_ns, uint64_t mono_ns)
+{
+	if (out_fd >= 0 && rn_outputs_fd_is_capture(out_fd, opt.capture)) {
+		fprintf(stderr, "renacer: the trace's output (%s) is the capture file '%s'\n",
+			opt.outfile ? opt.outfile : "standard output", opt.capture);
+		return NULL;
+	}
+	struct rn_capture_info info = {
+		.opt = &opt,
+		.argc = opt.argc,
+		.argv = opt.argv,
+		.file_prefix = opt.outfile && (opt.follow_forks || opt.n_attach > 1),
+		.realtime_ns = real_ns,
+		.monotonic_ns = mono_ns,
+		.max_size = opt.capture_size,
+		.max_files = opt.capture_files,
+	};
+	int err = 0;
+	struct rn_capture_writer *capture = rn_capture_create(opt.capture, &info, &err);
+	if (capture)
+		return capture;
+	if (err == ELOOP)
+		fprintf(stderr, "renacer: capture '%s': refusing to write through a symlink\n",
+			opt.capture);
+	else if (err == EINVAL)
+		fprintf(stderr, "renacer: capture '%s': not a regular file\n", opt.capture);
+	else if (err == RN_CAPTURE_ERR_FOREIGN)
+		fprintf(stderr, "renacer: capture '%s': refusing to write a file owned "
+			"by another user\n", opt.capture);
+	else if (err == RN_CAPTURE_ERR_LINKED)
+		fprintf(stderr, "renacer: capture '%s': refusing to write a file with "
+			"other hard links\n", opt.capture);
+	else
+		fprintf(stderr, "renacer: capture '%s': %s\n", opt.capture, strerror(err));
+	return NULL;
+}
+
+/* After the trace: drain the pipeline and say what went wrong. Returns 1
+ * when the output failed. Does not return when the output was abandoned
+ * (renacer dies of the signal that asked it to end). */
+static int finish_outputs(struct rn_pipeline *pipeline, int out_fd, const struct rn_outcome *out)
+{
+	int failed = rn_pipeline_failed(pipeline);
+	int finished = rn_pipeline_finish(pipeline);
+	if (finished == RN_PIPELINE_ABANDONED) {
+		/* A signal asked to end and nothing reads the output: every
+		 * tracee is let go; what is still queued cannot be written. Not
+		 * said when stderr is that same output: the line would block. */
+		if (!rn_outputs_same_fd(STDERR_FILENO, out_fd))
+			fprintf(stderr, "renacer: %s: the output is not being read: the trace ends "
+				"early (%llu records dropped, more queued)\n",
+				opt.outfile ? opt.outfile : "standard output",
+				(unsigned long long)pipeline->stats.dropped);
+		die_of(out->raise_signal ? out->raise_signal : rn_tracer_end_signal());
+	}
+	if (finished < 0)
+		failed = 1;
+	if (pipeline->stats.lost)
+		fprintf(stderr, "renacer: %llu events lost\n", (unsigned long long)pipeline->stats.lost);
+	/* A decoder read what the tracer's copy did not cover: that argument
+	 * was shown as its address (a wrong plan in decode/prefetch.c). */
+	if (pipeline->stats.prefetch_misses)
+		fprintf(stderr, "renacer: %llu argument reads missed the tracer's copy\n",
+			(unsigned long long)pipeline->stats.prefetch_misses);
+	if (out_fd > STDERR_FILENO && close(out_fd) < 0 && !failed) {
+		fprintf(stderr, "renacer: close '%s': %s\n", opt.outfile, strerror(errno));
+		failed = 1;
+	}
+	return failed;
+}
+
 int main(int argc, char **argv)
 {
 	const unsigned closed_fds = rn_stdfds_guard();
@@ -55,26 +145,14 @@ int main(int argc, char **argv)
 		      "(use -o FILE)\n", stderr);
 		return 1;
 	}
-
 	char clash[PATH_MAX * 2 + 100];
 	if (rn_outputs_clash(&opt, clash, sizeof(clash)) < 0) {
 		fprintf(stderr, "renacer: %s\n", clash);
 		return 1;
 	}
-
-	int out_fd = STDOUT_FILENO;
-	/* -ff -o FILE: the writer creates FILE.TID per thread; FILE itself is
-	 * not written (as strace). */
-	int per_tid = opt.follow_forks > 1 && opt.outfile;
-	if (per_tid) {
-		out_fd = -1;
-	} else if (opt.outfile) {
-		out_fd = open(opt.outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-		if (out_fd < 0) {
-			fprintf(stderr, "renacer: Can't fopen '%s': %s\n", opt.outfile, strerror(errno));
-			return 1;
-		}
-	}
+	int out_fd = open_trace_output();
+	if (out_fd == -2)
+		return 1;
 
 	/* After -o's open, which waits for a reader when FILE is a FIFO: until
 	 * here SIGINT and SIGTERM end renacer at once (nothing is traced yet).
@@ -92,79 +170,19 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	uint64_t real_ns = (uint64_t)real.tv_sec * 1000000000u + (uint64_t)real.tv_nsec;
 	uint64_t mono_ns = (uint64_t)mono.tv_sec * 1000000000u + (uint64_t)mono.tv_nsec;
-
 	struct rn_capture_writer *capture = NULL;
-	if (opt.capture && out_fd >= 0 && rn_outputs_fd_is_capture(out_fd, opt.capture)) {
-		fprintf(stderr, "renacer: the trace's output (%s) is the capture file '%s'\n",
-			opt.outfile ? opt.outfile : "standard output", opt.capture);
+	if (opt.capture && !(capture = open_capture(out_fd, real_ns, mono_ns)))
 		return 1;
-	}
-	if (opt.capture) {
-		struct rn_capture_info info = {
-			.opt = &opt,
-			.argc = opt.argc,
-			.argv = opt.argv,
-			.file_prefix = opt.outfile && (opt.follow_forks || opt.n_attach > 1),
-			.realtime_ns = real_ns,
-			.monotonic_ns = mono_ns,
-			.max_size = opt.capture_size,
-			.max_files = opt.capture_files,
-		};
-		int err = 0;
-		capture = rn_capture_create(opt.capture, &info, &err);
-		if (!capture) {
-			if (err == ELOOP)
-				fprintf(stderr, "renacer: capture '%s': refusing to write through a symlink\n",
-					opt.capture);
-			else if (err == EINVAL)
-				fprintf(stderr, "renacer: capture '%s': not a regular file\n", opt.capture);
-			else if (err == RN_CAPTURE_ERR_FOREIGN)
-				fprintf(stderr, "renacer: capture '%s': refusing to write a file owned "
-					"by another user\n", opt.capture);
-			else if (err == RN_CAPTURE_ERR_LINKED)
-				fprintf(stderr, "renacer: capture '%s': refusing to write a file with "
-					"other hard links\n", opt.capture);
-			else
-				fprintf(stderr, "renacer: capture '%s': %s\n", opt.capture, strerror(err));
-			return 1;
-		}
-	}
 
 	rn_proctab_thread_online();
-
 	struct rn_pipeline pipeline;
 	if (rn_pipeline_start(&pipeline, &opt, out_fd, capture, (int64_t)(real_ns - mono_ns)) < 0) {
 		fprintf(stderr, "renacer: cannot start the pipeline: %s\n", strerror(errno));
 		return 1;
 	}
 	struct rn_outcome out = rn_tracer_run(&opt, &pipeline, &orig_mask);
-	int failed = rn_pipeline_failed(&pipeline);
-	int finished = rn_pipeline_finish(&pipeline);
-	if (finished == RN_PIPELINE_ABANDONED) {
-		/* A signal asked to end and nothing reads the output: every
-		 * tracee is let go; what is still queued cannot be written. Not
-		 * said when stderr is that same output: the line would block. */
-		if (!rn_outputs_same_fd(STDERR_FILENO, out_fd))
-			fprintf(stderr, "renacer: %s: the output is not being read: the trace ends "
-				"early (%llu records dropped, more queued)\n",
-				opt.outfile ? opt.outfile : "standard output",
-				(unsigned long long)pipeline.stats.dropped);
-		die_of(out.raise_signal ? out.raise_signal : rn_tracer_end_signal());
-	}
-	if (finished < 0)
-		failed = 1;
-	if (pipeline.stats.lost)
-		fprintf(stderr, "renacer: %llu events lost\n", (unsigned long long)pipeline.stats.lost);
-	/* A decoder read what the tracer's copy did not cover: that argument
-	 * was shown as its address (a wrong plan in decode/prefetch.c). */
-	if (pipeline.stats.prefetch_misses)
-		fprintf(stderr, "renacer: %llu argument reads missed the tracer's copy\n",
-			(unsigned long long)pipeline.stats.prefetch_misses);
+	int failed = finish_outputs(&pipeline, out_fd, &out);
 	rn_proctab_thread_offline();
-	if (opt.outfile && !per_tid && close(out_fd) < 0 && !failed) {
-		fprintf(stderr, "renacer: close '%s': %s\n", opt.outfile, strerror(errno));
-		failed = 1;
-	}
 	if (failed)
 		return 1;
 	if (out.raise_signal)
