@@ -342,115 +342,109 @@ static void put_rule(struct rn_sbuf *out, const uint8_t *cols, size_t ncols,
 	rn_sbuf_putc(out, '\n');
 }
 
-void rn_stats_render(const struct rn_stats_table *t,
-		     const struct rn_summary_opts *o, struct rn_sbuf *out)
-{
-	static const uint8_t dflt[] = {
-		RN_SUM_TIME_PCT, RN_SUM_TOTAL, RN_SUM_AVG, RN_SUM_CALLS,
-		RN_SUM_ERRORS, RN_SUM_NAME, RN_SUM_END
-	};
-	const uint8_t *cols = (o && o->columns[0]) ? o->columns : dflt;
-	int sort = o ? o->sort : RN_SORT_TIME;
-	size_t ncols = 0, nlines = 0;
+/* One rendering of the table: its rows and what strace derives the column
+ * widths from. Owned by the one call of rn_stats_render. */
+struct table {
 	struct line *lines;
-	struct rn_hist *all = NULL;
-	struct cells v;
-	int want_pct = sort >= RN_SORT_P50;
-	uint64_t cum = 0, calls = 0, errors = 0, min_all = UINT64_MAX;
-	uint64_t min_max = 0, max_all = 0, avg_max = 0;
-	size_t name_max = 0;
-	unsigned w[RN_SUM__COUNT] = { 0 };
-	double f_cum;
+	size_t nlines;
+	struct rn_hist *all; /* every call's latency, for p50/p90/p99 */
+	uint64_t cum, calls, errors, min_all, min_max, max_all, avg_max;
+	size_t name_max;
+	unsigned w[RN_SUM__COUNT];
+};
 
-	while (cols[ncols])
-		ncols++;
-	for (size_t i = 0; i < ncols; i++)
-		if (cols[i] >= RN_SUM_P50)
-			want_pct = 1;
+static void gather_row(struct table *tb, unsigned nr, const struct rn_stats_row *r)
+{
+	struct line *l = &tb->lines[tb->nlines++];
+	l->nr = nr;
+	l->r = r;
+	const struct rn_syscall *sc = rn_syscall_get(nr);
+	if (sc && sc->name) {
+		l->name = sc->name;
+	} else {
+		snprintf(l->namebuf, sizeof(l->namebuf), "syscall_%#x", nr);
+		l->name = l->namebuf;
+	}
+	l->avg = avg_ns(r->total_ns, r->calls);
+	if (tb->all && r->hist) {
+		for (int k = 0; k < 3; k++)
+			l->pct[k] = rn_hist_percentile(r->hist, pct_q[k]);
+		rn_hist_merge(tb->all, r->hist);
+	}
+	tb->cum += r->total_ns;
+	tb->calls += r->calls;
+	tb->errors += r->errors;
+	if (r->min_ns < tb->min_all)
+		tb->min_all = r->min_ns;
+	if (r->min_ns > tb->min_max)
+		tb->min_max = r->min_ns;
+	if (r->max_ns > tb->max_all)
+		tb->max_all = r->max_ns;
+	if (l->avg > tb->avg_max)
+		tb->avg_max = l->avg;
+	if (strlen(l->name) > tb->name_max)
+		tb->name_max = strlen(l->name);
+}
 
+/* The rows with calls, and the totals strace derives its widths from.
+ * Returns 0 when no call was counted. */
+static int gather(struct table *tb, const struct rn_stats_table *t, int want_pct)
+{
 	for (unsigned nr = 0; nr < t->nrows; nr++)
-		nlines += t->rows[nr].calls != 0;
-	if (!nlines)
-		return; /* strace prints nothing at all */
-	lines = xcalloc(nlines, sizeof(*lines));
+		tb->nlines += t->rows[nr].calls != 0;
+	if (!tb->nlines)
+		return 0;
+	tb->lines = xcalloc(tb->nlines, sizeof(*tb->lines));
 	if (want_pct) {
-		all = xcalloc(1, sizeof(*all));
-		rn_hist_init(all);
+		tb->all = xcalloc(1, sizeof(*tb->all));
+		rn_hist_init(tb->all);
 	}
+	tb->nlines = 0;
+	tb->min_all = UINT64_MAX;
+	for (unsigned nr = 0; nr < t->nrows; nr++)
+		if (t->rows[nr].calls)
+			gather_row(tb, nr, &t->rows[nr]);
+	return 1;
+}
 
-	/* Gather the rows and the totals strace derives its widths from. */
-	nlines = 0;
-	for (unsigned nr = 0; nr < t->nrows; nr++) {
-		const struct rn_stats_row *r = &t->rows[nr];
-		const struct rn_syscall *sc;
-		struct line *l;
-
-		if (!r->calls)
-			continue;
-		l = &lines[nlines++];
-		l->nr = nr;
-		l->r = r;
-		sc = rn_syscall_get(nr);
-		if (sc && sc->name) {
-			l->name = sc->name;
-		} else {
-			snprintf(l->namebuf, sizeof(l->namebuf), "syscall_%#x", nr);
-			l->name = l->namebuf;
-		}
-		l->avg = avg_ns(r->total_ns, r->calls);
-		if (want_pct && r->hist) {
-			for (int k = 0; k < 3; k++)
-				l->pct[k] = rn_hist_percentile(r->hist, pct_q[k]);
-			rn_hist_merge(all, r->hist);
-		}
-		cum += r->total_ns;
-		calls += r->calls;
-		errors += r->errors;
-		if (r->min_ns < min_all)
-			min_all = r->min_ns;
-		if (r->min_ns > min_max)
-			min_max = r->min_ns;
-		if (r->max_ns > max_all)
-			max_all = r->max_ns;
-		if (l->avg > avg_max)
-			avg_max = l->avg;
-		if (strlen(l->name) > name_max)
-			name_max = strlen(l->name);
-	}
-	f_cum = ts_float(cum);
-
+static void sort_rows(struct table *tb, int sort)
+{
 	if (sort == RN_SORT_NAME) {
-		qsort(lines, nlines, sizeof(*lines), name_cmp);
+		qsort(tb->lines, tb->nlines, sizeof(*tb->lines), name_cmp);
 	} else if (sort != RN_SORT_NONE) {
-		for (size_t i = 0; i < nlines; i++)
-			lines[i].key = sort_key(&lines[i], sort);
-		qsort(lines, nlines, sizeof(*lines), key_cmp);
+		for (size_t i = 0; i < tb->nlines; i++)
+			tb->lines[i].key = sort_key(&tb->lines[i], sort);
+		qsort(tb->lines, tb->nlines, sizeof(*tb->lines), key_cmp);
 	}
+}
 
+static void column_widths(struct table *tb)
+{
+	unsigned *w = tb->w;
 	w[RN_SUM_TIME_PCT] = 6;
-	w[RN_SUM_TOTAL] = umax(11, num_chars("%.6f", f_cum));
-	w[RN_SUM_MIN] = umax(8, num_chars("%" PRIu64 ".000000", min_max / NS_PER_S));
-	w[RN_SUM_MAX] = umax(7, num_chars("%" PRIu64 ".000000", max_all / NS_PER_S));
+	w[RN_SUM_TOTAL] = umax(11, num_chars("%.6f", ts_float(tb->cum)));
+	w[RN_SUM_MIN] = umax(8, num_chars("%" PRIu64 ".000000", tb->min_max / NS_PER_S));
+	w[RN_SUM_MAX] = umax(7, num_chars("%" PRIu64 ".000000", tb->max_all / NS_PER_S));
 	w[RN_SUM_AVG] = umax(11, num_chars("%" PRIu64,
-					   (uint64_t)(ts_float(avg_max) * 1e6)));
-	w[RN_SUM_CALLS] = umax(9, num_chars("%" PRIu64, calls));
-	w[RN_SUM_ERRORS] = umax(9, num_chars("%" PRIu64, errors));
-	w[RN_SUM_NAME] = umax(16, name_max + 1);
-	if (want_pct) {
-		for (int k = 0; k < 3; k++) {
-			unsigned wk = umax(11, num_chars("%.1f",
-				rn_hist_percentile(all, pct_q[k]) / 1e3));
-
-			for (size_t i = 0; i < nlines; i++)
-				wk = umax(wk, num_chars("%.1f", lines[i].pct[k] / 1e3));
-			w[RN_SUM_P50 + k] = wk;
-		}
+					   (uint64_t)(ts_float(tb->avg_max) * 1e6)));
+	w[RN_SUM_CALLS] = umax(9, num_chars("%" PRIu64, tb->calls));
+	w[RN_SUM_ERRORS] = umax(9, num_chars("%" PRIu64, tb->errors));
+	w[RN_SUM_NAME] = umax(16, tb->name_max + 1);
+	if (!tb->all)
+		return;
+	for (int k = 0; k < 3; k++) {
+		unsigned wk = umax(11, num_chars("%.1f", rn_hist_percentile(tb->all, pct_q[k]) / 1e3));
+		for (size_t i = 0; i < tb->nlines; i++)
+			wk = umax(wk, num_chars("%.1f", tb->lines[i].pct[k] / 1e3));
+		w[RN_SUM_P50 + k] = wk;
 	}
+}
 
-	/* Header: right-aligned titles, the name left-aligned. */
+/* Header: right-aligned titles, the name left-aligned. */
+static void put_header(struct rn_sbuf *out, const uint8_t *cols, size_t ncols, const unsigned *w)
+{
 	for (size_t i = 0; i < ncols; i++) {
 		unsigned c = cols[i];
-
 		if (i)
 			rn_sbuf_putc(out, ' ');
 		if (c != RN_SUM_NAME)
@@ -462,49 +456,84 @@ void rn_stats_render(const struct rn_stats_table *t,
 	}
 	rn_sbuf_putc(out, '\n');
 	put_rule(out, cols, ncols, w);
+}
 
-	for (size_t j = 0; j < nlines; j++) {
-		const struct line *l = &lines[j];
-
-		v.seconds = ts_float(l->r->total_ns);
-		/* strace divides only a non-zero share: 0/0 would be NaN. */
-		v.percent = 100.0 * v.seconds;
-		if (v.percent != 0.0)
-			v.percent /= f_cum;
-		v.shortest = ts_float(l->r->min_ns);
-		v.longest = ts_float(l->r->max_ns);
-		v.avg_us = (uint64_t)(ts_float(l->avg) * 1e6);
-		v.calls = l->r->calls;
-		v.errors = l->r->errors;
-		v.name = l->name;
-		for (int k = 0; k < 3; k++)
-			v.pct_us[k] = l->pct[k] / 1e3;
-		for (size_t i = 0; i < ncols; i++) {
-			if (i)
-				rn_sbuf_putc(out, ' ');
-			put_cell(out, cols[i], &v, w[cols[i]], i + 1 == ncols);
-		}
-		rn_sbuf_putc(out, '\n');
-	}
-
-	put_rule(out, cols, ncols, w);
-	v.percent = 100.0;
-	v.seconds = f_cum;
-	v.shortest = ts_float(min_all);
-	v.longest = ts_float(max_all);
-	v.avg_us = (uint64_t)(f_cum / (double)calls * 1e6);
-	v.calls = calls;
-	v.errors = errors;
-	v.name = "total";
-	for (int k = 0; k < 3; k++)
-		v.pct_us[k] = all ? rn_hist_percentile(all, pct_q[k]) / 1e3 : 0;
+static void put_cells(struct rn_sbuf *out, const uint8_t *cols, size_t ncols, const unsigned *w,
+		      const struct cells *v)
+{
 	for (size_t i = 0; i < ncols; i++) {
 		if (i)
 			rn_sbuf_putc(out, ' ');
-		put_cell(out, cols[i], &v, w[cols[i]], i + 1 == ncols);
+		put_cell(out, cols[i], v, w[cols[i]], i + 1 == ncols);
 	}
 	rn_sbuf_putc(out, '\n');
+}
 
-	free(all);
-	free(lines);
+static void put_row(struct rn_sbuf *out, const uint8_t *cols, size_t ncols,
+		    const struct table *tb, const struct line *l)
+{
+	struct cells v;
+	v.seconds = ts_float(l->r->total_ns);
+	/* strace divides only a non-zero share: 0/0 would be NaN. */
+	v.percent = 100.0 * v.seconds;
+	if (v.percent != 0.0)
+		v.percent /= ts_float(tb->cum);
+	v.shortest = ts_float(l->r->min_ns);
+	v.longest = ts_float(l->r->max_ns);
+	v.avg_us = (uint64_t)(ts_float(l->avg) * 1e6);
+	v.calls = l->r->calls;
+	v.errors = l->r->errors;
+	v.name = l->name;
+	for (int k = 0; k < 3; k++)
+		v.pct_us[k] = l->pct[k] / 1e3;
+	put_cells(out, cols, ncols, tb->w, &v);
+}
+
+static void put_total(struct rn_sbuf *out, const uint8_t *cols, size_t ncols,
+		      const struct table *tb)
+{
+	struct cells v;
+	const double f_cum = ts_float(tb->cum);
+	v.percent = 100.0;
+	v.seconds = f_cum;
+	v.shortest = ts_float(tb->min_all);
+	v.longest = ts_float(tb->max_all);
+	v.avg_us = (uint64_t)(f_cum / (double)tb->calls * 1e6);
+	v.calls = tb->calls;
+	v.errors = tb->errors;
+	v.name = "total";
+	for (int k = 0; k < 3; k++)
+		v.pct_us[k] = tb->all ? rn_hist_percentile(tb->all, pct_q[k]) / 1e3 : 0;
+	put_cells(out, cols, ncols, tb->w, &v);
+}
+
+void rn_stats_render(const struct rn_stats_table *t,
+		     const struct rn_summary_opts *o, struct rn_sbuf *out)
+{
+	static const uint8_t dflt[] = {
+		RN_SUM_TIME_PCT, RN_SUM_TOTAL, RN_SUM_AVG, RN_SUM_CALLS,
+		RN_SUM_ERRORS, RN_SUM_NAME, RN_SUM_END
+	};
+	const uint8_t *cols = (o && o->columns[0]) ? o->columns : dflt;
+	const int sort = o ? o->sort : RN_SORT_TIME;
+	size_t ncols = 0;
+	int want_pct = sort >= RN_SORT_P50;
+	while (cols[ncols])
+		ncols++;
+	for (size_t i = 0; i < ncols; i++)
+		if (cols[i] >= RN_SUM_P50)
+			want_pct = 1;
+
+	struct table tb = { 0 };
+	if (!gather(&tb, t, want_pct))
+		return; /* strace prints nothing at all */
+	sort_rows(&tb, sort);
+	column_widths(&tb);
+	put_header(out, cols, ncols, tb.w);
+	for (size_t j = 0; j < tb.nlines; j++)
+		put_row(out, cols, ncols, &tb, &tb.lines[j]);
+	put_rule(out, cols, ncols, tb.w);
+	put_total(out, cols, ncols, &tb);
+	free(tb.all);
+	free(tb.lines);
 }
