@@ -111,8 +111,10 @@ const struct rn_optdef rn_optdefs[] = {
 		    "                (system CPU time when the run had -c without -w)\n" } },
 	{ .names = { "summary-sort-by" }, .letter = 'S', .arg = RN_ARG_REQUIRED, .progs = R | D,
 	  .act = RN_ACT_SORT, .seen = RN_SEEN_SORT,
-	  .help = { "  -S SORTBY     sort the summary by time|calls|errors|name|avgtime|...\n",
-		    "  -S SORTBY     stats: sort by time|calls|errors|name|avg-time|...|none\n" } },
+	  .help = { "  -S SORTBY     sort the summary by time, min-time, max-time, avg-time,\n"
+		    "                calls, errors, name or nothing (default time)\n",
+		    "  -S SORTBY     stats: sort by time, min-time, max-time, avg-time,\n"
+		    "                calls, errors, name or nothing (default time)\n" } },
 	{ .names = { "summary-columns" }, .letter = 'U', .arg = RN_ARG_REQUIRED, .progs = R | D,
 	  .act = RN_ACT_COLUMNS, .seen = RN_SEEN_COLUMNS,
 	  .help = { "  -U COLUMNS    summary columns (strace's names, plus p50,p90,p99)\n",

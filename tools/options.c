@@ -24,8 +24,14 @@
 static const struct rn_prog renacer = {
 	.id = RN_PROG_RENACER,
 	.name = "renacer",
-	.usage_head = "usage: renacer [-fqx] [-o FILE] [-s STRSIZE] [-p PID]... [--workers N]\n"
-		      "               [--spin N] [--] COMMAND [ARGS]\n"
+	/* strace's synopsis: the tracing flags and options first, the -c form
+	 * second; tuning (--workers, --spin) only in the list below. */
+	.usage_head = "usage: renacer [-CffhqqrtttTVwxxyzZ] [-e EXPR]... [-o FILE] [-s STRSIZE]\n"
+		      "               [-P PATH]... [-S SORTBY] [-U COLUMNS] [--format FMT]\n"
+		      "               [--capture FILE] [--process-summary]\n"
+		      "               { -p PID... | [-u USER] [--] COMMAND [ARGS] }\n"
+		      "   or: renacer -c[fwzZ] [-e EXPR]... [-S SORTBY] [-U COLUMNS] [-P PATH]...\n"
+		      "               { -p PID... | [-u USER] [--] COMMAND [ARGS] }\n"
 		      "\n",
 	.usage_tail = "",
 	.version = "renacer version 0.1.0",
