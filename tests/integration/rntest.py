@@ -618,6 +618,19 @@ def process_tree_labels(joined, root=None):
     return labels
 
 
+# A child's CPU time in a SIGCHLD's siginfo, in clock ticks: "si_utime=0"
+# or, once the child used a tick, "si_utime=3 /* 0.03 s */" (strace and
+# renacer alike).  Whether a short-lived child used a tick depends on the
+# machine's load, not on the tracer: the number and its comment go together.
+_RE_CPU_TIME = re.compile(r"(si_[us]time)=\d+(?: /\* \d+\.\d+ s \*/)?")
+
+
+def mask_cpu_times(text):
+    """text with every si_utime=/si_stime= value, and the seconds comment
+    that follows a non-zero one, as "si_utime=N"."""
+    return _RE_CPU_TIME.sub(r"\1=N", text)
+
+
 def normalize(trace, marker=None, extra_pids=None, subst_pids=True):
     """Lines of a Trace as comparable strings "LABEL text".
 
@@ -625,7 +638,7 @@ def normalize(trace, marker=None, extra_pids=None, subst_pids=True):
     - unfinished/resumed joined; pids -> process_tree_labels, also inside
       the text (return values, buffers, si_pid=...);
     - extra_pids: {pid: label} for pids that are not tracees (the tracer);
-    - 0x... -> ADDR; si_utime/si_stime values -> N;
+    - 0x... -> ADDR; si_utime/si_stime values -> N (mask_cpu_times);
     - the column padding before " = " reduced to one space.
     With subst_pids false, the numbers in the text are left as they are
     (only the line's own pid becomes its label): a number that happens to
@@ -646,7 +659,7 @@ def normalize(trace, marker=None, extra_pids=None, subst_pids=True):
     for l in joined:
         t = _RE_PADDED.sub(r"\1 \2", l.text)
         t = re.sub(r"0x[0-9a-f]+", "ADDR", t)
-        t = re.sub(r"(si_[us]time)=\d+", r"\1=N", t)
+        t = mask_cpu_times(t)
         if labels and subst_pids:
             t = pid_labels_in(t, labels)
         out.append("%s %s" % (labels.get(l.pid, "-") if l.pid is not None else "-", t))

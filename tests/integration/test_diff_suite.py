@@ -84,8 +84,6 @@ VOLATILE = [
     # random bytes
     ({"getrandom"}, r'^(\S+ getrandom\()"(?:[^"\\]|\\.)*"(\.\.\.)?', r'\1"RANDOM"\2',
      "random bytes"),
-    (None, r"(si_[us]time=N) /\* [\d.]+ s \*/", r"\1", "CPU time of a child (the number "
-                                                        "is masked by rntest.normalize)"),
     ({"name_to_handle_at"}, r'f_handle="[^"]*"', 'f_handle="HANDLE"',
      "a file handle holds the inode number and generation of a new file"),
 ]
