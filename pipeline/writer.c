@@ -40,6 +40,7 @@
 #include "sinks/sink.h"
 #include "stats/procstats.h"
 #include "stats/summary.h"
+#include "pipeline/summaries.h"
 #include "sinks/text_sink.h"
 #include "pipeline/worker_internal.h"
 
@@ -602,24 +603,20 @@ static int shows(const struct rn_writer *w, const struct rn_event *ev)
 }
 
 /* At the end of the trace, after its sink finished: the -c table, then
- * the process summary, on the same output. Not a sink: the -c table was
- * merged from the workers' counts before the writer was told to stop, not
- * built from the events merged here, and both tables only follow whatever
- * sink wrote the trace. Nothing follows a failed trace, nor a sink whose
- * output is one document (Perfetto's JSON). */
+ * the process summary, on the same output and in its format
+ * (pipeline/summaries.h: JSON objects in JSON Lines). Not a sink: the -c
+ * table was merged from the workers' counts before the writer was told to
+ * stop, not built from the events merged here, and both tables only follow
+ * whatever sink wrote the trace. Nothing follows a failed trace, nor a
+ * sink whose output is one document (Perfetto's JSON). */
 static void write_summaries(struct rn_writer *w)
 {
 	const struct rn_options *opt = w->p->opt;
 	struct rn_sbuf out = { 0 };
 	if (rn_sink_error(&w->out) || (rn_sink_flags(&w->out) & RN_SINK_WHOLE_DOCUMENT))
 		return;
-	if (opt->count)
-		rn_stats_render(&w->p->summary, &opt->summary, &out);
-	if (w->procs) {
-		if (out.len)
-			rn_sbuf_putc(&out, '\n');
-		rn_procstats_render(w->procs, &out);
-	}
+	rn_summaries_render(opt->format, opt->count ? &w->p->summary : NULL, &opt->summary,
+			    opt->summary_wall, w->procs, &out);
 	if (out.len)
 		w->summary_error = write_all(w, out.p, out.len);
 	rn_sbuf_free(&out);

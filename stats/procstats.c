@@ -179,7 +179,15 @@ void rn_procstats_event(struct rn_procstats *ps, const struct rn_event *ev)
 	}
 }
 
-void rn_procstats_render(struct rn_procstats *ps, struct rn_sbuf *out)
+static int row_cmp(const void *pa, const void *pb)
+{
+	const struct rn_proc_row *a = pa, *b = pb;
+	if (a->start_ns != b->start_ns)
+		return a->start_ns < b->start_ns ? -1 : 1;
+	return a->pid < b->pid ? -1 : a->pid > b->pid;
+}
+
+struct rn_proc_row *rn_procstats_rows(struct rn_procstats *ps, size_t *count)
 {
 	struct rn_proc_row *rows = calloc(ps->nprocs ? ps->nprocs : 1, sizeof(*rows));
 	if (!rows)
@@ -193,6 +201,16 @@ void rn_procstats_render(struct rn_procstats *ps, struct rn_sbuf *out)
 			n++;
 		}
 	}
+	/* Hash order would differ between two runs of the same trace. */
+	qsort(rows, n, sizeof(*rows), row_cmp);
+	*count = n;
+	return rows;
+}
+
+void rn_procstats_render(struct rn_procstats *ps, struct rn_sbuf *out)
+{
+	size_t n;
+	struct rn_proc_row *rows = rn_procstats_rows(ps, &n);
 	rn_procsummary_render(rows, n, out);
 	free(rows);
 }

@@ -164,6 +164,11 @@ static void check_outputs(const struct rn_options *o)
 	if (o->count && o->format != RN_FORMAT_TEXT)
 		die("-c/-C print a text table: --format json/csv cannot go with them (use a "
 		    "capture and renacer-dump --format stats)");
+	/* A CSV file is one header and records of its columns: no table fits
+	 * (JSON Lines takes the summary as objects of its own type). */
+	if (o->process_summary && o->format == RN_FORMAT_CSV)
+		die("--process-summary prints a table: --format csv cannot hold it (use "
+		    "--format json, or a capture and renacer-dump)");
 }
 
 /* The command, or -p: strace's order, then -u's root check. */

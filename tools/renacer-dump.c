@@ -27,6 +27,7 @@
 #include "sinks/calls.h"
 #include "capture/capture.h"
 #include "syscalls/filter.h"
+#include "pipeline/summaries.h"
 #include "sinks/sink.h"
 #include "stats/procstats.h"
 #include "stats/summary.h"
@@ -187,6 +188,7 @@ static void recut(struct rn_event *ev, uint32_t cut)
 /* Main-thread-owned, as everything in renacer-dump. */
 struct dump {
 	int table_only;      /* --format stats: the -c table alone, no sink */
+	int format;          /* the sink's enum rn_output_format (not stats) */
 	const struct rn_options *opt;
 	int out_fd;
 	struct rn_sink sink; /* --format's; none with stats */
@@ -266,16 +268,14 @@ static void dump_event(struct dump *d, const struct rn_event *ev)
 		out_event(d, ev);
 }
 
+/* In the trace's format, as live (pipeline/summaries.h): --format stats
+ * is the text table. */
 static int write_summaries(struct dump *d)
 {
 	struct rn_sbuf out = { 0 };
-	if (d->counting)
-		rn_stats_render(&d->stats, &d->opt->summary, &out);
-	if (d->procs && !d->table_only) {
-		if (out.len)
-			rn_sbuf_putc(&out, '\n');
-		rn_procstats_render(d->procs, &out);
-	}
+	rn_summaries_render(d->table_only ? RN_FORMAT_TEXT : d->format,
+			    d->counting ? &d->stats : NULL, &d->opt->summary, d->wall,
+			    d->table_only ? NULL : d->procs, &out);
 	int err = out.len ? write_all(&d->out_fd, out.p, out.len) : 0;
 	rn_sbuf_free(&out);
 	return err;
@@ -562,6 +562,7 @@ int main(int argc, char **argv)
 	struct dump d;
 	memset(&d, 0, sizeof(d));
 	d.table_only = table_only;
+	d.format = c.fmt < 0 ? RN_FORMAT_TEXT : c.fmt;
 	d.opt = &opt;
 	d.out_fd = STDOUT_FILENO;
 	d.only = flags & RN_SINK_STATUS_FILTER ? 0 : c.only;

@@ -59,6 +59,82 @@ def jq_lines(path_or_text, program=".", from_text=False):
     return [json.loads(l) for l in p.stdout.decode().splitlines()]
 
 
+# ---------------------------------------------------------------- summaries
+
+PROC_KEYS = ["type", "pid", "ppid", "command", "start_ns", "duration_ns", "syscalls",
+             "errors", "syscall_ns", "exit", "status", "signal", "core_dumped"]
+
+
+def check_process_summary(objs, what):
+    summ = [o for o in objs if o.get("type") == "process_summary"]
+    check_eq(len(summ), 2, what + ": process_summary objects (sh and its child)")
+    for o in summ:
+        check_eq(list(o.keys()), PROC_KEYS, what + ": process_summary keys")
+    root = [o for o in summ if o["command"].startswith("sh -c")]
+    check_eq(len(root), 1, what + ": the sh row")
+    child = [o for o in summ if o is not root[0]][0]
+    check_eq(child["ppid"], root[0]["pid"], what + ": the child's ppid")
+    check_eq((root[0]["exit"], root[0]["status"], root[0]["signal"]), ("exited", 3, None),
+             what + ": sh exit")
+    check_eq(child["exit"], "exited", what + ": the child's exit")
+    calls = [o for o in objs if "syscall" in o]
+    for o in summ:
+        mine = [c for c in calls if c["pid"] == o["pid"] and c["result"] != "?"]
+        check_eq(o["syscalls"], len(mine), what + ": syscalls of %d" % o["pid"])
+    # the summary comes last: nothing of the trace follows it
+    check(all(o.get("type") == "process_summary" for o in objs[-2:]),
+          what + ": summary objects end the stream")
+
+
+def test_process_summary_json_live():
+    out = T.tmpfile("ps.json")
+    r = T.run(T.renacer_cmd() + ["-f", "--format", "json", "--process-summary", "-o", out,
+                                 "--", "sh", "-c", "/bin/true; exit 3"])
+    check_eq(r.rc, 3, "renacer exit status\n" + r.describe())
+    check_process_summary(jq_lines(out), "live")
+
+
+def test_process_summary_json_dump():
+    cap = T.tmpfile("ps.cap")
+    r = T.run(T.renacer_cmd() + ["-f", "--process-summary", "-o", "/dev/null", "--capture",
+                                 cap, "--", "sh", "-c", "/bin/true; exit 3"])
+    check_eq(r.rc, 3, "renacer exit status\n" + r.describe())
+    d = ok([dump_cmd(), "--format", "json", cap], "renacer-dump")
+    check_process_summary(jq_lines(d.out, from_text=True), "dump")
+
+
+def test_process_summary_csv_refused():
+    r = T.run(T.renacer_cmd() + ["--format", "csv", "--process-summary", "-o",
+                                 T.tmpfile("ps.csv"), "--", "true"])
+    check_eq(r.rc, 1, "renacer exit status\n" + r.describe())
+    check_eq(r.err.strip(), "renacer: --process-summary prints a table: --format csv cannot "
+             "hold it (use --format json, or a capture and renacer-dump)", "the refusal")
+
+
+def test_summaries_never_in_csv_dump():
+    """A capture of a -C --process-summary run, dumped as CSV: rows only
+    (every record has the header's columns); as JSON: objects only."""
+    cap = T.tmpfile("c.cap")
+    r = T.run(T.renacer_cmd() + ["-C", "--process-summary", "-o", "/dev/null", "--capture",
+                                 cap, "--", "true"])
+    check_eq(r.rc, 0, "renacer exit status\n" + r.describe())
+    d = ok([dump_cmd(), "--format", "csv", cap], "renacer-dump")
+    import csv
+    import io
+    rows = list(csv.reader(io.StringIO(d.out, newline="")))
+    check(len(rows) > 5, "CSV rows\n" + d.out[-2000:])
+    bad = [r for r in rows if len(r) != len(rows[0])]
+    check(not bad, "rows that are not records of the header's columns: %r" % bad[:3])
+    j = ok([dump_cmd(), "--format", "json", cap], "renacer-dump")
+    objs = jq_lines(j.out, from_text=True)
+    check(any("syscall" in o for o in objs), "calls in the JSON")
+    check_eq([o["type"] for o in objs if "type" in o and o["type"] != "process_summary"],
+             ["syscall_summary"] * len([o for o in objs if o.get("type") == "syscall_summary"]),
+             "summary object types")
+    check(any(o.get("type") == "syscall_summary" for o in objs),
+          "the -C table as syscall_summary objects")
+
+
 # ---------------------------------------------------------------- help
 
 def test_help_synopsis():
