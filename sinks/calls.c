@@ -253,6 +253,10 @@ const char *rn_call_name(int32_t nr, char *scratch)
 	const struct rn_syscall *sc = rn_syscall_get(nr);
 	if (sc)
 		return sc->name;
+	if (rn_nr_is_i386(nr)) {
+		snprintf(scratch, 32, "syscall_%#x@32", (unsigned)(nr & RN_NR_I386_MASK));
+		return scratch;
+	}
 	/* The number the tracee passed, as a long: syscall(-1) is all ones,
 	 * as strace shows it (the kernel itself looks at the low 32 bits). */
 	snprintf(scratch, 32, "syscall_%#llx",

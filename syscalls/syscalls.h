@@ -110,6 +110,24 @@ extern const unsigned rn_syscall_count;
 /* The entry for nr, or NULL when nr is out of range or a hole. */
 const struct rn_syscall *rn_syscall_get(long nr);
 
+/*
+ * A call of the i386 ABI made by a 64-bit process (int $0x80): its number
+ * carries this tag in records and events, so that nothing names or
+ * decodes it from the x86-64 table (i386's getpid is 20, x86-64's 20 is
+ * writev). Shown as a raw call, "syscall_0x14@32" (strace's suffix for
+ * the 32-bit personality). x86-64 numbers with bit 29 set are not valid
+ * calls (the kernel fails them with ENOSYS); one would be shown the same.
+ * x32 calls need no tag: they arrive as x86-64 calls with bit 30 set, a
+ * number above the table, shown raw as "syscall_0x40000027".
+ */
+#define RN_NR_I386 0x20000000
+#define RN_NR_I386_MASK 0x1fffffff
+
+static inline int rn_nr_is_i386(long nr)
+{
+	return nr >= RN_NR_I386 && nr <= (RN_NR_I386 | RN_NR_I386_MASK);
+}
+
 /* Syscall number by name, -1 if unknown. */
 long rn_syscall_by_name(const char *name);
 

@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <dirent.h>
 #include <sched.h>
 #include <stdio.h>
@@ -416,8 +417,11 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 		task->hidden = 0;
 		task->first_exec = 1;
 	}
-	if (!t->opt->filter.traces_all && !rn_filter_traced(&t->opt->filter, task->nr)) {
-		/* Filtered in the tracer (no seccomp filter: -p, --no-seccomp-bpf). */
+	if (!t->opt->filter.traces_all &&
+	    (rn_nr_is_i386(task->nr) || !rn_filter_traced(&t->opt->filter, task->nr))) {
+		/* Filtered in the tracer (no seccomp filter: -p, --no-seccomp-bpf).
+		 * An i386 call is in no set but "all", as under the seccomp
+		 * filter, which lets every call of another ABI through. */
 		task->untraced = 1;
 		resume(t, task, 0);
 		return;
@@ -442,6 +446,25 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 		resume(t, task, 0);
 }
 
+/* The number a syscall stop reports, tagged when the call is not of the
+ * x86-64 ABI (int $0x80 from a 64-bit process): see RN_NR_I386. */
+static uint64_t native_nr(const struct __ptrace_syscall_info *info, uint64_t nr)
+{
+	if (info->arch == AUDIT_ARCH_X86_64)
+		return nr;
+	return RN_NR_I386 | (nr & RN_NR_I386_MASK);
+}
+
+/* The arguments as the call's ABI sees them: an i386 call gets the low 32
+ * bits of each register (ptrace reports the whole 64-bit ones). */
+static const uint64_t *abi_args(const struct __ptrace_syscall_info *info, uint64_t args[6])
+{
+	if (info->arch != AUDIT_ARCH_X86_64)
+		for (int i = 0; i < 6; i++)
+			args[i] &= 0xffffffffu;
+	return args;
+}
+
 static void on_syscall_stop(struct tracer *t, struct rn_task *task)
 {
 	struct __ptrace_syscall_info info;
@@ -450,7 +473,8 @@ static void on_syscall_stop(struct tracer *t, struct rn_task *task)
 		return;
 	}
 	if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
-		on_entry(t, task, info.entry.nr, info.entry.args);
+		on_entry(t, task, native_nr(&info, info.entry.nr),
+			 abi_args(&info, info.entry.args));
 		return;
 	}
 	if (info.op != PTRACE_SYSCALL_INFO_EXIT) {
@@ -509,7 +533,8 @@ static void on_seccomp_stop(struct tracer *t, struct rn_task *task)
 		resume(t, task, 0);
 		return;
 	}
-	on_entry(t, task, info.seccomp.nr, info.seccomp.args);
+	on_entry(t, task, native_nr(&info, info.seccomp.nr),
+		 abi_args(&info, info.seccomp.args));
 }
 
 static int is_stop_signal(int sig)
@@ -629,6 +654,18 @@ static void handle_status(struct tracer *t, pid_t tid, int status)
 	struct rn_task *task = rn_proctab_find(&t->tab, tid);
 	if (task && t->stall)
 		task->seen_ns = t->seen_ns;
+	if (!task && !t->opt->follow_forks) {
+		/* Without -f no fork event will ever name it: a child its parent
+		 * cloned with CLONE_PTRACE, traced by us behind our back. Parked,
+		 * it would stay stopped and its parent's wait for it would never
+		 * end. Let it go, as strace does. */
+		if (WIFSTOPPED(status)) {
+			ptrace(PTRACE_DETACH, tid, 0, 0);
+			if (!t->opt->quiet) /* -q, quiet=attach, -o FILE */
+				fprintf(stderr, "renacer: Detached unknown pid %d\n", tid);
+		}
+		return;
+	}
 	if (!task) {
 		/* First report of a child whose parent's fork event has not been
 		 * seen (a stop, or its death if it was killed at once): park it,
