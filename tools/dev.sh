@@ -27,7 +27,7 @@ build_dir=build
 packages=(
 	build-essential gcc clang make cmake pkg-config python3
 	liburcu-dev libzstd-dev zstd libmsgpack-dev libcmocka-dev
-	libbenchmark-dev libseccomp-dev
+	libbenchmark-dev
 	strace git tar
 )
 
