@@ -7,7 +7,11 @@
 #                        ASan+UBSan (build-asan) and TSan (build-tsan), then
 #                        each libFuzzer target for 60 s; non-zero on any
 #                        failure or sanitizer report. RN_SANITIZERS=0: the
-#                        plain build only; RN_FUZZ_SECONDS=N: fuzz N s each
+#                        plain build only; RN_FUZZ_SECONDS=N: fuzz N s each;
+#                        RN_LOAD=1: also the integration tests of the plain
+#                        build once more beside a CPU hog per core (to find
+#                        the tests that a busy machine fails). Ends with one
+#                        line per phase: passed/failed, its time, what failed
 #   tools/dev.sh demo    deps + build + trace a small parallel C build
 #   tools/dev.sh bench   deps + build + perf/bench.sh (needs ../shared/bench):
 #                        workload matrix, tracer memory and microbenchmarks
@@ -21,7 +25,9 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-build_dir=build
+# RN_BUILD_DIR=DIR: build in DIR, DIR-asan and DIR-tsan instead (a second
+# tree beside the usual one).
+build_dir=${RN_BUILD_DIR:-build}
 
 # Everything the build, the tests, the demo and the benchmarks use.
 packages=(
@@ -92,23 +98,28 @@ cmd_build() {
 # instrumented; the fixtures (the tracees) are not (RN_SANITIZE in
 # CMakeLists.txt). Both with clang: build-asan also builds the libFuzzer
 # targets. Each test run's time limits are scaled (RN_TIMEOUT_SCALE).
-sanitized_builds=("build-asan:address,undefined:3" "build-tsan:thread:4")
+sanitized_builds=("asan:address,undefined:3" "tsan:thread:4") # NAME (DIR: $build_dir-NAME)
 
 build_sanitized() { # DIR SANITIZERS
-	CC=clang CXX=clang++ configure "$1" -DRN_SANITIZE="$2"
-	cmake --build "$1" -j"$(nproc)"
+	CC=clang CXX=clang++ configure "$1" -DRN_SANITIZE="$2" || return 1
+	cmake --build "$1" -j"$(nproc)" || return 1
 }
 
 # ctest DIR SCALE [CTEST-ARGS...]. Sanitizer reports go to files in
 # DIR/sanitizer-logs (log_path), so that a report fails the run even where
 # a test would accept the exit status it causes; the runtimes' other
-# options are compiled in (tools/sanitize.c).
+# options are compiled in (tools/sanitize.c). Sets failed_what: the names
+# of the tests that failed (ctest's LastTestsFailed.log, which ctest
+# writes only when some did: removed first), and "sanitizer-reports".
 run_ctest() {
 	local dir=$1 scale=$2
 	shift 2
 	local logs=$root/$dir/sanitizer-logs
+	local failed_log=$root/$dir/Testing/Temporary/LastTestsFailed.log
 	rm -rf "$logs"
 	mkdir -p "$logs"
+	rm -f "$failed_log"
+	failed_what=
 	local status=0
 	# Serial on purpose: the integration tests run tracers against real
 	# workloads on 2-core machines, and some of them compare behaviour
@@ -120,6 +131,11 @@ run_ctest() {
 		TSAN_OPTIONS=log_path=$logs/tsan RN_TIMEOUT_SCALE=$scale \
 		ctest --test-dir "$dir" --output-on-failure --no-tests=error \
 		--timeout $((300 * scale)) "$@" || status=1
+	if [ -f "$failed_log" ]; then
+		failed_what=$(sed 's/^[0-9]*://' "$failed_log" | tr '\n' ' ')
+	elif [ "$status" -ne 0 ]; then
+		failed_what="ctest "
+	fi
 	if [ -n "$(ls -A "$logs")" ]; then
 		local f
 		for f in "$logs"/*; do
@@ -127,18 +143,60 @@ run_ctest() {
 			head -n 60 "$f" >&2
 		done
 		echo "dev.sh: $dir: sanitizer reports (above, in $logs)" >&2
+		failed_what+="sanitizer-reports "
 		status=1
 	fi
 	return "$status"
+}
+
+# One CPU hog per online CPU (RN_LOAD), at the tests' own priority; the
+# pids in hog_pids, stopped by stop_hogs (also on the way out: trap).
+hog_pids=()
+start_hogs() {
+	local i
+	for ((i = 0; i < $(nproc); i++)); do
+		(while :; do :; done) &
+		hog_pids+=("$!")
+	done
+}
+stop_hogs() {
+	local p
+	for p in "${hog_pids[@]}"; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	hog_pids=()
+}
+trap stop_hogs EXIT
+
+# The summary: one line per phase run, `phase passed|failed TIME [what]`.
+summary=()
+phase_start=0
+# phase_done NAME STATUS [WHAT-FAILED]
+phase_done() {
+	local line
+	line=$(printf '%-6s %-6s %5ds' "$1" "$([ "$2" -eq 0 ] && echo passed || echo failed)" \
+		$((SECONDS - phase_start)))
+	[ "$2" -eq 0 ] || line+="  ${3:-}"
+	summary+=("$line")
+	phase_start=$SECONDS
+}
+print_summary() {
+	local line
+	echo "=== dev.sh test: summary"
+	for line in "${summary[@]}"; do
+		echo "$line"
+	done
 }
 
 # Each libFuzzer target of DIR for RN_FUZZ_SECONDS (60) on a copy of its
 # seed corpus tests/fuzz/corpus_NAME (libFuzzer adds to the directory it is
 # given). A crash fails the run and leaves its input in DIR/fuzz/crashes:
 # add it to the corpus as regress-WHAT, where the ctest fuzz_NAME_seeds
-# replays it from then on.
+# replays it from then on. Sets failed_what: the targets that failed.
 run_fuzzers() {
-	local dir=$1 seconds=${RN_FUZZ_SECONDS:-60} status=0 fz name
+	local dir=$1 seconds=${RN_FUZZ_SECONDS:-60} status=0 fz name ran=0
+	failed_what=
 	local work=$root/$dir/fuzz
 	rm -rf "$work"
 	mkdir -p "$work/crashes"
@@ -156,34 +214,66 @@ run_fuzzers() {
 			"$work/corpus_$name" >"$work/$name.log" 2>&1; then
 			tail -n 60 "$work/$name.log" >&2
 			echo "dev.sh: fuzz_$name failed; input(s): $(ls "$work/crashes" | grep "^$name-" | tr '\n' ' ')" >&2
+			failed_what+="fuzz_$name "
 			status=1
 			continue
 		fi
 		grep -E '^stat::number_of_executed_units|^Done ' "$work/$name.log" | tail -n 2
+		ran=$((ran + 1))
 	done
+	if [ "$ran" -eq 0 ] && [ "$status" -eq 0 ]; then
+		echo "dev.sh: no fuzz target in $dir/tests/fuzz" >&2
+		failed_what="no-targets"
+		status=1
+	fi
 	return "$status"
 }
 
 cmd_test() {
 	cmd_deps
+	phase_start=$SECONDS # the plain phase: its build and its tests
 	cmd_build
-	local status=0 entry dir san scale
-	run_ctest "$build_dir" 1 "$@" || status=1
-	if [ "${RN_SANITIZERS:-1}" = 0 ]; then
-		[ "$status" -eq 0 ] || die "test: failures (above)"
-		return 0
+	local status=0 s entry name dir san scale
+	s=0
+	run_ctest "$build_dir" 1 "$@" || s=1
+	phase_done plain "$s" "$failed_what"
+	status=$((status | s))
+	# RN_LOAD=1: the integration tests again, each CPU busy with a hog
+	# beside them (a test that fails only here depends on the machine's
+	# load: its time limits or what it assumes of the scheduler).
+	if [ "${RN_LOAD:-0}" != 0 ]; then
+		echo "=== $build_dir: the integration tests beside $(nproc) CPU hog(s)"
+		start_hogs
+		s=0
+		run_ctest "$build_dir" 1 -L integration "$@" || s=1
+		stop_hogs
+		phase_done load "$s" "$failed_what"
+		status=$((status | s))
 	fi
-	command -v clang >/dev/null || die "test: the sanitized builds need clang (tools/dev.sh deps)"
-	for entry in "${sanitized_builds[@]}"; do
-		IFS=: read -r dir san scale <<<"$entry"
-		echo "=== $dir: -fsanitize=$san"
-		build_sanitized "$dir" "$san"
-		run_ctest "$dir" "$scale" "$@" || status=1
-	done
-	# Fuzzing only for a whole run: extra arguments select tests.
-	if [ $# -eq 0 ]; then
-		run_fuzzers build-asan || status=1
+	if [ "${RN_SANITIZERS:-1}" != 0 ]; then
+		command -v clang >/dev/null || die "test: the sanitized builds need clang (tools/dev.sh deps)"
+		for entry in "${sanitized_builds[@]}"; do
+			IFS=: read -r name san scale <<<"$entry"
+			dir=$build_dir-$name
+			echo "=== $dir: -fsanitize=$san"
+			s=0
+			if build_sanitized "$dir" "$san"; then
+				run_ctest "$dir" "$scale" "$@" || s=1
+			else
+				s=1 failed_what="build"
+			fi
+			phase_done "$name" "$s" "$failed_what"
+			status=$((status | s))
+		done
+		# Fuzzing only for a whole run: extra arguments select tests.
+		if [ $# -eq 0 ]; then
+			s=0
+			run_fuzzers "$build_dir-asan" || s=1
+			phase_done fuzz "$s" "$failed_what"
+			status=$((status | s))
+		fi
 	fi
+	print_summary
 	[ "$status" -eq 0 ] || die "test: failures (above)"
 }
 
