@@ -9,6 +9,7 @@
 
 #include "base/names.h"
 #include "sinks/render_text.h"
+#include "syscalls/syscalls.h"
 
 #define FLUSH_AT (64u * 1024u)
 
@@ -57,10 +58,11 @@ void rn_csv_sink_init(struct rn_csv_sink *s, const struct rn_options *opt, int t
 	s->write = write;
 	s->ctx = ctx;
 	rn_calls_init(&s->calls);
-	rn_sbuf_puts(&s->out, "pid,syscall,arguments,result");
-	if (timing)
-		rn_sbuf_puts(&s->out, ",seq,ts_ns,duration_ns,error");
-	rn_sbuf_puts(&s->out, "\r\n");
+	/* The same columns whatever the options, so that one reader takes
+	 * every file; the later ones were added after the first four and
+	 * come last, where a reader by position does not see them. */
+	rn_sbuf_puts(&s->out, "pid,syscall,arguments,result,seq,ts_ns,duration_ns,error,"
+			      "tid,time_ns,return,errno\r\n");
 }
 
 int rn_csv_sink_flush(struct rn_csv_sink *s)
@@ -71,22 +73,42 @@ int rn_csv_sink_flush(struct rn_csv_sink *s)
 	return s->error;
 }
 
-/* The timing columns (when enabled) and the end of the record. */
+static int is_unsigned_type(int t)
+{
+	return t == RN_T_HEX || t == RN_T_PTR || t == RN_T_ULONG || t == RN_T_OCTAL ||
+	       t == RN_T_UINT;
+}
+
+/* seq .. errno and the end of the record; exit NULL for a process event
+ * or a call that never returned (no return, no errno). */
 static void end_row(struct rn_csv_sink *s, uint64_t seq, uint64_t ts, int has_duration,
-		    uint64_t duration, const char *error)
+		    uint64_t duration, const char *error, int32_t tid,
+		    const struct rn_event *exit)
 {
 	struct rn_sbuf *b = &s->out;
-	if (s->timing) {
-		rn_sbuf_printf(b, ",%" PRIu64 ",", seq);
-		if (ts)
-			rn_sbuf_printf(b, "%" PRIu64, ts);
-		rn_sbuf_putc(b, ',');
-		if (has_duration)
-			rn_sbuf_printf(b, "%" PRIu64, duration);
-		rn_sbuf_putc(b, ',');
-		if (error)
-			field_cstr(b, error);
-	}
+	rn_sbuf_printf(b, ",%" PRIu64 ",", seq);
+	if (ts)
+		rn_sbuf_printf(b, "%" PRIu64, ts);
+	rn_sbuf_putc(b, ',');
+	if (has_duration)
+		rn_sbuf_printf(b, "%" PRIu64, duration);
+	rn_sbuf_putc(b, ',');
+	if (error)
+		field_cstr(b, error);
+	rn_sbuf_printf(b, ",%" PRId32 ",", tid);
+	if (ts && s->real_minus_mono)
+		rn_sbuf_printf(b, "%" PRIu64, ts + (uint64_t)s->real_minus_mono);
+	rn_sbuf_putc(b, ',');
+	/* return as JSON's: -1 on error, unsigned for addresses */
+	if (exit && exit->is_error)
+		rn_sbuf_puts(b, "-1");
+	else if (exit && exit->ret_type != RN_T_NONE && is_unsigned_type(exit->ret_type))
+		rn_sbuf_printf(b, "%" PRIu64, (uint64_t)exit->ret);
+	else if (exit && exit->ret_type != RN_T_NONE)
+		rn_sbuf_printf(b, "%" PRId64, exit->ret);
+	rn_sbuf_putc(b, ',');
+	if (exit && exit->is_error)
+		rn_sbuf_printf(b, "%" PRId64, -exit->ret);
 	rn_sbuf_puts(b, "\r\n");
 	if (b->len >= FLUSH_AT)
 		rn_csv_sink_flush(s);
@@ -102,7 +124,8 @@ static void emit_call(struct rn_csv_sink *s, const struct rn_event *entry,
 	if (!rn_call_status_shown(s->opt, exit, at))
 		return; /* -e status=, -z, -Z */
 
-	rn_sbuf_printf(b, "%d,", at->tid);
+	const struct rn_event *who = entry ? entry : at;
+	rn_sbuf_printf(b, "%d,", who->tgid ? who->tgid : who->tid);
 	field_cstr(b, rn_call_name(nr, scratch));
 	rn_sbuf_putc(b, ',');
 	rn_call_arguments(&s->tmp, s->opt, entry, exit);
@@ -121,7 +144,7 @@ static void emit_call(struct rn_csv_sink *s, const struct rn_event *entry,
 		}
 	}
 	end_row(s, entry ? entry->seq : at->seq, ts, exit && ts && exit->ts_ns >= ts,
-		exit ? exit->ts_ns - ts : 0, error);
+		exit ? exit->ts_ns - ts : 0, error, at->tid, exit);
 }
 
 static void finish_pending(struct rn_csv_sink *s, const struct rn_event *at, int known)
@@ -146,7 +169,7 @@ static void process_row(struct rn_csv_sink *s, const struct rn_event *ev, const 
 			const char *markarg, const char *result)
 {
 	struct rn_sbuf *b = &s->out;
-	rn_sbuf_printf(b, "%d,", ev->tid);
+	rn_sbuf_printf(b, "%d,", ev->tgid ? ev->tgid : ev->tid);
 	rn_sbuf_reset(&s->tmp);
 	rn_sbuf_puts(&s->tmp, marker);
 	if (markarg) {
@@ -161,7 +184,7 @@ static void process_row(struct rn_csv_sink *s, const struct rn_event *ev, const 
 	rn_sbuf_putc(b, ',');
 	if (result)
 		field_cstr(b, result);
-	end_row(s, ev->seq, ev->ts_ns, 0, 0, NULL);
+	end_row(s, ev->seq, ev->ts_ns, 0, 0, NULL, ev->tid, NULL);
 }
 
 void rn_csv_sink_event(struct rn_csv_sink *s, const struct rn_event *ev)

@@ -4,8 +4,10 @@
  * event. Records end in CRLF; a field holding a comma, a double quote, CR
  * or LF is quoted, its quotes doubled.
  *
- * Columns: pid,syscall,arguments,result and, with timing (-t/-T),
- * seq,ts_ns,duration_ns,error. "arguments" and "result" are strace's text
+ * Columns, always, in this order (capture/CAPTURE.md, "CSV"):
+ * pid,syscall,arguments,result,seq,ts_ns,duration_ns,error,tid,time_ns,
+ * return,errno; a field that does not apply or is not known is empty.
+ * "arguments" and "result" are strace's text
  * ("AT_FDCWD, \"/etc/x\", O_RDONLY" / "-1 ENOENT (No such file or
  * directory)"); a call that never returned has result "?".
  *
@@ -36,7 +38,9 @@
 
 struct rn_csv_sink {
 	const struct rn_options *opt;
-	int timing;            /* seq,ts_ns,duration_ns,error columns */
+	int timing;            /* unused: every column is always there */
+	int64_t real_minus_mono; /* CLOCK_REALTIME - CLOCK_MONOTONIC for
+				    time_ns; 0: unknown (empty) */
 	rn_sink_write_fn write;
 	void *ctx;
 	struct rn_sbuf out;

@@ -174,15 +174,9 @@ uint32_t rn_json_value(struct rn_sbuf *b, const struct rn_value *v, const unsign
 		put_u64(b, x->u);
 		break;
 	case RN_V_FD:
-		if (!x->len) {
-			put_i64(b, x->i);
-			break;
-		}
-		rn_sbuf_puts(b, "{\"fd\":");
+		/* A number with and without -y: the path is in the call's
+		 * "fd_paths" (a consumer never tests for two types). */
 		put_i64(b, x->i);
-		rn_sbuf_puts(b, ",\"path\":");
-		put_bytes(b, bytes + x->off, x->len, 0);
-		rn_sbuf_putc(b, '}');
 		break;
 	case RN_V_STR:
 		put_bytes(b, bytes + x->off, x->len, (x->flags & RN_VF_TRUNCATED) != 0);
@@ -341,6 +335,71 @@ static void put_args(struct rn_json_sink *s, const struct rn_event *entry,
 	rn_sbuf_putc(b, '}');
 }
 
+/* "fd_paths": each descriptor's path (-y) found in the values or as the
+ * return value, keyed by the descriptor's number, first one kept. */
+#define MAX_FDS 64
+static void put_fd_paths(struct rn_json_sink *s, const struct rn_event *entry,
+			 const struct rn_event *exit)
+{
+	struct rn_sbuf *b = &s->out;
+	int64_t seen[MAX_FDS];
+	unsigned nseen = 0;
+	rn_sbuf_puts(b, ",\"fd_paths\":{");
+	for (int phase = 0; phase < 3; phase++) {
+		const struct rn_event *ev = phase == 0 ? entry : exit;
+		if (!ev)
+			continue;
+		uint32_t n = phase == 2 ? 1 : ev->nv;
+		for (uint32_t i = 0; i < n; i++) {
+			int64_t fd;
+			const unsigned char *p;
+			uint32_t len;
+			if (phase == 2) { /* the descriptor a call returned */
+				if (ev->is_error || !ev->ret_path_len || ev->ret_type != RN_T_FD)
+					continue;
+				fd = ev->ret;
+				p = ev->bytes + ev->ret_path_off;
+				len = ev->ret_path_len;
+			} else {
+				const struct rn_value *x = &ev->v[i];
+				if (x->kind != RN_V_FD || !x->len)
+					continue;
+				fd = x->i;
+				p = ev->bytes + x->off;
+				len = x->len;
+			}
+			unsigned j = 0;
+			while (j < nseen && seen[j] != fd)
+				j++;
+			if (j < nseen || nseen == MAX_FDS)
+				continue;
+			if (nseen)
+				rn_sbuf_putc(b, ',');
+			seen[nseen++] = fd;
+			rn_sbuf_putc(b, '"');
+			put_i64(b, fd);
+			rn_sbuf_puts(b, "\":");
+			put_bytes(b, p, len, 0);
+		}
+	}
+	rn_sbuf_putc(b, '}');
+}
+
+/* CLOCK_REALTIME of a CLOCK_MONOTONIC stamp, or null when the offset is
+ * not known (a capture whose header was lost). */
+static void put_time(struct rn_json_sink *s, uint64_t ts)
+{
+	if (ts && s->real_minus_mono)
+		put_u64(&s->out, ts + (uint64_t)s->real_minus_mono);
+	else
+		rn_sbuf_puts(&s->out, "null");
+}
+
+static int32_t tgid_of(const struct rn_event *ev)
+{
+	return ev->tgid ? ev->tgid : ev->tid;
+}
+
 /* One syscall: entry and exit paired; exit NULL when it never returned,
  * entry NULL when its entry was not seen. `at` (the event that ended it)
  * names the tid and stands in for what is missing. */
@@ -355,6 +414,8 @@ static void emit_call(struct rn_json_sink *s, const struct rn_event *entry,
 		return; /* -e status=, -z, -Z */
 
 	rn_sbuf_puts(b, "{\"pid\":");
+	put_i64(b, tgid_of(entry ? entry : at));
+	rn_sbuf_puts(b, ",\"tid\":");
 	put_i64(b, at->tid);
 	rn_sbuf_puts(b, ",\"syscall\":");
 	put_text_cstr(b, rn_call_name(nr, scratch));
@@ -374,6 +435,8 @@ static void emit_call(struct rn_json_sink *s, const struct rn_event *entry,
 		put_u64(b, ts);
 	else
 		rn_sbuf_puts(b, "null");
+	rn_sbuf_puts(b, ",\"time_ns\":");
+	put_time(s, ts);
 	rn_sbuf_puts(b, ",\"duration_ns\":");
 	if (exit && ts && exit->ts_ns >= ts)
 		put_u64(b, exit->ts_ns - ts);
@@ -402,8 +465,14 @@ static void emit_call(struct rn_json_sink *s, const struct rn_event *entry,
 		put_u64(b, (uint64_t)exit->ret);
 	else
 		put_i64(b, exit->ret);
+	rn_sbuf_puts(b, ",\"errno\":");
+	if (exit && exit->is_error)
+		put_i64(b, -exit->ret);
+	else
+		rn_sbuf_puts(b, "null");
 	rn_sbuf_putc(b, ',');
 	put_args(s, entry, exit);
+	put_fd_paths(s, entry, exit);
 	end_object(s);
 }
 
@@ -428,6 +497,8 @@ static void put_signal(struct rn_sbuf *b, int64_t sig)
 static void begin_process(struct rn_json_sink *s, const struct rn_event *ev, const char *what)
 {
 	rn_sbuf_puts(&s->out, "{\"pid\":");
+	put_i64(&s->out, tgid_of(ev));
+	rn_sbuf_puts(&s->out, ",\"tid\":");
 	put_i64(&s->out, ev->tid);
 	rn_sbuf_puts(&s->out, ",\"event\":\"");
 	rn_sbuf_puts(&s->out, what);
@@ -440,6 +511,8 @@ static void end_process(struct rn_json_sink *s, const struct rn_event *ev)
 	put_u64(&s->out, ev->seq);
 	rn_sbuf_puts(&s->out, ",\"ts_ns\":");
 	put_u64(&s->out, ev->ts_ns);
+	rn_sbuf_puts(&s->out, ",\"time_ns\":");
+	put_time(s, ev->ts_ns);
 	end_object(s);
 }
 

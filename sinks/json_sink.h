@@ -5,11 +5,14 @@
  * Objects (keys always in this order; see capture/CAPTURE.md, "JSON
  * Lines", for every field):
  *
- *   {"pid":1234,"syscall":"openat","arguments":"AT_FDCWD, \"/etc/x\", O_RDONLY",
+ *   {"pid":1234,"tid":1234,"syscall":"openat",
+ *    "arguments":"AT_FDCWD, \"/etc/x\", O_RDONLY",
  *    "result":"-1 ENOENT (No such file or directory)","seq":17,"ts_ns":...,
- *    "duration_ns":5310,"error":"ENOENT","return":-1,
- *    "args":{"dirfd":"AT_FDCWD","pathname":"/etc/x","flags":["O_RDONLY"]}}
- *   {"pid":1235,"event":"exited","status":0,"seq":90,"ts_ns":...}
+ *    "time_ns":...,"duration_ns":5310,"error":"ENOENT","return":-1,"errno":2,
+ *    "args":{"dfd":"AT_FDCWD","filename":"/etc/x","flags":["O_RDONLY"]},
+ *    "fd_paths":{}}
+ *   {"pid":1235,"tid":1235,"event":"exited","status":0,"seq":90,"ts_ns":...,
+ *    "time_ns":...}
  *
  * Byte strings: valid UTF-8 that was not cut at -s is a JSON string;
  * anything else is an object {"str": "..."} (valid UTF-8, cut at -s) or
@@ -38,6 +41,8 @@ struct rn_json_sink {
 	struct rn_sbuf tmp;    /* strace text before it is escaped */
 	struct rn_calls calls; /* each tid's ENTRY until its EXIT */
 	int error;             /* first write error (errno), 0 if none */
+	int64_t real_minus_mono; /* CLOCK_REALTIME - CLOCK_MONOTONIC for
+				    "time_ns"; 0: unknown (null) */
 };
 
 void rn_json_sink_init(struct rn_json_sink *s, const struct rn_options *opt,

@@ -81,8 +81,10 @@ static const struct rn_sink_ops text_ops = {
 static void *json_begin(const struct rn_sink_params *p)
 {
 	struct rn_json_sink *s = zalloc(sizeof(*s));
-	if (s)
+	if (s) {
 		rn_json_sink_init(s, p->opt, p->write, p->ctx);
+		s->real_minus_mono = p->real_minus_mono;
+	}
 	return s;
 }
 
@@ -133,8 +135,10 @@ static const struct rn_sink_ops json_ops = {
 static void *csv_begin(const struct rn_sink_params *p)
 {
 	struct rn_csv_sink *s = zalloc(sizeof(*s));
-	if (s)
+	if (s) {
 		rn_csv_sink_init(s, p->opt, p->timing, p->write, p->ctx);
+		s->real_minus_mono = p->real_minus_mono;
+	}
 	return s;
 }
 

@@ -155,8 +155,8 @@ const struct rn_optdef rn_optdefs[] = {
 	  .lo = 1, .hi = INT32_MAX,
 	  .help = { NULL, "  --pid PID     only this process and its threads (repeatable)\n" } },
 	{ .names = { "timing" }, .progs = D, .act = RN_ACT_SET, .field = AT(timing), .value = 1,
-	  .help = { NULL, "  --timing      csv: add the seq,ts_ns,duration_ns,error columns (on when\n"
-			  "                the run had -t, -r or -T)\n" } },
+	  .help = { NULL, "  --timing      csv: no effect (every column is always there; kept for\n"
+			  "                scripts that give it)\n" } },
 	{ .names = { "capture" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_CAPTURE,
 	  .help = { "  --capture FILE     also write a compressed capture (see renacer-dump)\n" } },
 	{ .names = { "capture-size" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_SIZE,

@@ -93,8 +93,9 @@ def test_csv_identical_and_valid():
     got = dump(["--format", "csv", cap]).out.encode()
     check(got == want, "CSV from the capture differs from the live CSV")
     rows = list(csv.reader(io.StringIO(want.decode(), newline=""), strict=True))
-    check_eq(rows[0], ["pid", "syscall", "arguments", "result"], "CSV header")
-    check(all(len(r) == 4 for r in rows), "4 columns everywhere")
+    check_eq(rows[0], ["pid", "syscall", "arguments", "result", "seq", "ts_ns", "duration_ns",
+                       "error", "tid", "time_ns", "return", "errno"], "CSV header")
+    check(all(len(r) == 12 for r in rows), "12 columns everywhere")
 
 
 def test_private_and_no_symlink():

@@ -13,7 +13,7 @@ CSV is not UTF-8. Checked:
     oracle; the quoted arguments are left out of that comparison, they are
     the ordinary string quoting);
   * the shown paths decode (strace's escapes read back) to the real names;
-  * JSON Lines: every line parses, the "path" of every descriptor gives the
+  * JSON Lines: every line parses, the fd_paths entry of every descriptor gives the
     exact bytes back (CAPTURE.md 2.4), "arguments"/"result" hold the text;
   * CSV: the file is UTF-8, parses with the csv module into the same
     arguments and results as the text;
@@ -233,7 +233,7 @@ def check_line_paths(args, res, call, want, what):
 
 
 def check_json(data, d, text_lines=None):
-    """Every line parses; each descriptor's "path" is the name's bytes."""
+    """Every line parses; each descriptor's fd_paths entry is the name's bytes."""
     objs = []
     for l in data.decode("utf-8").splitlines():
         objs.append(json.loads(l))
@@ -248,8 +248,10 @@ def check_json(data, d, text_lines=None):
             o = calls[CALLS_PER_NAME * k + j]
             if o["syscall"] != "openat":
                 fd = o["args"].get("fd")
-                check(isinstance(fd, dict), "JSON: %s's fd has no path: %r" % (o["syscall"], o))
-                p = fd["path"]
+                # the fd a number as without -y; its path in fd_paths
+                check(isinstance(fd, int) and str(fd) in o["fd_paths"],
+                      "JSON: %s's fd has no path: %r" % (o["syscall"], o))
+                p = o["fd_paths"][str(fd)]
                 got = p.encode("utf-8") if isinstance(p, str) else \
                     bytes.fromhex(p["hex"]) if "hex" in p else p["str"].encode("utf-8")
                 check_eq(got, want, "JSON: %s's path bytes" % o["syscall"])

@@ -8,9 +8,9 @@
              (dump); a -C capture dumped as JSON/CSV holds no text table
   stdin      renacer-dump - reads a capture from a pipe, the same as from
              the file; a pipe of garbage is refused as a file of it is
-  schema     pid (thread group), tid, ts_ns, time_ns, return, errno,
-             errno_name in JSON (jq, Debian's python3) and in CSV (pandas
-             under /usr/bin/python3), exact for threads4 and simple_syscalls
+  schema     pid (thread group), tid, ts_ns, time_ns, return, errno, error
+             in JSON (jq) and in CSV (pandas under Debian's /usr/bin/python3),
+             exact for threads4 and simple_syscalls; fd one type with -y
   help       --help's synopsis has strace's shape; every -S name it offers
              is accepted (as strace 6.1 accepts them)
 
@@ -133,6 +133,154 @@ def test_summaries_never_in_csv_dump():
              "summary object types")
     check(any(o.get("type") == "syscall_summary" for o in objs),
           "the -C table as syscall_summary objects")
+
+
+# ---------------------------------------------------------------- schema
+
+CALL_KEYS = ["pid", "tid", "syscall", "arguments", "result", "seq", "ts_ns", "time_ns",
+             "duration_ns", "error", "return", "errno", "args", "fd_paths"]
+CSV_COLUMNS = ["pid", "syscall", "arguments", "result", "seq", "ts_ns", "duration_ns",
+               "error", "tid", "time_ns", "return", "errno"]
+
+# Run under Debian's python3 with pandas: the CSV as an analyst reads it.
+# Prints one JSON object per line of what the test checks.
+PANDAS_PROG = r"""
+import json, sys
+import pandas as pd
+df = pd.read_csv(sys.argv[1], keep_default_na=False, dtype=str)
+print(json.dumps(list(df.columns)))
+num = pd.read_csv(sys.argv[1])
+print(json.dumps({c: str(num[c].dtype) for c in ("pid", "tid", "ts_ns", "time_ns")}))
+for _, r in df.iterrows():
+    print(json.dumps({k: r[k] for k in df.columns}))
+"""
+
+
+def pandas_rows(path):
+    if not os.path.exists(SYSTEM_PYTHON):
+        raise T.Skip("no " + SYSTEM_PYTHON)
+    p = subprocess.run([SYSTEM_PYTHON, "-c", PANDAS_PROG, path], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+    if p.returncode and b"No module named 'pandas'" in p.stderr:
+        raise T.Skip("pandas is not installed for %s (apt-get install python3-pandas)" %
+                     SYSTEM_PYTHON)
+    check(p.returncode == 0, "pandas failed: " + p.stderr.decode())
+    lines = p.stdout.decode().splitlines()
+    return json.loads(lines[0]), json.loads(lines[1]), [json.loads(l) for l in lines[2:]]
+
+
+def thread_lines(text):
+    """threads4's own "thread I tid T pid P" lines: {I: (T, P)}."""
+    return {int(m.group(1)): (int(m.group(2)), int(m.group(3)))
+            for m in re.finditer(r"thread (\d) tid (\d+) pid (\d+)", text)}
+
+
+def test_schema_json_jq():
+    """threads4: every write of "thread I tid T pid P" is a line with
+    "pid":P and "tid":T (jq); the failed chdir of simple_syscalls has
+    return -1, errno 2, error ENOENT; every call line has the keys in the
+    documented order; time_ns - ts_ns is one offset, near the wall clock."""
+    import time
+    out = T.tmpfile("t4.json")
+    t0 = time.time_ns()
+    r = ok(T.renacer_cmd() + ["-f", "--format", "json", "-o", out, "--", fixture("threads4")],
+           "renacer")
+    t1 = time.time_ns()
+    want = thread_lines(r.out)
+    check_eq(sorted(want), [0, 1, 2, 3], "threads4's output\n" + r.out)
+    got = jq_lines(out, 'select(.syscall == "write" and (.args.buf | type) == "string" and '
+                        '(.args.buf | startswith("thread "))) | [.args.buf, .pid, .tid]')
+    check_eq(sorted(got), sorted(["thread %d tid %d pid %d\n" % (i, t, p), p, t]
+                                 for i, (t, p) in want.items()), "pid/tid of the writes")
+    keys = jq_lines(out, 'select(.syscall) | keys_unsorted')
+    check(keys and all(k == CALL_KEYS for k in keys),
+          "call keys: %r" % [k for k in keys if k != CALL_KEYS][:1])
+    types = jq_lines(out, 'select(.syscall) | [(.pid|type), (.tid|type), (.ts_ns|type), '
+                          '(.time_ns|type), (.fd_paths|type)]')
+    check_eq(set(map(tuple, types)), {("number", "number", "number", "number", "object")},
+             "key types")
+    # Exact values with Python's json: jq reads numbers as doubles, and
+    # time_ns is past 2^53 (capture/CAPTURE.md, 2.3).
+    calls = [o for o in map(json.loads, T.read_text(out).splitlines()) if "syscall" in o]
+    offs = {o["time_ns"] - o["ts_ns"] for o in calls if o["ts_ns"]}
+    check_eq(len(offs), 1, "one realtime-minus-monotonic offset")
+    first = calls[0]["time_ns"]
+    check(t0 - 10**9 <= first <= t1, "time_ns %d within the run [%d, %d]" % (first, t0, t1))
+    ev = jq_lines(out, 'select(.event) | [.event, .pid, .tid, (.time_ns|type)]')
+    for i, (t, p) in want.items():
+        check(["exited", p, t, "number"] in ev, "thread %d's exit as pid %d tid %d: %r" %
+              (i, p, t, ev))
+
+    out2 = T.tmpfile("ss.json")
+    r = ok(T.renacer_cmd() + ["--format", "json", "-o", out2, "--", fixture("simple_syscalls")],
+           "renacer")
+    fail = jq_lines(out2, 'select(.syscall == "chdir" and .args.filename == '
+                          '"/renacer-differential-begin") | [.return, .errno, .error, .pid, .tid]')
+    check_eq(len(fail), 1, "the chdir line")
+    check_eq(fail[0][:3], [-1, 2, "ENOENT"], "chdir's return, errno, error")
+    check_eq(fail[0][3], fail[0][4], "a one-thread process: pid = tid")
+    ok_calls = jq_lines(out2, 'select(.syscall == "getpid") | [.return, .errno, .error, .pid]')
+    check(ok_calls and all(c == [c[3], None, None, c[3]] for c in ok_calls),
+          "getpid returns the pid, no errno: %r" % ok_calls)
+
+
+def test_schema_fd_one_type():
+    """-y or not, an fd argument is a number; the path is in fd_paths."""
+    plain, withy = T.tmpfile("p.json"), T.tmpfile("y.json")
+    prog = fixture("simple_syscalls")
+    ok(T.renacer_cmd() + ["--format", "json", "-o", plain, "--", prog], "renacer")
+    ok(T.renacer_cmd() + ["-y", "--format", "json", "-o", withy, "--", prog], "renacer")
+    q = 'select(.syscall == "write" or .syscall == "close") | [(.args.fd|type), .args.fd, .fd_paths]'
+    a, b = jq_lines(plain, q), jq_lines(withy, q)
+    check(a and b, "write and close lines")
+    check(all(x[0] == "number" and x[2] == {} for x in a), "without -y: %r" % a[:2])
+    check(all(x[0] == "number" for x in b), "with -y, fd a number: %r" % b[:2])
+    # stdout is the test's pipe; fd -1 and 999 (failed writes) have no path
+    check(any(x[1] == 1 and x[2].get("1", "").startswith("pipe:[") for x in b),
+          "with -y, fd_paths names the descriptor: %r" % b)
+    check(all(x[2] == {} for x in b if x[1] in (-1, 999)), "no path for a bad fd: %r" % b)
+
+
+def test_schema_csv_pandas():
+    """CSV read by pandas under /usr/bin/python3: the documented columns
+    with or without timing options, integer pid/tid/ts_ns/time_ns, and
+    the values of the JSON of the same capture."""
+    cap = T.tmpfile("t4.cap")
+    r = ok(T.renacer_cmd() + ["-f", "-o", "/dev/null", "--capture", cap, "--",
+                              fixture("threads4")], "renacer")
+    want = thread_lines(r.out)
+    csvf = T.tmpfile("t4.csv")
+    with open(csvf, "w") as f:
+        f.write(ok([dump_cmd(), "--format", "csv", cap], "renacer-dump").out)
+    cols, dtypes, rows = pandas_rows(csvf)
+    check_eq(cols, CSV_COLUMNS, "CSV columns")
+    check_eq(dtypes, {"pid": "int64", "tid": "int64", "ts_ns": "int64", "time_ns": "int64"},
+             "pandas dtypes")
+    writes = {r["arguments"]: (int(r["pid"]), int(r["tid"])) for r in rows
+              if r["syscall"] == "write" and "thread " in r["arguments"]}
+    check_eq(sorted(writes.values()), sorted((p, t) for t, p in want.values()),
+             "pid/tid of the writes")
+    j = [[o[k] for k in ("seq", "pid", "tid", "ts_ns", "time_ns", "return", "errno")]
+         for o in map(json.loads, ok([dump_cmd(), "--format", "json", cap],
+                                     "renacer-dump").out.splitlines()) if "syscall" in o]
+    c = [[int(r["seq"]), int(r["pid"]), int(r["tid"]), int(r["ts_ns"]),
+          int(r["time_ns"]), None if r["return"] == "" else int(r["return"]),
+          None if r["errno"] == "" else int(r["errno"])]
+         for r in rows if not r["syscall"].startswith(("+++", "---"))]
+    check_eq(c, j, "CSV = JSON for seq,pid,tid,ts_ns,time_ns,return,errno")
+
+    cap2 = T.tmpfile("ss.cap")
+    ok(T.renacer_cmd() + ["-o", "/dev/null", "--capture", cap2, "--",
+                          fixture("simple_syscalls")], "renacer")
+    csv2 = T.tmpfile("ss.csv")
+    with open(csv2, "w") as f:
+        f.write(ok([dump_cmd(), "--format", "csv", cap2], "renacer-dump").out)
+    _, _, rows2 = pandas_rows(csv2)
+    ch = [r for r in rows2 if r["syscall"] == "chdir" and
+          r["arguments"] == '"/renacer-differential-begin"']
+    check_eq(len(ch), 1, "the chdir row")
+    check_eq((ch[0]["return"], ch[0]["errno"], ch[0]["error"], ch[0]["pid"] == ch[0]["tid"]),
+             ("-1", "2", "ENOENT", True), "chdir's return, errno, error")
 
 
 # ---------------------------------------------------------------- help

@@ -57,11 +57,17 @@ def check_unfinished():
     # call that never returned, in the order the calls began (seq): each
     # once. Compared whole, line for line.
     ts = lambda seq: 500000000000 + 100 * seq
-    want = [('{"pid":%d,"event":"fork","parent":null,"thread":false,"seq":%d,"ts_ns":%d}'
-             % (t, 2 * k + 1, ts(2 * k + 1))) for k, t in enumerate(tids)]
-    want += [('{"pid":%d,"syscall":"read","arguments":"%d","result":"?","seq":%d,"ts_ns":%d,'
-              '"duration_ns":null,"error":null,"return":null,"args":{"fd":%d}}'
-              % (t, k, 2 * k + 2, ts(2 * k + 2), k)) for k, t in enumerate(tids)]
+    # the generator's header: realtime 1764000000000000000 at monotonic
+    # 500000000000
+    wall = lambda seq: 1764000000000000000 + 100 * seq
+    want = [('{"pid":%d,"tid":%d,"event":"fork","parent":null,"thread":false,"seq":%d,'
+             '"ts_ns":%d,"time_ns":%d}'
+             % (t, t, 2 * k + 1, ts(2 * k + 1), wall(2 * k + 1))) for k, t in enumerate(tids)]
+    want += [('{"pid":%d,"tid":%d,"syscall":"read","arguments":"%d","result":"?","seq":%d,'
+              '"ts_ns":%d,"time_ns":%d,"duration_ns":null,"error":null,"return":null,'
+              '"errno":null,"args":{"fd":%d},"fd_paths":{}}'
+              % (t, t, k, 2 * k + 2, ts(2 * k + 2), wall(2 * k + 2), k))
+             for k, t in enumerate(tids)]
     got = dump("--format", "json", cap).stdout.decode().split("\n")
     assert got[-1] == "", "JSON Lines end with a newline"
     assert len(got) - 1 == 2 * NTASKS, len(got) - 1
@@ -72,10 +78,15 @@ def check_unfinished():
     # CSV: the header row, a "+++ fork" row per task, then a "?" row per call.
     rows = list(csv.reader(io.StringIO(dump("--format", "csv", cap).stdout.decode(),
                                        newline="")))
-    assert rows[0] == ["pid", "syscall", "arguments", "result"], rows[0]
+    assert rows[0] == ["pid", "syscall", "arguments", "result", "seq", "ts_ns", "duration_ns",
+                       "error", "tid", "time_ns", "return", "errno"], rows[0]
     assert len(rows) == 1 + 2 * NTASKS, len(rows)
-    assert rows[1:NTASKS + 1] == [[str(t), "+++ fork", "", ""] for t in tids]
-    assert rows[NTASKS + 1:] == [[str(t), "read", str(k), "?"] for k, t in enumerate(tids)]
+    col = lambda r: [str(x) for x in r]
+    assert rows[1:NTASKS + 1] == [col([t, "+++ fork", "", "", 2 * k + 1, ts(2 * k + 1), "", "",
+                                       t, wall(2 * k + 1), "", ""])
+                                  for k, t in enumerate(tids)]
+    assert rows[NTASKS + 1:] == [col([t, "read", k, "?", 2 * k + 2, ts(2 * k + 2), "", "", t,
+                                      wall(2 * k + 2), "", ""]) for k, t in enumerate(tids)]
 
     # Perfetto: one syscall slice per task, each ending where the trace
     # does (one trace event per line).

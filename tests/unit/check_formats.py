@@ -66,8 +66,10 @@ def parse_json_lines(data):
     return objs
 
 
-CALL_KEYS = ["pid", "syscall", "arguments", "result", "seq", "ts_ns", "duration_ns",
-             "error", "return", "args"]
+CALL_KEYS = ["pid", "tid", "syscall", "arguments", "result", "seq", "ts_ns", "time_ns",
+             "duration_ns", "error", "return", "errno", "args", "fd_paths"]
+CSV_HEAD = ["pid", "syscall", "arguments", "result", "seq", "ts_ns", "duration_ns", "error",
+            "tid", "time_ns", "return", "errno"]
 
 
 def check_text():
@@ -103,7 +105,7 @@ def check_json():
     assert o["arguments"] == 'AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC'
 
     r = first["read"]["args"]
-    assert r["fd"] == {"fd": 3, "path": "/etc/passwd"}
+    assert r["fd"] == 3 and first["read"]["fd_paths"] == {"3": "/etc/passwd"}
     assert r["buf"]["truncated"] is True
     assert bytes.fromhex(r["buf"]["hex"]) == b"\xff\xfeab\x00c\xc3\xa9\xed\xa0\x80"
 
@@ -114,6 +116,7 @@ def check_json():
     failed = [c for c in calls if c["error"]]
     assert failed[0]["result"] == "-1 ENOENT (No such file or directory)"
     assert failed[0]["return"] == -1 and failed[0]["args"]["flags"] == [0x80000]
+    assert failed[0]["errno"] == 2 and failed[0]["error"] == "ENOENT"
     assert failed[0]["args"]["mode"] == 0o644
     unk = first["syscall_0x3e7"]
     assert unk["error"] == "ENOSYS" and unk["args"] == {"arg0": 2**64 - 1, "arg1": 0x1234}
@@ -138,7 +141,8 @@ def check_json():
     big = [c for c in calls if c["syscall"] == "write" and c["pid"] == 1004][0]
     assert len(big["args"]["buf"]) == 70000
 
-    kinds = [(o["event"], o["pid"]) for o in events[:12]]
+    kinds = [(o["event"], o["tid"]) for o in events[:12]]
+    assert [o["pid"] for o in events[:3]] == [1000, 1000, 1002], "pid: the thread group"
     assert kinds == [("fork", 1000), ("clone", 1001), ("fork", 1002), ("signal", 1000),
                      ("stopped", 1002), ("killed", 1002), ("exec", 1000), ("exited", 1000),
                      ("attached", 1003), ("detached", 1003), ("fork", 1004),
@@ -146,8 +150,11 @@ def check_json():
     ev = {o["event"]: o for o in events[:12]}
     assert ev["clone"]["parent"] == 1000 and ev["clone"]["thread"] is True
     assert ev["signal"]["siginfo"]["si_code"] == "CLD_EXITED"
-    assert ev["killed"] == {"pid": 1002, "event": "killed", "signal": "SIGSEGV",
-                            "core_dumped": True, "seq": 25, "ts_ns": ev["killed"]["ts_ns"]}
+    assert ev["killed"] == {"pid": 1002, "tid": 1002, "event": "killed", "signal": "SIGSEGV",
+                            "core_dumped": True, "seq": 25, "ts_ns": ev["killed"]["ts_ns"],
+                            "time_ns": ev["killed"]["time_ns"]}
+    offs = {o["time_ns"] - o["ts_ns"] for o in objs if o.get("ts_ns")}
+    assert len(offs) == 1, "time_ns = ts_ns + the header's realtime - monotonic"
     assert ev["exec"]["superseded_by"] == 1001
     seqs = [o["seq"] for o in events]
     assert seqs == sorted(seqs)
@@ -161,9 +168,7 @@ def check_csv(calls):
         assert raw.endswith(b"\r\n") and b"\n" not in raw.replace(b"\r\n", b""), \
             "records end in CRLF; no bare LF"
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline=""), strict=True))
-        head = ["pid", "syscall", "arguments", "result"]
-        if timing:
-            head += ["seq", "ts_ns", "duration_ns", "error"]
+        head = CSV_HEAD  # the same columns with or without --timing
         assert rows[0] == head, rows[0]
         assert all(len(r) == len(head) for r in rows)
         body = rows[1:]
@@ -171,10 +176,12 @@ def check_csv(calls):
         assert len(syscalls) == len(calls)
         for r, c in zip(syscalls, calls):
             assert r[:4] == [str(c["pid"]), c["syscall"], c["arguments"], c["result"]], (r, c)
-            if timing:
-                assert r[4] == str(c["seq"]) and r[5] == str(c["ts_ns"])
-                assert r[6] == ("" if c["duration_ns"] is None else str(c["duration_ns"]))
-                assert r[7] == (c["error"] or "")
+            assert r[4] == str(c["seq"]) and r[5] == str(c["ts_ns"])
+            assert r[6] == ("" if c["duration_ns"] is None else str(c["duration_ns"]))
+            assert r[7] == (c["error"] or "")
+            assert r[8:] == [str(c["tid"]), str(c["time_ns"]),
+                             "" if c["return"] is None else str(c["return"]),
+                             "" if c["errno"] is None else str(c["errno"])], (r, c)
         marks = [r[1] for r in body[:40] if r[1].startswith(("+++", "---"))]
         assert marks[:8] == ["+++ fork", "+++ clone", "+++ fork", "--- SIGCHLD",
                              "--- stopped", "+++ killed", "+++ superseded", "+++ exited"], marks
@@ -200,7 +207,8 @@ def check_strsize_and_pid():
     assert b'execve("/bin/ls", ["l"..., ...], ' in text, text[:2000]
 
     objs = parse_json_lines(dump("--format", "json", "--pid", "1000", cap).stdout)
-    assert objs and {o["pid"] for o in objs} == {1000, 1001}, {o["pid"] for o in objs}
+    assert objs and {o["pid"] for o in objs} == {1000}, {o["pid"] for o in objs}
+    assert {o["tid"] for o in objs} == {1000, 1001}, {o["tid"] for o in objs}
     objs = parse_json_lines(dump("--format", "json", "--pid", "1002", "--pid", "1004",
                                  cap).stdout)
     assert {o["pid"] for o in objs} == {1002, 1004}

@@ -733,7 +733,8 @@ static void test_json_values(void **state)
 	check_json(&vs, "18446744073709551615");
 	n = rn_v_fd(&vs, NULL, 3);
 	rn_v_set_bytes(&vs, n, "/dev/null", 9);
-	check_json(&vs, "{\"fd\":3,\"path\":\"/dev/null\"}");
+	/* a number with -y too: the path is the call's "fd_paths" */
+	check_json(&vs, "3");
 	n = rn_v_open(&vs, NULL, RN_V_FLAGS);
 	rn_v_name(&vs, NULL, "O_RDONLY");
 	rn_v_hex(&vs, NULL, 0x40);
