@@ -134,13 +134,15 @@ static long snap_read_str(struct rn_mem_snap *s, uint64_t addr, char *buf, size_
 	if (nul)
 		return (long)(nul - buf);
 	buf[n] = '\0';
-	if (n == max && avail > max && p[max] == '\0')
-		return (long)max; /* exactly max bytes */
-	if (n == max)
-		return (long)max + 1;
+	if (n == max && avail > max)
+		return p[max] == '\0' ? (long)max : (long)max + 1;
+	if (n == max && !cut)
+		return (long)max + 1; /* copied as "longer than max" */
+	/* The copy ends before a NUL: where the memory did (cut), as the
+	 * live read, unreadable; else a plan too small. */
 	if (!cut)
 		s->misses++;
-	return n ? (long)n : -1;
+	return -1;
 }
 
 /* ---- recording ---------------------------------------------------------- */
@@ -244,13 +246,15 @@ static long live_read_str(pid_t tid, uint64_t addr, char *buf, size_t max)
 			break;
 	}
 	buf[got] = '\0';
-	if (got == 0)
-		return -1;
+	/* No NUL before the memory became unreadable: what was read is not a
+	 * string, only the start of one. strace (umovestr over max + 1 bytes)
+	 * then shows the address: so must we, not the bytes read so far. */
 	if (got < max)
-		return (long)got;
-	/* max bytes and no NUL: exactly max long, or longer? */
+		return -1;
+	/* max bytes and no NUL: exactly max long, or longer? The byte after
+	 * them is one strace reads too: unreadable, the address again. */
 	char next;
-	if (read_some(tid, addr + max, &next, 1) == 1 && next == '\0')
-		return (long)max;
-	return (long)max + 1;
+	if (read_some(tid, addr + max, &next, 1) != 1)
+		return -1;
+	return next == '\0' ? (long)max : (long)max + 1;
 }

@@ -24,8 +24,10 @@ int rn_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
 /* Read a NUL-terminated string of at most max bytes (NUL excluded) into
  * buf (size max + 1, always NUL-terminated). Returns its length (a string
  * of exactly max bytes included: the byte after it is looked at), max + 1
- * when it is longer (buf then holds max bytes), or -1 when the first byte
- * is unreadable (and always for max 0). */
+ * when it is longer (buf then holds max bytes), or -1 when any of its
+ * first max + 1 bytes before a NUL is unreadable (a string that runs into
+ * an unmapped page: shown as its address, as strace does), and always for
+ * max 0. */
 long rn_mem_read_str(pid_t tid, uint64_t addr, char *buf, size_t max);
 
 /* Up to len bytes, stopping early at an unreadable page: the number read,

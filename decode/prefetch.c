@@ -260,8 +260,7 @@ static size_t copy_str(pid_t tid, uint64_t addr, uint32_t max, uint8_t *buf, siz
 		used = rn_mem_snap_add(buf, cap, used, addr, NULL, 0, RN_MEM_CUT);
 	else if ((size_t)n > max) /* no NUL within max bytes */
 		used = rn_mem_snap_add(buf, cap, used, addr, p, max, 0);
-	else /* up to its NUL, or to the NUL rn_mem_read_str put where the
-		memory became unreadable: read back, both give n */
+	else /* up to its NUL */
 		used = rn_mem_snap_add(buf, cap, used, addr, p, (uint32_t)n + 1, 0);
 	if (p != tmp)
 		free(p);
