@@ -654,6 +654,12 @@ unsigned rn_sys_arch_prctl(struct rn_dctx *c, unsigned from)
 	case ARCH_GET_FS:
 	case ARCH_GET_GS:
 		return 1;
+	case ARCH_GET_XCOMP_SUPP:
+	case ARCH_GET_XCOMP_PERM:
+	case ARCH_GET_XCOMP_GUEST_PERM:
+		/* an address the kernel writes the mask to: NULL, not 0 */
+		rn_v_ptr(c->vs, an, arg(c, 1));
+		break;
 	default:
 		rn_v_hex(c->vs, an, arg(c, 1));
 		break;

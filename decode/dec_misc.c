@@ -24,7 +24,7 @@ static void rlim_value(struct rn_values *vs, const char *name, uint64_t v)
 	char text[48];
 	if (v == UINT64_MAX) {
 		du_expr(vs, name, v, "RLIM64_INFINITY");
-	} else if (v > 0 && v % 1024 == 0) {
+	} else if (v > 1024 && v % 1024 == 0) { /* strace: 1024 itself plain */
 		snprintf(text, sizeof(text), "%" PRIu64 "*1024", v / 1024);
 		du_expr(vs, name, v, text);
 	} else {

@@ -90,7 +90,7 @@ void du_timespec_val(struct rn_values *vs, const char *name, int64_t sec, int64_
 {
 	uint32_t s = rn_v_open(vs, name, RN_V_STRUCT);
 	rn_v_int(vs, "tv_sec", sec);
-	rn_v_int(vs, "tv_nsec", nsec);
+	rn_v_uint(vs, "tv_nsec", (uint64_t)nsec); /* strace: unsigned, as tv_usec */
 	rn_v_close(vs, s);
 }
 

@@ -264,8 +264,16 @@ void rn_dec_arg(struct rn_dctx *c, unsigned argi)
 		else
 			rn_v_fd(vs, a->name, (int)v);
 		break;
+	case RN_T_UID:
+		if ((uint32_t)v == UINT32_MAX)
+			rn_v_int(vs, a->name, -1);
+		else
+			rn_v_uint(vs, a->name, (uint32_t)v);
+		break;
 	case RN_T_OCTAL:
-		rn_v_octal(vs, a->name, v);
+		/* Every mode argument is an umode_t, 16 bits: the kernel drops
+		 * the rest, and strace shows what is left. */
+		rn_v_octal(vs, a->name, (uint16_t)v);
 		break;
 	case RN_T_PATH:
 		/* As strace: a path is read into PATH_MAX bytes with its NUL,

@@ -57,6 +57,7 @@ SIMPLE_TYPES = {
     'fd': 'RN_T_FD',
     'dirfd': 'RN_T_DIRFD',
     'pid': 'RN_T_PID',
+    'uid': 'RN_T_UID',
     'octal': 'RN_T_OCTAL',
     'signal': 'RN_T_SIGNAL',
     'path': 'RN_T_PATH',

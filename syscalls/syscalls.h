@@ -40,6 +40,8 @@ enum rn_arg_type {
 	RN_T_STRUCT_IO, /* struct `sub` the kernel reads and writes back: shown
 			   at exit unless the call's decoder shows it at entry */
 	RN_T_NONE,      /* return only: no return value ("= ?") */
+	RN_T_UID,       /* uid_t/gid_t: unsigned 32-bit, but (uid_t)-1 is -1 (as
+			   strace: "keep it" in chown, setresuid) */
 	RN_T__COUNT
 };
 
