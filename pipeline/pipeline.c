@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "pipeline/worker_internal.h"
@@ -181,26 +180,30 @@ void rn_handback(struct rn_pipeline *p, pid_t tid, uint32_t hold_id)
 	}
 }
 
-int rn_pipeline_join(struct rn_pipeline *p, pthread_t th)
+void rn_thread_end_mark(struct rn_thread_end *e)
+{
+	/* Release: pairs with the acquire load in rn_pipeline_join. */
+	atomic_store_explicit(&e->done, 1, memory_order_release);
+	rn_parker_wake(&e->parker);
+}
+
+int rn_pipeline_join(struct rn_pipeline *p, pthread_t th, struct rn_thread_end *end)
 {
 	/* Once abandoned, a thread gets this many checks to end: a worker
 	 * drops what it has within one; a writer blocked in write(2) on a
 	 * FIFO nobody reads never ends, and the process dies around it. */
 	int grace = 5;
 	for (;;) {
-		/* Monotonic: a clock set back must not stretch the wait. */
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += (long)STALL_CHECK_NS;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		int rc = pthread_clockjoin_np(th, NULL, CLOCK_MONOTONIC, &ts);
-		if (rc == 0)
+		uint32_t seen = rn_parker_prepare(&end->parker);
+		if (atomic_load_explicit(&end->done, memory_order_acquire)) {
+			rn_parker_cancel(&end->parker);
+			/* It has returned or is about to: this join is short. */
+			pthread_join(th, NULL);
 			return 0;
-		if (rc != ETIMEDOUT)
-			abort();
+		}
+		rn_parker_sleep_for(&end->parker, seen, STALL_CHECK_NS);
+		if (atomic_load_explicit(&end->done, memory_order_acquire))
+			continue;
 		if (!rn_pipeline_abandoned(p) && p->stalled && p->stalled(p->stalled_arg))
 			rn_pipeline_abandon(p);
 		if (rn_pipeline_abandoned(p) && grace-- == 0)
@@ -213,7 +216,7 @@ int rn_pipeline_finish(struct rn_pipeline *p)
 	for (unsigned i = 0; i < p->nworkers; i++) {
 		struct rn_worker *w = p->workers[i];
 		rn_worker_stop(w);
-		if (rn_pipeline_join(p, w->thread) < 0)
+		if (rn_pipeline_join(p, w->thread, &w->end) < 0)
 			return RN_PIPELINE_ABANDONED;
 		p->stats.prefetch_misses += w->snap.misses;
 		p->stats.dropped += w->dropped;
@@ -221,7 +224,7 @@ int rn_pipeline_finish(struct rn_pipeline *p)
 			rn_stats_merge(&p->summary, &w->stats);
 	}
 	rn_writer_stop(p->writer);
-	if (rn_pipeline_join(p, rn_writer_thread(p->writer)) < 0)
+	if (rn_pipeline_join(p, rn_writer_thread(p->writer), rn_writer_end(p->writer)) < 0)
 		return RN_PIPELINE_ABANDONED;
 	int rc = rn_writer_report(p->writer);
 	if (p->opt->count)

@@ -126,9 +126,19 @@ void rn_pipeline_kick(struct rn_pipeline *p);
  * die of a signal). */
 #define RN_PIPELINE_ABANDONED (-2)
 int rn_pipeline_finish(struct rn_pipeline *p);
+/* The end of a pipeline thread, for a join that can give up: the thread
+ * calls rn_thread_end_mark as the last thing it does; done is stored with
+ * release, read with acquire by rn_pipeline_join, which sleeps on parker
+ * (a timed futex wait, so no clock can stretch it; pthread_clockjoin_np
+ * would do the same, but TSan does not see its happens-before). */
+struct rn_thread_end {
+	_Atomic uint32_t done;
+	struct rn_parker parker;
+};
+void rn_thread_end_mark(struct rn_thread_end *e);
 /* Join a pipeline thread, asking p->stalled while it waits: 0 joined, -1
  * abandoned and the thread did not end in time. */
-int rn_pipeline_join(struct rn_pipeline *p, pthread_t th);
+int rn_pipeline_join(struct rn_pipeline *p, pthread_t th, struct rn_thread_end *end);
 
 /* Tracer: did the writer fail? */
 int rn_pipeline_failed(struct rn_pipeline *p);
@@ -165,6 +175,7 @@ void rn_writer_worker_idle(struct rn_writer *w);
 /* Every worker is joined: the writer ends once their rings are empty. */
 void rn_writer_stop(struct rn_writer *w);
 pthread_t rn_writer_thread(struct rn_writer *w);
+struct rn_thread_end *rn_writer_end(struct rn_writer *w);
 /* After the join: print the output's error if it failed (-1), else 0. */
 int rn_writer_report(struct rn_writer *w);
 void rn_writer_destroy(struct rn_writer *w);

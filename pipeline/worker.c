@@ -466,6 +466,7 @@ static void *worker_main(void *arg)
 		rn_parker_sleep(&w->in.not_empty, seen);
 	}
 	rn_proctab_thread_offline();
+	rn_thread_end_mark(&w->end);
 	return NULL;
 }
 
@@ -477,6 +478,8 @@ struct rn_worker *rn_worker_create(struct rn_pipeline *p, unsigned index)
 	if (!w)
 		return NULL;
 	memset(w, 0, size);
+	rn_parker_init(&w->end.parker);
+	atomic_init(&w->end.done, 0);
 	w->p = p;
 	w->index = index;
 	/* -P: match a path as given and as it resolves, as strace does. */

@@ -65,6 +65,7 @@ struct rn_worker {
 	struct rn_event discard;
 	int discarding;
 	uint64_t dropped;
+	struct rn_thread_end end; /* marked by the worker as it returns */
 };
 
 #endif /* RENACER_WORKER_INTERNAL_H */

@@ -72,6 +72,7 @@ struct rn_writer {
 	pthread_t thread;
 	int fd;                 /* immutable */
 	struct rn_parker parker; /* workers wake the writer here */
+	struct rn_thread_end end; /* marked by the writer as it returns */
 	/* Set by the tracer after every worker has been joined (release);
 	 * read by the writer (acquire) when it finds nothing to merge. */
 	_Atomic int stop;
@@ -725,6 +726,7 @@ static void *writer_main(void *arg)
 		w->capture = NULL;
 	}
 	check_output(w);
+	rn_thread_end_mark(&w->end);
 	return NULL;
 }
 
@@ -786,6 +788,8 @@ struct rn_writer *rn_writer_create(struct rn_pipeline *p, int out_fd,
 		w->procs = rn_procstats_new();
 	w->last_capture_flush_ns = now_ns();
 	rn_parker_init(&w->parker);
+	rn_parker_init(&w->end.parker);
+	atomic_init(&w->end.done, 0);
 	/* -ff: FILE.TID are created regular files (tid_out checks each). */
 	struct stat st;
 	w->prompt = !w->per_tid && !(out_fd >= 0 && fstat(out_fd, &st) == 0 && S_ISREG(st.st_mode));
@@ -826,6 +830,11 @@ void rn_writer_stop(struct rn_writer *w)
 pthread_t rn_writer_thread(struct rn_writer *w)
 {
 	return w->thread;
+}
+
+struct rn_thread_end *rn_writer_end(struct rn_writer *w)
+{
+	return &w->end;
 }
 
 int rn_writer_report(struct rn_writer *w)
