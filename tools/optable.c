@@ -35,18 +35,23 @@ static const char *const dump_formats[] = {
 };
 
 const struct rn_optdef rn_optdefs[] = {
-	{ .letter = 'f', .progs = R, .act = RN_ACT_INC, .field = AT(opt.follow_forks),
+	{ .names = { "follow-forks" }, .letter = 'f', .progs = R, .act = RN_ACT_INC,
+	  .field = AT(opt.follow_forks),
 	  .help = { "  -f            follow forks, vforks and clones (processes and threads)\n"
 		    "  -ff           with -o FILE: one file FILE.TID per traced thread\n" } },
-	{ .letter = 'o', .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_STR,
+	{ .names = { "output" }, .letter = 'o', .arg = RN_ARG_REQUIRED, .progs = R,
+	  .act = RN_ACT_STR,
 	  .field = AT(opt.outfile),
 	  .help = { "  -o FILE       write the trace to FILE instead of stdout\n" } },
-	{ .letter = 'p', .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_PIDS,
+	{ .names = { "attach" }, .letter = 'p', .arg = RN_ARG_REQUIRED, .progs = R,
+	  .act = RN_ACT_PIDS,
 	  .help = { "  -p PID[,PID]  attach to running processes (repeatable)\n" } },
-	{ .letter = 'u', .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_STR,
+	{ .names = { "user" }, .letter = 'u', .arg = RN_ARG_REQUIRED, .progs = R,
+	  .act = RN_ACT_STR,
 	  .field = AT(username),
 	  .help = { "  -u USER       run the command as USER: its uid, gid and groups (root only)\n" } },
-	{ .letter = 's', .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_INT,
+	{ .names = { "string-limit" }, .letter = 's', .arg = RN_ARG_REQUIRED, .progs = R,
+	  .act = RN_ACT_INT,
 	  .field = AT(opt.strsize), .lo = 0, .hi = 1 << 24, .seen = RN_SEEN_STRSIZE,
 	  .help = { "  -s STRSIZE    show at most STRSIZE bytes of strings (default 32)\n" } },
 	{ .letter = 's', .arg = RN_ARG_REQUIRED, .progs = D, .act = RN_ACT_INT,
