@@ -120,6 +120,8 @@ struct rn_capture_damage {
 enum {
 	RN_CAPTURE_ROTATED = 1u << 0, /* read each path's rotated set
 					 (PATH.N ..., PATH), oldest first */
+	RN_CAPTURE_STDIN = 1u << 1,   /* "-" and /dev/stdin are standard
+					 input, which may be a pipe */
 };
 
 struct rn_capture_reader;

@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,6 +47,7 @@
 #define PROBE_WINDOW (16u << 20)
 #define MAX_DEPTH 64             /* value trees deeper than this are damage */
 #define DESCRIBE_MAX 3           /* regions named in the one-line report */
+#define STDIN_CHUNK (64u << 10)  /* a pipe's read(2) at a time */
 
 static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 
@@ -61,6 +64,22 @@ struct cfile {
 	uint64_t keyv;
 	uint64_t run_order; /* sort keys */
 	int64_t part;
+	int is_stdin;       /* "-" or /dev/stdin: read from descriptor 0 */
+};
+
+/* Standard input, when it is a pipe: what arrives is copied into a memfd,
+ * which the reader then reads as it reads a file (pread, going back after
+ * damage, opening it a second time after the probe). Only what lies below
+ * the frame being read is never read again, so that is punched out of the
+ * copy: it holds about one frame, however long the input. */
+struct stdin_copy {
+	int fd;           /* the memfd (or a regular file's dup), -1: none */
+	int piped;        /* fd is a copy, filled from descriptor 0 */
+	int eof;          /* descriptor 0 has ended (or failed) */
+	uint64_t len;     /* bytes copied so far */
+	uint64_t punched; /* [0, punched) is a hole */
+	int reading;      /* past the probe: the reading goes forward */
+	unsigned char *buf; /* what one read(2) brings */
 };
 
 struct rn_capture_reader {
@@ -83,6 +102,8 @@ struct rn_capture_reader {
 	msgpack_unpacked up;
 	unsigned file_headers;    /* header records met in the file being read */
 	uint32_t file_part;       /* the part of its run it has reached */
+	int fd_is_stdin;          /* fd is stdin's copy (stdin_copy.fd) */
+	struct stdin_copy in0;
 
 	struct rn_capture_damage *damage;
 	size_t ndamage, capdamage;
@@ -420,6 +441,78 @@ static int parse_header(struct rn_capture_reader *r, const msgpack_object *o,
 
 /* ---- file input --------------------------------------------------------- */
 
+/* Copy from standard input until the copy holds the byte at `off` (or the
+ * input ended): one read(2) at a time, so that a slow writer's frames are
+ * shown as they come rather than once a buffer is full. Then punch out
+ * what precedes the frame being read, once the probe is done (the probe's
+ * frames are read again from 0). A read error ends the input as EOF would:
+ * what came before it is still read. */
+static void stdin_pump(struct rn_capture_reader *r, uint64_t off)
+{
+	struct stdin_copy *c = &r->in0;
+	if (!c->piped)
+		return;
+	while (!c->eof && c->len <= off) {
+		ssize_t k = read(STDIN_FILENO, c->buf, STDIN_CHUNK);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			/* an O_NONBLOCK pipe inherited from the shell */
+			struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+			poll(&pfd, 1, -1);
+			continue;
+		}
+		if (k <= 0) {
+			c->eof = 1;
+			break;
+		}
+		for (ssize_t done = 0; done < k;) {
+			ssize_t w = pwrite(c->fd, c->buf + done, (size_t)(k - done), (off_t)c->len);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				/* no room for the copy (tmpfs full, a memory
+				 * limit): the input ends here for the reader */
+				c->eof = 1;
+				return;
+			}
+			done += w;
+			c->len += (uint64_t)w;
+		}
+	}
+	if (c->reading) {
+		uint64_t low = r->frame_off & ~(uint64_t)4095;
+		if (low > c->punched &&
+		    fallocate(c->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)c->punched,
+			      (off_t)(low - c->punched)) == 0)
+			c->punched = low;
+	}
+}
+
+/* The size of the file being read: a pipe's, once it has ended (the rest
+ * is read and dropped, not copied). */
+static uint64_t file_size(struct rn_capture_reader *r)
+{
+	struct stat st;
+	if (r->fd_is_stdin && r->in0.piped) {
+		while (!r->in0.eof) {
+			ssize_t k = read(STDIN_FILENO, r->in0.buf, STDIN_CHUNK);
+			if (k < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) {
+				struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+				if (errno != EINTR)
+					poll(&pfd, 1, -1);
+				continue;
+			}
+			if (k <= 0)
+				r->in0.eof = 1;
+			else
+				r->in0.len += (uint64_t)k;
+		}
+		return r->in0.len;
+	}
+	return fstat(r->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
 /* Start reading at file offset off. */
 static void seek_to(struct rn_capture_reader *r, uint64_t off)
 {
@@ -441,6 +534,8 @@ static size_t fill(struct rn_capture_reader *r)
 		r->in_len -= r->in_pos;
 		r->in_pos = 0;
 	}
+	if (r->fd_is_stdin)
+		stdin_pump(r, r->in_off + r->in_len);
 	for (;;) {
 		ssize_t k = pread(r->fd, r->in + r->in_len, IN_CAP - r->in_len,
 				  (off_t)(r->in_off + r->in_len));
@@ -993,18 +1088,56 @@ static int intact_frame_follows(struct rn_capture_reader *r, uint64_t from)
 	return 0;
 }
 
+/* Standard input as a file the reader can go back in: a regular file is
+ * read in place; a pipe (or socket) is copied as it is read (stdin_pump).
+ * Anything else, a terminal or a device such as /dev/zero, is refused
+ * unread. The descriptor, or -1 with f's problem set. */
+static int stdin_open(struct rn_capture_reader *r, struct cfile *f)
+{
+	struct stdin_copy *c = &r->in0;
+	struct stat st;
+	if (fstat(STDIN_FILENO, &st) < 0) {
+		set_problem(r, f, "%s", strerror(errno));
+		return -1;
+	}
+	if (S_ISREG(st.st_mode)) {
+		c->fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+	} else if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+		c->buf = malloc(STDIN_CHUNK);
+		if (!c->buf)
+			oom();
+		c->fd = memfd_create("renacer-stdin", MFD_CLOEXEC);
+		c->piped = 1;
+	} else {
+		set_problem(r, f, "not a regular file or a pipe");
+		return -1;
+	}
+	if (c->fd < 0)
+		set_problem(r, f, "%s", strerror(errno));
+	return c->fd;
+}
+
 /* Read f's first frame: its header, or why f cannot be used. Nothing but a
  * regular file is read (a pipe or a device may never end, and the reader
  * goes back in the file after damage), and a file is refused as soon as it
- * cannot be a capture: within its first PROBE_WINDOW bytes. */
+ * cannot be a capture: within its first PROBE_WINDOW bytes. Standard
+ * input may be a pipe (stdin_open), and the same limits hold for it. */
 static void probe(struct rn_capture_reader *r, struct cfile *f)
 {
 	struct stat st;
-	/* O_NONBLOCK: opening a FIFO without a writer does not wait for one. */
-	r->fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (r->fd < 0) {
-		set_problem(r, f, "%s", strerror(errno));
-		return;
+	r->fd_is_stdin = f->is_stdin;
+	if (f->is_stdin) {
+		r->fd = stdin_open(r, f);
+		if (r->fd < 0)
+			return;
+	} else {
+		/* O_NONBLOCK: opening a FIFO without a writer does not wait
+		 * for one. */
+		r->fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (r->fd < 0) {
+			set_problem(r, f, "%s", strerror(errno));
+			return;
+		}
 	}
 	if (fstat(r->fd, &st) < 0) {
 		set_problem(r, f, "%s", strerror(errno));
@@ -1078,8 +1211,11 @@ static void probe(struct rn_capture_reader *r, struct cfile *f)
 	}
 	f->has_header = 1;
 out:
-	close(r->fd);
+	/* stdin's copy is kept: it cannot be opened again */
+	if (!r->fd_is_stdin)
+		close(r->fd);
 	r->fd = -1;
+	r->fd_is_stdin = 0;
 }
 
 static int cmp_files(const void *a, const void *b)
@@ -1154,14 +1290,23 @@ struct rn_capture_reader *rn_capture_reader_open(const char *const *paths, size_
 	if (!r)
 		return NULL;
 	r->fd = -1;
+	r->in0.fd = -1;
 	r->in = malloc(IN_CAP);
 	r->dctx = ZSTD_createDCtx();
 	if (!r->in || !r->dctx)
 		oom();
 	msgpack_unpacked_init(&r->up);
 
+	int have_stdin = 0;
 	for (size_t i = 0; i < npaths; i++) {
-		if (flags & RN_CAPTURE_ROTATED)
+		if ((flags & RN_CAPTURE_STDIN) &&
+		    (strcmp(paths[i], "-") == 0 || strcmp(paths[i], "/dev/stdin") == 0)) {
+			/* Read once, and without rotated siblings: named again,
+			 * it is the same input, as a file named twice is. */
+			if (!have_stdin)
+				add_file(r, paths[i], i, 0)->is_stdin = 1;
+			have_stdin = 1;
+		} else if (flags & RN_CAPTURE_ROTATED)
 			expand(r, paths[i], i);
 		else
 			add_file(r, paths[i], i, 0);
@@ -1229,10 +1374,8 @@ static void header_record(struct rn_capture_reader *r, const msgpack_object *o)
 		r->file_part = (uint32_t)part;
 		return;
 	}
-	struct stat st;
-	uint64_t end = fstat(r->fd, &st) == 0 && (uint64_t)st.st_size > r->frame_off
-			       ? (uint64_t)st.st_size
-			       : r->frame_off + 1;
+	uint64_t size = file_size(r);
+	uint64_t end = size > r->frame_off ? size : r->frame_off + 1;
 	add_damage(r, f->path, r->frame_off, end - r->frame_off,
 		   "another capture, appended to this one: split the file there to dump it");
 	r->frame_loaded = 0;
@@ -1290,9 +1433,17 @@ int rn_capture_next(struct rn_capture_reader *r, struct rn_event *ev)
 				r->done = 1;
 				break;
 			}
-			/* As probe opened it (it may have been replaced since). */
+			/* As probe opened it (it may have been replaced since);
+			 * standard input is what probe kept of it, read from
+			 * its start again. */
 			struct stat st;
-			r->fd = open(r->files[r->cur].path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+			r->fd_is_stdin = r->files[r->cur].is_stdin;
+			if (r->fd_is_stdin) {
+				r->fd = fcntl(r->in0.fd, F_DUPFD_CLOEXEC, 0);
+				r->in0.reading = 1;
+				r->frame_off = 0;
+			} else
+				r->fd = open(r->files[r->cur].path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 			if (r->fd < 0 || fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 				char buf[300];
 				snprintf(buf, sizeof(buf), "not read: %s",
@@ -1404,6 +1555,9 @@ void rn_capture_reader_close(struct rn_capture_reader *r)
 		return;
 	if (r->fd >= 0)
 		close(r->fd);
+	if (r->in0.fd >= 0)
+		close(r->in0.fd);
+	free(r->in0.buf);
 	msgpack_unpacked_destroy(&r->up);
 	ZSTD_freeDCtx(r->dctx);
 	free(r->in);

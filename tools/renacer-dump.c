@@ -40,6 +40,7 @@ static const struct rn_prog dump_prog = {
 		      "Render renacer captures (renacer --capture FILE). A FILE's rotated parts\n"
 		      "(FILE.1, FILE.2, ...) are read with it, oldest first. The options the run\n"
 		      "had (recorded in the capture) apply; the options below override them.\n"
+		      "FILE - (or /dev/stdin) reads a capture from standard input, a pipe too.\n"
 		      "\n",
 	.usage_tail = "\n"
 		      "Exit status: 0 read whole, 2 damage skipped (see stderr), 1 nothing readable\n"
@@ -503,7 +504,7 @@ int main(int argc, char **argv)
 
 	struct rn_capture_reader *r = rn_capture_reader_open((const char *const *)argv + optind,
 							     (size_t)(argc - optind),
-							     RN_CAPTURE_ROTATED);
+							     RN_CAPTURE_ROTATED | RN_CAPTURE_STDIN);
 	if (!r)
 		die_usage("out of memory");
 	struct rn_sbuf msg = { 0 };
