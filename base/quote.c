@@ -45,7 +45,8 @@ static int needs_hex(const unsigned char *s, size_t len)
  * which has room for 4 bytes per input byte; the end of what was written.
  * angle: '<' and '>' in octal too, so that a path shown between them
  * cannot end its brackets early. */
-static char *quote_body(char *o, const unsigned char *s, size_t len, int hex, int angle)
+static char *quote_body(char *o, const unsigned char *s, size_t len, int hex, int angle,
+			int hexchars)
 {
 	static const char hexd[] = "0123456789abcdef";
 	/* \t \n \v \f \r, indexed by c - '\t' */
@@ -67,6 +68,11 @@ static char *quote_body(char *o, const unsigned char *s, size_t len, int hex, in
 		} else if (is_space_escape(c)) {
 			*o++ = '\\';
 			*o++ = space_letter[c - '\t'];
+		} else if (hexchars) {
+			*o++ = '\\';
+			*o++ = 'x';
+			*o++ = hexd[c >> 4];
+			*o++ = hexd[c & 0xf];
 		} else {
 			/* Octal, fewest digits; but if the next byte is an
 			 * octal digit the reader would take it as part of the
@@ -102,7 +108,7 @@ void rn_quote(struct rn_sbuf *b, const unsigned char *s, size_t len,
 	rn_sbuf_reserve(b, len * 4 + 5);
 	o = b->p + b->len;
 	*o++ = '"';
-	o = quote_body(o, s, len, hex, 0);
+	o = quote_body(o, s, len, hex, 0, (flags & RN_QUOTE_HEX_CHARS) != 0);
 	*o++ = '"';
 	if (truncated) {
 		memcpy(o, "...", 3);
@@ -121,5 +127,6 @@ void rn_quote_fd_path(struct rn_sbuf *b, const unsigned char *s, size_t len, uns
 	if (!len)
 		return;
 	rn_sbuf_reserve(b, len * 4);
-	b->len = (size_t)(quote_body(b->p + b->len, s, len, hex, 1) - b->p);
+	b->len = (size_t)(quote_body(b->p + b->len, s, len, hex, 1,
+				     (flags & RN_QUOTE_HEX_CHARS) != 0) - b->p);
 }

@@ -15,6 +15,9 @@ enum rn_quote_flags {
 					    6.1 does */
 	RN_QUOTE_HEX_ALL = 1u << 1,      /* -xx: every byte as \xhh */
 	RN_QUOTE_STOP_AT_NUL = 1u << 2,  /* C string: stop at the first NUL */
+	RN_QUOTE_HEX_CHARS = 1u << 3,    /* --strings-in-hex=non-ascii-chars:
+					    each byte that would be in octal
+					    as \xhh, the rest as without it */
 };
 
 /*

@@ -773,7 +773,7 @@ struct rn_writer *rn_writer_create(struct rn_pipeline *p, int out_fd,
 	w->p = p;
 	w->fd = out_fd;
 	w->next_seq = 1;
-	w->per_tid = p->opt->follow_forks > 1 && p->opt->outfile;
+	w->per_tid = p->opt->output_separately && p->opt->outfile;
 	if (start_sinks(w, capture) < 0) {
 		rn_sink_destroy(&w->out);
 		free(w);

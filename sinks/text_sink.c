@@ -15,7 +15,6 @@
 #include "sinks/render_text.h"
 #include "syscalls/syscalls.h"
 
-#define RESULT_COLUMN 40
 #define FLUSH_AT (64u * 1024u)
 
 void rn_text_sink_init(struct rn_text_sink *s, const struct rn_options *opt, int file_prefix,
@@ -77,14 +76,16 @@ static void end_line(struct rn_text_sink *w)
 		rn_text_sink_flush(w);
 }
 
-/* strace's tabto(): pad to the result column, or one space past it. */
+/* strace's tabto(): pad to the result column (-a, 40 by default), or one
+ * space past it; -a0 is always the one space. */
 static void pad_to_result(struct rn_text_sink *w)
 {
 	size_t col = w->col_base + w->out.len - w->line_start;
-	if (col < RESULT_COLUMN) {
-		rn_sbuf_reserve(&w->out, RESULT_COLUMN - col);
-		memset(w->out.p + w->out.len, ' ', RESULT_COLUMN - col);
-		w->out.len += RESULT_COLUMN - col;
+	size_t column = w->opt->acolumn > 0 ? (size_t)w->opt->acolumn : 0;
+	if (col < column) {
+		rn_sbuf_reserve(&w->out, column - col);
+		memset(w->out.p + w->out.len, ' ', column - col);
+		w->out.len += column - col;
 	} else {
 		rn_sbuf_putc(&w->out, ' ');
 	}

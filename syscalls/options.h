@@ -34,11 +34,15 @@ enum rn_status_line {
 };
 
 struct rn_options {
-	int follow_forks;     /* -f; 2 or more: -ff (with -o: one file per tid) */
+	int follow_forks;     /* -f, --follow-forks; 2 or more: -ff */
+	int output_separately; /* -ff, --output-separately: with -o, one file
+				  FILE.TID per traced thread */
 	const char *outfile;  /* -o FILE, NULL for stdout */
 	pid_t *attach_pids;   /* -p PID... */
 	int n_attach;
 	int strsize;          /* -s N, default 32 */
+	int acolumn;          /* -a N: " = ret" aligned at column N, default 40
+				 (0, or a line already past it: one space) */
 	unsigned quote_flags; /* -x / -xx: enum rn_quote_flags */
 	int nworkers;         /* --workers N; 0 = one per online CPU */
 	int spin;             /* --spin N: waitpid(WNOHANG) polls before sleeping;

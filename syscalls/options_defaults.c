@@ -9,6 +9,7 @@ void rn_options_init(struct rn_options *o)
 	rn_filter_init(&o->filter);
 	o->seccomp = -1;
 	o->strsize = 32;
+	o->acolumn = 40;
 	o->spin = -1; /* auto: see rn_tracer_run */
 	o->flush_interval_ns = 1000000000ull;
 }

@@ -3,6 +3,7 @@
 #include "syscalls/options_record.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "syscalls/options.h"
 
@@ -44,6 +45,8 @@ const struct rn_opt_record rn_opt_records[] = {
 	  .mask = RN_STATUS_ALL },
 	{ .key = "filter_signals", .kind = RN_REC_U64, .off = AT(filter.signals) },
 	{ .key = "filter_quiet", .kind = RN_REC_UINT, .off = AT(filter.quiet) },
+	/* -a; a capture without it was made at strace's default, 40 */
+	{ .key = "acolumn", .kind = RN_REC_INT, .off = AT(acolumn), .max = INT32_MAX },
 };
 
 const size_t rn_opt_nrecords = sizeof(rn_opt_records) / sizeof(rn_opt_records[0]);

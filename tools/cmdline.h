@@ -42,6 +42,7 @@ enum rn_act {
 	RN_ACT_DUR,        /* -T, --syscall-times[=PRECISION] */
 	RN_ACT_SORT,       /* -S */
 	RN_ACT_COLUMNS,    /* -U */
+	RN_ACT_HEXSTR,     /* --strings-in-hex[=none|non-ascii-chars|non-ascii|all] */
 	RN_ACT_HELP,
 	RN_ACT_VERSION,
 };
@@ -58,6 +59,7 @@ enum {
 	RN_SEEN_COLUMNS = 1u << 6,
 	RN_SEEN_FILTER = 1u << 7,  /* -e */
 	RN_SEEN_CAPTURE_OPT = 1u << 8, /* needs --capture: see capture_opt */
+	RN_SEEN_ACOLUMN = 1u << 9, /* -a, --columns */
 };
 
 /* renacer-dump's --format values, by index in their choices. */
@@ -93,6 +95,9 @@ struct rn_cmdline {
 				  override the capture's (see seen) */
 	unsigned seen;         /* RN_SEEN_* */
 	int xflag;             /* -x count */
+	int hexstr;            /* --strings-in-hex: its quote flags + 1, 0: not given */
+	int follow_long;       /* --follow-forks (strace keeps it apart from -f) */
+	int output_sep;        /* --output-separately */
 	int tflag;             /* -t count */
 	const char *username;  /* -u */
 	const char *capture_opt; /* the long name of the last option given that

@@ -35,10 +35,16 @@ static const char *const dump_formats[] = {
 };
 
 const struct rn_optdef rn_optdefs[] = {
-	{ .names = { "follow-forks" }, .letter = 'f', .progs = R, .act = RN_ACT_INC,
-	  .field = AT(opt.follow_forks),
+	/* strace 6.1 counts -f but sets --follow-forks and --output-separately
+	 * apart from it: options.c says what they mean together */
+	{ .letter = 'f', .progs = R, .act = RN_ACT_INC, .field = AT(opt.follow_forks),
 	  .help = { "  -f            follow forks, vforks and clones (processes and threads)\n"
-		    "  -ff           with -o FILE: one file FILE.TID per traced thread\n" } },
+		    "  -ff           with -o FILE: one file FILE.TID per traced thread\n"
+		    "                (--follow-forks, --output-separately)\n" } },
+	{ .names = { "follow-forks" }, .progs = R, .act = RN_ACT_SET, .field = AT(follow_long),
+	  .value = 1 },
+	{ .names = { "output-separately" }, .progs = R, .act = RN_ACT_SET,
+	  .field = AT(output_sep), .value = 1 },
 	{ .names = { "output" }, .letter = 'o', .arg = RN_ARG_REQUIRED, .progs = R,
 	  .act = RN_ACT_STR,
 	  .field = AT(opt.outfile),
@@ -59,7 +65,15 @@ const struct rn_optdef rn_optdefs[] = {
 	  .help = { NULL, "  -s N          show at most N bytes of strings and N array elements\n"
 			  "                (at most what the capture recorded)\n" } },
 	{ .letter = 'x', .progs = R, .act = RN_ACT_INC, .field = AT(xflag),
-	  .help = { "  -x, -xx       print non-printable (-x) or all (-xx) string bytes in hex\n" } },
+	  .help = { "  -x, -xx       print non-printable (-x) or all (-xx) string bytes in hex\n"
+		    "                (--strings-in-hex[=none|non-ascii-chars|non-ascii|all])\n" } },
+	{ .names = { "strings-in-hex" }, .arg = RN_ARG_OPTIONAL, .progs = R,
+	  .act = RN_ACT_HEXSTR, .field = AT(hexstr) },
+	{ .names = { "columns" }, .letter = 'a', .arg = RN_ARG_REQUIRED, .progs = R | D,
+	  .act = RN_ACT_INT, .field = AT(opt.acolumn), .lo = 0, .hi = INT32_MAX,
+	  .seen = RN_SEEN_ACOLUMN,
+	  .help = { "  -a COLUMN     align syscall results at COLUMN (default 40)\n",
+		    "  -a COLUMN     align syscall results at COLUMN (default: the run's)\n" } },
 	{ .names = { "decode-fds" }, .letter = 'y', .progs = R | D, .act = RN_ACT_SET,
 	  .field = AT(opt.decode_fds), .value = 1,
 	  .help = { "  -y            print paths associated with file descriptors\n",

@@ -137,10 +137,35 @@ static void derive_formats(struct rn_cmdline *c)
 		o->tf.abs_format = c->tflag >= 3 ? RN_TABS_UNIX : RN_TABS_TIME;
 		o->tf.abs_digits = c->tflag >= 2 ? 6 : 0;
 	}
+	if (c->xflag && c->hexstr)
+		die("-x and --strings-in-hex cannot be provided simultaneously");
 	if (c->xflag == 1)
 		o->quote_flags = RN_QUOTE_HEX_NONPRINT;
 	else if (c->xflag > 1)
 		o->quote_flags = RN_QUOTE_HEX_ALL;
+	else if (c->hexstr)
+		o->quote_flags = (unsigned)c->hexstr - 1;
+}
+
+/* -f, --follow-forks and --output-separately as strace 6.1 has them: -f is
+ * counted and decides alone (-f: one trace, -ff: a file per thread), so
+ * -f --output-separately is one trace; --follow-forks and
+ * --output-separately are each their own half of -ff, and
+ * --output-separately alone writes FILE.PID of the one process traced. */
+static void derive_follow(struct rn_cmdline *c)
+{
+	struct rn_options *o = &c->opt;
+
+	if (o->follow_forks && c->follow_long)
+		die("-f and --follow-forks cannot be provided simultaneously");
+	if (o->follow_forks > 1 && c->output_sep)
+		die("-ff and --output-separately cannot be provided simultaneously");
+	if (o->follow_forks) {
+		o->output_separately = o->follow_forks > 1;
+	} else {
+		o->follow_forks = c->follow_long;
+		o->output_separately = c->output_sep;
+	}
 }
 
 /* Outputs that cannot go together. */
@@ -149,7 +174,7 @@ static void check_outputs(const struct rn_options *o)
 	/* -ff -o FILE: FILE.TID per traced thread, as strace (whose -ff
 	 * without -o is plain -f). One trace file per tid has no room for a
 	 * summary or another format: strace refuses -c/-C too. */
-	if (o->follow_forks > 1 && o->outfile) {
+	if (o->output_separately && o->outfile) {
 		if (o->count)
 			die("(-c/--summary-only or -C/--summary) and -ff/--output-separately are "
 			    "mutually exclusive");
@@ -221,6 +246,7 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 	c.opt.argv = argv;
 	finish_filter(&c, c.first_arg < argc);
 	derive_formats(&c);
+	derive_follow(&c);
 	check_outputs(&c.opt);
 	find_command(&c, argc, argv);
 	check_dependents(&c);

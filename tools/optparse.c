@@ -13,8 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include "base/quote.h"
 #include "base/timefmt.h"
 #include "syscalls/filter.h"
 #include "stats/summary.h"
@@ -51,24 +53,48 @@ void rn_getopt_problem(char *buf, size_t len, int ch, int optopt, const char *ar
 
 /* ---- arguments ---------------------------------------------------------- */
 
-/* "invalid -s argument: 'x'", "invalid --workers argument: 'x'" */
-static void bad(const struct rn_prog *p, const struct rn_optdef *d, const char *s)
+/* "invalid -s argument: 'x'", "invalid --workers argument: 'x'": the
+ * option as it was given, -s or --string-limit (however abbreviated, as
+ * strace names it), given by long: the long name getopt_long matched,
+ * NULL for the letter. */
+static void bad(const struct rn_prog *p, const struct rn_optdef *d, const char *s,
+		const char *given)
 	__attribute__((noreturn));
-static void bad(const struct rn_prog *p, const struct rn_optdef *d, const char *s)
+static void bad(const struct rn_prog *p, const struct rn_optdef *d, const char *s,
+		const char *given)
 {
-	if (d->letter)
+	if (d->letter && !given)
 		rn_cmdline_die(p, "invalid -%c argument: '%s'", d->letter, s);
-	rn_cmdline_die(p, "invalid --%s argument: '%s'", d->names[0], s);
+	rn_cmdline_die(p, "invalid --%s argument: '%s'", given ? given : d->names[0], s);
 }
 
-static long parse_number(const struct rn_prog *p, const struct rn_optdef *d, const char *s)
+static long parse_number(const struct rn_prog *p, const struct rn_optdef *d, const char *s,
+			 const char *given)
 {
 	char *end;
 	errno = 0;
 	long v = strtol(s, &end, 10);
 	if (errno || end == s || *end || v < d->lo || v > d->hi)
-		bad(p, d, s);
+		bad(p, d, s, given);
 	return v;
+}
+
+/* --strings-in-hex's values, in any case as strace 6.1 takes them: what
+ * they mean as quote flags + 1; without a value, all (-xx). */
+static int parse_hexstr(const struct rn_prog *p, const struct rn_optdef *d, const char *s)
+{
+	static const struct { const char *name; unsigned flags; } modes[] = {
+		{ "none", 0 },
+		{ "non-ascii-chars", RN_QUOTE_HEX_CHARS },
+		{ "non-ascii", RN_QUOTE_HEX_NONPRINT },
+		{ "all", RN_QUOTE_HEX_ALL },
+	};
+	if (!s)
+		return RN_QUOTE_HEX_ALL + 1;
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (!strcasecmp(s, modes[i].name))
+			return (int)modes[i].flags + 1;
+	bad(p, d, s, d->names[0]);
 }
 
 /* SIZE with an optional K, M or G suffix (powers of 1024). */
@@ -88,7 +114,7 @@ static unsigned long long parse_size(const struct rn_prog *p, const struct rn_op
 	if (shift)
 		end++;
 	if (errno || end == s || *end || *s == '-' || v == 0 || v > (~0ull >> shift))
-		bad(p, d, s);
+		bad(p, d, s, NULL);
 	return v << shift;
 }
 
@@ -100,7 +126,7 @@ static unsigned long long parse_seconds(const struct rn_prog *p, const struct rn
 	errno = 0;
 	double v = strtod(s, &end);
 	if (errno || end == s || *end || !(v > 0) || v > 86400)
-		bad(p, d, s);
+		bad(p, d, s, NULL);
 	return (unsigned long long)(v * 1e9);
 }
 
@@ -174,7 +200,7 @@ static uint8_t precision(const struct rn_prog *p, const struct rn_optdef *d, con
 }
 
 static void apply(struct rn_cmdline *c, const struct rn_prog *p, const struct rn_optdef *d,
-		  const char *arg)
+		  const char *arg, const char *given)
 {
 	void *f = (char *)c + d->field;
 	struct rn_options *o = &c->opt;
@@ -195,7 +221,7 @@ static void apply(struct rn_cmdline *c, const struct rn_prog *p, const struct rn
 		*(const char **)f = arg;
 		break;
 	case RN_ACT_INT:
-		*(int *)f = (int)parse_number(p, d, arg);
+		*(int *)f = (int)parse_number(p, d, arg, given);
 		break;
 	case RN_ACT_SIZE:
 		*(unsigned long long *)f = parse_size(p, d, arg);
@@ -219,7 +245,7 @@ static void apply(struct rn_cmdline *c, const struct rn_prog *p, const struct rn
 		if (!grown)
 			rn_cmdline_die(p, "out of memory");
 		c->pids = grown;
-		c->pids[c->npids++] = (int32_t)parse_number(p, d, arg);
+		c->pids[c->npids++] = (int32_t)parse_number(p, d, arg, given);
 		break;
 	}
 	case RN_ACT_CAPTURE:
@@ -266,6 +292,9 @@ static void apply(struct rn_cmdline *c, const struct rn_prog *p, const struct rn
 		break;
 	case RN_ACT_COLUMNS:
 		rc = rn_summary_parse_columns(&o->summary, arg, err, sizeof(err));
+		break;
+	case RN_ACT_HEXSTR:
+		*(int *)f = parse_hexstr(p, d, arg);
 		break;
 	case RN_ACT_HELP:
 		help(p);
@@ -335,7 +364,8 @@ void rn_cmdline_parse(struct rn_cmdline *c, const struct rn_prog *p, int argc, c
 	build_getopt(p, shorts, sizeof(shorts), longs);
 	opterr = 0;
 	for (;;) {
-		int ch = getopt_long(argc, argv, shorts, longs, NULL);
+		int li = -1;
+		int ch = getopt_long(argc, argv, shorts, longs, &li);
 		if (ch == -1)
 			break;
 		const struct rn_optdef *d = ch == '?' || ch == ':' ? NULL : row_of(p, ch);
@@ -343,7 +373,7 @@ void rn_cmdline_parse(struct rn_cmdline *c, const struct rn_prog *p, int argc, c
 			rn_getopt_problem(err, sizeof(err), ch, optopt, argv[optind - 1]);
 			rn_cmdline_die(p, "%s", err);
 		}
-		apply(c, p, d, optarg);
+		apply(c, p, d, optarg, li >= 0 ? longs[li].name : NULL);
 	}
 	c->first_arg = optind;
 }

@@ -88,7 +88,7 @@ int rn_outputs_clash(const struct rn_options *o, char *msg, size_t n)
 {
 	if (!o->outfile || !o->capture)
 		return 0;
-	const int per_tid = o->follow_forks > 1;
+	const int per_tid = o->output_separately;
 	char *out = canonical(o->outfile), *cap = canonical(o->capture);
 	int clash = 0;
 	if (out && cap) {

@@ -436,6 +436,8 @@ static int apply_cmdline(struct rn_options *opt, struct cmdline *c)
 		opt->tf.dur = 1;
 		opt->tf.dur_digits = o->tf.dur_digits;
 	}
+	if (seen & RN_SEEN_ACOLUMN)
+		opt->acolumn = o->acolumn;
 	if (seen & RN_SEEN_SORT)
 		opt->summary.sort = o->summary.sort;
 	if (seen & RN_SEEN_COLUMNS)

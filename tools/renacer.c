@@ -51,7 +51,7 @@ static struct rn_options opt;
  * Returns -2 when it cannot be opened (said on stderr). */
 static int open_trace_output(void)
 {
-	if (opt.follow_forks > 1 && opt.outfile)
+	if (opt.output_separately && opt.outfile)
 		return -1;
 	if (!opt.outfile)
 		return STDOUT_FILENO;

@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 	const char *cap = argv[i], *txt = argv[i + 1];
 	unsigned long rounds = strtoul(argv[i + 2], NULL, 10);
 
-	struct rn_options opt = { .follow_forks = 1, .strsize = 32, .quiet = 1,
+	struct rn_options opt = { .follow_forks = 1, .strsize = 32, .acolumn = 40, .quiet = 1,
 				  .quote_flags = x ? 1u : 0u, .outfile = prefix ? "t.txt" : NULL };
 	rn_filter_init(&opt.filter); /* nothing filtered, as a default run */
 	if (times)
