@@ -1,10 +1,13 @@
 /*
- * gen_completion.c - prints the bash completion of renacer or renacer-dump
- * from the option table (optable.c), so that the completion knows every
- * option the program accepts: `rn-gen-completion renacer|renacer-dump`.
- * Run at build time (tools/CMakeLists.txt); the output is installed as
+ * gen_completion.c - prints the bash or zsh completion of renacer or
+ * renacer-dump from the option table (optable.c), so that the completion
+ * knows every option the program accepts:
+ * `rn-gen-completion [--zsh] renacer|renacer-dump`. Run at build time
+ * (tools/CMakeLists.txt). The bash one is installed as
  * share/bash-completion/completions/NAME and uses bash-completion's helpers
- * (_init_completion, _filedir, _pids, _command_offset).
+ * (_init_completion, _filedir, _pids, _command_offset); the zsh one as
+ * _NAME in the zsh completion directory, a #compdef function of
+ * _arguments specs whose descriptions are the --help lines.
  *
  * What it completes: option names; after an option that takes a file (-o,
  * --capture, -P), a file; after -p or --pid, a pid; after -u, a user; after
@@ -74,14 +77,134 @@ static void arms(unsigned prog, enum kind k, const char *action)
 		printf(")\n\t\t%s\n\t\treturn\n\t\t;;\n", action);
 }
 
+/* ---- zsh -------------------------------------------------------------- */
+
+/* What an option's --help line says after its spelling ("  -o FILE  write
+ * the trace..." -> "write the trace..."), quoted for a spec inside single
+ * quotes: a quote closes and reopens them, and _arguments reads [ ] : as
+ * its own unless escaped. */
+static void zsh_description(const struct rn_optdef *d, unsigned id)
+{
+	const char *h = d->help[id == RN_PROG_DUMP];
+	if (!h && id == RN_PROG_DUMP)
+		h = d->help[0]; /* one text for both */
+	if (!h)
+		return;
+	const char *p = h;
+	while (*p == ' ')
+		p++;
+	/* the spelling ends at the first run of two spaces */
+	const char *gap = strstr(p, "  ");
+	const char *nl = strchr(p, '\n');
+	if (!gap || (nl && gap > nl))
+		return;
+	p = gap;
+	while (*p == ' ')
+		p++;
+	putchar('[');
+	for (; *p && *p != '\n'; p++) {
+		if (*p == '\'')
+			fputs("'\\''", stdout);
+		else if (*p == '[' || *p == ']' || *p == ':' || *p == '\\')
+			printf("\\%c", *p);
+		else
+			putchar(*p);
+	}
+	putchar(']');
+}
+
+/* The action for an option's argument: ":MESSAGE:ACTION". */
+static void zsh_action(const struct rn_optdef *d)
+{
+	switch (kind_of(d)) {
+	case K_FILE:
+		fputs(":file:_files", stdout);
+		break;
+	case K_PID:
+		fputs(":pid:_pids", stdout);
+		break;
+	case K_USER:
+		fputs(":user:_users", stdout);
+		break;
+	case K_CHOICE:
+		fputs(":value:(", stdout);
+		for (const char *const *c = d->choices; *c; c++)
+			printf("%s%s", c == d->choices ? "" : " ", *c);
+		putchar(')');
+		break;
+	default:
+		fputs(":value: ", stdout);
+		break;
+	}
+}
+
+/* One spec per spelling: '*-o+[...]:file:_files', '*--output=[...]:...'.
+ * Each may repeat (-ff, -e twice, -p A -p B): the table does not say
+ * which may not, and completing one again is harmless. An optional
+ * argument is only ever in the same word (--name=value). */
+static void zsh_specs(unsigned id)
+{
+	for (size_t i = 0; i < rn_noptdefs; i++) {
+		const struct rn_optdef *d = &rn_optdefs[i];
+		if (!(d->progs & id))
+			continue;
+		for (int j = -1; j < 3; j++) {
+			if (j < 0 && !d->letter)
+				continue;
+			if (j >= 0 && !d->names[j])
+				break;
+			printf(" \\\n\t'*");
+			if (j < 0)
+				printf("-%c%s", d->letter,
+				       d->arg == RN_ARG_REQUIRED   ? "+"
+				       : d->arg == RN_ARG_OPTIONAL ? "-"
+								   : "");
+			else
+				printf("--%s%s", d->names[j],
+				       d->arg == RN_ARG_REQUIRED   ? "="
+				       : d->arg == RN_ARG_OPTIONAL ? "=-"
+								   : "");
+			zsh_description(d, id);
+			if (d->arg != RN_ARG_NONE)
+				zsh_action(d);
+			putchar('\'');
+		}
+	}
+}
+
+static int zsh_main(const char *prog, unsigned id)
+{
+	printf("#compdef %s\n"
+	       "# zsh completion for %s, generated from renacer's option table\n"
+	       "# (tools/optable.c) by tools/gen_completion.c: edit those, not this file.\n\n",
+	       prog, prog);
+	/* -s: single letters combine (-fq); -S: nothing after -- is an option */
+	printf("_arguments -s -S");
+	zsh_specs(id);
+	/* renacer: the command, then its own completion; renacer-dump:
+	 * captures (or - for standard input) */
+	if (id == RN_PROG_RENACER)
+		printf(" \\\n\t'(-):command:_command_names -e' \\\n\t'*::arguments:_normal'\n");
+	else
+		printf(" \\\n\t'*:capture:_files'\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	int zsh = argc == 3 && strcmp(argv[1], "--zsh") == 0;
+	if (zsh) {
+		argv++;
+		argc--;
+	}
 	if (argc != 2 || (strcmp(argv[1], "renacer") && strcmp(argv[1], "renacer-dump"))) {
-		fprintf(stderr, "usage: rn-gen-completion renacer|renacer-dump\n");
+		fprintf(stderr, "usage: rn-gen-completion [--zsh] renacer|renacer-dump\n");
 		return 2;
 	}
 	const char *prog = argv[1];
 	unsigned id = strcmp(prog, "renacer") ? RN_PROG_DUMP : RN_PROG_RENACER;
+	if (zsh)
+		return zsh_main(prog, id);
 	char fn[64], buf[256];
 	snprintf(fn, sizeof(fn), "_%s", prog);
 	for (char *p = fn; *p; p++)
