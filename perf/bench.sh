@@ -24,6 +24,12 @@
 #   forkstorm  forkstorm.sh FORKSTORM_N: a shell running /bin/true N times
 #   cproject   gen-cproject.sh's UNITS-unit project, `make -j2` (make clean
 #              between runs)
+#   kernel     the real CPU-bound build: Linux 6.1 (Debian's linux-source-6.1,
+#              tinyconfig, prepared once by kernel-src.sh in KERNEL_DIR),
+#              `make -jKERNEL_J KERNEL_TARGETS` (make clean between runs);
+#              by default the subset `kernel/ lib/`, ~1 min untraced here
+#   kernel-j4  the same, oversubscribed: make -j4 on the machine's CPUs, as
+#              users who type -j$(nproc)+1 do
 #
 # Modes (MODES, in this order by default):
 #   untraced floor floor-spin strace strace-c renacer renacer-c
@@ -39,6 +45,9 @@
 # Environment:
 #   RUNS=3  PARTS="matrix memory stall micro"  WORKLOADS="sysheavy forkstorm cproject"
 #   MODES=...  SYSHEAVY_N=20000  FORKSTORM_N=500  UNITS=120  FANOUT_N=1000
+#   KERNEL_DIR=DIR (default ${TMPDIR:-/tmp}/renacer-kernel-6.1, kept between
+#   runs)  KERNEL_TARGETS="kernel/ lib/" ("" : the whole build, ~4 min)
+#   KERNEL_J=2
 #   MAX_LOAD=1.0     before each round, wait (up to LOAD_WAIT=600 s) until
 #                    other processes keep fewer than this many tasks
 #                    runnable (mean over 3 s; the load average would also
@@ -61,11 +70,14 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${RUNS:-3}
 parts=${PARTS:-matrix memory stall micro}
-workloads=${WORKLOADS:-sysheavy forkstorm cproject}
+workloads=${WORKLOADS:-sysheavy forkstorm cproject kernel kernel-j4}
 read -r -a modes <<<"${MODES:-untraced floor floor-spin strace strace-c renacer renacer-c renacer-capture renacer-process}"
 sysheavy_n=${SYSHEAVY_N:-20000}
 forkstorm_n=${FORKSTORM_N:-500}
 units=${UNITS:-120}
+kernel_dir=${KERNEL_DIR:-${TMPDIR:-/tmp}/renacer-kernel-6.1}
+read -r -a kernel_targets <<<"${KERNEL_TARGETS-kernel/ lib/}"
+kernel_j=${KERNEL_J:-2}
 fanout_n=${FANOUT_N:-1000}
 max_load=${MAX_LOAD:-1.0}
 others_max=${OTHERS_MAX:-0.25}
@@ -179,7 +191,9 @@ workload_cmd() {
 	sysheavy) cmd=("$tmp/sysheavy" "$sysheavy_n") ;;
 	forkstorm) cmd=(sh "$shared/forkstorm.sh" "$forkstorm_n") ;;
 	cproject) cmd=(make -C "$tmp/proj" -j2) ;;
-	*) die "unknown workload '$1' (known: sysheavy forkstorm cproject)" ;;
+	kernel) cmd=(make -s -C "$kernel_dir" -j"$kernel_j" "${kernel_targets[@]}") ;;
+	kernel-j4) cmd=(make -s -C "$kernel_dir" -j4 "${kernel_targets[@]}") ;;
+	*) die "unknown workload '$1' (known: sysheavy forkstorm cproject kernel kernel-j4)" ;;
 	esac
 }
 
@@ -187,6 +201,7 @@ workload_cmd() {
 reset_workload() {
 	case $1 in
 	cproject) make -s -C "$tmp/proj" clean >/dev/null ;;
+	kernel | kernel-j4) make -s -C "$kernel_dir" clean >/dev/null 2>&1 ;;
 	*) : ;;
 	esac
 }
@@ -292,6 +307,8 @@ describe() {
 	sysheavy) echo "sysheavy $sysheavy_n$extra" ;;
 	forkstorm) echo "forkstorm.sh $forkstorm_n$extra" ;;
 	cproject) echo "gen-cproject $units units, make -j2$extra" ;;
+	kernel) echo "Linux 6.1 tinyconfig, make -j$kernel_j ${kernel_targets[*]:-(all)}$extra" ;;
+	kernel-j4) echo "Linux 6.1 tinyconfig, make -j4 ${kernel_targets[*]:-(all)}$extra" ;;
 	esac
 }
 
@@ -310,6 +327,15 @@ machine() {
 	echo "- compiler: $(cc --version | head -n 1)"
 }
 
+# The kernel tree, once (kernel-src.sh installs linux-source-6.1 and the
+# build's tools with apt-get when they are missing, then configures it).
+prepare_kernel() {
+	[[ " $workloads " == *" kernel"* ]] || return 0
+	[ -f "$shared/kernel-src.sh" ] || die "missing $shared/kernel-src.sh"
+	note "preparing the kernel tree in $kernel_dir"
+	bash "$shared/kernel-src.sh" "$kernel_dir" >/dev/null
+}
+
 # ---- part: matrix ------------------------------------------------------------
 
 declare -A wall cpu
@@ -321,6 +347,7 @@ matrix_run() {
 		note "generating the ${units}-unit project"
 		sh "$shared/gen-cproject.sh" "$tmp/proj" "$units"
 	fi
+	prepare_kernel
 	wait_for_quiet
 	load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 	local wl r i k mode out w c o
@@ -538,6 +565,7 @@ stall_report() {
 	if [[ " $workloads " == *" cproject "* ]] && [ ! -d "$tmp/proj" ]; then
 		sh "$shared/gen-cproject.sh" "$tmp/proj" "$units"
 	fi
+	prepare_kernel
 	echo "How long renacer kept a tracee stopped per stop: from the wait4 that reported the"
 	echo "stop to the ptrace call that resumed it (renacer's clock, \`--stats-self\`; the"
 	echo "kernel's own part of a stop, and the time until the tracer is scheduled, are not in"
