@@ -1,18 +1,22 @@
 /*
- * capture.h - the capture file: independent zstd frames, each a msgpack
- * stream of events (schema and versioning rule: capture/CAPTURE.md).
+ * capture.h - the capture file: zstd frames of msgpack records (schema and
+ * versioning rule: capture/CAPTURE.md).
  *
- * Writer (capture/capture_write.c): the writer thread appends events in seq
- * order and ends a frame at least once a second (rn_capture_flush), so a
- * killed tracer loses at most the frame in progress. The first frame of
- * every file holds only the header. Files are created 0600 and never opened
- * through a symlink; with a size limit the file rotates at a frame boundary:
- * FILE is always the newest part, FILE.1 the one before, ... (FILE.N is
- * created by renaming; the new FILE with O_EXCL).
+ * Writer (capture/capture_write.c, format 2): the writer thread appends
+ * events in seq order and flushes the compressor at least once a second
+ * (rn_capture_flush), so a killed tracer loses at most what came after the
+ * last flush. A frame ends every frame_bytes, at rotation and at close:
+ * those are the points a reader starts again from after damage. The first
+ * frame of every file holds only the header. Files are created 0600 and
+ * never opened through a symlink; with a size limit the file rotates at a
+ * frame boundary: FILE is always the newest part, FILE.1 the one before,
+ * ... (FILE.N is created by renaming; the new FILE with O_EXCL).
  *
  * Reader (capture/capture_read.c): events of one file or of a rotated set,
- * oldest first. A damaged frame (corrupt, truncated, or bytes that are not a
- * frame) is skipped up to the next intact frame, and reported.
+ * oldest first, of format 1 or 2. Format 1: a damaged frame (corrupt,
+ * truncated, or bytes that are not a frame) is skipped up to the next
+ * intact frame, and reported. Format 2: every event up to the last check
+ * record before the damage is read, then nothing up to the next frame.
  *
  * Contract: a writer or reader is used by one thread at a time.
  */
@@ -28,7 +32,7 @@
 #include "base/sbuf.h"
 
 /* The format this build writes and the newest it reads. */
-#define RN_CAPTURE_FORMAT 1
+#define RN_CAPTURE_FORMAT 2
 
 /* ---- writer ------------------------------------------------------------- */
 
@@ -46,6 +50,8 @@ struct rn_capture_info {
 	unsigned max_files;           /* --capture-files: keep FILE and FILE.1 ..
 					 FILE.(K-1); 0: keep all */
 	int level;                    /* zstd level; 0: default (3) */
+	uint64_t frame_bytes;         /* end a frame once it wrote this many
+					 bytes; 0: 1 MiB */
 };
 
 struct rn_capture_stats {
@@ -69,10 +75,10 @@ enum {
 struct rn_capture_writer *rn_capture_create(const char *path, const struct rn_capture_info *info,
 					    int *err);
 /* Add one event (RN_EV_NONE is skipped) to the frame in progress; ends the
- * frame past 4 MiB of msgpack and rotates when the file is full. Returns 0
- * or the first error (errno value; sticky). */
+ * frame past frame_bytes and rotates when the file is full. Returns 0 or
+ * the first error (errno value; sticky). */
 int rn_capture_append(struct rn_capture_writer *w, const struct rn_event *ev);
-/* End the frame in progress (if it holds anything) and write it out, then
+/* Write out everything appended (the frame goes on: ZSTD_e_flush), then
  * rotate if the file reached max_size. Call at least once a second. */
 int rn_capture_flush(struct rn_capture_writer *w);
 /* Flush, fsync, close and free. Returns 0 or the first error seen. */

@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include "capture/capture.h"
 #include "capture/capture_kinds.h"
+#include "capture/capture_v2.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -82,6 +83,8 @@ struct stdin_copy {
 	unsigned char *buf; /* what one read(2) brings */
 };
 
+struct rd2;
+
 struct rn_capture_reader {
 	struct cfile *files;
 	size_t nfiles;
@@ -110,6 +113,7 @@ struct rn_capture_reader {
 	uint64_t events;
 	int done;
 
+	struct rd2 *v2;           /* format 2's reading state (below) */
 	char **names;             /* interned strings (value names) */
 	size_t nnames, capnames;
 	void **arena;             /* everything else to free at close */
@@ -1058,7 +1062,8 @@ static void set_problem(struct rn_capture_reader *r, struct cfile *f, const char
 }
 
 /* Does the frame just decoded hold records: its first msgpack object a
- * map with a str "t" (a header or an event, of any kind)? */
+ * map with a str "t" (a header or a format-1 event, of any kind), or an
+ * array that begins with a uint (a format-2 record)? */
 static int frame_has_records(struct rn_capture_reader *r)
 {
 	size_t off = 0, sane = rn_msgpack_sane_prefix(r->frame, r->frame_len);
@@ -1067,8 +1072,12 @@ static int frame_has_records(struct rn_capture_reader *r)
 		return 0;
 	msgpack_unpack_return ur =
 		msgpack_unpack_next(&r->up, (const char *)r->frame, sane, &off);
-	return (ur == MSGPACK_UNPACK_SUCCESS || ur == MSGPACK_UNPACK_EXTRA_BYTES) &&
-	       r->up.data.type == MSGPACK_OBJECT_MAP && (t = map_get(&r->up.data, "t")) &&
+	if (ur != MSGPACK_UNPACK_SUCCESS && ur != MSGPACK_UNPACK_EXTRA_BYTES)
+		return 0;
+	if (r->up.data.type == MSGPACK_OBJECT_ARRAY)
+		return r->up.data.via.array.size >= 2 &&
+		       r->up.data.via.array.ptr[0].type == MSGPACK_OBJECT_POSITIVE_INTEGER;
+	return r->up.data.type == MSGPACK_OBJECT_MAP && (t = map_get(&r->up.data, "t")) &&
 	       t->type == MSGPACK_OBJECT_STR;
 }
 
@@ -1384,9 +1393,20 @@ static void header_record(struct rn_capture_reader *r, const msgpack_object *o)
 	r->cur++;
 }
 
+static void v2_begin(struct rn_capture_reader *r);
+static int v2_active(const struct rn_capture_reader *r);
+static int v2_next(struct rn_capture_reader *r, struct rn_event *ev);
+
 int rn_capture_next(struct rn_capture_reader *r, struct rn_event *ev)
 {
 	while (!r->done) {
+		if (r->fd >= 0 && v2_active(r)) {
+			if (v2_next(r, ev)) {
+				r->events++;
+				return 1;
+			}
+			continue;
+		}
 		if (r->frame_loaded) {
 			if (r->frame_pos >= r->frame_len) {
 				r->frame_loaded = 0;
@@ -1459,6 +1479,8 @@ int rn_capture_next(struct rn_capture_reader *r, struct rn_event *ev)
 			r->in_len = r->in_pos = 0;
 			r->file_headers = 0;
 			r->file_part = r->files[r->cur].hdr.part;
+			v2_begin(r);
+			continue;
 		}
 		const char *why;
 		char whybuf[128];
@@ -1479,6 +1501,384 @@ int rn_capture_next(struct rn_capture_reader *r, struct rn_event *ev)
 		default:
 			damage_here(r, why);
 			break;
+		}
+	}
+	return 0;
+}
+
+/* ---- format 2 -------------------------------------------------------------
+ *
+ * A frame is read block by block (RFC 8878 3.1.1.2), each fed whole to
+ * the decompressor, so the file offset where every block's output began is
+ * known. Decompressed records wait until a check record's CRC covers them
+ * (or the frame ends with its content checksum verified): what damage
+ * turned into other bytes is never shown. On damage the unchecked bytes
+ * are dropped and reading goes on at the next frame magic; the skipped
+ * region begins at the block holding the first byte not shown (the frame's
+ * start when nothing of it was). Records that are maps are format 1's,
+ * read as before (a file whose header was lost may be either).
+ */
+
+struct rd2_mark {
+	size_t end;   /* the block's output ends here in out */
+	uint64_t off; /* the block's offset in the file */
+};
+
+/* Owned by the reader's thread, as the reader. */
+struct rd2 {
+	int active;         /* the file being read is read this way */
+	int in_frame;       /* a frame's header was read, blocks follow */
+	int frame_done;     /* its last block (and checksum) were read */
+	int checksum;       /* the frame has a content checksum */
+	uint64_t pos;       /* file offset of the next block or frame */
+	uint64_t frame_off, first_block;
+	unsigned char *out; /* decompressed, from out_base of the frame */
+	size_t out_len, out_cap;
+	uint64_t out_base;
+	/* [dec, ready) checked records to hand out; [ready, skip) the check
+	 * record after them; [chunk, out_len) not checked yet, of which
+	 * [chunk, scan) are whole records without a check record. */
+	size_t dec, ready, skip, chunk, scan;
+	uint64_t records;   /* in [chunk, scan) */
+	struct rd2_mark *marks;
+	size_t nmarks, capmarks;
+	struct rn_c2_state st;
+};
+
+static const char *v2_intern(void *ctx, const char *p, size_t n)
+{
+	return intern(ctx, p, n);
+}
+
+static void v2_clear_frame(struct rd2 *d)
+{
+	d->in_frame = d->frame_done = 0;
+	d->out_len = d->dec = d->ready = d->skip = d->chunk = d->scan = 0;
+	d->out_base = 0;
+	d->records = 0;
+	d->nmarks = 0;
+}
+
+static void v2_begin(struct rn_capture_reader *r)
+{
+	if (!r->v2 && !(r->v2 = calloc(1, sizeof(*r->v2))))
+		oom();
+	struct rd2 *d = r->v2;
+	v2_clear_frame(d);
+	d->pos = 0;
+	/* Format 1 keeps its own reader; a file without a header may be
+	 * either, and this one reads both. */
+	d->active = r->files[r->cur].hdr.format != 1;
+}
+
+static int v2_active(const struct rn_capture_reader *r)
+{
+	return r->v2 && r->v2->active;
+}
+
+static void v2_end_file(struct rn_capture_reader *r)
+{
+	close(r->fd);
+	r->fd = -1;
+	r->cur++;
+}
+
+/* Where the bytes not shown begin: the block holding the first unchecked
+ * byte, or the block about to be read when there is none. */
+static uint64_t v2_lost_at(const struct rd2 *d)
+{
+	uint64_t off = d->pos;
+	if (d->chunk < d->out_len)
+		for (size_t i = 0; i < d->nmarks; i++)
+			if (d->marks[i].end > d->chunk) {
+				off = d->marks[i].off;
+				break;
+			}
+	return off <= d->first_block ? d->frame_off : off;
+}
+
+/* Skip from what was lost to the next frame magic; report it. */
+static void v2_damage(struct rn_capture_reader *r, uint64_t start, const char *why)
+{
+	struct rd2 *d = r->v2;
+	uint64_t next = scan_magic(r, start + 1);
+	add_damage(r, r->files[r->cur].path, start, next - start, why);
+	v2_clear_frame(d);
+	d->pos = next;
+}
+
+static int is_check(const msgpack_object *o)
+{
+	return o->type == MSGPACK_OBJECT_ARRAY && o->via.array.size >= 2 &&
+	       o->via.array.ptr[0].type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
+	       o->via.array.ptr[0].via.u64 == 0;
+}
+
+/* Check what was decompressed: 1 when records are ready to hand out. */
+static int v2_verify(struct rn_capture_reader *r)
+{
+	struct rd2 *d = r->v2;
+	while (d->scan < d->out_len) {
+		size_t sane = rn_msgpack_sane_prefix(d->out + d->scan, d->out_len - d->scan);
+		if (!sane)
+			break;
+		size_t end = d->scan + sane, at = d->scan;
+		while (at < end) {
+			size_t off = at;
+			msgpack_unpack_return ur =
+				msgpack_unpack_next(&r->up, (const char *)d->out, end, &off);
+			if (ur != MSGPACK_UNPACK_SUCCESS && ur != MSGPACK_UNPACK_EXTRA_BYTES) {
+				v2_damage(r, v2_lost_at(d), "undecodable msgpack");
+				return 0;
+			}
+			const msgpack_object *o = &r->up.data;
+			if (is_check(o)) {
+				uint32_t crc = rn_c2_crc32(0, d->out + d->chunk, at - d->chunk);
+				const msgpack_object *c = o->via.array.ptr;
+				if (o->via.array.size < 3 || c[1].type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
+				    c[1].via.u64 != crc || c[2].type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
+				    c[2].via.u64 != d->records) {
+					v2_damage(r, v2_lost_at(d), "corrupt frame: check record mismatch");
+					return 0;
+				}
+				d->dec = d->chunk;
+				d->ready = at;
+				d->skip = d->chunk = d->scan = off;
+				d->records = 0;
+				return d->dec < d->ready;
+			}
+			d->records++;
+			at = off;
+		}
+		d->scan = end;
+	}
+	if (d->frame_done && d->chunk < d->out_len) {
+		/* The frame's checksum covers what no check record did. */
+		if (d->scan < d->out_len) {
+			char buf[200];
+			snprintf(buf, sizeof(buf),
+				 "skipped the records from byte %" PRIu64 " of the frame at byte %" PRIu64
+				 " (undecodable msgpack)",
+				 d->out_base + d->scan, d->frame_off);
+			add_damage(r, r->files[r->cur].path, d->frame_off, 0, buf);
+			d->out_len = d->scan;
+		}
+		d->dec = d->chunk;
+		d->ready = d->skip = d->chunk = d->scan;
+		return d->dec < d->ready;
+	}
+	return 0;
+}
+
+/* Start the frame at d->pos: 1 when there is one (or a skippable frame or
+ * damage was stepped over), 0 at the end of the file. */
+static int v2_frame(struct rn_capture_reader *r)
+{
+	struct rd2 *d = r->v2;
+	/* Nothing before this frame is read again (a copy of stdin frees it). */
+	r->frame_off = d->pos;
+	seek_to(r, d->pos);
+	while (r->in_len - r->in_pos < 18 && fill(r))
+		;
+	size_t avail = r->in_len - r->in_pos;
+	const unsigned char *p = r->in + r->in_pos;
+	v2_clear_frame(d);
+	d->frame_off = d->first_block = d->pos;
+	if (!avail)
+		return 0;
+	if (avail >= 8 && is_skippable(p)) {
+		uint64_t end = d->pos + 8 +
+			       (uint32_t)(p[4] | p[5] << 8 | p[6] << 16 | (uint32_t)p[7] << 24);
+		seek_to(r, end - 1);
+		if (r->in_len == r->in_pos && !fill(r)) {
+			v2_damage(r, d->pos, "truncated frame");
+			return 1;
+		}
+		d->pos = end;
+		return 1;
+	}
+	if (avail < 4 || memcmp(p, zstd_magic, 4) != 0) {
+		v2_damage(r, d->pos,
+			  avail < 8 && memcmp(p, zstd_magic, avail < 4 ? avail : 4) == 0
+				  ? "truncated frame"
+				  : "bytes that are not a zstd frame");
+		return 1;
+	}
+	/* The frame header (RFC 8878 3.1.1.1): its size, and the checksum
+	 * flag, which says whether 4 bytes follow the last block. */
+	unsigned fhd = avail > 4 ? p[4] : 0;
+	static const unsigned did[4] = { 0, 1, 2, 4 }, fcs[4] = { 0, 2, 4, 8 };
+	unsigned single = (fhd >> 5) & 1;
+	size_t hsize = 5 + !single + did[fhd & 3] + (fhd >> 6 ? fcs[fhd >> 6] : single);
+	if (avail < hsize) {
+		v2_damage(r, d->pos, "truncated frame");
+		return 1;
+	}
+	if (fhd & 0x08) {
+		v2_damage(r, d->pos, "corrupt frame: reserved bit set");
+		return 1;
+	}
+	ZSTD_DCtx_reset(r->dctx, ZSTD_reset_session_only);
+	ZSTD_inBuffer ib = { p, hsize, 0 };
+	ZSTD_outBuffer ob = { NULL, 0, 0 };
+	size_t rc = ZSTD_decompressStream(r->dctx, &ob, &ib);
+	if (ZSTD_isError(rc) || ib.pos != hsize) {
+		v2_damage(r, d->pos, "corrupt frame: bad frame header");
+		return 1;
+	}
+	d->checksum = (fhd >> 2) & 1;
+	d->in_frame = 1;
+	d->pos += hsize;
+	d->first_block = d->pos;
+	r->frame_off = d->frame_off;
+	r->prev_seq = r->prev_ts = 0;
+	rn_c2_reset(&d->st);
+	return 1;
+}
+
+/* Drop what was handed out, so out holds no more than a chunk. */
+static void v2_compact(struct rd2 *d)
+{
+	size_t k = d->chunk;
+	if (!k || d->dec < d->ready)
+		return;
+	memmove(d->out, d->out + k, d->out_len - k);
+	d->out_len -= k;
+	d->scan -= k;
+	d->out_base += k;
+	d->dec = d->ready = d->skip = d->chunk = 0;
+	size_t j = 0;
+	for (size_t i = 0; i < d->nmarks; i++)
+		if (d->marks[i].end > k) {
+			d->marks[j] = d->marks[i];
+			d->marks[j++].end -= k;
+		}
+	d->nmarks = j;
+}
+
+/* Decompress the next block: 1 when something was done, 0 at the end. */
+static int v2_feed(struct rn_capture_reader *r)
+{
+	struct rd2 *d = r->v2;
+	if (!d->in_frame)
+		return v2_frame(r);
+	seek_to(r, d->pos);
+	while (r->in_len - r->in_pos < 3 && fill(r))
+		;
+	size_t avail = r->in_len - r->in_pos;
+	if (!avail && d->chunk == d->out_len)
+		return 0; /* cut where a flush ended: nothing is lost */
+	if (avail < 3) {
+		v2_damage(r, v2_lost_at(d), "truncated frame");
+		return 1;
+	}
+	const unsigned char *p = r->in + r->in_pos;
+	uint32_t bh = p[0] | p[1] << 8 | (uint32_t)p[2] << 16;
+	unsigned last = bh & 1, type = (bh >> 1) & 3;
+	size_t bsize = bh >> 3, csize = type == 1 ? 1 : bsize;
+	if (type == 3 || bsize > ZSTD_BLOCKSIZE_MAX) {
+		v2_damage(r, v2_lost_at(d), "corrupt frame: bad block header");
+		return 1;
+	}
+	size_t need = 3 + csize + (last && d->checksum ? 4 : 0);
+	while (r->in_len - r->in_pos < need && fill(r))
+		;
+	if (r->in_len - r->in_pos < need) {
+		v2_damage(r, v2_lost_at(d), "truncated frame");
+		return 1;
+	}
+	v2_compact(d);
+	if (d->out_len - d->chunk > FRAME_LIMIT) {
+		v2_damage(r, v2_lost_at(d), too_large);
+		return 1;
+	}
+	ZSTD_inBuffer ib = { r->in + r->in_pos, need, 0 };
+	size_t rc;
+	do {
+		if (d->out_cap - d->out_len < ZSTD_BLOCKSIZE_MAX) {
+			d->out_cap = d->out_cap ? 2 * d->out_cap : 4 * ZSTD_BLOCKSIZE_MAX;
+			d->out = xrealloc(d->out, d->out_cap);
+		}
+		ZSTD_outBuffer ob = { d->out + d->out_len, d->out_cap - d->out_len, 0 };
+		rc = ZSTD_decompressStream(r->dctx, &ob, &ib);
+		if (ZSTD_isError(rc)) {
+			char buf[128];
+			snprintf(buf, sizeof(buf), "corrupt frame: %s", ZSTD_getErrorName(rc));
+			v2_damage(r, v2_lost_at(d), buf);
+			return 1;
+		}
+		d->out_len += ob.pos;
+		if (ob.pos == ob.size)
+			continue; /* output may be pending */
+	} while (ib.pos < ib.size);
+	if (d->nmarks == d->capmarks) {
+		d->capmarks = d->capmarks ? 2 * d->capmarks : 64;
+		d->marks = xrealloc(d->marks, d->capmarks * sizeof(*d->marks));
+	}
+	d->marks[d->nmarks++] = (struct rd2_mark){ .end = d->out_len, .off = d->pos };
+	if (last && rc != 0) {
+		v2_damage(r, v2_lost_at(d), "corrupt frame: it does not end");
+		return 1;
+	}
+	d->pos += need;
+	if (last) {
+		d->frame_done = 1;
+		d->in_frame = 0;
+	}
+	return 1;
+}
+
+/* The next checked record of the frame: 1 an event, 0 none (yet). */
+static int v2_record(struct rn_capture_reader *r, struct rn_event *ev)
+{
+	struct rd2 *d = r->v2;
+	size_t at = d->dec, off = at;
+	msgpack_unpack_return ur =
+		msgpack_unpack_next(&r->up, (const char *)d->out, d->ready, &off);
+	d->dec = off;
+	if (d->dec >= d->ready)
+		d->dec = d->ready = d->skip;
+	if (ur != MSGPACK_UNPACK_SUCCESS && ur != MSGPACK_UNPACK_EXTRA_BYTES) {
+		d->dec = d->ready = d->skip;
+		return 0;
+	}
+	const msgpack_object *o = &r->up.data;
+	int got;
+	if (o->type == MSGPACK_OBJECT_ARRAY) {
+		got = rn_c2_decode(&d->st, o, ev, v2_intern, r);
+	} else {
+		got = build_event(r, o, ev);
+		if (got == REC_HEADER) {
+			header_record(r, o);
+			return 0;
+		}
+	}
+	if (got < 0) {
+		char buf[200];
+		snprintf(buf, sizeof(buf),
+			 "skipped a malformed record at byte %" PRIu64 " of the frame at byte %" PRIu64,
+			 d->out_base + at, d->frame_off);
+		add_damage(r, r->files[r->cur].path, d->frame_off, 0, buf);
+	}
+	return got > 0;
+}
+
+static int v2_next(struct rn_capture_reader *r, struct rn_event *ev)
+{
+	struct rd2 *d = r->v2;
+	while (r->fd >= 0) {
+		if (d->dec < d->ready) {
+			if (v2_record(r, ev))
+				return 1;
+			continue;
+		}
+		if (v2_verify(r))
+			continue;
+		if (d->frame_done && d->chunk == d->out_len)
+			d->frame_done = 0; /* the next frame begins at d->pos */
+		if (!v2_feed(r)) {
+			v2_end_file(r);
+			return 0;
 		}
 	}
 	return 0;
@@ -1558,6 +1958,12 @@ void rn_capture_reader_close(struct rn_capture_reader *r)
 	if (r->in0.fd >= 0)
 		close(r->in0.fd);
 	free(r->in0.buf);
+	if (r->v2) {
+		rn_c2_free(&r->v2->st);
+		free(r->v2->out);
+		free(r->v2->marks);
+		free(r->v2);
+	}
 	msgpack_unpacked_destroy(&r->up);
 	ZSTD_freeDCtx(r->dctx);
 	free(r->in);

@@ -1,13 +1,16 @@
 /*
- * capture_write.c - events to a capture file: msgpack records, compressed
- * into independent zstd frames, rotated by size (see
+ * capture_write.c - events to a capture file (format 2): positional
+ * msgpack records, one zstd stream per frame, rotated by size (see
  * capture/capture.h; the schema is capture/CAPTURE.md).
  *
  * Called by the writer thread only. The msgpack of the frame in progress
  * collects in `pack` and goes to the compressor in 128 KiB steps; the
- * compressor's output is written to the file as it comes, so a frame may be
- * half on disk until rn_capture_flush ends it (a reader then sees a
- * truncated frame and skips it).
+ * compressor's output is written to the file as it comes. rn_capture_flush
+ * flushes the compressor (ZSTD_e_flush): what it wrote is decodable at once
+ * and the frame, with its history, goes on; a frame is only ended every
+ * frame_bytes of output, at rotation and at close, which makes it a point a
+ * reader can start again from after damage. Check records (a CRC of the
+ * msgpack since the last one) let a reader use a frame that never ended.
  */
 #define _GNU_SOURCE
 #include "capture/capture.h"
@@ -27,6 +30,7 @@
 #include <msgpack.h>
 #include <zstd.h>
 
+#include "capture/capture_v2.h"
 #include "syscalls/options_record.h"
 #include "syscalls/syscalls.h"
 #include "base/utf8.h"
@@ -54,9 +58,18 @@ _Static_assert(RN_T_HEX == 0 && RN_T_INT == 1 && RN_T_LONG == 2 && RN_T_UINT == 
 		       RN_T_NONE == 22,
 	       "return types are part of the capture format");
 
-#define FRAME_MAX (4u << 20) /* end a frame past this much msgpack */
 #define FEED_AT (128u << 10) /* compress in steps of this much */
 #define DEFAULT_LEVEL 3
+/* End a frame once it wrote this much: the most a damaged byte can cost,
+ * against a history and a string table that restart with every frame. */
+#define DEFAULT_FRAME_BYTES (1u << 20)
+
+/* Kinds are numbers in format 2 (CAPTURE.md 1.8.2). */
+_Static_assert(RN_EV_ENTRY == 1 && RN_EV_EXIT == 2 && RN_EV_SIGNAL == 3 &&
+		       RN_EV_GROUP_STOP == 4 && RN_EV_EXITED == 5 && RN_EV_KILLED == 6 &&
+		       RN_EV_SUPERSEDED == 7 && RN_EV_NEW_TASK == 8 && RN_EV_ATTACHED == 9 &&
+		       RN_EV_DETACHED == 10,
+	       "event kinds are part of the capture format");
 
 struct rn_capture_writer {
 	char *path;
@@ -70,8 +83,12 @@ struct rn_capture_writer {
 	struct rn_sbuf pack;         /* msgpack not yet compressed */
 	msgpack_packer pk;
 	int frame_open;              /* the frame in progress holds events */
-	uint64_t frame_in;           /* its msgpack bytes so far */
-	uint64_t prev_seq, prev_ts;  /* delta bases within the frame */
+	uint64_t frame_out;          /* its compressed bytes written so far */
+	uint64_t frame_bytes;        /* end a frame past this many */
+	struct rn_c2_state c2;       /* the frame's tables and delta bases */
+	uint32_t chunk_crc;          /* msgpack since the last check record */
+	size_t chunk_len;
+	uint64_t chunk_events;
 	uint64_t file_bytes;         /* written to the current file */
 	int error;                   /* first error (errno value), sticky */
 	struct rn_capture_stats st;
@@ -147,12 +164,14 @@ static int write_out(struct rn_capture_writer *w, const void *p, size_t n)
 		c += k;
 		n -= (size_t)k;
 		w->file_bytes += (uint64_t)k;
+		w->frame_out += (uint64_t)k;
 		w->st.bytes_out += (uint64_t)k;
 	}
 	return w->error;
 }
 
-/* Compress what is in `pack`; with ZSTD_e_end also end the frame. */
+/* Compress what is in `pack`; ZSTD_e_flush also writes out everything
+ * the compressor holds, ZSTD_e_end ends the frame as well. */
 static int compress(struct rn_capture_writer *w, ZSTD_EndDirective mode)
 {
 	ZSTD_inBuffer in = { w->pack.p, w->pack.len, 0 };
@@ -166,7 +185,7 @@ static int compress(struct rn_capture_writer *w, ZSTD_EndDirective mode)
 		}
 		if (out.pos && write_out(w, w->zout, out.pos))
 			break;
-		if (mode == ZSTD_e_end ? r == 0 : in.pos == in.size)
+		if (mode != ZSTD_e_continue ? r == 0 : in.pos == in.size)
 			break;
 	}
 	w->st.bytes_in += w->pack.len;
@@ -174,12 +193,29 @@ static int compress(struct rn_capture_writer *w, ZSTD_EndDirective mode)
 	return w->error;
 }
 
+/* A check record for the msgpack since the last one: [0, crc32, events]
+ * (CAPTURE.md 1.8.3). It is not itself part of any CRC. */
+static void pack_check(struct rn_capture_writer *w)
+{
+	if (!w->chunk_len)
+		return;
+	msgpack_pack_array(&w->pk, 3);
+	msgpack_pack_uint64(&w->pk, 0);
+	msgpack_pack_uint32(&w->pk, w->chunk_crc);
+	msgpack_pack_uint64(&w->pk, w->chunk_events);
+	w->chunk_crc = 0;
+	w->chunk_len = 0;
+	w->chunk_events = 0;
+}
+
 static int end_frame(struct rn_capture_writer *w)
 {
+	pack_check(w);
 	compress(w, ZSTD_e_end);
 	w->st.frames++;
 	w->frame_open = 0;
-	w->frame_in = 0;
+	w->frame_out = 0;
+	rn_c2_reset(&w->c2);
 	return w->error;
 }
 
@@ -314,113 +350,150 @@ static int has_bytes(const struct rn_value *x)
 	return x->len || x->kind == RN_V_STR || x->kind == RN_V_NAME || x->kind == RN_V_TEXT;
 }
 
+/* A string element: its index in the frame's table when it is there, else
+ * the bytes (str for a name, bin for the rest), entering the table. */
+static void pack_string(struct rn_capture_writer *w, const void *p, size_t n, int as_str)
+{
+	long i = n >= RN_C2_STR_MIN ? rn_c2_str_find(&w->c2, p, n) : -1;
+	if (i >= 0) {
+		msgpack_pack_uint64(&w->pk, (uint64_t)i);
+		return;
+	}
+	if (as_str) {
+		msgpack_pack_str(&w->pk, n);
+		msgpack_pack_str_body(&w->pk, p, n);
+	} else {
+		msgpack_pack_bin(&w->pk, n);
+		msgpack_pack_bin_body(&w->pk, p, n);
+	}
+	if (rn_c2_storable(&w->c2, n))
+		rn_c2_str_add(&w->c2, p, n);
+}
+
+static int node_bytes(const struct rn_event *ev, const struct rn_value *x)
+{
+	return has_bytes(x) && (uint64_t)x->off + x->len <= ev->nbytes;
+}
+
+/* The value tree, flat: per node its head, then name, number, bytes and
+ * descendants, each only when the head says so (CAPTURE.md 1.8.4). */
 static void pack_values(struct rn_capture_writer *w, const struct rn_event *ev)
 {
 	msgpack_packer *pk = &w->pk;
-	msgpack_pack_array(pk, ev->nv);
+	size_t elems = 0;
 	for (uint32_t i = 0; i < ev->nv; i++) {
 		const struct rn_value *x = &ev->v[i];
-		/* [kind, flags, name, number, bytes, descendants] */
-		msgpack_pack_array(pk, 6);
-		msgpack_pack_uint64(pk, x->kind);
-		msgpack_pack_uint64(pk, x->flags);
-		if (x->name)
-			pack_cstr(pk, x->name);
-		else
-			msgpack_pack_nil(pk);
-		if (x->kind == RN_V_INT || x->kind == RN_V_FD)
-			msgpack_pack_int64(pk, x->i);
-		else
-			msgpack_pack_uint64(pk, x->u);
-		if (has_bytes(x) && (uint64_t)x->off + x->len <= ev->nbytes) {
-			msgpack_pack_bin(pk, x->len);
-			msgpack_pack_bin_body(pk, ev->bytes + x->off, x->len);
-		} else {
-			msgpack_pack_nil(pk);
-		}
 		uint32_t end = x->end > i && x->end <= ev->nv ? x->end : i + 1;
-		msgpack_pack_uint64(pk, end - i - 1);
+		elems += 1 + (x->name != NULL) + (x->u != 0) + (size_t)node_bytes(ev, x) +
+			 (end != i + 1);
+	}
+	msgpack_pack_array(pk, elems);
+	for (uint32_t i = 0; i < ev->nv; i++) {
+		const struct rn_value *x = &ev->v[i];
+		uint32_t end = x->end > i && x->end <= ev->nv ? x->end : i + 1;
+		int bytes = node_bytes(ev, x);
+		uint64_t nh = x->kind | (uint64_t)x->flags << RN_C2N_FLAGS_SHIFT;
+		nh |= (x->name ? RN_C2N_NAME : 0) | (x->u ? RN_C2N_NUM : 0) |
+		      (bytes ? RN_C2N_BYTES : 0) | (end != i + 1 ? RN_C2N_DESC : 0);
+		msgpack_pack_uint64(pk, nh);
+		if (x->name)
+			pack_string(w, x->name, strlen(x->name), 1);
+		if (x->u) {
+			if (x->kind == RN_V_INT || x->kind == RN_V_FD)
+				msgpack_pack_int64(pk, x->i);
+			else
+				msgpack_pack_uint64(pk, x->u);
+		}
+		if (bytes)
+			pack_string(w, ev->bytes + x->off, x->len, 0);
+		if (end != i + 1)
+			msgpack_pack_uint64(pk, end - i - 1);
 	}
 }
 
+/* One event as an array: head, dt, then only the elements that the
+ * frame's state does not give (CAPTURE.md 1.8.2). The state moves on
+ * exactly as rn_c2_decode moves the reader's. */
 static void pack_event(struct rn_capture_writer *w, const struct rn_event *ev)
 {
 	msgpack_packer *pk = &w->pk;
-	int first = !w->frame_open;
-	int abs_seq = first || ev->seq < w->prev_seq;
-	int abs_ts = first || ev->ts_ns < w->prev_ts;
+	struct rn_c2_state *c = &w->c2;
+	int fresh;
+	struct rn_c2_thread *th = rn_c2_thread(c, ev->tid, &fresh);
 	int is_call = ev->kind == RN_EV_ENTRY || ev->kind == RN_EV_EXIT;
+	int is_exit = ev->kind == RN_EV_EXIT;
 	int has_nr = is_call || ev->finish_pending;
-	int has_dur = ev->kind == RN_EV_EXIT && ev->entry_ts_ns;
+	int has_dur = is_exit && ev->entry_ts_ns;
 	int has_rp = ev->ret_path_len &&
 		     (uint64_t)ev->ret_path_off + ev->ret_path_len <= ev->nbytes;
+	uint64_t base = fresh ? c->prev_ts : th->ts;
+	int64_t dt = (int64_t)(ev->ts_ns - base);
+	int64_t ds = (int64_t)(ev->seq - c->prev_seq);
+	int64_t dur = has_dur ? (int64_t)(ev->ts_ns - ev->entry_ts_ns) : 0;
+	uint64_t head = ev->kind;
 
-	size_t n = 5 + (size_t)has_nr + (ev->ret != 0) + (ev->aux != 0) + (ev->is_error != 0) +
-		   (ev->kind == RN_EV_EXIT) + (ev->more != 0) + (ev->finish_pending != 0) +
-		   (size_t)has_dur + (size_t)has_rp + (ev->nv != 0) + (ev->tgid != ev->tid) +
-		   (ev->duration_ns != 0);
-	msgpack_pack_map(pk, n);
-	pack_cstr(pk, "t");
-	pack_cstr(pk, rn_capture_kind_names[ev->kind]);
-	pack_cstr(pk, abs_seq ? "seq" : "ds");
-	msgpack_pack_uint64(pk, abs_seq ? ev->seq : ev->seq - w->prev_seq);
-	pack_cstr(pk, abs_ts ? "ts" : "dt");
-	msgpack_pack_uint64(pk, abs_ts ? ev->ts_ns : ev->ts_ns - w->prev_ts);
-	pack_cstr(pk, "tid");
-	msgpack_pack_int64(pk, ev->tid);
-	pack_cstr(pk, "nt");
-	msgpack_pack_uint64(pk, ev->ntasks);
-	if (ev->tgid != ev->tid) {
-		pack_cstr(pk, "tg");
+	head |= ds != 1 ? RN_C2_DS : 0;
+	head |= ev->tid != c->prev_tid ? RN_C2_TID : 0;
+	head |= ev->tgid != ev->tid ? RN_C2_TG : 0;
+	head |= ev->ntasks != c->prev_nt ? RN_C2_NT : 0;
+	head |= has_nr && ev->nr != th->nr ? RN_C2_NR : 0;
+	head |= ev->ret ? RN_C2_RET : 0;
+	head |= ev->aux ? RN_C2_AUX : 0;
+	head |= ev->is_error ? RN_C2_ERR : 0;
+	head |= is_exit && ev->ret_type != rn_c2_rt(c, ev->nr) ? RN_C2_RT : 0;
+	head |= ev->more ? RN_C2_MORE : 0;
+	head |= ev->finish_pending ? RN_C2_FP : 0;
+	if (is_exit && !has_dur)
+		head |= RN_C2_NODUR;
+	else if (has_dur && (fresh || dur != dt))
+		head |= RN_C2_DUR;
+	if (has_dur && ev->duration_ns && ev->duration_ns == (uint64_t)dur)
+		head |= RN_C2_DNDUR;
+	else if (ev->duration_ns)
+		head |= RN_C2_DN;
+	head |= ev->nv ? RN_C2_V : 0;
+	head |= has_rp ? RN_C2_RP : 0;
+
+	uint64_t values = head & (RN_C2_DS | RN_C2_TID | RN_C2_TG | RN_C2_NT | RN_C2_NR |
+				  RN_C2_RET | RN_C2_AUX | RN_C2_RT | RN_C2_DUR | RN_C2_DN |
+				  RN_C2_V | RN_C2_RP);
+	msgpack_pack_array(pk, 2 + (size_t)__builtin_popcountll(values));
+	msgpack_pack_uint64(pk, head);
+	msgpack_pack_int64(pk, dt);
+	if (head & RN_C2_DS)
+		msgpack_pack_int64(pk, ds);
+	if (head & RN_C2_TID)
+		msgpack_pack_int64(pk, ev->tid);
+	if (head & RN_C2_TG)
 		msgpack_pack_int64(pk, ev->tgid);
-	}
-	if (has_nr) {
-		pack_cstr(pk, "nr");
+	if (head & RN_C2_NT)
+		msgpack_pack_uint64(pk, ev->ntasks);
+	if (head & RN_C2_NR)
 		msgpack_pack_int64(pk, ev->nr);
-	}
-	if (ev->ret) {
-		pack_cstr(pk, "ret");
+	if (head & RN_C2_RET)
 		msgpack_pack_int64(pk, ev->ret);
-	}
-	if (ev->aux) {
-		pack_cstr(pk, "aux");
+	if (head & RN_C2_AUX)
 		msgpack_pack_int64(pk, ev->aux);
-	}
-	if (ev->is_error) {
-		pack_cstr(pk, "err");
-		msgpack_pack_true(pk);
-	}
-	if (ev->kind == RN_EV_EXIT) {
-		pack_cstr(pk, "rt");
+	if (head & RN_C2_RT)
 		msgpack_pack_uint64(pk, ev->ret_type);
-	}
-	if (ev->more) {
-		pack_cstr(pk, "more");
-		msgpack_pack_true(pk);
-	}
-	if (ev->finish_pending) {
-		pack_cstr(pk, "fp");
-		msgpack_pack_true(pk);
-	}
-	if (has_dur) {
-		pack_cstr(pk, "dur");
-		msgpack_pack_int64(pk, (int64_t)(ev->ts_ns - ev->entry_ts_ns));
-	}
-	if (ev->duration_ns) {
-		pack_cstr(pk, "dn");
+	if (head & RN_C2_DUR)
+		msgpack_pack_int64(pk, dur);
+	if (head & RN_C2_DN)
 		msgpack_pack_uint64(pk, ev->duration_ns);
-	}
-	if (has_rp) {
-		pack_cstr(pk, "rp");
-		msgpack_pack_bin(pk, ev->ret_path_len);
-		msgpack_pack_bin_body(pk, ev->bytes + ev->ret_path_off, ev->ret_path_len);
-	}
-	if (ev->nv) {
-		pack_cstr(pk, "v");
+	if (head & RN_C2_V)
 		pack_values(w, ev);
-	}
-	w->prev_seq = ev->seq;
-	w->prev_ts = ev->ts_ns;
+	if (head & RN_C2_RP)
+		pack_string(w, ev->bytes + ev->ret_path_off, ev->ret_path_len, 0);
+
+	th->ts = ev->ts_ns;
+	if (has_nr)
+		th->nr = ev->nr;
+	if (is_exit && ev->nr >= 0 && (uint32_t)ev->nr < RN_C2_NRS)
+		c->rt[ev->nr] = ev->ret_type;
+	c->prev_seq = ev->seq;
+	c->prev_ts = ev->ts_ns;
+	c->prev_tid = ev->tid;
+	c->prev_nt = ev->ntasks;
 }
 
 /* ---- files -------------------------------------------------------------- */
@@ -503,6 +576,8 @@ static int rename_if_there(const char *from, const char *to)
  * FILE begins with its header. */
 static int rotate(struct rn_capture_writer *w)
 {
+	if (w->frame_open)
+		end_frame(w);
 	if (finish_file(w))
 		return w->error;
 	unsigned keep = w->info.max_files, top;
@@ -598,6 +673,8 @@ struct rn_capture_writer *rn_capture_create(const char *path, const struct rn_ca
 			       info->level ? info->level : DEFAULT_LEVEL);
 	ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1);
 	msgpack_packer_init(&w->pk, &w->pack, pack_write);
+	w->frame_bytes = info->frame_bytes ? info->frame_bytes : DEFAULT_FRAME_BYTES;
+	rn_c2_reset(&w->c2);
 
 	w->fd = open_file(path, 0);
 	if (w->fd < 0) {
@@ -616,6 +693,7 @@ fail:
 	ZSTD_freeCCtx(w->cctx);
 	free(w->zout);
 	rn_sbuf_free(&w->pack);
+	rn_c2_free(&w->c2);
 	free(w->path);
 	free(w);
 	return NULL;
@@ -630,11 +708,15 @@ int rn_capture_append(struct rn_capture_writer *w, const struct rn_event *ev)
 	size_t before = w->pack.len;
 	pack_event(w, ev);
 	w->frame_open = 1;
-	w->frame_in += w->pack.len - before;
+	w->chunk_crc = rn_c2_crc32(w->chunk_crc, w->pack.p + before, w->pack.len - before);
+	w->chunk_len += w->pack.len - before;
+	w->chunk_events++;
 	w->st.events++;
+	if (w->chunk_len >= RN_C2_CHUNK)
+		pack_check(w);
 	if (w->pack.len >= FEED_AT)
 		compress(w, ZSTD_e_continue);
-	if (w->frame_in >= FRAME_MAX)
+	if (w->frame_out >= w->frame_bytes)
 		end_frame(w);
 	if (w->info.max_size && w->file_bytes >= w->info.max_size) {
 		if (w->frame_open)
@@ -648,8 +730,12 @@ int rn_capture_flush(struct rn_capture_writer *w)
 {
 	if (w->error)
 		return w->error;
-	if (w->frame_open)
-		end_frame(w);
+	if (w->frame_open) {
+		pack_check(w);
+		compress(w, ZSTD_e_flush);
+		if (w->frame_out >= w->frame_bytes)
+			end_frame(w);
+	}
 	return rotate_if_full(w);
 }
 
@@ -669,6 +755,7 @@ int rn_capture_close(struct rn_capture_writer *w)
 	ZSTD_freeCCtx(w->cctx);
 	free(w->zout);
 	rn_sbuf_free(&w->pack);
+	rn_c2_free(&w->c2);
 	free(w->path);
 	free(w);
 	return err;

@@ -82,6 +82,11 @@ static struct rn_capture_writer *open_capture(int out_fd, uint64_t real_ns, uint
 		.max_size = opt.capture_size,
 		.max_files = opt.capture_files,
 	};
+	/* For the tests of damage between frames: a small run would otherwise
+	 * be one frame (they end every MiB). */
+	const char *fb = getenv("RENACER_CAPTURE_FRAME_BYTES");
+	if (fb)
+		info.frame_bytes = strtoull(fb, NULL, 10);
 	int err = 0;
 	struct rn_capture_writer *capture = rn_capture_create(opt.capture, &info, &err);
 	if (capture)

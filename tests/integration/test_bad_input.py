@@ -500,10 +500,13 @@ def dump_cmd():
 
 
 def make_capture():
-    """A capture of several frames (a frame every 50 ms of a 0.4 s run)."""
+    """A capture of several frames (a frame every 50 ms of a 0.4 s run: each
+    flush ends one, as RENACER_CAPTURE_FRAME_BYTES=1 asks)."""
     cap = T.tmpfile("cap")
+    env = dict(os.environ, RENACER_CAPTURE_FRAME_BYTES="1")
     r = T.run(renacer("-f", "--capture", cap, "--flush-interval", "0.05", "-o", "/dev/null",
-                      "--", "sh", "-c", "for i in 1 2 3 4; do sleep 0.1; done"), timeout=60)
+                      "--", "sh", "-c", "for i in 1 2 3 4; do sleep 0.1; done"), timeout=60,
+              env=env)
     check_eq(r.rc, 0, "capture run\n" + r.describe())
     with open(cap, "rb") as f:
         return cap, f.read()
@@ -713,7 +716,7 @@ def test_dump_bad_input():
     future = future_capture(data)
     if future:
         cases.append(("future format", [future],
-                      q(future) + r": capture format 2 is newer than this reader \(1\)$", 1))
+                      q(future) + r": capture format 3 is newer than this reader \(2\)$", 1))
     failures = []
     for name, args, msg, rc in cases:
         try:
@@ -827,15 +830,15 @@ def test_dump_skippable_frames():
 
 
 def future_capture(data):
-    """The capture rewritten with format 2 in its header (via zstd -d/-c),
+    """The capture rewritten with format 3 in its header (via zstd -d/-c),
     or None without the zstd program."""
     zstd = shutil.which("zstd")
     if not zstd:
         return None
     raw = subprocess.run([zstd, "-dc"], input=data, stdout=subprocess.PIPE, check=True).stdout
-    key = b"\xa6format\x01"  # fixstr "format", then positive fixint 1
+    key = b"\xa6format\x02"  # fixstr "format", then positive fixint 2
     check(key in raw[:4096], "no format key in the header")
-    raw = raw.replace(key, b"\xa6format\x02", 1)
+    raw = raw.replace(key, b"\xa6format\x03", 1)
     comp = subprocess.run([zstd, "-qc"], input=raw, stdout=subprocess.PIPE, check=True).stdout
     return write_file(comp)
 

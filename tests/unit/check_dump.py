@@ -150,7 +150,7 @@ def check_joined():
     assert len(own_lines(p)) == 1, p.stderr.decode()
 
     # The parts of one rotated run joined in their order are that run.
-    rot = gen_trace("rot", 20, "--rotate", "6000")
+    rot = gen_trace("rot", 20, "--rotate", "3500")
     parts = sorted((f for f in os.listdir(TMP) if f.startswith("rot.cap.")),
                    key=lambda f: -int(f.rsplit(".", 1)[1]))
     assert len(parts) >= 3, parts

@@ -215,7 +215,7 @@ def check_strsize_and_pid():
 
 
 def check_rotated():
-    cap, want = gen("rot", 20, "--rotate", "6000")
+    cap, want = gen("rot", 20, "--rotate", "3500")
     parts = sorted(f for f in os.listdir(TMP) if f.startswith("rot.cap"))
     assert len(parts) > 3, parts
     assert dump(cap).stdout == want, "a rotated set dumps whole, in order"
