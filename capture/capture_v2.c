@@ -368,7 +368,8 @@ static int build_values(struct rn_c2_state *s, const msgpack_object *vo,
 		unsigned char *block = malloc(sz + total + 1);
 		if (!block)
 			oom();
-		memcpy(block, v, sz);
+		if (sz) /* a return path alone has no nodes (v NULL) */
+			memcpy(block, v, sz);
 		ev->v = (struct rn_value *)block;
 		ev->nv = nodes;
 		ev->bytes = block + sz;
@@ -376,7 +377,8 @@ static int build_values(struct rn_c2_state *s, const msgpack_object *vo,
 		for (uint32_t i = 0; i < nodes; i++) {
 			if (!pb[i].has)
 				continue;
-			memcpy(ev->bytes + used, pending_bytes(s, &pb[i]), pb[i].len);
+			if (pb[i].len) /* an empty string's bytes may be NULL */
+				memcpy(ev->bytes + used, pending_bytes(s, &pb[i]), pb[i].len);
 			ev->v[i].off = used;
 			ev->v[i].len = pb[i].len;
 			used += pb[i].len;
