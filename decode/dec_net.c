@@ -616,14 +616,18 @@ void rn_dec_pollfd_revents_at(struct rn_dctx *c, const char *name, uint64_t addr
 	pollfds(c, name, addr, n, 1);
 }
 
-/* poll, ppoll: the array as passed ([{fd=3, events=POLLIN}]); the kernel
- * writes only revents, so it is read at exit. */
+/* poll, ppoll (struct_inret): at entry the array as passed ([{fd=3,
+ * events=POLLIN}]); at exit, after the return value, what the kernel wrote
+ * in revents. */
 void rn_dec_pollfd(struct rn_dctx *c, unsigned argi, uint64_t raw)
 {
 	if (c->saving)
 		return;
 	uint64_t n = du_arg(c, argi + 1);
-	pollfds(c, du_argname(c, argi), raw, n, 0);
+	if (!c->exit) {
+		pollfds(c, du_argname(c, argi), raw, n, 0);
+		return;
+	}
 	if (!du_ok(c))
 		return;
 	/* after the return value: = 1 ([{fd=3, revents=POLLIN}]), = 0 (Timeout) */
@@ -649,10 +653,9 @@ static void fd_set_val(struct rn_values *vs, const char *name, const unsigned ch
 	rn_v_close(vs, a);
 }
 
-/* select's and pselect6's sets: what the caller passed (kept at entry;
- * the kernel rewrites them), then after the return value the descriptors
- * that are ready: (in [3], out [4]). Sets wider than the kept words (more
- * than 128 descriptors) show the address. */
+/* select's and pselect6's sets (struct_inret): at entry what the caller
+ * passed, at exit after the return value the descriptors that are ready:
+ * (in [3], out [4]). */
 void rn_dec_fd_set(struct rn_dctx *c, unsigned argi, uint64_t raw)
 {
 	static const char *const ready[] = { NULL, "in", "out", "except" };
@@ -660,17 +663,16 @@ void rn_dec_fd_set(struct rn_dctx *c, unsigned argi, uint64_t raw)
 	unsigned nfds = n < 0 ? 0 : n > 1024 ? 1024 : (unsigned)n;
 	size_t bytes = ((size_t)nfds + 63) / 64 * 8;
 	uint64_t w[16] = { 0 };
-	if (c->saving) {
-		if (bytes <= 16 && du_read(c, raw, w, bytes) == 0)
-			du_save(c, argi, w[0], w[1]);
+	if (c->saving)
+		return;
+	if (!c->exit) {
+		const char *name = du_argname(c, argi);
+		if (du_read(c, raw, w, bytes) < 0)
+			rn_v_ptr(c->vs, name, raw);
+		else
+			fd_set_val(c->vs, name, (const unsigned char *)w, nfds);
 		return;
 	}
-	const char *name = du_argname(c, argi);
-	if (!du_saved(c, argi, &w[0], &w[1]) && (c->exit || du_read(c, raw, w, bytes) < 0)) {
-		rn_v_ptr(c->vs, name, raw);
-		return;
-	}
-	fd_set_val(c->vs, name, (const unsigned char *)w, nfds);
 	if (!du_ok(c) || du_ret(c) <= 0 || argi > 3 || !ready[argi])
 		return;
 	memset(w, 0, sizeof(w));

@@ -34,8 +34,9 @@ void rn_dec_timeval_at(struct rn_dctx *c, const char *name, uint64_t addr)
 		du_timeval_val(c->vs, name, tv.tv_sec, tv.tv_usec);
 }
 
-/* A timespec or timeval the kernel may rewrite (struct_io: ppoll's and
- * pselect6's timeouts, select's): strace shows what the caller passed. */
+/* A timespec or timeval the kernel may rewrite (struct_inret: ppoll's and
+ * pselect6's timeouts, select's, shown at entry; struct_io: recvmmsg's,
+ * shown at exit): strace shows what the caller passed, then the time left. */
 static void dec_time_io(struct rn_dctx *c, unsigned argi, uint64_t raw, int is_timeval)
 {
 	struct k_timespec t;
@@ -46,8 +47,13 @@ static void dec_time_io(struct rn_dctx *c, unsigned argi, uint64_t raw, int is_t
 		return;
 	}
 	const char *name = du_argname(c, argi);
-	int have = du_saved(c, argi, &sec, &frac);
-	if (have) {
+	/* struct_inret: shown at entry; at exit only the part after the
+	 * return value */
+	int inret = c->sc && c->sc->args[argi].type == RN_T_STRUCT_INRET;
+	int have = !inret && du_saved(c, argi, &sec, &frac);
+	if (inret && c->exit) {
+		/* nothing before the return value */
+	} else if (have) {
 		if (is_timeval)
 			du_timeval_val(c->vs, name, (int64_t)sec, (int64_t)frac);
 		else
@@ -84,9 +90,15 @@ static void dec_time_io(struct rn_dctx *c, unsigned argi, uint64_t raw, int is_t
 	c->vs->v[k].flags |= RN_VF_AFTER_RET;
 }
 
+static int time_io(const struct rn_dctx *c, unsigned argi)
+{
+	return c->sc && (c->sc->args[argi].type == RN_T_STRUCT_IO ||
+			 c->sc->args[argi].type == RN_T_STRUCT_INRET);
+}
+
 void rn_dec_timespec(struct rn_dctx *c, unsigned argi, uint64_t raw)
 {
-	if (c->sc && c->sc->args[argi].type == RN_T_STRUCT_IO)
+	if (time_io(c, argi))
 		dec_time_io(c, argi, raw, 0);
 	else
 		rn_dec_timespec_at(c, du_argname(c, argi), raw);
@@ -94,7 +106,7 @@ void rn_dec_timespec(struct rn_dctx *c, unsigned argi, uint64_t raw)
 
 void rn_dec_timeval(struct rn_dctx *c, unsigned argi, uint64_t raw)
 {
-	if (c->sc && c->sc->args[argi].type == RN_T_STRUCT_IO)
+	if (time_io(c, argi))
 		dec_time_io(c, argi, raw, 1);
 	else
 		rn_dec_timeval_at(c, du_argname(c, argi), raw);

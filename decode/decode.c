@@ -314,10 +314,12 @@ void rn_dec_arg(struct rn_dctx *c, unsigned argi)
 	case RN_T_STRUCT_IN:
 	case RN_T_STRUCT_OUT:
 	case RN_T_STRUCT_IO:
+	case RN_T_STRUCT_INRET:
 		/* A struct the kernel wrote is shown only when the call succeeded;
 		 * a struct_io decoder decides itself (decode.h). */
 		if (a->decode && v != 0 &&
 		    (a->type == RN_T_STRUCT_IN || a->type == RN_T_STRUCT_IO ||
+		     a->type == RN_T_STRUCT_INRET ||
 		     (c->exit && !(c->exit->flags & RN_REC_ERROR))))
 			a->decode(c, argi, v);
 		else
@@ -374,11 +376,19 @@ void rn_decode_exit(struct rn_dctx *c, unsigned from)
 {
 	if (!c->sc)
 		return;
-	if (c->sc->decode)
+	if (c->sc->decode) {
 		c->sc->decode(c, from);
-	else
+	} else {
 		for (unsigned i = from; i < c->sc->nargs; i++)
 			rn_dec_arg(c, i);
+		/* The struct_inret arguments shown at entry: now only what
+		 * follows the return value (= 1 ([{fd=3, revents=POLLIN}])). */
+		for (unsigned i = 0; i < from && i < c->sc->nargs; i++) {
+			const struct rn_arg_desc *a = &c->sc->args[i];
+			if (a->type == RN_T_STRUCT_INRET && a->decode && c->entry->args[i])
+				a->decode(c, i, c->entry->args[i]);
+		}
+	}
 	/* A signal returned (rt_sigtimedwait): its name after the number. */
 	if (c->sc->ret_type == RN_T_SIGNAL && !(c->exit->flags & RN_REC_ERROR) &&
 	    rn_signal_name((int)c->exit->ret)) {

@@ -104,7 +104,10 @@ enum rn_flag_field_kind {
  * one value named sc->args[argi].name. A struct_out decoder is called only
  * when the call succeeded; a struct_io decoder also when it failed (it
  * decides what to show: the kernel may have left the input as it was), and
- * at entry with c->saving set (see struct rn_dctx).
+ * at entry with c->saving set (see struct rn_dctx). A struct_inret decoder
+ * is called at entry (c->exit NULL: the value as passed) and at exit of a
+ * call that failed or not (c->exit set: only values flagged
+ * RN_VF_AFTER_RET, or none).
  *
  * rn_call_decoder (syscalls.h): whole-call decoder. At entry (c->exit ==
  * NULL, from == 0) it appends the values shown at entry and returns the

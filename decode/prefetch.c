@@ -143,6 +143,7 @@ static int plan_arg(struct rn_prefetch_plan *pl, const struct rn_arg_desc *a, un
 		add(pl, argi, RN_PF_FIXED, fixed, 0);
 		return 1;
 	case RN_T_STRUCT_IO: /* read at entry (the saving pass) and at exit */
+	case RN_T_STRUCT_INRET: /* read at entry (shown) and at exit (after ret) */
 		if (!a->decode)
 			return 1;
 		if (!fixed)

@@ -341,8 +341,23 @@ static void decode_exit(struct rn_worker *w, const struct rn_record *rec)
 	free(pe);
 }
 
+/* Whether a call whose arguments from `next` on are left for its exit
+ * still has something to show there: those arguments, or what its
+ * struct_inret ones show after the return value (poll's revents: strace
+ * ends a poll cut short " <unfinished ...>) = ?" though it printed every
+ * argument at entry). */
+static int exit_shows_more(const struct rn_syscall *sc, unsigned next)
+{
+	if (next < sc->nargs)
+		return 1;
+	for (unsigned i = 0; i < sc->nargs; i++)
+		if (sc->args[i].type == RN_T_STRUCT_INRET && sc->args[i].decode)
+			return 1;
+	return 0;
+}
+
 /* A process event ends the tid's unfinished syscall, if it has one; *more:
- * the call had arguments left to show at its exit (strace then writes
+ * the call had something left to show at its exit (strace then writes
  * " <unfinished ...>) = ?"). */
 static int end_pending(struct rn_worker *w, pid_t tid, int32_t *nr, uint8_t *more)
 {
@@ -353,7 +368,7 @@ static int end_pending(struct rn_worker *w, pid_t tid, int32_t *nr, uint8_t *mor
 	}
 	*nr = pe->entry.nr;
 	const struct rn_syscall *sc = rn_syscall_get(pe->entry.nr);
-	*more = w->p->opt->count != RN_COUNT_ONLY && sc && pe->next_arg < sc->nargs;
+	*more = w->p->opt->count != RN_COUNT_ONLY && sc && exit_shows_more(sc, pe->next_arg);
 	free(pe);
 	return 1;
 }

@@ -75,6 +75,7 @@ PARAM_TYPES = {
     'struct_in': 'RN_T_STRUCT_IN',
     'struct_out': 'RN_T_STRUCT_OUT',
     'struct_io': 'RN_T_STRUCT_IO',
+    'struct_inret': 'RN_T_STRUCT_INRET',
 }
 
 RET_TYPES = {
@@ -92,8 +93,9 @@ RET_TYPES = {
 }
 
 # Which tbl types need tracee memory, and when.
-ENTRY_TYPES = {'path', 'str', 'ibuf', 'argv', 'envp', 'struct_in', 'struct_io'}
-EXIT_TYPES = {'obuf', 'struct_out', 'struct_io'}
+ENTRY_TYPES = {'path', 'str', 'ibuf', 'argv', 'envp', 'struct_in', 'struct_io', 'struct_inret'}
+EXIT_TYPES = {'obuf', 'struct_out', 'struct_io', 'struct_inret'}
+STRUCT_TYPES = ('struct_in', 'struct_out', 'struct_io', 'struct_inret')
 
 IDENT = re.compile(r'[A-Za-z_][A-Za-z0-9_]*\Z')
 PARAM = re.compile(r'([a-z_]+)\(([A-Za-z_][A-Za-z0-9_]*)\)\Z')
@@ -268,7 +270,7 @@ def check_defined(table, raw, src, paths):
         for aname, kind, param in sc.args:
             if kind in ('flags', 'enum'):
                 ok, what = param in tables, "flag table %r (decode/flags/*.def)" % param
-            elif kind in ('struct_in', 'struct_out', 'struct_io'):
+            elif kind in STRUCT_TYPES:
                 ok, what = param in decs, "struct decoder rn_dec_%s" % param
             else:
                 continue
@@ -312,7 +314,7 @@ def render(table, src):
         for aname, kind, param in sc.args:
             if kind in ('flags', 'enum'):
                 tables.add(param)
-            elif kind in ('struct_in', 'struct_out', 'struct_io'):
+            elif kind in STRUCT_TYPES:
                 decoders.add(param)
     for t in sorted(tables):
         w("extern const struct rn_flag_table rn_flags_%s __attribute__((weak));" % t)
@@ -352,7 +354,7 @@ def render(table, src):
                 extra = ""
                 if kind in ('flags', 'enum'):
                     extra = ", .flags = &rn_flags_%s" % param
-                elif kind in ('struct_in', 'struct_out', 'struct_io'):
+                elif kind in STRUCT_TYPES:
                     extra = ", .decode = rn_dec_%s" % param
                 w("\t\t\t{ .name = \"%s\", .type = %s, .len_arg = %d, .sub = %s%s },"
                   % (aname, ctype, len_arg, c_str(sub), extra))

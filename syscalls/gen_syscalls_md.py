@@ -45,6 +45,7 @@ ARG_TYPES = [
     ("struct_in(NAME)", "a struct read at entry"),
     ("struct_out(NAME)", "a struct read at exit"),
     ("struct_io(NAME)", "a struct read at entry and again at exit (value-result)"),
+    ("struct_inret(NAME)", "a struct shown at entry, read again at exit for what follows the result"),
 ]
 
 RET_WORDS = {

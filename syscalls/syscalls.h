@@ -42,6 +42,10 @@ enum rn_arg_type {
 	RN_T_NONE,      /* return only: no return value ("= ?") */
 	RN_T_UID,       /* uid_t/gid_t: unsigned 32-bit, but (uid_t)-1 is -1 (as
 			   strace: "keep it" in chown, setresuid) */
+	RN_T_STRUCT_INRET, /* struct `sub` shown at entry as the caller passed
+			   it (so while the call blocks too); its decoder is
+			   called again at exit for what goes after the return
+			   value only (poll's revents, select's ready sets) */
 	RN_T__COUNT
 };
 
@@ -52,7 +56,7 @@ static inline int rn_arg_is_address(uint8_t type)
 	switch (type) {
 	case RN_T_HEX: case RN_T_PTR: case RN_T_PATH: case RN_T_STR: case RN_T_IBUF:
 	case RN_T_OBUF: case RN_T_ARGV: case RN_T_ENVP: case RN_T_STRUCT_IN:
-	case RN_T_STRUCT_OUT: case RN_T_STRUCT_IO:
+	case RN_T_STRUCT_OUT: case RN_T_STRUCT_IO: case RN_T_STRUCT_INRET:
 		return 1;
 	default:
 		return 0;

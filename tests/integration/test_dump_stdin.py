@@ -80,9 +80,11 @@ def test_pipe_same_as_file():
 def test_pipe_damage_as_file():
     _, data = capture()
     fr = frames(data)
-    check(len(fr) >= 4, "want a capture of several frames, got %d" % len(fr))
+    check(len(fr) >= 2, "want a header frame and events, got %d frames" % len(fr))
+    # one frame of events damaged: one in the middle when there are several
+    k = 2 if len(fr) >= 4 else 1
     bad = bytearray(data)
-    bad[(fr[2] + fr[3]) // 2] ^= 0xff           # one frame of events damaged
+    bad[(fr[k] + (fr[k + 1] if k + 1 < len(fr) else len(data))) // 2] ^= 0xff
     cases = [("a damaged frame", bytes(bad)),
              ("cut short", data[:(fr[-1] + len(data)) // 2]),
              ("header damaged", data[:fr[1] // 2] + b"\xff" + data[fr[1] // 2 + 1:]),
@@ -166,18 +168,13 @@ def copy_bytes(pid):
 
 def test_pipe_memory_bounded():
     """300 MiB of capture through a pipe (a real capture with 1 MiB
-    skippable frames between its frames): the copy kept to seek back in
-    holds about the current frame, not everything read."""
+    skippable frames after its header and after its events): the copy kept
+    to seek back in holds about the current frame, not everything read."""
     _, data = capture()
-    fr = frames(data) + [len(data)]
+    fr = frames(data)
+    check(len(fr) >= 2, "want a header frame and events, got %d frames" % len(fr))
     pad = skippable(b"\0" * (1 << 20))
-    gaps = len(fr) - 2  # between the frames of events, and before the first
-    check(gaps >= 2, "want a capture of several frames")
-    per_gap = -(-300 // gaps)
-    big = [data[fr[0]:fr[1]]]
-    for a, b in zip(fr[1:], fr[2:]):
-        big.append(pad * per_gap)
-        big.append(data[a:b])
+    big = [data[:fr[1]], pad * 150, data[fr[1]:], pad * 151]
     want = T.run([dump_cmd(), write_file(data)])
     check_eq((want.rc, want.err), (0, ""), "the capture\n" + want.describe())
     out = T.tmpfile("out")

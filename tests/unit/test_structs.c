@@ -877,36 +877,37 @@ static void test_poll(void **state)
 		int32_t fd;
 		int16_t events, revents;
 	} p[2] = { { 6, 1, 0 }, { 7, 5, 0 } };
+	/* struct_inret: the array as passed at entry (so while poll blocks
+	 * too), what the kernel wrote only after the return value */
 	enter("poll", p, 2, 0);
-	save(rn_dec_pollfd, 0);
+	assert_string_equal(show(rn_dec_pollfd, 0),
+			    "[{fd=6, events=POLLIN}, {fd=7, events=POLLIN|POLLOUT}]");
 	p[1].revents = 4;
 	leave(1);
-	assert_string_equal(show(rn_dec_pollfd, 0),
-			    "[{fd=6, events=POLLIN}, {fd=7, events=POLLIN|POLLOUT}] "
-			    "([{fd=7, revents=POLLOUT}])");
+	assert_string_equal(show(rn_dec_pollfd, 0), " ([{fd=7, revents=POLLOUT}])");
 	p[1].revents = 0;
 	leave(0);
-	assert_string_equal(show(rn_dec_pollfd, 0),
-			    "[{fd=6, events=POLLIN}, {fd=7, events=POLLIN|POLLOUT}] (Timeout)");
+	assert_string_equal(show(rn_dec_pollfd, 0), " (Timeout)");
 	p[0].fd = -1;
 	p[1].fd = 0;
 	p[1].events = 0;
-	leave(-4);
+	enter("poll", p, 2, 0);
 	assert_string_equal(show(rn_dec_pollfd, 0), "[{fd=-1}, {fd=0, events=0}]");
+	leave(-4);
+	assert_string_equal(show(rn_dec_pollfd, 0), "");
 
 	/* ppoll: the timeout as passed, what is left after the return value */
 	static int64_t ts[2] = { 0, 5 };
 	p[0].fd = 3, p[0].events = 1, p[0].revents = 1;
 	enter("ppoll", p, 1, ts, 0, 8);
-	save(rn_dec_timespec, 2);
+	assert_string_equal(show(rn_dec_pollfd, 0), "[{fd=3, events=POLLIN}]");
+	assert_string_equal(show(rn_dec_timespec, 2), "{tv_sec=0, tv_nsec=5}");
 	ts[1] = 3;
 	leave(1);
-	assert_string_equal(show(rn_dec_pollfd, 0),
-			    "[{fd=3, events=POLLIN}] ([{fd=3, revents=POLLIN}])");
-	assert_string_equal(show(rn_dec_timespec, 2),
-			    "{tv_sec=0, tv_nsec=5} (left {tv_sec=0, tv_nsec=3})");
+	assert_string_equal(show(rn_dec_pollfd, 0), " ([{fd=3, revents=POLLIN}])");
+	assert_string_equal(show(rn_dec_timespec, 2), " (left {tv_sec=0, tv_nsec=3})");
 	leave(0);
-	assert_string_equal(show(rn_dec_timespec, 2), "{tv_sec=0, tv_nsec=5}");
+	assert_string_equal(show(rn_dec_timespec, 2), "");
 }
 
 static void test_fd_set(void **state)
@@ -917,26 +918,26 @@ static void test_fd_set(void **state)
 	in = (1u << 0) | (1u << 4);
 	out = 0;
 	enter("pselect6", 5, &in, &out, 0, ts, 0);
-	save(rn_dec_fd_set, 1);
-	save(rn_dec_fd_set, 2);
-	save(rn_dec_timespec, 4);
+	assert_string_equal(show(rn_dec_fd_set, 1), "[0 4]");
+	assert_string_equal(show(rn_dec_fd_set, 2), "[]");
+	assert_string_equal(show(rn_dec_timespec, 4), "{tv_sec=0, tv_nsec=100000}");
 	in = 1u << 4;
 	ts[1] = 97336;
 	leave(1);
-	assert_string_equal(show(rn_dec_fd_set, 1), "[0 4] (in [4])");
-	assert_string_equal(show(rn_dec_fd_set, 2), "[]");
-	assert_string_equal(show(rn_dec_timespec, 4),
-			    "{tv_sec=0, tv_nsec=100000} (left {tv_sec=0, tv_nsec=97336})");
+	assert_string_equal(show(rn_dec_fd_set, 1), " (in [4])");
+	assert_string_equal(show(rn_dec_fd_set, 2), "");
+	assert_string_equal(show(rn_dec_timespec, 4), " (left {tv_sec=0, tv_nsec=97336})");
 	in = 0;
 	leave(0);
-	assert_string_equal(show(rn_dec_fd_set, 1), "[0 4]");
-	assert_string_equal(show(rn_dec_timespec, 4), "{tv_sec=0, tv_nsec=100000} (Timeout)");
-	/* wider than the words kept from the entry: the address */
+	assert_string_equal(show(rn_dec_fd_set, 1), "");
+	assert_string_equal(show(rn_dec_timespec, 4), " (Timeout)");
+	/* a wide set, read at entry whole */
 	static uint64_t wide[4];
+	wide[3] = 1u << 2;
 	enter("select", 200, wide, 0, 0, 0);
-	save(rn_dec_fd_set, 1);
+	assert_string_equal(show(rn_dec_fd_set, 1), "[194]");
 	leave(0);
-	assert_string_equal(show(rn_dec_fd_set, 1), addr(wide));
+	assert_string_equal(show(rn_dec_fd_set, 1), "");
 }
 
 static void test_epoll_event(void **state)

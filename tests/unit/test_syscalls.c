@@ -305,7 +305,8 @@ static void test_invariants(void **state)
 			}
 			if (a->type == RN_T_FLAGS || a->type == RN_T_ENUM ||
 			    a->type == RN_T_STRUCT_IN ||
-			    a->type == RN_T_STRUCT_OUT || a->type == RN_T_STRUCT_IO)
+			    a->type == RN_T_STRUCT_OUT || a->type == RN_T_STRUCT_IO ||
+			    a->type == RN_T_STRUCT_INRET)
 				assert_non_null(a->sub);
 			else
 				assert_null(a->sub);
@@ -318,6 +319,7 @@ static void test_invariants(void **state)
 				exit_ = 1;
 				break;
 			case RN_T_STRUCT_IO: /* read at entry and at exit */
+			case RN_T_STRUCT_INRET:
 				entry = 1;
 				exit_ = 1;
 				break;
