@@ -473,7 +473,7 @@ static int status_wanted(const struct rn_options *o, int out_fd)
 	 * capture, not to that terminal. */
 	if (!isatty(STDERR_FILENO) || (!o->outfile && !o->capture))
 		return 0;
-	return out_fd < 0 || !isatty(out_fd);
+	return out_fd < 0 || o->no_trace || !isatty(out_fd);
 }
 
 static void human_bytes(char *buf, size_t n, uint64_t v)
@@ -731,7 +731,7 @@ static void *writer_main(void *arg)
 }
 
 /* The trace's sink (none with -ff -o: tid_out makes one text sink per
- * file) and the capture's. Called before the writer thread exists; its
+ * file; none with a capture alone, opt->no_trace) and the capture's. Called before the writer thread exists; its
  * creation hands both over to it. */
 static int start_sinks(struct rn_writer *w, struct rn_capture_writer *capture)
 {
@@ -753,7 +753,8 @@ static int start_sinks(struct rn_writer *w, struct rn_capture_writer *capture)
 		.command = opt->command,
 		.info = info,
 	};
-	if (!w->per_tid && rn_sink_begin(&w->out, rn_sink_for_format(opt->format), &params) < 0)
+	if (!w->per_tid && !opt->no_trace &&
+	    rn_sink_begin(&w->out, rn_sink_for_format(opt->format), &params) < 0)
 		return -1;
 	if (capture) {
 		params.target = capture;

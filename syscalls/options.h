@@ -60,6 +60,9 @@ struct rn_options {
 	int process_summary;  /* --process-summary */
 	int stats_self;       /* --stats-self: renacer's own counters at exit */
 	int format;           /* enum rn_output_format: --format */
+	int no_trace;         /* --capture without -o or --format: the capture
+				 alone, no trace rendered (the -c/-C and
+				 --process-summary tables still are) */
 	const char *capture;  /* --capture FILE */
 	unsigned long long capture_size; /* --capture-size: rotate past it (0: never) */
 	unsigned capture_files; /* --capture-files: keep the newest K (0: all) */

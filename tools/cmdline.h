@@ -60,6 +60,7 @@ enum {
 	RN_SEEN_FILTER = 1u << 7,  /* -e */
 	RN_SEEN_CAPTURE_OPT = 1u << 8, /* needs --capture: see capture_opt */
 	RN_SEEN_ACOLUMN = 1u << 9, /* -a, --columns */
+	RN_SEEN_FORMAT = 1u << 10, /* --format */
 };
 
 /* renacer-dump's --format values, by index in their choices. */

@@ -162,7 +162,7 @@ const struct rn_optdef rn_optdefs[] = {
 	  .value = 1,
 	  .help = { "  --stats-self  renacer's own counters at exit (holds, stalls, stop times)\n" } },
 	{ .names = { "format" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_CHOICE,
-	  .field = AT(opt.format), .choices = formats,
+	  .field = AT(opt.format), .choices = formats, .seen = RN_SEEN_FORMAT,
 	  .help = { "  --format FMT  text (strace's, default), json (JSON Lines), csv or perfetto\n" } },
 	{ .names = { "format" }, .arg = RN_ARG_REQUIRED, .progs = D, .act = RN_ACT_CHOICE,
 	  .field = AT(dump_format), .choices = dump_formats,
@@ -177,7 +177,8 @@ const struct rn_optdef rn_optdefs[] = {
 	  .help = { NULL, "  --timing      csv: no effect (every column is always there; kept for\n"
 			  "                scripts that give it)\n" } },
 	{ .names = { "capture" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_CAPTURE,
-	  .help = { "  --capture FILE     also write a compressed capture (see renacer-dump)\n" } },
+	  .help = { "  --capture FILE     write a compressed capture (see renacer-dump); alone,\n"
+		    "                     no trace is rendered (-o or --format: also the trace)\n" } },
 	{ .names = { "capture-size" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_SIZE,
 	  .field = AT(opt.capture_size), .seen = RN_SEEN_CAPTURE_OPT,
 	  .help = { "  --capture-size SIZE  start a new capture file past SIZE (K, M, G)\n" } },

@@ -145,6 +145,10 @@ static void derive_formats(struct rn_cmdline *c)
 		o->quote_flags = RN_QUOTE_HEX_ALL;
 	else if (c->hexstr)
 		o->quote_flags = (unsigned)c->hexstr - 1;
+	/* A capture is what a long run is recorded for: rendering its text
+	 * as well, for nobody, would cost the run a formatter. The trace is
+	 * shown beside it only when asked for where (-o) or how (--format). */
+	o->no_trace = o->capture && !o->outfile && !(c->seen & RN_SEEN_FORMAT);
 }
 
 /* -f, --follow-forks and --output-separately as strace 6.1 has them: -f is

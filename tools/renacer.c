@@ -145,7 +145,9 @@ int main(int argc, char **argv)
 {
 	const unsigned closed_fds = rn_stdfds_guard();
 	rn_options_parse(&opt, argc, argv);
-	if ((closed_fds & 2) && !opt.outfile) {
+	/* A capture alone writes nothing on stdout but its tables, if any. */
+	if ((closed_fds & 2) && !opt.outfile &&
+	    (!opt.no_trace || opt.count || opt.process_summary)) {
 		fputs("renacer: standard output is closed: nothing to write the trace to "
 		      "(use -o FILE)\n", stderr);
 		return 1;

@@ -588,12 +588,23 @@ def test_closed_std_fds():
     d = scratch()
     # stdout closed and the trace meant for it: refused, nothing created.
     cap = os.path.join(d, "x.rnc")
-    p = subprocess.run(renacer("--capture", cap, "--", "ls", "/"), stderr=subprocess.PIPE,
-                       preexec_fn=closed(1), cwd=d, timeout=T.scaled(30))
+    p = subprocess.run(renacer("--format", "text", "--capture", cap, "--", "ls", "/"),
+                       stderr=subprocess.PIPE, preexec_fn=closed(1), cwd=d,
+                       timeout=T.scaled(30))
     check_eq(p.returncode, 1, "stdout closed: exit status")
     check_eq(p.stderr.decode(), "renacer: standard output is closed: nothing to write the "
              "trace to (use -o FILE)\n", "stdout closed: stderr")
     check(not os.path.exists(cap), "stdout closed: the capture was created")
+    # A capture alone needs no stdout: it is written, and the command
+    # finds fd 1 closed (ls fails to write: 2), not the capture.
+    p = subprocess.run(renacer("--capture", cap, "--", "ls", "/"), stderr=subprocess.PIPE,
+                       preexec_fn=closed(1), cwd=d, timeout=T.scaled(30))
+    check_eq((p.returncode, p.stderr.decode().count("renacer")), (2, 0),
+             "a capture alone, stdout closed: ls's exit status, no word of renacer's")
+    dumped = T.run([dump_cmd(), cap])
+    check_eq(dumped.rc, 0, "a capture alone, stdout closed: the capture\n" + dumped.describe())
+    check(re.search(r"^write\(1, .* = -1 EBADF", dumped.out, re.M),
+          "a capture alone, stdout closed: no failed write(1, ...) in\n" + dumped.out[-800:])
     # stderr closed: the error goes nowhere, not into the -o file.
     out = os.path.join(d, "t.txt")
     p = subprocess.run(renacer("-o", out, "-p", str(free_pid())), stdout=subprocess.PIPE,

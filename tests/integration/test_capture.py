@@ -20,6 +20,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -156,7 +157,36 @@ def test_dump_errors():
     check("skipped" in r.err, "says what was skipped\n" + r.describe())
 
 
+def test_capture_only():
+    """--capture alone: the capture and nothing else on stdout or stderr;
+    the same run's text comes back from it as -o would have written it.
+    --format or -o bring the trace back beside it; -C's table still shows."""
+    for prog in ("fork_write", "threads4"):
+        cap, out = T.tmpfile("cap"), T.tmpfile("live")
+        r = T.run(T.renacer_cmd() + ["-f", "--capture", cap, "--", fixture(prog)])
+        check_eq((r.rc, r.err), (0, ""), "%s: a capture alone\n%s" % (prog, r.describe()))
+        check("execve(" not in r.out and "exited with" not in r.out,
+              "%s: no trace on stdout\n%s" % (prog, r.describe()))
+        text = dump([cap]).out
+        check(re.search(r"^\d+ +execve\(|^execve\(", text, re.M) and "+++ exited with 0" in text,
+              "%s: the capture holds the trace\n%s" % (prog, text[-1500:]))
+    # --format text: the trace on stdout as well, the same as the dump
+    cap = T.tmpfile("cap")
+    r = T.run(T.renacer_cmd() + ["--format", "text", "--capture", cap, "--", fixture("fork_write")])
+    check_eq(r.rc, 0, "--format text --capture\n" + r.describe())
+    check_eq(r.out.count("+++ exited with 0 +++"), 1, "--format text --capture: the trace\n" +
+             r.describe())
+    own = re.compile(r"^(child|parent reaped) \d+")  # fork_write's own stdout
+    check_eq(dump([cap]).out.splitlines(), [l for l in r.out.splitlines() if not own.match(l)],
+             "--format text --capture: the trace is the capture's")
+    # -C: the table on stdout, no trace
+    r = T.run(T.renacer_cmd() + ["-C", "--capture", cap, "--", fixture("fork_write")])
+    check_eq(r.rc, 0, "-C --capture\n" + r.describe())
+    check("% time" in r.out and "total" in r.out and "execve(" not in r.out,
+          "-C --capture: the table alone\n" + r.describe())
+
+
 if __name__ == "__main__":
-    T.main([test_text_identical, test_text_options_kept, test_json_identical_and_valid,
+    T.main([test_capture_only, test_text_identical, test_text_options_kept, test_json_identical_and_valid,
             test_csv_identical_and_valid, test_private_and_no_symlink, test_rotation,
             test_killed_tracer, test_dump_errors])

@@ -40,11 +40,13 @@ def sleep_cmd(seconds):
     return ["/bin/sh", "-c", "%s %s; %s 0.1" % (s, seconds, s)]
 
 
-def run_on_pty(args, timeout=30):
-    """Run renacer ARGS with stderr on a pty; returns (exit status, bytes)."""
+def run_on_pty(args, timeout=30, stdout_too=False):
+    """Run renacer ARGS with stderr (and stdout, if stdout_too) on a pty;
+    returns (exit status, bytes)."""
     master, slave = pty.openpty()
     p = subprocess.Popen(T.renacer_cmd() + list(args), stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=slave, cwd=T.TMP)
+                         stdout=slave if stdout_too else subprocess.DEVNULL, stderr=slave,
+                         cwd=T.TMP)
     os.close(slave)
     out = b""
     end = time.monotonic() + timeout
@@ -110,6 +112,17 @@ def test_capture_ratio():
           "capture bytes and compression ratio: %r" % lines[-1].group(0))
 
 
+def test_capture_alone():
+    """--capture alone on a terminal: the status line, and no trace on that
+    terminal (stdout is the pty too)."""
+    cap = T.tmpfile("cap")
+    rc, err = run_on_pty(["-f", "--capture", cap, "--"] + sleep_cmd(1), stdout_too=True)
+    check_eq(rc, 0, "exit status")
+    check(len(list(RE_STATUS.finditer(err))) >= 2, "status lines\n%r" % err[-2000:])
+    check(b"execve(" not in err and b"+++ exited" not in err,
+          "no trace on the terminal\n%r" % err[-2000:])
+
+
 def test_off():
     # --no-status-line
     rc, err = run_on_pty(["--no-status-line", "-o", T.tmpfile("trace"), "--"] + sleep_cmd(0.6))
@@ -134,4 +147,4 @@ def test_forced_without_terminal():
 
 
 if __name__ == "__main__":
-    T.main([test_shown_and_cleared, test_capture_ratio, test_off, test_forced_without_terminal])
+    T.main([test_shown_and_cleared, test_capture_alone, test_capture_ratio, test_off, test_forced_without_terminal])
