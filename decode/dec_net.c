@@ -563,13 +563,22 @@ static const struct rn_flag poll_events[] = {
 	{ 0x2000, "POLLRDHUP" },
 };
 
-/* revents 0: the array of the entries with revents set, {fd, revents};
- * else: every entry, {fd, events} ({fd} alone when fd < 0). */
+/* Entries scanned for revents at most: the kernel refuses more than
+ * RLIMIT_NOFILE, which fs.nr_open (1048576 by default) bounds; a forged
+ * count over a large mapping would otherwise be read to its end. */
+#define POLL_SCAN_MAX (1u << 20)
+
+/* revents 1: the array of the entries with revents set, {fd, revents}, of
+ * which the return value says how many there are; else: every entry, {fd,
+ * events} ({fd} alone when fd < 0). */
 static void pollfds(struct rn_dctx *c, const char *name, uint64_t addr, uint64_t n,
 		    int revents)
 {
 	struct rn_values *vs = c->vs;
 	uint64_t show = n < (uint64_t)c->opt->strsize ? n : (uint64_t)c->opt->strsize;
+	uint64_t ready = revents ? (uint64_t)du_ret(c) : n;
+	if (revents && n > POLL_SCAN_MAX)
+		n = POLL_SCAN_MAX;
 	struct {
 		int32_t fd;
 		int16_t events, revents;
@@ -589,6 +598,10 @@ static void pollfds(struct rn_dctx *c, const char *name, uint64_t addr, uint64_t
 		for (size_t k = 0; k < chunk; k++) {
 			if (revents && p[k].revents == 0)
 				continue;
+			if (shown >= ready) { /* every ready entry found */
+				i = n;
+				break;
+			}
 			if (shown >= show) {
 				vs->v[a].flags |= RN_VF_ELLIPSIS;
 				i = n;
