@@ -1593,10 +1593,7 @@ unsigned rn_sys_fsconfig(struct rn_dctx *c, unsigned from)
 		else
 			rn_v_str(c->vs, a[3].name, path, (size_t)n < sizeof(path) ? (size_t)n
 					: sizeof(path) - 1, RN_VF_PATH);
-		if ((int)arg(c, 4) == -100)
-			rn_v_name(c->vs, a[4].name, "AT_FDCWD");
-		else
-			rn_v_fd(c->vs, a[4].name, (int)arg(c, 4));
+		rn_v_dirfd(c->vs, a[4].name, (int)arg(c, 4));
 		break;
 	}
 	default:

@@ -18,8 +18,6 @@
 #include "base/mem.h"
 #include "base/names.h"
 
-#define AT_FDCWD_VALUE (-100)
-
 /* A C string at addr: whole for paths (up to PATH_MAX - 1, as strace),
  * cut at -s for other strings. Unreadable: the address. */
 static void dec_cstring(struct rn_dctx *c, const char *name, uint64_t addr, size_t max,
@@ -259,10 +257,7 @@ void rn_dec_arg(struct rn_dctx *c, unsigned argi)
 		rn_v_uint(vs, a->name, v);
 		break;
 	case RN_T_DIRFD:
-		if ((int)v == AT_FDCWD_VALUE)
-			rn_v_name(vs, a->name, "AT_FDCWD");
-		else
-			rn_v_fd(vs, a->name, (int)v);
+		rn_v_dirfd(vs, a->name, (int)v);
 		break;
 	case RN_T_UID:
 		if ((uint32_t)v == UINT32_MAX)

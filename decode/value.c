@@ -102,6 +102,14 @@ uint32_t rn_v_fd(struct rn_values *vs, const char *name, int fd)
 	return n;
 }
 
+uint32_t rn_v_dirfd(struct rn_values *vs, const char *name, int fd)
+{
+	uint32_t n = rn_v_fd(vs, name, fd);
+	if (fd == -100) /* AT_FDCWD */
+		vs->v[n].flags |= RN_VF_FDCWD;
+	return n;
+}
+
 uint32_t rn_v_name(struct rn_values *vs, const char *name, const char *constant)
 {
 	uint32_t n = push(vs, RN_V_NAME, name);

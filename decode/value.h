@@ -24,7 +24,11 @@ enum rn_vkind {
 	RN_V_HEX,      /* u: 0x1f, and 0 as "0" */
 	RN_V_OCTAL,    /* u: 0644, 000 */
 	RN_V_PTR,      /* u: NULL or 0x7ffc... */
-	RN_V_FD,       /* i: descriptor; bytes (optional): its path for -y */
+	RN_V_FD,       /* i: descriptor; bytes (optional): its path for -y,
+			  and for a file no longer linked a NUL, what goes
+			  inside the brackets after the path (nothing), a NUL
+			  and what goes after them: "/tmp/f\0\0(deleted)",
+			  shown 3</tmp/f>(deleted) (a path holds no NUL) */
 	RN_V_STR,      /* bytes: the string's bytes as read (not quoted); see flags */
 	RN_V_FLAGS,    /* children: RN_V_NAME, one per set flag; u: leftover bits
 			  (printed as 0x.. after the names when RN_VF_LEFTOVER);
@@ -79,6 +83,9 @@ enum rn_vflags {
 				      entry left no argument open: ", " comes
 				      before it, as strace writes clone's
 				      "<... clone resumed>, child_tidptr=..." */
+	RN_VF_FDCWD = 1u << 14,     /* RN_V_FD: AT_FDCWD (i -100), shown by
+				      name; its bytes (-y): the working
+				      directory, AT_FDCWD</tmp> */
 };
 
 struct rn_value {
@@ -116,6 +123,8 @@ uint32_t rn_v_hex(struct rn_values *vs, const char *name, uint64_t u);
 uint32_t rn_v_octal(struct rn_values *vs, const char *name, uint64_t u);
 uint32_t rn_v_ptr(struct rn_values *vs, const char *name, uint64_t u);
 uint32_t rn_v_fd(struct rn_values *vs, const char *name, int fd);
+/* A directory descriptor: AT_FDCWD (RN_VF_FDCWD) or rn_v_fd's. */
+uint32_t rn_v_dirfd(struct rn_values *vs, const char *name, int fd);
 uint32_t rn_v_name(struct rn_values *vs, const char *name, const char *constant);
 uint32_t rn_v_str(struct rn_values *vs, const char *name, const void *bytes, size_t len,
 		  unsigned flags);

@@ -1,15 +1,20 @@
 /*
- * fdcache.c - -y: descriptor paths per process, for the worker that owns
- * the process (see pipeline/worker_internal.h).
+ * fdcache.c - -y and -P: the path behind a descriptor, for the worker that
+ * owns the process (see pipeline/worker_internal.h).
  *
- * A path is read with readlink(/proc/TID/fd/N) the first time a descriptor
- * is shown and kept until something may have changed what the number
- * refers to: a successful close, a call that returns a new descriptor in
- * that number (open, dup2, socket, ...), close_range, execve (close-on-exec
- * descriptors), or the end of the process. That holds only when those
- * calls reach the worker: with -e trace= leaving one of the calls that
- * free a descriptor number out, a number may be closed and reused unseen,
- * so the path is read again every time it is shown (as strace always does).
+ * The link /proc/TID/fd/N (/proc/TID/cwd for AT_FDCWD) is read every time
+ * a descriptor is shown, as strace does: a path kept from an earlier call
+ * goes stale without any call of this process saying so (another process
+ * renames or unlinks the file, a descriptor table shared by clone changes
+ * in a thread of another process, a number closed by a call -e trace=
+ * leaves out), and the read costs little beside the stop the tracee is
+ * held in for it anyway.
+ *
+ * The kernel writes " (deleted)" after the path of a file that is no
+ * longer linked there; strace shows that as 3</tmp/f>(deleted), after the
+ * brackets, but a file really named "f (deleted)" keeps its name inside
+ * them. What tells the two apart is whether the link's text, as a path,
+ * still leads to the open file.
  */
 #define _GNU_SOURCE
 #include "pipeline/worker_internal.h"
@@ -18,124 +23,66 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pipeline/fdcache.h"
-#include "syscalls/syscalls.h"
 
-static unsigned bucket(pid_t tgid, int fd)
-{
-	return ((unsigned)tgid * 31u + (unsigned)fd) % RN_FDCACHE_BUCKETS;
-}
+static const char deleted_suffix[] = " (deleted)";
+#define DELETED_LEN (sizeof(deleted_suffix) - 1)
+/* What follows the path of a file no longer linked: NUL, nothing shown
+ * inside the brackets, NUL, what is shown after them. */
+static const char deleted_tail[] = "\0\0(deleted)";
+#define DELETED_TAIL_LEN (sizeof(deleted_tail) - 1)
 
-/* Does every call that can free a descriptor number reach the workers
- * (and so rn_fdcache_after_exit)? dup2/dup3 close their target, execve
- * the close-on-exec descriptors. */
-static int frees_all_seen(const struct rn_options *opt)
+/* Does the link text path[0..n) (NUL-terminated) end in " (deleted)"
+ * because the file is gone from that place, not because it is its name? */
+static int is_deleted(const char *link, const char *path, size_t n)
 {
-	static const long frees[] = { SYS_close, SYS_close_range, SYS_dup2,
-				      SYS_dup3, SYS_execve, SYS_execveat };
-	for (size_t i = 0; i < sizeof(frees) / sizeof(frees[0]); i++)
-		if (!rn_filter_traced(&opt->filter, frees[i]))
-			return 0;
-	return 1;
+	if (n < DELETED_LEN || memcmp(path + n - DELETED_LEN, deleted_suffix, DELETED_LEN) != 0)
+		return 0;
+	struct stat open_file, named;
+	if (stat(link, &open_file) != 0)
+		return 1;
+	if (path[0] != '/' || stat(path, &named) != 0)
+		return 1;
+	return open_file.st_dev != named.st_dev || open_file.st_ino != named.st_ino;
 }
 
 const struct rn_fdpath *rn_fdcache_get(struct rn_worker *w, pid_t tgid, pid_t tid, int fd)
 {
-	if (fd < 0)
+	(void)tgid;
+	if (fd < 0 && fd != RN_FDPATH_CWD)
 		return NULL;
-	/* The entry returned stays valid until the next lookup of the same
-	 * descriptor: callers copy the path before that. */
-	if (!frees_all_seen(w->p->opt))
-		rn_fdcache_forget(w, tgid, fd);
-	for (struct rn_fdpath *e = w->fdcache[bucket(tgid, fd)]; e; e = e->next)
-		if (e->tgid == tgid && e->fd == fd)
-			return e;
-	char link[64], path[PATH_MAX];
-	snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, fd);
-	ssize_t n = readlink(link, path, sizeof(path));
+	char link[64], path[PATH_MAX + 1];
+	if (fd == RN_FDPATH_CWD)
+		snprintf(link, sizeof(link), "/proc/%d/cwd", tid);
+	else
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, fd);
+	ssize_t n = readlink(link, path, sizeof(path) - 1);
 	if (n <= 0)
 		return NULL;
-	struct rn_fdpath *e = malloc(sizeof(*e) + (size_t)n);
+	path[n] = '\0';
+	int deleted = is_deleted(link, path, (size_t)n);
+	size_t len = deleted ? (size_t)n - DELETED_LEN + DELETED_TAIL_LEN : (size_t)n;
+	struct rn_fdpath *e = realloc(w->fdpath, sizeof(*e) + len);
 	if (!e)
 		abort();
-	e->tgid = tgid;
-	e->fd = fd;
-	e->len = (uint32_t)n;
-	memcpy(e->path, path, (size_t)n);
-	e->next = w->fdcache[bucket(tgid, fd)];
-	w->fdcache[bucket(tgid, fd)] = e;
+	w->fdpath = e;
+	e->deleted = (uint8_t)deleted;
+	e->len = (uint32_t)len;
+	if (deleted) {
+		size_t keep = (size_t)n - DELETED_LEN;
+		memcpy(e->path, path, keep);
+		memcpy(e->path + keep, deleted_tail, DELETED_TAIL_LEN);
+	} else {
+		memcpy(e->path, path, len);
+	}
 	return e;
-}
-
-void rn_fdcache_forget(struct rn_worker *w, pid_t tgid, int fd)
-{
-	for (struct rn_fdpath **pp = &w->fdcache[bucket(tgid, fd)]; *pp; pp = &(*pp)->next) {
-		if ((*pp)->tgid == tgid && (*pp)->fd == fd) {
-			struct rn_fdpath *e = *pp;
-			*pp = e->next;
-			free(e);
-			return;
-		}
-	}
-}
-
-/* Forget the descriptors of tgid in [lo, hi]; all of them for [0, INT_MAX]. */
-void rn_fdcache_forget_range(struct rn_worker *w, pid_t tgid, int lo, int hi)
-{
-	for (unsigned b = 0; b < RN_FDCACHE_BUCKETS; b++) {
-		for (struct rn_fdpath **pp = &w->fdcache[b]; *pp;) {
-			struct rn_fdpath *e = *pp;
-			if (e->tgid == tgid && e->fd >= lo && e->fd <= hi) {
-				*pp = e->next;
-				free(e);
-			} else {
-				pp = &e->next;
-			}
-		}
-	}
-}
-
-void rn_fdcache_after_exit(struct rn_worker *w, const struct rn_record *entry,
-			   const struct rn_record *exit)
-{
-	if (exit->flags & RN_REC_ERROR)
-		return;
-	const struct rn_syscall *sc = rn_syscall_get(entry->nr);
-	pid_t tgid = entry->tgid;
-	switch (entry->nr) {
-	case SYS_close:
-		rn_fdcache_forget(w, tgid, (int)entry->args[0]);
-		return;
-	case SYS_close_range:
-		rn_fdcache_forget_range(w, tgid, (int)(unsigned)entry->args[0],
-					entry->args[1] > INT_MAX ? INT_MAX : (int)entry->args[1]);
-		return;
-	case SYS_execve:
-	case SYS_execveat:
-		rn_fdcache_forget_range(w, tgid, 0, INT_MAX);
-		return;
-	case SYS_fcntl:
-		/* F_DUPFD, F_DUPFD_CLOEXEC return a new descriptor */
-		if (entry->args[1] == 0 || entry->args[1] == 1030)
-			rn_fdcache_forget(w, tgid, (int)exit->ret);
-		return;
-	default:
-		if (sc && sc->ret_type == RN_T_FD)
-			rn_fdcache_forget(w, tgid, (int)exit->ret);
-		return;
-	}
 }
 
 void rn_fdcache_free(struct rn_worker *w)
 {
-	for (unsigned b = 0; b < RN_FDCACHE_BUCKETS; b++) {
-		while (w->fdcache[b]) {
-			struct rn_fdpath *e = w->fdcache[b];
-			w->fdcache[b] = e->next;
-			free(e);
-		}
-	}
+	free(w->fdpath);
+	w->fdpath = NULL;
 }

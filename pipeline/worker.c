@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include "pipeline/worker_internal.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,17 +197,37 @@ static int touches_ppaths(struct rn_worker *w, const struct rn_record *rec)
 	return 0;
 }
 
-/* -y: give every descriptor value decoded so far its path. */
+/* -y: give every descriptor value decoded so far its path (AT_FDCWD the
+ * working directory's), but none to those of a value shown after the
+ * return value (poll's revents, select's ready sets): strace names only
+ * the descriptors a call is given or returns, not the ones it reports. */
 static void fill_fd_paths(struct rn_worker *w, const struct rn_record *rec)
 {
 	struct rn_values *vs = &w->vs;
+	uint32_t skip_to = 0;
 	for (uint32_t i = 0; i < vs->n; i++) {
-		if (vs->v[i].kind != RN_V_FD || vs->v[i].len || vs->v[i].i < 0)
+		if (i >= skip_to && (vs->v[i].flags & RN_VF_AFTER_RET))
+			skip_to = vs->v[i].end;
+		if (i < skip_to || vs->v[i].kind != RN_V_FD || vs->v[i].len)
 			continue;
-		const struct rn_fdpath *e = rn_fdcache_get(w, rec->tgid, rec->tid, (int)vs->v[i].i);
+		int fd = (vs->v[i].flags & RN_VF_FDCWD) ? RN_FDPATH_CWD : (int)vs->v[i].i;
+		if (fd < 0 && fd != RN_FDPATH_CWD)
+			continue;
+		const struct rn_fdpath *e = rn_fdcache_get(w, rec->tgid, rec->tid, fd);
 		if (e)
 			rn_v_set_bytes(vs, i, e->path, e->len);
 	}
+}
+
+/* Does the call return a descriptor (strace then shows its path after the
+ * number)? fcntl's F_DUPFD and F_DUPFD_CLOEXEC do, its other commands not. */
+static int returns_fd(const struct rn_syscall *sc, const struct rn_record *entry)
+{
+	if (!sc)
+		return 0;
+	if (entry->nr == SYS_fcntl)
+		return (int)entry->args[1] == F_DUPFD || (int)entry->args[1] == F_DUPFD_CLOEXEC;
+	return sc->ret_type == RN_T_FD;
 }
 
 static void decode_entry(struct rn_worker *w, const struct rn_record *rec)
@@ -291,8 +312,7 @@ static void decode_exit(struct rn_worker *w, const struct rn_record *rec)
 	if ((opt->count || opt->process_summary) && !opt->summary_wall)
 		counted = rec->stime_ns - pe->entry.stime_ns;
 	if (pe->suppressed) {
-		/* -P: not ours; keep the descriptor paths true all the same. */
-		rn_fdcache_after_exit(w, &pe->entry, rec);
+		/* -P: not ours. */
 		if (rec->flags & RN_REC_HELD)
 			rn_handback(w->p, rec->tid, rec->hold_id);
 		begin_event(w, rec, RN_EV_NONE);
@@ -308,12 +328,9 @@ static void decode_exit(struct rn_worker *w, const struct rn_record *rec)
 		snap_end(w);
 	}
 	const struct rn_fdpath *ret_path = NULL;
-	if (w->nppaths && !opt->decode_fds)
-		rn_fdcache_after_exit(w, &pe->entry, rec);
 	if (w->p->opt->decode_fds) {
-		rn_fdcache_after_exit(w, &pe->entry, rec);
 		fill_fd_paths(w, rec);
-		if (c.sc && c.sc->ret_type == RN_T_FD && !(rec->flags & RN_REC_ERROR))
+		if (returns_fd(c.sc, &pe->entry) && !(rec->flags & RN_REC_ERROR))
 			ret_path = rn_fdcache_get(w, rec->tgid, rec->tid, (int)rec->ret);
 	}
 	if (rec->flags & RN_REC_HELD)
@@ -407,8 +424,6 @@ static void process(struct rn_worker *w, const struct rn_record *rec)
 	case RN_REC_SUPERSEDED:
 		/* An unfinished syscall never completes: the writer shows "= ?". */
 		ended = end_pending(w, rec->tid, &nr, &more);
-		if (rec->kind != RN_REC_SUPERSEDED && rec->tid == rec->tgid)
-			rn_fdcache_forget_range(w, rec->tgid, 0, INT_MAX);
 		ev = begin_event(w, rec, rec->kind == RN_REC_EXITED ? RN_EV_EXITED
 					 : rec->kind == RN_REC_KILLED ? RN_EV_KILLED
 								      : RN_EV_SUPERSEDED);

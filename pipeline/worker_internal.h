@@ -21,16 +21,15 @@ struct rn_pending {
 };
 
 #define RN_PENDING_BUCKETS 1024u
-#define RN_FDCACHE_BUCKETS 1024u
 
-/* -y: the path behind a descriptor of a process, resolved through
- * /proc/TID/fd while the tracee is held. Worker-private (all threads of a
- * process go to one worker, and they share the descriptor table). */
+/* -y: the path behind a descriptor of a process, read from /proc/TID/fd
+ * while the tracee is held (pipeline/fdcache.c). path[0..len) is what a
+ * value's bytes hold (decode/value.h, RN_V_FD): the path, and for a file
+ * no longer linked a NUL, nothing, a NUL and "(deleted)"; deleted says
+ * which. */
 struct rn_fdpath {
-	struct rn_fdpath *next;
-	pid_t tgid;
-	int fd;
 	uint32_t len;
+	uint8_t deleted;
 	char path[];
 };
 
@@ -48,7 +47,7 @@ struct rn_worker {
 	/* worker-private below */
 	struct rn_pending *pending[RN_PENDING_BUCKETS];
 	struct rn_values vs;      /* the event being decoded */
-	struct rn_fdpath *fdcache[RN_FDCACHE_BUCKETS];
+	struct rn_fdpath *fdpath; /* the last path read (fdcache.c) */
 	char **ppaths;            /* -P paths, as given and resolved (realpath) */
 	size_t nppaths;
 	struct rn_stats_table stats; /* -c/-C: this worker's share of the summary,

@@ -175,8 +175,12 @@ uint32_t rn_json_value(struct rn_sbuf *b, const struct rn_value *v, const unsign
 		break;
 	case RN_V_FD:
 		/* A number with and without -y: the path is in the call's
-		 * "fd_paths" (a consumer never tests for two types). */
-		put_i64(b, x->i);
+		 * "fd_paths" (a consumer never tests for two types); AT_FDCWD
+		 * by name, as without -y. */
+		if (x->flags & RN_VF_FDCWD)
+			rn_sbuf_puts(b, "\"AT_FDCWD\"");
+		else
+			put_i64(b, x->i);
 		break;
 	case RN_V_STR:
 		put_bytes(b, bytes + x->off, x->len, (x->flags & RN_VF_TRUNCATED) != 0);
@@ -335,8 +339,32 @@ static void put_args(struct rn_json_sink *s, const struct rn_event *entry,
 	rn_sbuf_putc(b, '}');
 }
 
+/* A descriptor's path as /proc/PID/fd shows it: the value's path, and
+ * " (deleted)" after a file no longer linked (decode/value.h: path, NUL,
+ * inside, NUL, after). */
+static void put_fd_path(struct rn_sbuf *b, const unsigned char *p, size_t len)
+{
+	const unsigned char *nul = memchr(p, '\0', len);
+	if (!nul) {
+		put_bytes(b, p, len, 0);
+		return;
+	}
+	struct rn_sbuf t = { 0 };
+	rn_sbuf_put(&t, p, (size_t)(nul - p));
+	const unsigned char *inside = nul + 1, *end = p + len;
+	const unsigned char *nul2 = memchr(inside, '\0', (size_t)(end - inside));
+	rn_sbuf_put(&t, inside, (size_t)((nul2 ? nul2 : end) - inside));
+	if (nul2 && nul2 + 1 < end) {
+		rn_sbuf_putc(&t, ' ');
+		rn_sbuf_put(&t, nul2 + 1, (size_t)(end - nul2 - 1));
+	}
+	put_bytes(b, (const unsigned char *)t.p, t.len, 0);
+	rn_sbuf_free(&t);
+}
+
 /* "fd_paths": each descriptor's path (-y) found in the values or as the
- * return value, keyed by the descriptor's number, first one kept. */
+ * return value, keyed by the descriptor's number ("AT_FDCWD" for the
+ * working directory), first one kept. */
 #define MAX_FDS 64
 static void put_fd_paths(struct rn_json_sink *s, const struct rn_event *entry,
 			 const struct rn_event *exit)
@@ -355,7 +383,9 @@ static void put_fd_paths(struct rn_json_sink *s, const struct rn_event *entry,
 			const unsigned char *p;
 			uint32_t len;
 			if (phase == 2) { /* the descriptor a call returned */
-				if (ev->is_error || !ev->ret_path_len || ev->ret_type != RN_T_FD)
+				/* fd, or fcntl's int for F_DUPFD */
+				if (ev->is_error || !ev->ret_path_len ||
+				    (ev->ret_type != RN_T_FD && ev->ret_type != RN_T_INT))
 					continue;
 				fd = ev->ret;
 				p = ev->bytes + ev->ret_path_off;
@@ -364,7 +394,7 @@ static void put_fd_paths(struct rn_json_sink *s, const struct rn_event *entry,
 				const struct rn_value *x = &ev->v[i];
 				if (x->kind != RN_V_FD || !x->len)
 					continue;
-				fd = x->i;
+				fd = (x->flags & RN_VF_FDCWD) ? INT64_MIN : x->i;
 				p = ev->bytes + x->off;
 				len = x->len;
 			}
@@ -377,9 +407,12 @@ static void put_fd_paths(struct rn_json_sink *s, const struct rn_event *entry,
 				rn_sbuf_putc(b, ',');
 			seen[nseen++] = fd;
 			rn_sbuf_putc(b, '"');
-			put_i64(b, fd);
+			if (fd == INT64_MIN)
+				rn_sbuf_puts(b, "AT_FDCWD");
+			else
+				put_i64(b, fd);
 			rn_sbuf_puts(b, "\":");
-			put_bytes(b, p, len, 0);
+			put_fd_path(b, p, len);
 		}
 	}
 	rn_sbuf_putc(b, '}');

@@ -5,6 +5,7 @@
 #include "sinks/render_text.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 #include "base/names.h"
 #include "base/quote.h"
@@ -73,7 +74,10 @@ static uint32_t render(struct rn_sbuf *b, const struct rn_options *opt, const st
 			rn_sbuf_put_hex(b, x->u);
 		break;
 	case RN_V_FD:
-		rn_sbuf_put_i64(b, x->i, 0);
+		if (x->flags & RN_VF_FDCWD)
+			rn_sbuf_puts(b, "AT_FDCWD");
+		else
+			rn_sbuf_put_i64(b, x->i, 0);
 		/* No path, no bytes: the block may have none at all (NULL). */
 		if (x->len)
 			rn_text_fd_path(b, opt, bytes + x->off, x->len);
@@ -150,16 +154,38 @@ static uint32_t render(struct rn_sbuf *b, const struct rn_options *opt, const st
 	return x->end;
 }
 
+/* Text renacer wrote beside a path ("(deleted)"): shown as is, but a
+ * byte that could break the line (a damaged capture) in octal. */
+static void put_printable(struct rn_sbuf *b, const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] >= 0x20 && s[i] < 0x7f)
+			rn_sbuf_putc(b, (char)s[i]);
+		else
+			rn_sbuf_printf(b, "\\%03o", s[i]);
+	}
+}
+
 void rn_text_fd_path(struct rn_sbuf *b, const struct rn_options *opt, const unsigned char *path,
 		     size_t len)
 {
 	if (!len)
 		return;
+	/* path, then (value.h) NUL, what goes inside the brackets after it,
+	 * NUL, what goes after them. */
+	const unsigned char *nul = memchr(path, '\0', len);
+	size_t plen = nul ? (size_t)(nul - path) : len;
+	const unsigned char *inside = nul ? nul + 1 : path + len;
+	const unsigned char *end = path + len;
+	const unsigned char *nul2 = memchr(inside, '\0', (size_t)(end - inside));
+	const unsigned char *after = nul2 ? nul2 + 1 : end;
 	/* The path is the traced program's to choose: escaped, it cannot
 	 * break the line or close the brackets early. */
 	rn_sbuf_putc(b, '<');
-	rn_quote_fd_path(b, path, len, opt->quote_flags);
+	rn_quote_fd_path(b, path, plen, opt->quote_flags);
+	put_printable(b, inside, (size_t)((nul2 ? nul2 : end) - inside));
 	rn_sbuf_putc(b, '>');
+	put_printable(b, after, (size_t)(end - after));
 }
 
 unsigned rn_text_values(struct rn_sbuf *b, const struct rn_options *opt,

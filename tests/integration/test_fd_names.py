@@ -339,6 +339,101 @@ def test_long_paths():
                  % ("1" if env else "unset"))
 
 
+Y_MARK = 'chdir("/renacer-fd-y-begin")'
+
+
+def y_lines(text):
+    """The lines of an fd_y trace from its marker on, the column padding
+    and the numbers of pipe, socket and anon inodes taken out."""
+    out, on = [], False
+    for l in text.splitlines():
+        if l.startswith(Y_MARK):
+            on = True
+        if on:
+            l = re.sub(r"(pipe|socket|eventpoll|eventfd):\[\d+\]", r"\1:[N]", l)
+            l = re.sub(r"(UNIX-STREAM):\[\d+->\d+\]", r"\1:[N->N]", l)
+            out.append(re.sub(r"\) {2,}= ", ") = ", l))
+    return out
+
+
+def fd_y_dir():
+    d = os.path.join(T.TMP, "fd_y")
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+def fd_y_like_strace(opts):
+    """fd_y (see its top comment) under OPTS: every line from the
+    marker on as strace 6.1 writes it (AT_FDCWD's directory, the
+    descriptors fcntl and dup* return, "(deleted)" after the brackets,
+    no paths in poll's and select's results, dup2's target as it was),
+    with and without the tracer's own copies of the call's memory."""
+    strace = shutil.which(T.ARGS.strace)
+    if not strace:
+        raise T.Skip("no strace (%s) here" % T.ARGS.strace)
+    d = fd_y_dir()
+    s = T.tmpfile("strace")
+    r = T.run([strace] + opts + ["-o", s, fixture("fd_y"), d], timeout=T.scaled(30))
+    check_eq(r.rc, 0, "strace exit status\n" + r.describe())
+    want = y_lines(T.read_text(s))
+    check(len(want) > 40, "strace's lines: %r" % want)
+    for env in (None, {"RENACER_WORKER_READS": "1"}):
+        what = "renacer %s%s" % (" ".join(opts), " (worker reads)" if env else "")
+        e = dict(os.environ, **env) if env else None
+        r = T.trace_o(opts, [fixture("fd_y"), d], timeout=T.scaled(30), env=e)
+        check_eq(r.rc, 0, what + ": exit status\n" + r.describe())
+        got = y_lines(T.read_text(r.ofile))
+        bad = [(g, w) for g, w in zip(got, want) if g != w]
+        check_eq(len(got), len(want), what + ": lines from the marker on")
+        check(not bad, what + ": %d lines differ from strace's:\n%s" % (
+            len(bad), "\n".join("  %s\n  (strace: %s)" % gw for gw in bad[:10])))
+
+
+def test_fd_y_like_strace():
+    fd_y_like_strace(["-y"])
+
+
+def test_fd_y_json_and_dump():
+    """--format json: AT_FDCWD's directory in fd_paths under "AT_FDCWD"
+    (args keep "AT_FDCWD"), the descriptor fcntl returns under its number,
+    a file no longer linked as /proc shows it (" (deleted)" after it); and
+    renacer-dump's text of a -y capture is the live text."""
+    d = fd_y_dir()
+    real = os.path.realpath(d)
+    cap = T.tmpfile("cap")
+    live = T.trace_o(["-y", "--capture", cap], [fixture("fd_y"), d], timeout=T.scaled(30))
+    check_eq(live.rc, 0, "renacer -y\n" + live.describe())
+    r = T.trace_o(["-y", "--format", "json"], [fixture("fd_y"), d], timeout=T.scaled(30))
+    check_eq(r.rc, 0, "renacer -y --format json\n" + r.describe())
+    calls = [json.loads(l) for l in T.read_text(r.ofile).splitlines()]
+    calls = [o for o in calls if "syscall" in o]
+    at = [k for k, o in enumerate(calls) if "/renacer-fd-y-begin" in o["arguments"]]
+    check_eq(len(at), 1, "JSON: the marker")
+    calls = calls[at[0] + 1:]
+    mk = [o for o in calls if o["syscall"] == "mkdirat"][0]
+    check_eq(mk["args"]["dfd"], "AT_FDCWD", "mkdirat's dfd")
+    check_eq(mk["fd_paths"], {"AT_FDCWD": real}, "mkdirat's fd_paths")
+    f = [o for o in calls if o["syscall"] == "openat" and '"f"' in o["arguments"]][0]
+    check_eq(f["fd_paths"], {"AT_FDCWD": real + "/sub", str(f["return"]): real + "/sub/f"},
+             "openat(AT_FDCWD, \"f\")'s fd_paths after fchdir")
+    dup = [o for o in calls if o["syscall"] == "fcntl" and "F_DUPFD," in o["arguments"]][0]
+    check_eq(dup["fd_paths"].get(str(dup["return"])), real + "/sub/f", "F_DUPFD's result")
+    gfd = [o for o in calls if o["syscall"] == "fcntl" and "F_GETFD" in o["arguments"]][0]
+    check_eq(sorted(gfd["fd_paths"]), [str(gfd["args"]["fd"])], "F_GETFD: no result path")
+    writes = [o for o in calls if o["syscall"] == "write"]
+    paths = [o["fd_paths"][str(o["args"]["fd"])] for o in writes]
+    for want in (real + "/u (deleted)", real + "/r2", "/memfd:mem (deleted)",
+                 real + "/n (deleted)", real + "/h (deleted)"):
+        check(want in paths, "JSON: no write's path is %r: %r" % (want, paths))
+    dump = os.path.join(os.path.dirname(T.ARGS.renacer), "renacer-dump")
+    p = subprocess.run([dump, cap], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=T.scaled(60))
+    check_eq(p.returncode, 0, "renacer-dump: %r" % p.stderr)
+    check_eq(y_lines(p.stdout.decode()), y_lines(T.read_text(live.ofile)),
+             "renacer-dump's text = the live text")
+
+
 if __name__ == "__main__":
     T.main([test_text_y, test_text_yy, test_text_x, test_text_xx, test_text_trace_read, test_json, test_csv,
-            test_structured_as_text, test_dump, test_long_paths])
+            test_structured_as_text, test_dump, test_long_paths, test_fd_y_like_strace,
+            test_fd_y_json_and_dump])
