@@ -49,7 +49,7 @@ struct rn_capture_info {
 					 this many bytes; 0: never */
 	unsigned max_files;           /* --capture-files: keep FILE and FILE.1 ..
 					 FILE.(K-1); 0: keep all */
-	int level;                    /* zstd level; 0: default (3) */
+	int level;                    /* zstd level; 0: default (9) */
 	uint64_t frame_bytes;         /* end a frame once it wrote this many
 					 bytes; 0: 1 MiB */
 };

@@ -407,8 +407,7 @@ matrix_report() {
 	echo "$runs runs per cell, the modes alternating within each round; all in one run of"
 	echo "\`perf/bench.sh\`. Absolute seconds on this shared machine mean little: compare ratios."
 	echo "Traces go to files on the same disk for both tracers; \`-c\` summaries to stderr (a file)."
-	echo "\`renacer -f --capture F\` also renders the text trace (to /dev/null here): --capture adds"
-	echo "a capture to the text output, it does not replace it."
+	echo "\`renacer -f --capture F\` writes the capture alone: no text trace is rendered."
 	echo
 	machine
 	echo "- load average (1, 5, 15 min): $load_before before, $load_after after the matrix;" \

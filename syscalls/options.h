@@ -66,6 +66,7 @@ struct rn_options {
 	const char *capture;  /* --capture FILE */
 	unsigned long long capture_size; /* --capture-size: rotate past it (0: never) */
 	unsigned capture_files; /* --capture-files: keep the newest K (0: all) */
+	int capture_level;    /* --capture-level: zstd's level (0: the default) */
 	unsigned long long flush_interval_ns; /* --flush-interval, default 1 s */
 	int status_line;      /* enum rn_status_line: --status-line, --no-status-line */
 	int argc;             /* renacer's own command line, for the capture */

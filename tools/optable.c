@@ -185,6 +185,10 @@ const struct rn_optdef rn_optdefs[] = {
 	{ .names = { "capture-files" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_INT,
 	  .field = AT(opt.capture_files), .lo = 0, .hi = 1000000, .seen = RN_SEEN_CAPTURE_OPT,
 	  .help = { "  --capture-files K  keep the newest K capture files (0: all)\n" } },
+	{ .names = { "capture-level" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_INT,
+	  .field = AT(opt.capture_level), .lo = 1, .hi = 19, .seen = RN_SEEN_CAPTURE_OPT,
+	  .help = { "  --capture-level N  the capture's zstd level, 1-19 (default 9; higher:\n"
+		    "                     smaller and slower)\n" } },
 	{ .names = { "flush-interval" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_SECONDS,
 	  .field = AT(opt.flush_interval_ns), .seen = RN_SEEN_CAPTURE_OPT,
 	  .help = { "  --flush-interval SECONDS  end a capture frame at least this often (1)\n" } },

@@ -81,6 +81,7 @@ static struct rn_capture_writer *open_capture(int out_fd, uint64_t real_ns, uint
 		.monotonic_ns = mono_ns,
 		.max_size = opt.capture_size,
 		.max_files = opt.capture_files,
+		.level = opt.capture_level,
 	};
 	/* For the tests of damage between frames: a small run would otherwise
 	 * be one frame (they end every MiB). */

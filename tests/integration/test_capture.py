@@ -186,7 +186,29 @@ def test_capture_only():
           "-C --capture: the table alone\n" + r.describe())
 
 
+def test_capture_level():
+    """--capture-level: zstd's level; a capture renacer-dump reads at any
+    level, smaller at 19 than at 1; out of 1-19 or without --capture refused."""
+    caps = {}
+    cmd = ["sh", "-c", "for i in 1 2 3 4 5 6 7 8; do ls -la /usr/lib >/dev/null; done"]
+    for level in ("1", "19"):
+        caps[level] = T.tmpfile("cap" + level)
+        r = T.run(T.renacer_cmd() + ["-f", "--capture-level", level, "--capture", caps[level],
+                                     "--"] + cmd)
+        check_eq((r.rc, r.err), (0, ""), "--capture-level %s\n%s" % (level, r.describe()))
+        check("execve" in dump(["--format", "stats", caps[level]]).out,
+              "--capture-level %s: the -c table of the capture" % level)
+    one, nineteen = (os.path.getsize(caps[k]) for k in ("1", "19"))
+    check(nineteen < one, "level 19 (%d bytes) smaller than level 1 (%d)" % (nineteen, one))
+    for args, msg in ((["--capture-level", "20", "--capture", T.tmpfile("c")],
+                       "renacer: invalid --capture-level argument: '20'"),
+                      (["--capture-level", "5"],
+                       "renacer: --capture-level must be given with --capture")):
+        r = T.run(T.renacer_cmd() + args + ["--", "true"])
+        check_eq((r.rc, r.err.strip()), (1, msg), "refused\n" + r.describe())
+
+
 if __name__ == "__main__":
-    T.main([test_capture_only, test_text_identical, test_text_options_kept, test_json_identical_and_valid,
+    T.main([test_capture_only, test_capture_level, test_text_identical, test_text_options_kept, test_json_identical_and_valid,
             test_csv_identical_and_valid, test_private_and_no_symlink, test_rotation,
             test_killed_tracer, test_dump_errors])
