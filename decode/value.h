@@ -25,10 +25,12 @@ enum rn_vkind {
 	RN_V_OCTAL,    /* u: 0644, 000 */
 	RN_V_PTR,      /* u: NULL or 0x7ffc... */
 	RN_V_FD,       /* i: descriptor; bytes (optional): its path for -y,
-			  and for a file no longer linked a NUL, what goes
-			  inside the brackets after the path (nothing), a NUL
-			  and what goes after them: "/tmp/f\0\0(deleted)",
-			  shown 3</tmp/f>(deleted) (a path holds no NUL) */
+			  and when there is more (a path holds no NUL) a NUL,
+			  what goes inside the brackets after the path, and
+			  for a file no longer linked a NUL and what goes
+			  after them: "/tmp/f\0\0(deleted)", shown
+			  3</tmp/f>(deleted); -yy: "/dev/null\0<char 1:3>",
+			  and a socket with no path, "\0TCP:[...]" */
 	RN_V_STR,      /* bytes: the string's bytes as read (not quoted); see flags */
 	RN_V_FLAGS,    /* children: RN_V_NAME, one per set flag; u: leftover bits
 			  (printed as 0x.. after the names when RN_VF_LEFTOVER);

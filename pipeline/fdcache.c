@@ -15,6 +15,9 @@
  * brackets, but a file really named "f (deleted)" keeps its name inside
  * them. What tells the two apart is whether the link's text, as a path,
  * still leads to the open file.
+ *
+ * -yy adds a device's numbers, /dev/null<char 1:3>, and shows a socket
+ * by its endpoints instead of socket:[INODE] (pipeline/sockdesc.c).
  */
 #define _GNU_SOURCE
 #include "pipeline/worker_internal.h"
@@ -24,16 +27,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "pipeline/fdcache.h"
+#include "pipeline/sockdesc.h"
 
 static const char deleted_suffix[] = " (deleted)";
 #define DELETED_LEN (sizeof(deleted_suffix) - 1)
-/* What follows the path of a file no longer linked: NUL, nothing shown
- * inside the brackets, NUL, what is shown after them. */
-static const char deleted_tail[] = "\0\0(deleted)";
-#define DELETED_TAIL_LEN (sizeof(deleted_tail) - 1)
 
 /* Does the link text path[0..n) (NUL-terminated) end in " (deleted)"
  * because the file is gone from that place, not because it is its name? */
@@ -47,6 +48,26 @@ static int is_deleted(const char *link, const char *path, size_t n)
 	if (path[0] != '/' || stat(path, &named) != 0)
 		return 1;
 	return open_file.st_dev != named.st_dev || open_file.st_ino != named.st_ino;
+}
+
+/* -yy: what strace shows inside the brackets after the path (a device's
+ * numbers), or instead of it (a socket's endpoints: *replace set), into
+ * out; nothing for anything else. */
+static void yy_inside(struct rn_worker *w, const char *link, const char *path,
+		      struct rn_sbuf *out, int *replace)
+{
+	unsigned long ino;
+	char end;
+	if (sscanf(path, "socket:[%lu%c", &ino, &end) == 2 && end == ']') {
+		*replace = rn_sockdesc(w, link, (uint32_t)ino, out, w->p->opt->quote_flags);
+		return;
+	}
+	struct stat st;
+	if (stat(link, &st) != 0)
+		return;
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		rn_sbuf_printf(out, "<%s %u:%u>", S_ISCHR(st.st_mode) ? "char" : "block",
+			       major(st.st_rdev), minor(st.st_rdev));
 }
 
 const struct rn_fdpath *rn_fdcache_get(struct rn_worker *w, pid_t tgid, pid_t tid, int fd)
@@ -64,20 +85,41 @@ const struct rn_fdpath *rn_fdcache_get(struct rn_worker *w, pid_t tgid, pid_t ti
 		return NULL;
 	path[n] = '\0';
 	int deleted = is_deleted(link, path, (size_t)n);
-	size_t len = deleted ? (size_t)n - DELETED_LEN + DELETED_TAIL_LEN : (size_t)n;
+	size_t plen = deleted ? (size_t)n - DELETED_LEN : (size_t)n;
+	/* decode/value.h: the path, then NUL, what goes inside the brackets
+	 * after it, NUL and what goes after them, when there is any. */
+	struct rn_sbuf inside = { 0 };
+	int replace = 0;
+	if (w->p->opt->decode_fds >= 2 && fd != RN_FDPATH_CWD)
+		yy_inside(w, link, path, &inside, &replace);
+	if (replace)
+		plen = 0;
+	size_t len = plen;
+	if (inside.len || deleted)
+		len += 1 + inside.len;
+	if (deleted)
+		len += 1 + strlen("(deleted)");
 	struct rn_fdpath *e = realloc(w->fdpath, sizeof(*e) + len);
 	if (!e)
 		abort();
 	w->fdpath = e;
 	e->deleted = (uint8_t)deleted;
+	e->plen = (uint32_t)plen;
 	e->len = (uint32_t)len;
-	if (deleted) {
-		size_t keep = (size_t)n - DELETED_LEN;
-		memcpy(e->path, path, keep);
-		memcpy(e->path + keep, deleted_tail, DELETED_TAIL_LEN);
-	} else {
-		memcpy(e->path, path, len);
+	char *o = e->path;
+	memcpy(o, path, plen);
+	o += plen;
+	if (inside.len || deleted) {
+		*o++ = '\0';
+		if (inside.len)
+			memcpy(o, inside.p, inside.len);
+		o += inside.len;
 	}
+	if (deleted) {
+		*o++ = '\0';
+		memcpy(o, "(deleted)", strlen("(deleted)"));
+	}
+	rn_sbuf_free(&inside);
 	return e;
 }
 
@@ -85,4 +127,5 @@ void rn_fdcache_free(struct rn_worker *w)
 {
 	free(w->fdpath);
 	w->fdpath = NULL;
+	rn_sockdesc_free(w);
 }

@@ -24,11 +24,14 @@ struct rn_pending {
 
 /* -y: the path behind a descriptor of a process, read from /proc/TID/fd
  * while the tracee is held (pipeline/fdcache.c). path[0..len) is what a
- * value's bytes hold (decode/value.h, RN_V_FD): the path, and for a file
- * no longer linked a NUL, nothing, a NUL and "(deleted)"; deleted says
- * which. */
+ * value's bytes hold (decode/value.h, RN_V_FD): the path (plen bytes; none
+ * for a socket -yy describes), and when there is more, a NUL, what goes
+ * inside the brackets after the path (-yy), and for a file no longer
+ * linked a NUL and "(deleted)". */
+struct rn_sockcache;
+
 struct rn_fdpath {
-	uint32_t len;
+	uint32_t len, plen;
 	uint8_t deleted;
 	char path[];
 };
@@ -48,6 +51,10 @@ struct rn_worker {
 	struct rn_pending *pending[RN_PENDING_BUCKETS];
 	struct rn_values vs;      /* the event being decoded */
 	struct rn_fdpath *fdpath; /* the last path read (fdcache.c) */
+	int diag_fd1;             /* -yy: sock_diag socket + 1; 0 not opened, -1
+				     none (sockdesc.c) */
+	uint32_t diag_seq;        /* its last request's sequence number */
+	struct rn_sockcache *sockcache; /* -yy: connected sockets (sockdesc.c) */
 	char **ppaths;            /* -P paths, as given and resolved (realpath) */
 	size_t nppaths;
 	struct rn_stats_table stats; /* -c/-C: this worker's share of the summary,

@@ -74,9 +74,10 @@ const struct rn_optdef rn_optdefs[] = {
 	  .seen = RN_SEEN_ACOLUMN,
 	  .help = { "  -a COLUMN     align syscall results at COLUMN (default 40)\n",
 		    "  -a COLUMN     align syscall results at COLUMN (default: the run's)\n" } },
-	{ .names = { "decode-fds" }, .letter = 'y', .progs = R | D, .act = RN_ACT_SET,
-	  .field = AT(opt.decode_fds), .value = 1,
-	  .help = { "  -y            print paths associated with file descriptors\n",
+	{ .names = { "decode-fds" }, .letter = 'y', .progs = R | D, .act = RN_ACT_INC,
+	  .field = AT(opt.decode_fds),
+	  .help = { "  -y, -yy       print paths associated with file descriptors (-yy: and\n"
+		    "                socket endpoints, device numbers)\n",
 		    "  -y            descriptor paths: needs a capture made with renacer -y\n"
 		    "                (they are shown whenever the capture has them)\n" } },
 	{ .letter = 'q', .progs = R, .act = RN_ACT_FILTER_OPT, .value = 'q',

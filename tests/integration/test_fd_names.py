@@ -351,7 +351,12 @@ def y_lines(text):
             on = True
         if on:
             l = re.sub(r"(pipe|socket|eventpoll|eventfd):\[\d+\]", r"\1:[N]", l)
-            l = re.sub(r"(UNIX-STREAM):\[\d+->\d+\]", r"\1:[N->N]", l)
+            # -yy: inodes, ports, a netlink socket's port id (the pid)
+            l = re.sub(r"\b(UNIX-STREAM|UNIX|TCP|UDP|NETLINK|RAW):\[\d+(?=[]\-,])", r"\1:[N", l)
+            l = re.sub(r"(UNIX-STREAM|UNIX):\[N->\d+", r"\1:[N->N", l)
+            l = re.sub(r"(127\.0\.0\.1):\d+", r"\1:P", l)
+            l = re.sub(r"NETLINK:\[ROUTE:\d+\]", "NETLINK:[ROUTE:P]", l)
+            l = re.sub(r"htons\(\d+\)", "htons(P)", l)
             out.append(re.sub(r"\) {2,}= ", ") = ", l))
     return out
 
@@ -391,6 +396,13 @@ def fd_y_like_strace(opts):
 
 def test_fd_y_like_strace():
     fd_y_like_strace(["-y"])
+
+
+def test_fd_yy_like_strace():
+    """-yy: devices with their numbers (/dev/null<char 1:3>), sockets by
+    their endpoints (UNIX-STREAM:[N->N,"path"], TCP:[A:P->B:P], UDP,
+    NETLINK:[ROUTE:PID])."""
+    fd_y_like_strace(["-yy"])
 
 
 def test_fd_y_json_and_dump():
@@ -435,5 +447,5 @@ def test_fd_y_json_and_dump():
 
 if __name__ == "__main__":
     T.main([test_text_y, test_text_yy, test_text_x, test_text_xx, test_text_trace_read, test_json, test_csv,
-            test_structured_as_text, test_dump, test_long_paths, test_fd_y_like_strace,
+            test_structured_as_text, test_dump, test_long_paths, test_fd_y_like_strace, test_fd_yy_like_strace,
             test_fd_y_json_and_dump])
