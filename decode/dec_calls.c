@@ -300,8 +300,12 @@ unsigned rn_sys_fcntl(struct rn_dctx *c, unsigned from)
 	case F_GETFD: case F_GETFL: case F_GETOWN: case F_GETSIG:
 	case F_GETLEASE: case F_GETPIPE_SZ: case F_GET_SEALS:
 		break;
-	case F_DUPFD: case F_DUPFD_CLOEXEC: case F_SETOWN: case F_SETPIPE_SZ:
+	case F_SETOWN:
 		rn_v_int(c->vs, an, (int)a);
+		break;
+	case F_DUPFD: case F_DUPFD_CLOEXEC: case F_SETPIPE_SZ:
+		/* the whole register, signed, as strace shows it: 4294967295 */
+		rn_v_int(c->vs, an, (int64_t)a);
 		break;
 	case F_SETSIG:
 		rn_dec_signal(c->vs, an, (int)a);
