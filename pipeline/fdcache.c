@@ -84,7 +84,9 @@ const struct rn_fdpath *rn_fdcache_get(struct rn_worker *w, pid_t tgid, pid_t ti
 	if (n <= 0)
 		return NULL;
 	path[n] = '\0';
-	int deleted = is_deleted(link, path, (size_t)n);
+	/* strace leaves a removed working directory's " (deleted)" in the
+	 * brackets: AT_FDCWD</tmp/d (deleted)>. */
+	int deleted = fd != RN_FDPATH_CWD && is_deleted(link, path, (size_t)n);
 	size_t plen = deleted ? (size_t)n - DELETED_LEN : (size_t)n;
 	/* decode/value.h: the path, then NUL, what goes inside the brackets
 	 * after it, NUL and what goes after them, when there is any. */
