@@ -652,14 +652,21 @@ static void *writer_main(void *arg)
 				rn_sink_event(&w->capture_sink, ev);
 				capture_tick(w);
 			}
+			int redraw = 0;
 			if (ev->kind != RN_EV_NONE) {
 				w->events++;
 				if (w->status) {
 					status_count(w, ev);
-					/* the sinks' own stderr lines */
+					/* the sinks' own stderr lines ("Process N
+					 * attached") go below an erased line, which
+					 * is drawn again at once: a build forks all
+					 * the time, and waiting for the next tick
+					 * would leave the line blank for most of it */
 					if (ev->kind == RN_EV_NEW_TASK || ev->kind == RN_EV_ATTACHED ||
-					    ev->kind == RN_EV_DETACHED)
+					    ev->kind == RN_EV_DETACHED) {
+						redraw = w->status_shown;
 						status_clear(w);
+					}
 					if (!(++w->status_tick & 255))
 						status_tick(w);
 				}
@@ -668,6 +675,8 @@ static void *writer_main(void *arg)
 				sink_event(w, ev);
 				note_buffered(w);
 			}
+			if (redraw)
+				status_draw(w, now_ns());
 			/* Busy for long (a slow trickle of shown lines among
 			 * many hidden ones): the deadline holds all the same. */
 			if (!(++w->merge_tick & 255) && w->flush_due_ns)

@@ -146,5 +146,52 @@ def test_forced_without_terminal():
     check("\rrenacer:" not in r.err, "auto: stderr is not a terminal: none")
 
 
+def test_tmux_never_blank():
+    """Under tmux (what the user sees: capture-pane samples of the screen)
+    the status line is there in every sample from its first drawing to the
+    end of the run, while the command forks all the time (a fork used to
+    erase the line until the next refresh, 250 ms later)."""
+    tmux = shutil.which("tmux")
+    if not tmux:
+        raise T.Skip("no tmux")
+    sock = T.tmpfile("tmux.sock")
+    done = T.tmpfile("done")
+    script = T.tmpfile("run.sh")
+    with open(script, "w") as f:
+        f.write("%s -f -o %s -- /bin/sh -c 'i=0; while [ $i -lt 150 ]; do /bin/true; "
+                "i=$((i+1)); sleep 0.01; done'; echo $? > %s; sleep 30\n"
+                % (" ".join(T.renacer_cmd()), T.tmpfile("trace"), done))
+    base = [tmux, "-S", sock]
+    subprocess.run(base + ["new-session", "-d", "-x", "200", "-y", "10", "/bin/sh " + script],
+                   check=True, cwd=T.TMP)
+    samples = []
+    try:
+        end = time.monotonic() + T.scaled(60)
+        while not os.path.exists(done) and time.monotonic() < end:
+            pane = subprocess.run(base + ["capture-pane", "-p"], stdout=subprocess.PIPE,
+                                  text=True).stdout
+            samples.append("renacer: " in pane)
+            time.sleep(0.03)
+    finally:
+        subprocess.run(base + ["kill-server"], stderr=subprocess.DEVNULL)
+    check(os.path.exists(done) and T.read_text(done).strip() == "0",
+          "the traced command ended, exit status 0")
+    shown = samples.index(True) if True in samples else None
+    check(shown is not None, "a status line was drawn (%d samples)" % len(samples))
+    # from its first drawing to the last sample before the command ended
+    # (the line is erased at the end, and the last sample may see that)
+    run, longest = 0, 0
+    for seen in samples[shown:-2]:
+        run = 0 if seen else run + 1
+        longest = max(longest, run)
+    blank = samples[shown:-2].count(False)
+    # a sample may fall between an erase and the redraw that follows it at
+    # once on a busy machine; a blank for a refresh period (250 ms, about 8
+    # samples) may not happen
+    check(longest <= 2, "blank in %d of %d samples, %d at most in a row" % (
+        blank, len(samples[shown:-2]), longest))
+
+
 if __name__ == "__main__":
-    T.main([test_shown_and_cleared, test_capture_alone, test_capture_ratio, test_off, test_forced_without_terminal])
+    T.main([test_shown_and_cleared, test_capture_alone, test_capture_ratio, test_off, test_forced_without_terminal,
+            test_tmux_never_blank])
