@@ -120,6 +120,7 @@ struct tracer {
 	int spin_start;          /* --stats-self: the limit the run started with */
 	unsigned long lifecycle; /* forks and exits seen (adaptive polling) */
 	unsigned long epochs, epochs_unpolled; /* --stats-self: adaptive polling */
+	unsigned long epochs_busy; /*   of the unpolled: no CPU was idle */
 	unsigned long polls_found; /* --stats-self: stops found while polling */
 	unsigned long polls_vain;  /* polling rounds that ended in a sleep */
 };
@@ -1109,6 +1110,13 @@ static int start_tracees(struct tracer *t, const sigset_t *orig_mask, int *any_s
  * forkstorm has one every ~36 stops; no epoch of the 120-unit build has
  * one per 64 (at 1 per 200, 45 of its 535 epochs went unpolled and `-f -c`
  * of it took 8.2 -> 9.0 s).
+ *
+ * Nor does polling pay when no CPU is idle (a CPU-bound build, make -jN on
+ * N CPUs): the poll takes the CPU a compiler would have had, and the
+ * tracer is preempted between nearly every pair of stops anyway. So an
+ * epoch also goes unpolled when, besides the tracer, at least as many
+ * tasks are runnable as there are CPUs (/proc/loadavg's fourth field, the
+ * kernel's count of runnable tasks at that instant, read once per epoch).
  */
 enum { POLL_EPOCH = 1024, POLL_STOPS_PER_FORK = 64, BATCH = 64 };
 
@@ -1117,6 +1125,8 @@ struct waiting {
 	int spins;               /* polls in vain so far */
 	int adaptive;
 	unsigned long epoch_stops, epoch_forks;
+	int loadavg_fd;          /* /proc/loadavg, or -1 */
+	long ncpus;
 	unsigned long since_signal_check;
 	struct rusage ru;
 	struct rusage *rusage;   /* -c's and --process-summary's system time, or NULL */
@@ -1131,6 +1141,8 @@ static void waiting_init(struct tracer *t, struct waiting *w, int any_seccomp)
 	if (t->spin_limit == 0)
 		set_slice(1);
 	w->adaptive = opt->spin < 0 && !any_seccomp;
+	w->loadavg_fd = w->adaptive ? open("/proc/loadavg", O_RDONLY | O_CLOEXEC) : -1;
+	w->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	w->rusage = (opt->count || opt->process_summary) && !opt->summary_wall ? &w->ru : NULL;
 }
 
@@ -1159,7 +1171,27 @@ static int collect_stops(struct waiting *w, struct pending_stop *batch, pid_t *l
 	return n;
 }
 
-/* Every POLL_EPOCH stops: keep polling, or not while processes come and go. */
+/* Whether every CPU has a runnable task besides the tracer ("R/T" in
+ * /proc/loadavg counts the tracer itself, which is running). 0 when it
+ * cannot be read. */
+static int no_cpu_idle(const struct waiting *w)
+{
+	char buf[128];
+	if (w->loadavg_fd < 0 || w->ncpus < 1)
+		return 0;
+	ssize_t n = pread(w->loadavg_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	double l1, l5, l15;
+	long running, total;
+	if (sscanf(buf, "%lf %lf %lf %ld/%ld", &l1, &l5, &l15, &running, &total) != 5)
+		return 0;
+	return running - 1 >= w->ncpus;
+}
+
+/* Every POLL_EPOCH stops: keep polling, or not while processes come and go
+ * or no CPU is idle. */
 static void adapt_polling(struct tracer *t, struct waiting *w, int n)
 {
 	w->epoch_stops += (unsigned long)n;
@@ -1168,6 +1200,10 @@ static void adapt_polling(struct tracer *t, struct waiting *w, int n)
 	unsigned long forks = t->lifecycle - w->epoch_forks;
 	t->epochs++;
 	int want = forks * POLL_STOPS_PER_FORK > w->epoch_stops ? 0 : 100;
+	if (want && no_cpu_idle(w)) {
+		want = 0;
+		t->epochs_busy++;
+	}
 	if (want == 0)
 		t->epochs_unpolled++;
 	if (want != t->spin_limit)
@@ -1249,6 +1285,8 @@ static void trace_loop(struct tracer *t, int any_seccomp)
 		else if (no_stop(t, &w, blocked, last, err))
 			break;
 	}
+	if (w.loadavg_fd >= 0)
+		close(w.loadavg_fd);
 }
 
 /* After the loop: let go of what is left; how renacer is to end. */
@@ -1288,8 +1326,9 @@ static void report_self(const struct tracer *t)
 		rn_hist_percentile(t->stall, 1.0) / 1e3, (unsigned long long)t->stall->count);
 	fprintf(stderr, "renacer: self: polling (--spin %d): %lu stops found while "
 		"polling, %lu times polled in vain and slept; %lu of %lu epochs of %d stops "
-		"without polling (processes came and went)\n", t->spin_start, t->polls_found,
-		t->polls_vain, t->epochs_unpolled, t->epochs, POLL_EPOCH);
+		"without polling (%lu: processes came and went, %lu: no CPU idle)\n",
+		t->spin_start, t->polls_found, t->polls_vain, t->epochs_unpolled, t->epochs,
+		POLL_EPOCH, t->epochs_unpolled - t->epochs_busy, t->epochs_busy);
 	/* What tracing cost renacer itself so far (the workers and the writer
 	 * still have the tail of the trace to do). */
 	struct rusage all, mine;
