@@ -184,6 +184,21 @@ static void mknod_mode_dev(struct rn_dctx *c, unsigned mi)
 	}
 }
 
+/* restart_syscall: the call it resumes, which the tracer put in args[0]
+ * (the thread's previous syscall, -1 when none was seen), as strace names
+ * it: restart_syscall(<... resuming interrupted clock_nanosleep ...>). */
+unsigned rn_sys_restart_syscall(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	const struct rn_syscall *prev = rn_syscall_get((long)(int64_t)c->entry->args[0]);
+	char text[96];
+	snprintf(text, sizeof(text), "<... resuming interrupted %s ...>",
+		 prev && prev->name ? prev->name : "system call");
+	rn_v_text(c->vs, "resuming", text);
+	return 1;
+}
+
 unsigned rn_sys_mknod(struct rn_dctx *c, unsigned from)
 {
 	if (from)

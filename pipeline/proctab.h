@@ -48,6 +48,7 @@ struct rn_task {
 	uint8_t untraced;    /* this syscall is filtered out (tracer-side filter) */
 	uint8_t seccomp;     /* runs under renacer's seccomp filter */
 	int32_t nr;          /* syscall of the last entry */
+	uint8_t had_entry;   /* nr is set: an entry was seen since it was traced */
 	uint64_t args[6];    /* arguments of the last entry (clone flags, the
 				addresses an exit copy reads: prefetch.h) */
 	uint32_t hold_id;    /* valid while state == RN_TASK_HELD */

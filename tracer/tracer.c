@@ -404,6 +404,11 @@ static void on_new_child(struct tracer *t, struct rn_task *parent, int event)
 static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const uint64_t args[6])
 {
 	struct rn_record rec = { .kind = RN_REC_SYSCALL_ENTRY };
+	/* restart_syscall has no arguments; strace names the call it resumes,
+	 * the thread's previous one: its number goes in the record as args[0]
+	 * (-1: none seen), for the decoder (rn_sys_restart_syscall). */
+	int32_t resumes = task->had_entry ? task->nr : -1;
+	task->had_entry = 1;
 	task->in_syscall = 1;
 	task->untraced = 0;
 	task->nr = (int32_t)nr;
@@ -429,6 +434,8 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 	}
 	rec.nr = task->nr;
 	memcpy(rec.args, args, sizeof(rec.args));
+	if (task->nr == SYS_restart_syscall)
+		rec.args[0] = (uint64_t)(int64_t)resumes;
 	task->rehearsed = 0;
 	if (rn_stop_rehearsed(&t->policy, task->nr)) {
 		/* Every entry, held or not: its exit's rehearsal needs what the

@@ -47,5 +47,23 @@ def test_like_strace():
             check_eq(calls(T.read_text(r.ofile)), want, what + ": the lines")
 
 
+def restart_lines(tracer_cmd):
+    out = T.tmpfile("restart")
+    r = T.run(tracer_cmd + ["-f", "-o", out, fixture("restart_call")], timeout=20)
+    check_eq(r.rc, 0, "exit status\n" + r.describe())
+    return [re.sub(r" {2,}", " ", re.sub(r"^\d+ +", "", l))
+            for l in T.read_text(out).splitlines() if "restart_syscall(" in l]
+
+
+def test_restart_syscall():
+    """A sleep stopped and continued resumes as restart_syscall, named with
+    the call it resumes, as strace names it."""
+    # the child's; the parent's own sleep may be cut by the SIGCHLD of the
+    # child's stop and resumed alike, or not (which comes first varies)
+    want = {"restart_syscall(<... resuming interrupted clock_nanosleep ...>) = 0"}
+    check_eq(set(restart_lines([T.ARGS.strace])), want, "strace's lines")
+    check_eq(set(restart_lines(T.renacer_cmd())), want, "renacer's lines")
+
+
 if __name__ == "__main__":
-    T.main([test_like_strace])
+    T.main([test_like_strace, test_restart_syscall])
