@@ -14,7 +14,8 @@ at offsets inside the header frame, at and around frame starts and inside
 blocks, and with bytes changed: the Python reader shows what renacer-dump
 shows (events up to the last check record that whole blocks hold) and
 exits as it does (2 when something was skipped, 1 when nothing is
-readable).
+readable). A renacer killed with SIGKILL (a frame that never ended), and
+the parts of a rotated run joined with cat, read the same by both too.
 
 Skipped (77) when /usr/bin/python3 lacks zstandard or msgpack (Debian's
 python3-zstandard, python3-msgpack; tools/dev.sh deps installs them).
@@ -212,5 +213,51 @@ def test_damaged():
     check(resynced > 0, "no damage was read past")
 
 
+def test_killed():
+    """renacer killed with SIGKILL: its last frame never ended, and is read
+    up to its last check record by both."""
+    need_modules()
+    path = T.tmpfile("killed") + ".rncap"
+    loop = "while :; do cat /etc/passwd > /dev/null; sleep 0.005; done"
+    p = subprocess.Popen(T.renacer_cmd() + ["-f", "--flush-interval", "0.05", "--capture",
+                                            path, "--", "sh", "-c", loop],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=T.TMP)
+    try:
+        T.wait_for(lambda: os.path.exists(path) and os.path.getsize(path) > 30000,
+                   timeout=20)
+    finally:
+        p.kill()  # SIGKILL; the traced loop dies with it (PTRACE_O_EXITKILL)
+        p.wait()
+    (a, py), (b, dm) = decode_both(path)
+    check_eq(py.rc, dm.rc, "exit status as renacer-dump's\n" + py.describe() + "\n"
+             + dm.describe())
+    check(len(b) > 100, "renacer-dump gave only %d objects" % len(b))
+    same(a, b, "a capture of a renacer killed with SIGKILL")
+
+
+def test_rotated_joined():
+    """The parts of a rotated run joined in order read as the run; the same
+    capture twice ends at the second header."""
+    need_modules()
+    path = capture(["--capture-size", "20000", "--flush-interval", "0.005"],
+                   ["sh", "-c", "for i in $(seq 30); do "
+                    "cat /etc/passwd > /dev/null; sleep 0.003; done"])
+    parts = [path]
+    while os.path.exists("%s.%d" % (path, len(parts))):
+        parts.append("%s.%d" % (path, len(parts)))
+    check(len(parts) >= 3, "only %d parts" % len(parts))
+    for name, files, rc in (("joined", parts[::-1], 0), ("twice", [path, path], 2)):
+        out = T.tmpfile(name) + ".rncap"
+        with open(out, "wb") as f:
+            for x in files:
+                with open(x, "rb") as g:
+                    f.write(g.read())
+        (a, py), (b, dm) = decode_both(out)
+        check_eq(dm.rc, rc, name + ": renacer-dump's exit status\n" + dm.describe())
+        check_eq(py.rc, rc, name + ": rnc_read.py's exit status\n" + py.describe())
+        same(a, b, name)
+
+
 if __name__ == "__main__":
-    T.main([test_shell_run, test_fixtures, test_cut_short, test_damaged])
+    T.main([test_shell_run, test_fixtures, test_cut_short, test_damaged, test_killed,
+            test_rotated_joined])
