@@ -1146,6 +1146,22 @@ unsigned rn_sys_getsockopt(struct rn_dctx *c, unsigned from)
 
 /* ---- misc --------------------------------------------------------------- */
 
+/* waitid: with P_PIDFD the id is a descriptor, which -y names:
+ * waitid(P_PIDFD, 5<anon_inode:[pidfd]>, ...). */
+unsigned rn_sys_waitid(struct rn_dctx *c, unsigned from)
+{
+	if (from) {
+		args(c, from, c->sc->nargs);
+		return c->sc->nargs;
+	}
+	rn_dec_arg(c, 0);
+	if ((int)arg(c, 0) == 3) /* P_PIDFD */
+		rn_v_fd(c->vs, c->sc->args[1].name, (int)arg(c, 1));
+	else
+		rn_dec_arg(c, 1);
+	return 2;
+}
+
 /* getrandom's bytes are shown in hex. */
 unsigned rn_sys_getrandom(struct rn_dctx *c, unsigned from)
 {

@@ -941,7 +941,7 @@ static void iocb_val(struct rn_dctx *c, const char *name, const struct k_iocb *c
 	}
 	if (cb->reqprio)
 		rn_v_int(vs, "aio_reqprio", cb->reqprio);
-	rn_v_int(vs, "aio_fildes", (int32_t)cb->fildes);
+	rn_v_fd(vs, "aio_fildes", (int32_t)cb->fildes);
 	if (full && (cb->opcode == 0 || cb->opcode == 1)) {
 		/* PREAD: where the data goes; PWRITE: the data */
 		if (cb->opcode == 1)

@@ -75,7 +75,7 @@ static const char *const table_driven_calls[] = {
 	"open", "openat", "mknod", "mknodat", "setxattr", "lsetxattr", "fsetxattr",
 	"getxattr", "lgetxattr", "fgetxattr", "getrandom", "getcwd", "time", "socket",
 	"socketpair", "personality", "membarrier", "mremap", "ioprio_get", "ioprio_set",
-	"sched_getscheduler",
+	"sched_getscheduler", "waitid",
 };
 
 static int table_driven(const struct rn_syscall *sc)
@@ -155,6 +155,19 @@ static int plan_arg(struct rn_prefetch_plan *pl, const struct rn_arg_desc *a, un
 	}
 }
 
+int rn_syscall_takes_fd(const struct rn_syscall *sc)
+{
+	static const char *const in_structs[] = { "poll", "ppoll", "select", "pselect6",
+						  "io_submit", "io_cancel", "waitid" };
+	for (unsigned i = 0; i < sc->nargs; i++)
+		if (sc->args[i].type == RN_T_FD || sc->args[i].type == RN_T_DIRFD)
+			return 1;
+	for (size_t i = 0; i < sizeof(in_structs) / sizeof(in_structs[0]); i++)
+		if (strcmp(sc->name, in_structs[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static void plan_phase(struct rn_prefetch_plan *pl, const struct rn_syscall *sc, int exit,
 		       const struct rn_options *opt)
 {
@@ -176,13 +189,8 @@ static void plan_phase(struct rn_prefetch_plan *pl, const struct rn_syscall *sc,
 		for (unsigned i = 0; i < sc->nargs; i++)
 			if (sc->args[i].type == RN_T_ARGV)
 				return;
-	if (fd_paths) {
-		for (unsigned i = 0; i < sc->nargs; i++)
-			if (sc->args[i].type == RN_T_FD || sc->args[i].type == RN_T_DIRFD)
-				return;
-		if (sc->ret_type == RN_T_FD)
-			return;
-	}
+	if (fd_paths && (rn_syscall_takes_fd(sc) || sc->ret_type == RN_T_FD))
+		return;
 	unsigned first_exit = sc->nargs;
 	for (unsigned i = 0; i < sc->nargs; i++) {
 		if (shown_at_exit(&sc->args[i])) {

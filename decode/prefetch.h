@@ -64,8 +64,17 @@ struct rn_prefetch {
 	size_t strsize;
 };
 
-/* 0, or -1 on allocation failure. decode_fds (-y, -P): calls with a
- * descriptor argument or result get no plan (the worker reads /proc). */
+struct rn_syscall;
+
+/* Does the call take a descriptor -y names: an fd or dirfd argument, or
+ * one inside what an argument points to (poll's and select's sets,
+ * io_submit's iocbs, waitid's P_PIDFD)? Its
+ * stops are held for the worker's /proc read with -y and -P. */
+int rn_syscall_takes_fd(const struct rn_syscall *sc);
+
+/* 0, or -1 on allocation failure. decode_fds (-y, -P): calls that take
+ * (rn_syscall_takes_fd) or return a descriptor get no plan (the worker
+ * reads /proc). */
 int rn_prefetch_init(struct rn_prefetch *pf, const struct rn_options *opt);
 void rn_prefetch_free(struct rn_prefetch *pf);
 

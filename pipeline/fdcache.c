@@ -16,8 +16,9 @@
  * them. What tells the two apart is whether the link's text, as a path,
  * still leads to the open file.
  *
- * -yy adds a device's numbers, /dev/null<char 1:3>, and shows a socket
- * by its endpoints instead of socket:[INODE] (pipeline/sockdesc.c).
+ * -yy adds a device's numbers, /dev/null<char 1:3>, shows a socket by
+ * its endpoints instead of socket:[INODE] (pipeline/sockdesc.c) and a
+ * pidfd by its process, pid:N.
  */
 #define _GNU_SOURCE
 #include "pipeline/worker_internal.h"
@@ -53,11 +54,28 @@ static int is_deleted(const char *link, const char *path, size_t n)
 /* -yy: what strace shows inside the brackets after the path (a device's
  * numbers), or instead of it (a socket's endpoints: *replace set), into
  * out; nothing for anything else. */
-static void yy_inside(struct rn_worker *w, const char *link, const char *path,
-		      struct rn_sbuf *out, int *replace)
+static void yy_inside(struct rn_worker *w, pid_t tid, int fd, const char *link,
+		      const char *path, struct rn_sbuf *out, int *replace)
 {
 	unsigned long ino;
 	char end;
+	if (strcmp(path, "anon_inode:[pidfd]") == 0) {
+		/* a pidfd: pid:N, the process it refers to (fdinfo's Pid) */
+		char info[64], text[4096];
+		snprintf(info, sizeof(info), "/proc/%d/fdinfo/%d", tid, fd);
+		FILE *f = fopen(info, "re");
+		size_t n = f ? fread(text, 1, sizeof(text) - 1, f) : 0;
+		if (f)
+			fclose(f);
+		text[n] = '\0';
+		const char *p = strstr(text, "\nPid:");
+		long pid;
+		if (p && sscanf(p + 5, "%ld", &pid) == 1 && pid > 0) {
+			rn_sbuf_printf(out, "pid:%ld", pid);
+			*replace = 1;
+		}
+		return;
+	}
 	if (sscanf(path, "socket:[%lu%c", &ino, &end) == 2 && end == ']') {
 		*replace = rn_sockdesc(w, link, (uint32_t)ino, out, w->p->opt->quote_flags);
 		return;
@@ -93,7 +111,7 @@ const struct rn_fdpath *rn_fdcache_get(struct rn_worker *w, pid_t tgid, pid_t ti
 	struct rn_sbuf inside = { 0 };
 	int replace = 0;
 	if (w->p->opt->decode_fds >= 2 && fd != RN_FDPATH_CWD)
-		yy_inside(w, link, path, &inside, &replace);
+		yy_inside(w, tid, fd, link, path, &inside, &replace);
 	if (replace)
 		plen = 0;
 	size_t len = plen;

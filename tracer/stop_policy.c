@@ -9,14 +9,6 @@
 
 #include "decode/rehearse.h"
 
-static int takes_fd(const struct rn_syscall *sc)
-{
-	for (unsigned i = 0; i < sc->nargs; i++)
-		if (sc->args[i].type == RN_T_FD || sc->args[i].type == RN_T_DIRFD)
-			return 1;
-	return 0;
-}
-
 /* A struct_io argument is shown after a failure too (what the caller
  * passed: poll's fds, a socklen, nanosleep's remainder), and so is a
  * struct_in one that comes after the first argument shown at exit
@@ -51,7 +43,7 @@ static uint8_t hold_bits(const struct rn_syscall *sc, long nr, const struct rn_o
 	uint8_t bits = 0;
 	/* -y shows, and -P matches, the file behind each descriptor. */
 	const int fd_paths = opt->decode_fds || opt->filter.npaths;
-	const int fd_arg = fd_paths && takes_fd(sc);
+	const int fd_arg = fd_paths && rn_syscall_takes_fd(sc);
 	const int fd_ret = fd_paths && sc->ret_type == RN_T_FD;
 	if (sc->mem_entry || fd_arg)
 		bits |= RN_HOLD_ENTRY;

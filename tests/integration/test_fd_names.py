@@ -357,6 +357,10 @@ def y_lines(text):
             l = re.sub(r"(127\.0\.0\.1):\d+", r"\1:P", l)
             l = re.sub(r"NETLINK:\[ROUTE:\d+\]", "NETLINK:[ROUTE:P]", l)
             l = re.sub(r"htons\(\d+\)", "htons(P)", l)
+            # the child waitid waits for, its times
+            l = re.sub(r"(pidfd_open\(|si_pid=|= |<pid:)\d{3,}\b", r"\1PID", l)
+            l = re.sub(r"(si_utime|si_stime)=\d+", r"\1=N", l)
+            l = re.sub(r"0x[0-9a-f]{6,}", "ADDR", l)
             out.append(re.sub(r"\) {2,}= ", ") = ", l))
     return out
 
