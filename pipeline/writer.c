@@ -218,9 +218,9 @@ static struct tid_out *tid_out(struct rn_writer *w, int32_t tid)
 	if (asprintf(&path, "%s.%d", w->p->opt->outfile, (int)tid) < 0)
 		abort();
 	/* Truncated the first time in a run (a file of an earlier run is
-	 * replaced, as strace replaces it); a reused tid appends. Truncated
-	 * only once it is known not to be the capture (a link planted under
-	 * that name). */
+	 * replaced, as strace replaces it; with -A it is kept and appended
+	 * to); a reused tid appends. Truncated only once it is known not to
+	 * be the capture (a link planted under that name). */
 	const int first = !seen_add(w, tid);
 	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
 	free(path);
@@ -228,7 +228,7 @@ static struct tid_out *tid_out(struct rn_writer *w, int32_t tid)
 	int err = fd < 0 || fstat(fd, &st) < 0 ? errno : 0;
 	if (!err && w->capture && rn_capture_is_file(w->capture, &st))
 		err = RN_ERR_IS_CAPTURE;
-	if (!err && first && S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0)
+	if (!err && first && !w->p->opt->append && S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0)
 		err = errno;
 	if (err) {
 		if (fd >= 0)

@@ -38,6 +38,8 @@ struct rn_options {
 	int output_separately; /* -ff, --output-separately: with -o, one file
 				  FILE.TID per traced thread */
 	const char *outfile;  /* -o FILE, NULL for stdout */
+	int append;           /* -A: -o FILE (and -ff's FILE.TID) opened for
+				 appending, nothing truncated */
 	pid_t *attach_pids;   /* -p PID... */
 	int n_attach;
 	int strsize;          /* -s N, default 32 */

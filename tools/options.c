@@ -26,7 +26,7 @@ static const struct rn_prog renacer = {
 	.name = "renacer",
 	/* strace's synopsis: the tracing flags and options first, the -c form
 	 * second; tuning (--workers, --spin) only in the list below. */
-	.usage_head = "usage: renacer [-CffhqqrtttTVwxxyzZ] [-e EXPR]... [-o FILE] [-s STRSIZE]\n"
+	.usage_head = "usage: renacer [-ACffhqqrtttTVwxxyzZ] [-e EXPR]... [-o FILE] [-s STRSIZE]\n"
 		      "               [-P PATH]... [-S SORTBY] [-U COLUMNS] [--format FMT]\n"
 		      "               [--capture FILE] [--process-summary]\n"
 		      "               { -p PID... | [-u USER] [--] COMMAND [ARGS] }\n"
@@ -237,6 +237,9 @@ static void check_dependents(const struct rn_cmdline *c)
 				"(-c/--summary-only or -C/--summary)\n");
 	if (o->count == RN_COUNT_ONLY && o->tf.dur)
 		fprintf(stderr, "renacer: -T/--syscall-times has no effect with -c/--summary-only\n");
+	if (o->append && !o->outfile)
+		fprintf(stderr, "renacer: -A/--output-append-mode has no effect without "
+				"-o/--output\n");
 	if (o->count == RN_COUNT_ONLY && o->decode_fds)
 		fprintf(stderr, "renacer: -y/--decode-fds has no effect with -c/--summary-only\n");
 }

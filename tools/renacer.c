@@ -55,7 +55,8 @@ static int open_trace_output(void)
 		return -1;
 	if (!opt.outfile)
 		return STDOUT_FILENO;
-	int fd = open(opt.outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	int fd = open(opt.outfile,
+		      O_WRONLY | O_CREAT | O_CLOEXEC | (opt.append ? O_APPEND : O_TRUNC), 0666);
 	if (fd < 0) {
 		fprintf(stderr, "renacer: Can't fopen '%s': %s\n", opt.outfile, strerror(errno));
 		return -2;

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""strace's flags that build and test scripts give, each against strace
+6.1 on the fixture strace_flags (or, where 6.1 lacks the flag, against
+strace 7's manual, quoted in the check).
+
+-A / --output-append-mode: -o FILE opened for appending, and with -ff each
+FILE.PID (strace 6.1 appends to both; without -A both are truncated); -A
+without -o is warned about in strace's words and changes nothing.
+"""
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+import rntest as T
+from rntest import check, check_eq, fixture
+
+MARKER = "renacer-differential-begin"
+
+
+def need_strace():
+    if not shutil.which(T.ARGS.strace):
+        raise T.Skip("no strace")
+
+
+def tracers():
+    """(name, command start) of strace and renacer."""
+    return (("strace", [T.ARGS.strace]), ("renacer", T.renacer_cmd()))
+
+
+def after_marker(text):
+    """The lines from the first one with MARKER on."""
+    lines = text.splitlines()
+    for i, l in enumerate(lines):
+        if MARKER in l:
+            return lines[i:]
+    return []
+
+
+def shape(text):
+    """What -A is about in a file: the lines that are not the tracer's
+    (written before it), and each execve line as "execve"."""
+    out = []
+    for l in text.splitlines():
+        if l.startswith("execve("):
+            out.append("execve")
+        elif not l.startswith(("+++", "---")) and "(" not in l:
+            out.append(l)
+    return out
+
+
+def test_append():
+    need_strace()
+    prog = [fixture("strace_flags")]
+    shapes = {}
+    for name, cmd in tracers():
+        for opts in (["-A"], ["--output-append-mode"], []):
+            out = T.tmpfile(name)
+            with open(out, "w") as f:
+                f.write("before\n")
+            for _ in range(2):
+                r = T.run(cmd + opts + ["-o", out, "--"] + prog, timeout=30)
+                check_eq((r.rc, r.err), (0, ""), "%s %s -o FILE\n%s" % (name, opts,
+                                                                     r.describe()))
+            shapes[(name, tuple(opts))] = shape(T.read_text(out))
+    for opts in (["-A"], ["--output-append-mode"], []):
+        want = shapes[("strace", tuple(opts))]
+        check_eq(shapes[("renacer", tuple(opts))], want,
+                 "renacer %s -o FILE twice: strace's file" % opts)
+    check_eq(shapes[("strace", ("-A",))], ["before", "execve", "execve"],
+             "strace -A: the file kept and both runs appended")
+    check_eq(shapes[("strace", ())], ["execve"], "strace: the file truncated")
+
+
+def test_append_without_output():
+    need_strace()
+    prog = [fixture("strace_flags")]
+    firsts = {}
+    for name, cmd in tracers():
+        r = T.run(cmd + ["-A", "-e", "trace=getppid", "-e", "signal=none", "--"] + prog,
+                  timeout=30)
+        check_eq(r.rc, 0, "%s -A without -o\n%s" % (name, r.describe()))
+        lines = r.err.splitlines()
+        # strace's trace goes to stderr, renacer's to stdout
+        check("getppid()" in r.out + r.err, "%s -A without -o: no trace\n%s" % (
+            name, r.describe()))
+        check(lines, "%s -A without -o: nothing said" % name)
+        firsts[name] = lines[0].replace(name + ":", "TRACER:", 1)
+    check_eq(firsts["renacer"], firsts["strace"], "renacer -A without -o: strace's warning")
+
+
+def append_attached(cmd, opts):
+    """CMD OPTS -o F -p SLEEPER for a moment with F.PID already holding
+    "before\\n": what F.PID holds then."""
+    s = T.Sleeper()
+    try:
+        base = T.tmpfile("ff")
+        with open("%s.%d" % (base, s.pid), "w") as f:
+            f.write("before\n")
+        p = subprocess.Popen(cmd + opts + ["-o", base, "-p", str(s.pid)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        check(T.wait_for(lambda: T.tracer_pid(s.pid) == p.pid, 10), "not attached")
+        n = s.ticks()
+        check(T.wait_for(lambda: s.ticks() >= n + 2, 10), "the sleeper does not tick")
+        p.send_signal(signal.SIGINT)
+        p.communicate(timeout=T.scaled(20))
+        T.not_stopped(s.pid, "after the detach")
+        return T.read_text("%s.%d" % (base, s.pid)).splitlines()
+    finally:
+        s.stop()
+
+
+def test_append_ff():
+    need_strace()
+    for opts in (["-ff", "-A"], ["-ff"]):
+        got = {}
+        for name, cmd in tracers():
+            lines = append_attached(cmd, opts)
+            check(len(lines) >= 3, "%s %s: too little traced\n%s" % (name, opts, lines))
+            got[name] = (lines[0] == "before", any("write(" in l for l in lines))
+        check_eq(got["renacer"], got["strace"], "renacer %s -o F -p PID: F.PID as strace's" %
+                 opts)
+        check_eq(got["strace"], ("-A" in opts, True), "strace %s: F.PID kept or not" % opts)
+
+
+if __name__ == "__main__":
+    T.main([test_append, test_append_without_output, test_append_ff])
