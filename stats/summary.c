@@ -76,6 +76,24 @@ void rn_stats_add(struct rn_stats_table *t, long nr, uint64_t duration_ns,
 	rn_hist_add(row_hist(r), duration_ns);
 }
 
+void rn_stats_add_counts(struct rn_stats_table *t, long nr, const struct rn_stats_row *c)
+{
+	if (!c->calls)
+		return;
+	if (nr < 0 || (unsigned long)nr >= t->nrows) {
+		t->ignored += c->calls;
+		return;
+	}
+	struct rn_stats_row *r = &t->rows[nr];
+	r->calls += c->calls;
+	r->errors += c->errors;
+	r->total_ns += c->total_ns;
+	if (c->min_ns < r->min_ns)
+		r->min_ns = c->min_ns;
+	if (c->max_ns > r->max_ns)
+		r->max_ns = c->max_ns;
+}
+
 void rn_stats_merge(struct rn_stats_table *dst, const struct rn_stats_table *src)
 {
 	unsigned n = dst->nrows < src->nrows ? dst->nrows : src->nrows;

@@ -96,6 +96,11 @@ void rn_stats_free(struct rn_stats_table *t);
  * (the exit record's RN_REC_ERROR). */
 void rn_stats_add(struct rn_stats_table *t, long nr, uint64_t duration_ns,
 		  int is_error);
+/* Calls of one number counted elsewhere (in the kernel, tracer/bpf_count.c):
+ * c's calls, errors, total_ns, min_ns and max_ns are added to the row, as
+ * many rn_stats_add calls would, except that the row gets no histogram
+ * (no percentile can be had from sums). Outside the table: ignored. */
+void rn_stats_add_counts(struct rn_stats_table *t, long nr, const struct rn_stats_row *c);
 /* dst += src; src is left unchanged. */
 void rn_stats_merge(struct rn_stats_table *dst, const struct rn_stats_table *src);
 

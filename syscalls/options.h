@@ -54,6 +54,8 @@ struct rn_options {
 	struct rn_filter filter; /* -e trace=/status=/signal=/quiet=, -z, -Z, -P, -q */
 	int seccomp;          /* --seccomp-bpf 1, --no-seccomp-bpf 0, default -1: use
 			         it when the trace set leaves syscalls out */
+	int no_bpf;           /* --no-bpf: -c by ptrace even where the kernel could
+				 count (tracer/bpf_count.h) */
 	int decode_fds;       /* -y: show the path behind each descriptor */
 	int count;            /* enum rn_count_mode: -c, -C */
 	int summary_wall;     /* -w: latency (wall) instead of system time */

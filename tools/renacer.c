@@ -19,6 +19,7 @@
 #include "syscalls/options.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/proctab.h"
+#include "tracer/bpf_count.h"
 #include "tracer/tracer.h"
 #include "cmdline.h"
 #include "outputs.h"
@@ -112,7 +113,8 @@ static struct rn_capture_writer *open_capture(int out_fd, uint64_t real_ns, uint
 /* After the trace: drain the pipeline and say what went wrong. Returns 1
  * when the output failed. Does not return when the output was abandoned
  * (renacer dies of the signal that asked it to end). */
-static int finish_outputs(struct rn_pipeline *pipeline, int out_fd, const struct rn_outcome *out)
+static int finish_outputs(struct rn_pipeline *pipeline, int out_fd, const struct rn_outcome *out,
+			  int end_signal(void))
 {
 	int failed = rn_pipeline_failed(pipeline);
 	int finished = rn_pipeline_finish(pipeline);
@@ -125,7 +127,7 @@ static int finish_outputs(struct rn_pipeline *pipeline, int out_fd, const struct
 				"early (%llu records dropped, more queued)\n",
 				opt.outfile ? opt.outfile : "standard output",
 				(unsigned long long)pipeline->stats.dropped);
-		die_of(out->raise_signal ? out->raise_signal : rn_tracer_end_signal());
+		die_of(out->raise_signal ? out->raise_signal : end_signal());
 	}
 	if (finished < 0)
 		failed = 1;
@@ -189,8 +191,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "renacer: cannot start the pipeline: %s\n", strerror(errno));
 		return 1;
 	}
-	struct rn_outcome out = rn_tracer_run(&opt, &pipeline, &orig_mask);
-	int failed = finish_outputs(&pipeline, out_fd, &out);
+	/* -c alone is counted in the kernel where it can be: no stops. */
+	struct rn_outcome out;
+	int (*end_signal)(void) = rn_bpf_count_end_signal;
+	if (!rn_bpf_count_run(&opt, &pipeline, &orig_mask, &out)) {
+		out = rn_tracer_run(&opt, &pipeline, &orig_mask);
+		end_signal = rn_tracer_end_signal;
+	}
+	int failed = finish_outputs(&pipeline, out_fd, &out, end_signal);
 	rn_proctab_thread_offline();
 	if (failed)
 		return 1;
