@@ -76,6 +76,8 @@ struct rn_options {
 	int argc;             /* renacer's own command line, for the capture */
 	char **argv;
 	char **command;       /* NULL-terminated argv, NULL with -p only */
+	char **command_env;   /* -E: the command's environment (renacer's own,
+				 edited), NULL: renacer's as it is */
 	const char *command_path; /* command[0] resolved through PATH */
 	const char *username; /* -u USER: the command runs as USER (renacer stays
 				 root); NULL: as renacer. Looked up at parse time: */

@@ -55,6 +55,10 @@ const struct rn_optdef rn_optdefs[] = {
 	{ .names = { "attach" }, .letter = 'p', .arg = RN_ARG_REQUIRED, .progs = R,
 	  .act = RN_ACT_PIDS,
 	  .help = { "  -p PID[,PID]  attach to running processes (repeatable)\n" } },
+	{ .names = { "env" }, .letter = 'E', .arg = RN_ARG_REQUIRED, .progs = R,
+	  .act = RN_ACT_ENV,
+	  .help = { "  -E VAR=VAL    put VAR=VAL in the command's environment (repeatable)\n"
+		    "  -E VAR        remove VAR from the command's environment\n" } },
 	{ .names = { "user" }, .letter = 'u', .arg = RN_ARG_REQUIRED, .progs = R,
 	  .act = RN_ACT_STR,
 	  .field = AT(username),

@@ -176,6 +176,55 @@ static void add_pids(const struct rn_prog *pr, struct rn_options *o, const char 
 	}
 }
 
+/* -E ARG on the command's environment, a copy of renacer's taken at the
+ * first -E, edited as glibc's putenv edits environ (strace 6.1's -E gives
+ * the command what putenv would): VAR=VAL replaces VAR's entry where it
+ * is (the first, when there are several) or is added at the end, VAR
+ * alone removes every VAR=. An empty name
+ * ("", "=VAL") changes nothing. renacer's own environment is left as it
+ * is: its PATH still finds the command, its TZ still dates -t. */
+extern char **environ;
+
+static void edit_env(const struct rn_prog *p, struct rn_options *o, const char *arg)
+{
+	size_t n = 0;
+
+	if (!o->command_env) {
+		while (environ[n])
+			n++;
+		o->command_env = calloc(n + 1, sizeof(char *));
+		if (!o->command_env)
+			rn_cmdline_die(p, "out of memory");
+		memcpy(o->command_env, environ, n * sizeof(char *));
+	}
+	char **env = o->command_env;
+	const char *eq = strchr(arg, '=');
+	size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
+	if (!name_len)
+		return;
+	size_t to = 0;
+	int replaced = 0;
+	for (size_t i = 0; env[i]; i++) {
+		int same = strncmp(env[i], arg, name_len) == 0 && env[i][name_len] == '=';
+		if (same && eq && !replaced) {
+			env[i] = (char *)arg;
+			replaced = 1;
+		} else if (same && !eq) {
+			continue;
+		}
+		env[to++] = env[i];
+	}
+	env[to] = NULL;
+	if (!eq || replaced)
+		return;
+	char **grown = realloc(env, (to + 2) * sizeof(char *));
+	if (!grown)
+		rn_cmdline_die(p, "out of memory");
+	grown[to] = (char *)arg;
+	grown[to + 1] = NULL;
+	o->command_env = grown;
+}
+
 static void help(const struct rn_prog *p) __attribute__((noreturn));
 static void help(const struct rn_prog *p)
 {
@@ -239,6 +288,9 @@ static void apply(struct rn_cmdline *c, const struct rn_prog *p, const struct rn
 		break;
 	case RN_ACT_PIDS:
 		add_pids(p, o, arg);
+		break;
+	case RN_ACT_ENV:
+		edit_env(p, o, arg);
 		break;
 	case RN_ACT_PID: {
 		int32_t *grown = realloc(c->pids, (c->npids + 1) * sizeof(*c->pids));

@@ -73,7 +73,10 @@ pid_t rn_spawn_stopped(const struct rn_options *opt, const sigset_t *orig_mask,
 			if (err < 0)
 				child_fail("seccomp filter: ", errno_text(-err), NULL, NULL);
 		}
-		execv(opt->command_path, opt->command);
+		if (opt->command_env)
+			execve(opt->command_path, opt->command, opt->command_env);
+		else
+			execv(opt->command_path, opt->command);
 		/* Reached only if execve failed after the checks (ENOEXEC, a
 		 * missing #! interpreter); say it as strace. */
 		child_fail("exec: ", errno_text(errno), NULL, NULL);

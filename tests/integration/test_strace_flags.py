@@ -6,8 +6,14 @@ strace 7's manual, quoted in the check).
 -A / --output-append-mode: -o FILE opened for appending, and with -ff each
 FILE.PID (strace 6.1 appends to both; without -A both are truncated); -A
 without -o is warned about in strace's words and changes nothing.
+
+-E VAR=VAL / -E VAR / --env=...: the command's environment as strace 6.1
+gives it (the entry replaced in place or added at the end, removed, in the
+order given; an empty name changes nothing), the execve line's "N vars" as
+strace's, and renacer's own PATH still finding the command.
 """
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -124,5 +130,44 @@ def test_append_ff():
         check_eq(got["strace"], ("-A" in opts, True), "strace %s: F.PID kept or not" % opts)
 
 
+ENV_BASE = {"A": "1", "B": "2", "C": "3", "PATH": "/usr/bin:/bin"}
+ENV_EDITS = (["-E", "NEW=1", "-E", "B=x", "-E", "A", "--env=NEW2=2", "-E", "NEW=3",
+              "-E", "=x", "-E", "", "-E", "C==", "--env", "D=4", "--env=D", "-E", "E=",
+              "-E", "PATH=/nonexistent"],
+             ["-E", "A", "-E", "A=again", "-E", "NOSUCH"], [])
+
+
+def test_env():
+    need_strace()
+    for edits in ENV_EDITS:
+        got = {}
+        for name, cmd in tracers():
+            out = T.tmpfile("env")
+            # "env" is found by the tracer's PATH, not the one given the command
+            r = T.run(cmd + edits + ["-e", "trace=execve", "-o", out, "env"], timeout=30,
+                      env=ENV_BASE)
+            check_eq(r.rc, 0, "%s %s env\n%s" % (name, edits, r.describe()))
+            execve = [l for l in T.read_text(out).splitlines() if l.startswith("execve(")]
+            check_eq(len(execve), 1, "%s %s: one execve" % (name, edits))
+            got[name] = (r.out, re.sub(r"0x[0-9a-f]+", "ADDR", execve[0].split(", ")[-1]))
+        check_eq(got["renacer"], got["strace"],
+                 "renacer %s env: strace's environment and execve line" % edits)
+
+
+def test_env_fixture():
+    need_strace()
+    prog = [fixture("strace_flags"), "A", "B", "NEW"]
+    edits = ["-E", "A", "-E", "NEW=v a l", "-E", "B=="]
+    outs = {}
+    for name, cmd in tracers():
+        r = T.run(cmd + edits + ["-o", T.tmpfile("envf"), "--"] + prog, timeout=30,
+                  env=ENV_BASE)
+        check_eq(r.rc, 0, "%s %s\n%s" % (name, edits, r.describe()))
+        outs[name] = r.out
+    check_eq(outs["strace"], "A unset\nB==\nNEW=v a l\nchild\n", "strace -E: the fixture's")
+    check_eq(outs["renacer"], outs["strace"], "renacer -E: the fixture's output as strace's")
+
+
 if __name__ == "__main__":
-    T.main([test_append, test_append_without_output, test_append_ff])
+    T.main([test_append, test_append_without_output, test_append_ff, test_env,
+            test_env_fixture])
