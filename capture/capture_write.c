@@ -59,7 +59,7 @@ _Static_assert(RN_T_HEX == 0 && RN_T_INT == 1 && RN_T_LONG == 2 && RN_T_UINT == 
 	       "return types are part of the capture format");
 
 #define FEED_AT (128u << 10) /* compress in steps of this much */
-/* zstd's level: on a kernel build 14% smaller than level 3 for about
+/* zstd's level: on a kernel build 12% smaller than level 3 for about
  * 0.45 us more of the writer's CPU per event (perf/RESULTS.md); 19 would
  * be 10% smaller again for 25 times the CPU. */
 #define DEFAULT_LEVEL 9

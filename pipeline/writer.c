@@ -428,8 +428,10 @@ static int stuck_behind(struct rn_writer *w)
 	return 0;
 }
 
-/* End the capture's frame once per flush interval: a killed renacer loses
- * at most that much, and frames stay large enough to compress well. */
+/* Flush the capture once per flush interval (a zstd flush and a check
+ * record: what was written up to here can be read without the frame's
+ * end), so that a killed renacer loses at most that much; frames end by
+ * size, and stay large enough to compress well. */
 static void capture_tick(struct rn_writer *w)
 {
 	if (!w->capture || rn_sink_error(&w->capture_sink))

@@ -202,7 +202,8 @@ const struct rn_optdef rn_optdefs[] = {
 		    "                     smaller and slower)\n" } },
 	{ .names = { "flush-interval" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_SECONDS,
 	  .field = AT(opt.flush_interval_ns), .seen = RN_SEEN_CAPTURE_OPT,
-	  .help = { "  --flush-interval SECONDS  end a capture frame at least this often (1)\n" } },
+	  .help = { "  --flush-interval SECONDS  make the capture readable to here at least this\n"
+		    "                     often (1)\n" } },
 	{ .names = { "status-line" }, .progs = R, .act = RN_ACT_SET, .field = AT(opt.status_line),
 	  .value = RN_STATUSLINE_ON,
 	  .help = { "  --status-line, --no-status-line  progress on stderr (default: when\n"
