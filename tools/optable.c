@@ -117,8 +117,9 @@ const struct rn_optdef rn_optdefs[] = {
 	  .help = { "  -P PATH       trace only syscalls touching PATH\n" } },
 	{ .names = { "seccomp-bpf" }, .progs = R, .act = RN_ACT_SET, .field = AT(opt.seccomp),
 	  .value = 1,
-	  .help = { "  --seccomp-bpf, --no-seccomp-bpf  stop only at traced syscalls (default\n"
-		    "                when the trace set leaves syscalls out and renacer spawns)\n" } },
+	  .help = { "  --seccomp-bpf, --no-seccomp-bpf  stop only at traced syscalls: renacer's\n"
+		    "                default already, with -f and a trace set that leaves\n"
+		    "                syscalls out, in a command renacer starts (or never)\n" } },
 	{ .names = { "no-seccomp-bpf" }, .progs = R, .act = RN_ACT_SET, .field = AT(opt.seccomp),
 	  .value = 0 },
 	{ .names = { "no-bpf" }, .progs = R, .act = RN_ACT_SET, .field = AT(opt.no_bpf),

@@ -11,6 +11,11 @@ without -o is warned about in strace's words and changes nothing.
 gives it (the entry replaced in place or added at the end, removed, in the
 order given; an empty name changes nothing), the execve line's "N vars" as
 strace's, and renacer's own PATH still finding the command.
+
+--seccomp-bpf: the filter in the command (its /proc/self/status says
+"Seccomp: 2") where strace 6.1 puts it, and strace's warnings where it
+cannot (without -f, with -p, nothing to filter); without the flag renacer
+uses it all the same (its default), --no-seccomp-bpf never.
 """
 import os
 import re
@@ -168,6 +173,48 @@ def test_env_fixture():
     check_eq(outs["renacer"], outs["strace"], "renacer -E: the fixture's output as strace's")
 
 
+SECCOMP_CASES = (["-f", "-e", "trace=write"], ["-e", "trace=write"], ["-f"],
+                 ["-f", "-e", "trace=all"], ["-f", "-e", "trace=none"],
+                 ["-f", "-e", "trace=%process"], ["--follow-forks", "-e", "trace=!write"])
+
+
+def seccomp_run(cmd, opts):
+    """CMD OPTS -o F grep Seccomp: /proc/self/status: (stdout, stderr) with
+    the tracer's name as TRACER."""
+    r = T.run(cmd + opts + ["-o", T.tmpfile("sc"), "grep", "Seccomp:", "/proc/self/status"],
+              timeout=30)
+    check_eq(r.rc, 0, "%s %s\n%s" % (cmd, opts, r.describe()))
+    return r.out, re.sub(r"^(strace|renacer):", "TRACER:", r.err, flags=re.M)
+
+
+def test_seccomp_bpf():
+    need_strace()
+    for opts in SECCOMP_CASES:
+        want = seccomp_run([T.ARGS.strace], ["--seccomp-bpf"] + opts)
+        got = seccomp_run(T.renacer_cmd(), ["--seccomp-bpf"] + opts)
+        check_eq(got, want, "renacer --seccomp-bpf %s: strace's filter and words" % opts)
+        # renacer's default is strace's --seccomp-bpf, without its warnings
+        got = seccomp_run(T.renacer_cmd(), opts)
+        check_eq(got, (want[0], ""), "renacer %s: the filter by default" % opts)
+        got = seccomp_run(T.renacer_cmd(), ["--no-seccomp-bpf"] + opts)
+        check_eq(got, ("Seccomp:\t0\n", ""), "renacer --no-seccomp-bpf %s" % opts)
+    s = T.Sleeper()
+    try:
+        errs = {}
+        for name, cmd in tracers():
+            p = subprocess.Popen(cmd + ["-f", "--seccomp-bpf", "-e", "trace=write", "-o",
+                                        T.tmpfile("scp"), "-p", str(s.pid)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            check(T.wait_for(lambda: T.tracer_pid(s.pid) == p.pid, 10), "not attached")
+            time.sleep(0.2)
+            p.send_signal(signal.SIGINT)
+            _, err = p.communicate(timeout=T.scaled(20))
+            errs[name] = err.decode().replace(name + ":", "TRACER:").splitlines()[0]
+        check_eq(errs["renacer"], errs["strace"], "renacer --seccomp-bpf -p: strace's warning")
+    finally:
+        s.stop()
+
+
 if __name__ == "__main__":
     T.main([test_append, test_append_without_output, test_append_ff, test_env,
-            test_env_fixture])
+            test_env_fixture, test_seccomp_bpf])
