@@ -144,6 +144,30 @@ def test_killed_tracer():
     check(ticks >= 10, "at least a second of ticks survived (%d)\n%s" % (ticks, r.describe()))
 
 
+def test_killed_tracer_short_interval():
+    """--flush-interval 0.1: a renacer killed with SIGKILL loses about that
+    much of the capture. The sleeper ticks every 50 ms into a file of its
+    own; the capture must hold the ticks up to a few before the last one
+    the file got (0.1 s of interval, and what was on its way)."""
+    cap, ticks_file = T.tmpfile("cap"), T.tmpfile("ticks")
+    p = subprocess.Popen(T.renacer_cmd() + ["--flush-interval", "0.1", "--capture", cap, "--",
+                                            fixture("sleeper"), ticks_file],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(2.0)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    time.sleep(0.2)  # the sleeper dies with its tracer (PTRACE_O_EXITKILL)
+    done = [int(l.split()[1]) for l in T.read_text(ticks_file).splitlines() if l.startswith("tick ")]
+    check(len(done) >= 20, "the sleeper ticked (%d)" % len(done))
+    r = T.run([dump_cmd(), cap])
+    check(r.rc in (0, 2), "dump after SIGKILL: 0 or 2\n" + r.describe())
+    got = [int(n) for n in re.findall(r'"tick (\d+)\\n"', r.out)]
+    check(got, "ticks in the capture\n" + r.describe())
+    lost = done[-1] - max(got)
+    check(0 <= lost <= T.scaled(0.5) / 0.05,
+          "ticks lost: %d (last written %d, last captured %d)" % (lost, done[-1], max(got)))
+
+
 def test_dump_errors():
     r = dump([T.tmpfile("missing")], expect=1)
     check_eq(len(r.err.strip().splitlines()), 1, "one line\n" + r.describe())
@@ -211,4 +235,5 @@ def test_capture_level():
 if __name__ == "__main__":
     T.main([test_capture_only, test_capture_level, test_text_identical, test_text_options_kept, test_json_identical_and_valid,
             test_csv_identical_and_valid, test_private_and_no_symlink, test_rotation,
-            test_killed_tracer, test_dump_errors])
+            test_killed_tracer,
+            test_killed_tracer_short_interval, test_dump_errors])
