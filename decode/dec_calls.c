@@ -616,7 +616,7 @@ unsigned rn_sys_clone(struct rn_dctx *c, unsigned from)
 			rn_v_int(c->vs, NULL, c->exit->ret);
 			rn_v_close(c->vs, a);
 		} else {
-			du_int_at(c, NULL, arg(c, 2)); /* the pidfd */
+			du_fd_at(c, NULL, arg(c, 2)); /* the pidfd */
 		}
 		named(c, node, "parent_tid");
 	}
@@ -1145,6 +1145,22 @@ unsigned rn_sys_getsockopt(struct rn_dctx *c, unsigned from)
 }
 
 /* ---- misc --------------------------------------------------------------- */
+
+/* kcmp: with KCMP_FILE the indices are descriptors, which -y names as the
+ * caller's own, as strace 6.1 does (whichever process each belongs to). */
+unsigned rn_sys_kcmp(struct rn_dctx *c, unsigned from)
+{
+	if (from)
+		return from;
+	args(c, 0, 3);
+	if (arg(c, 2) == 0) { /* KCMP_FILE */
+		rn_v_fd(c->vs, c->sc->args[3].name, (int)arg(c, 3));
+		rn_v_fd(c->vs, c->sc->args[4].name, (int)arg(c, 4));
+	} else {
+		args(c, 3, 5);
+	}
+	return c->sc->nargs;
+}
 
 /* waitid: with P_PIDFD the id is a descriptor, which -y names:
  * waitid(P_PIDFD, 5<anon_inode:[pidfd]>, ...). */

@@ -410,7 +410,7 @@ void rn_dec_clone_args(struct rn_dctx *c, unsigned argi, uint64_t raw)
 	clone_args_val(c, NULL, &ca, size);
 	uint32_t w = rn_v_open(vs, NULL, RN_V_STRUCT);
 	if (ca.flags & K_CLONE_PIDFD)
-		du_int_at(c, "pidfd", ca.pidfd);
+		du_fd_at(c, "pidfd", ca.pidfd);
 	if (ca.flags & K_CLONE_PARENT_SETTID) {
 		/* what the kernel stored there is the new tid, the return value:
 		 * the word itself may already be gone (glibc's threads have it

@@ -182,6 +182,14 @@ void du_int_at(struct rn_dctx *c, const char *name, uint64_t addr)
 	rn_v_close(c->vs, a);
 }
 
+void du_fd_at(struct rn_dctx *c, const char *name, uint64_t addr)
+{
+	uint32_t node = c->vs->n;
+	du_int_at(c, name, addr);
+	if (c->vs->v[node].kind == RN_V_ARRAY && node + 1 < c->vs->n)
+		c->vs->v[node + 1].kind = RN_V_FD;
+}
+
 void du_array(struct rn_dctx *c, const char *name, uint64_t addr, uint64_t n, size_t size,
 	      du_elem_fn *show, void *ctx)
 {

@@ -101,6 +101,8 @@ void du_int_fields(struct rn_values *vs, const char *name, const char *const *fi
 
 /* An int the tracee points to, as [N]; the address when NULL or unreadable. */
 void du_int_at(struct rn_dctx *c, const char *name, uint64_t addr);
+/* The same for a descriptor stored there (a pidfd): [3</path>] with -y. */
+void du_fd_at(struct rn_dctx *c, const char *name, uint64_t addr);
 
 /* An array of n elements of size bytes (at most 64) at addr, each shown by
  * show(c, element, ctx) as one value: at most -s of them, then "...";

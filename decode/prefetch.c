@@ -75,7 +75,7 @@ static const char *const table_driven_calls[] = {
 	"open", "openat", "mknod", "mknodat", "setxattr", "lsetxattr", "fsetxattr",
 	"getxattr", "lgetxattr", "fgetxattr", "getrandom", "getcwd", "time", "socket",
 	"socketpair", "personality", "membarrier", "mremap", "ioprio_get", "ioprio_set",
-	"sched_getscheduler", "waitid",
+	"sched_getscheduler", "waitid", "kcmp",
 };
 
 static int table_driven(const struct rn_syscall *sc)
@@ -158,7 +158,8 @@ static int plan_arg(struct rn_prefetch_plan *pl, const struct rn_arg_desc *a, un
 int rn_syscall_takes_fd(const struct rn_syscall *sc)
 {
 	static const char *const in_structs[] = { "poll", "ppoll", "select", "pselect6",
-						  "io_submit", "io_cancel", "waitid" };
+						  "io_submit", "io_cancel", "waitid", "kcmp", "clone",
+						  "clone3" };
 	for (unsigned i = 0; i < sc->nargs; i++)
 		if (sc->args[i].type == RN_T_FD || sc->args[i].type == RN_T_DIRFD)
 			return 1;
@@ -174,6 +175,9 @@ static void plan_phase(struct rn_prefetch_plan *pl, const struct rn_syscall *sc,
 	int fd_paths = opt->decode_fds || opt->filter.npaths;
 	size_t strsize = (size_t)opt->strsize;
 	memset(pl, 0, sizeof(*pl));
+	/* -y, -P: the worker reads /proc while the tracee is held */
+	if (fd_paths && (rn_syscall_takes_fd(sc) || sc->ret_type == RN_T_FD))
+		return;
 	if (strcmp(sc->name, "clone3") == 0) {
 		/* Its whole-call decoder reads its struct and what that points
 		 * to, nothing else: copy_clone_args. Every posix_spawn (make's
@@ -189,8 +193,6 @@ static void plan_phase(struct rn_prefetch_plan *pl, const struct rn_syscall *sc,
 		for (unsigned i = 0; i < sc->nargs; i++)
 			if (sc->args[i].type == RN_T_ARGV)
 				return;
-	if (fd_paths && (rn_syscall_takes_fd(sc) || sc->ret_type == RN_T_FD))
-		return;
 	unsigned first_exit = sc->nargs;
 	for (unsigned i = 0; i < sc->nargs; i++) {
 		if (shown_at_exit(&sc->args[i])) {

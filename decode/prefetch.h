@@ -68,7 +68,8 @@ struct rn_syscall;
 
 /* Does the call take a descriptor -y names: an fd or dirfd argument, or
  * one inside what an argument points to (poll's and select's sets,
- * io_submit's iocbs, waitid's P_PIDFD)? Its
+ * io_submit's iocbs, waitid's P_PIDFD, kcmp's KCMP_FILE indices, the
+ * pidfd clone and clone3 store)? Its
  * stops are held for the worker's /proc read with -y and -P. */
 int rn_syscall_takes_fd(const struct rn_syscall *sc);
 

@@ -358,7 +358,9 @@ def y_lines(text):
             l = re.sub(r"NETLINK:\[ROUTE:\d+\]", "NETLINK:[ROUTE:P]", l)
             l = re.sub(r"htons\(\d+\)", "htons(P)", l)
             # the child waitid waits for, its times
-            l = re.sub(r"(pidfd_open\(|si_pid=|= |<pid:)\d{3,}\b", r"\1PID", l)
+            l = re.sub(r"(pidfd_open\(|si_pid=|= |<pid:|P_PID, )\d{3,}\b", r"\1PID", l)
+            # kcmp's pids, and its order of two files (1 or 2)
+            l = re.sub(r"^kcmp\(\d+, \d+, (.*)\) = \d+$", r"kcmp(PID, PID, \1) = R", l)
             l = re.sub(r"(si_utime|si_stime)=\d+", r"\1=N", l)
             l = re.sub(r"0x[0-9a-f]{6,}", "ADDR", l)
             out.append(re.sub(r"\) {2,}= ", ") = ", l))

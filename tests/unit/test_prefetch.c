@@ -310,7 +310,7 @@ static void test_clone3_copy(void **state)
 		assert_true(live.n > 10);
 		unsigned seven = 0, tids = 0;
 		for (uint32_t i = 0; i < live.n; i++) {
-			seven += live.v[i].kind == RN_V_INT && live.v[i].i == 7;
+			seven += live.v[i].kind == RN_V_FD && live.v[i].i == 7; /* a descriptor */
 			tids += live.v[i].u >= 300 && live.v[i].u <= 302;
 		}
 		assert_int_equal(seven, with_pidfd); /* pidfd=[7] */
