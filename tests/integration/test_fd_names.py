@@ -17,7 +17,11 @@ CSV is not UTF-8. Checked:
     exact bytes back (CAPTURE.md 2.4), "arguments"/"result" hold the text;
   * CSV: the file is UTF-8, parses with the csv module into the same
     arguments and results as the text;
-  * renacer-dump of a -y capture: text, JSON and CSV as the live run's.
+  * renacer-dump of a -y capture: text, JSON and CSV as the live run's;
+  * the fixture fd_y under -y and -yy: every line from its marker on as
+    strace's (AT_FDCWD's directory, the descriptors calls return or hold
+    in their structs, "(deleted)", no paths in poll's and select's results,
+    devices, sockets, pidfds), and its JSON fd_paths.
 """
 import csv
 import io
