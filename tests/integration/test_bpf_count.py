@@ -145,6 +145,28 @@ def test_fallback_says_why():
     check_eq(r.err, "", "stderr without --stats-self")
 
 
+def test_unprivileged_falls_back():
+    """Without CAP_BPF and CAP_PERFMON the kernel refuses the program:
+    the same table comes from ptrace, silently (--stats-self says why)."""
+    need_bpf()
+    setpriv = shutil.which("setpriv")
+    if not setpriv or os.getuid() != 0:
+        raise T.Skip("needs root and setpriv(1) to drop to an unprivileged user")
+    drop = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
+            "--inh-caps=-all", "--bounding-set=-all"]
+    exe = fixture("simple_syscalls")
+    r = T.run(drop + T.renacer_cmd() + ["-c", "--stats-self", "--", exe], cwd="/")
+    check_eq(r.rc, 0, "exit status\n" + r.describe())
+    check(re.search(r"^renacer: self: -c by ptrace: cannot load the eBPF program", r.err, re.M),
+          "no fallback line\n" + r.describe())
+    mine = S.comparable(S.one_table(r.out, "unprivileged -c").counts())
+    r = T.run(drop + T.renacer_cmd() + ["-c", "--", exe], cwd="/")
+    check_eq(r.err, "", "stderr of the silent fallback")
+    b = S.run_o(T.renacer_cmd(), ["-c"], [exe])
+    check_eq(mine, S.comparable(S.one_table(b.text, "eBPF -c").counts()),
+             "(calls, errors) unprivileged (ptrace) vs eBPF")
+
+
 # ---------------------------------------------------------------- 4. ending
 
 def test_exit_status_and_death_signal():
@@ -243,5 +265,6 @@ if __name__ == "__main__":
     T.main([test_path_is_bpf, test_counts_simple_syscalls, test_counts_fork_exec,
             test_counts_threads4, test_counts_three_children, test_counts_no_f,
             test_counts_child_killed, test_counts_wall, test_trace_set_restricts_the_table,
-            test_fallback_says_why, test_exit_status_and_death_signal,
+            test_fallback_says_why, test_unprivileged_falls_back,
+            test_exit_status_and_death_signal,
             test_sigterm_kills_the_command, test_nothing_loaded_after_sigkill])
