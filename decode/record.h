@@ -69,7 +69,9 @@ struct rn_record {
 	int32_t tgid;      /* its thread group: selects the worker */
 	uint16_t kind;     /* enum rn_rec_kind */
 	uint16_t flags;    /* enum rn_rec_flags */
-	int32_t nr;        /* syscall number, -1 when not a syscall record */
+	int32_t nr;        /* syscall number, -1 when not a syscall record; with -n
+			      a signal's, group stop's or end's: the thread's last
+			      syscall number (-1: none seen yet) */
 	uint32_t ntasks;   /* live traced tids after this event (strace's nprocs) */
 	uint32_t hold_id;  /* with RN_REC_HELD: the token to hand back */
 	uint64_t args[6];

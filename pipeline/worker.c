@@ -430,7 +430,8 @@ static void process(struct rn_worker *w, const struct rn_record *rec)
 								      : RN_EV_SUPERSEDED);
 		ev->finish_pending = (uint8_t)ended;
 		ev->more = more;
-		ev->nr = nr;
+		if (ended)
+			ev->nr = nr;
 		ev->ret = (int64_t)rec->args[0];
 		ev->aux = (int64_t)rec->args[1];
 		break;

@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -44,6 +45,80 @@ void rn_text_sink_set_clock(struct rn_text_sink *s, int64_t real_minus_mono)
 	s->real_minus_mono = real_minus_mono;
 }
 
+static uint32_t nr_slot(const struct rn_text_sink *w, int32_t tid)
+{
+	uint32_t mask = w->nrs_cap - 1, i = ((uint32_t)tid * 2654435761u) & mask;
+	while (w->nrs[i].tid && w->nrs[i].tid != tid)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* -1 when tid has none. */
+static int32_t nr_get(const struct rn_text_sink *w, int32_t tid)
+{
+	if (!w->nrs_n)
+		return -1;
+	uint32_t i = nr_slot(w, tid);
+	return w->nrs[i].tid ? w->nrs[i].nr : -1;
+}
+
+static void nr_set(struct rn_text_sink *w, int32_t tid, int32_t nr)
+{
+	if ((w->nrs_n + 1) * 2 > w->nrs_cap) {
+		struct rn_tid_nr *old = w->nrs;
+		uint32_t old_cap = w->nrs_cap;
+		w->nrs_cap = old_cap ? old_cap * 2 : 64;
+		w->nrs = calloc(w->nrs_cap, sizeof(*w->nrs));
+		if (!w->nrs)
+			abort();
+		for (uint32_t k = 0; k < old_cap; k++)
+			if (old[k].tid)
+				w->nrs[nr_slot(w, old[k].tid)] = old[k];
+		free(old);
+	}
+	uint32_t i = nr_slot(w, tid);
+	w->nrs_n += !w->nrs[i].tid;
+	w->nrs[i] = (struct rn_tid_nr){ tid, nr };
+}
+
+/* Removed with the slots after it moved back, so no probe chain breaks. */
+static void nr_del(struct rn_text_sink *w, int32_t tid)
+{
+	if (!w->nrs_n)
+		return;
+	uint32_t mask = w->nrs_cap - 1, i = nr_slot(w, tid);
+	if (!w->nrs[i].tid)
+		return;
+	w->nrs[i].tid = 0;
+	w->nrs_n--;
+	for (uint32_t j = (i + 1) & mask; w->nrs[j].tid; j = (j + 1) & mask) {
+		uint32_t home = ((uint32_t)w->nrs[j].tid * 2654435761u) & mask;
+		/* j's entry may fill the hole unless its home lies in (i, j] */
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			w->nrs[i] = w->nrs[j];
+			w->nrs[j].tid = 0;
+			i = j;
+		}
+	}
+}
+
+/* strace's -n prefix: a call's own number; on a signal or exit line the
+ * thread's last one, which the tracer gives the event (a capture's events
+ * do not have it: then the last call shown). 0 before any, as strace. */
+static void put_nr(struct rn_text_sink *w, const struct rn_event *ev)
+{
+	int32_t nr = ev->nr;
+	if (ev->kind == RN_EV_ENTRY || ev->kind == RN_EV_EXIT)
+		nr_set(w, ev->tid, nr);
+	else if (nr < 0)
+		nr = nr_get(w, ev->tid);
+	if (nr < 0)
+		nr = 0;
+	if (rn_nr_is_i386(nr))
+		nr &= RN_NR_I386_MASK;
+	rn_sbuf_printf(&w->out, "[%4u] ", (unsigned)nr);
+}
+
 static void begin_line(struct rn_text_sink *w, const struct rn_event *ev)
 {
 	const struct rn_timefmt *tf = &w->opt->tf;
@@ -65,6 +140,8 @@ static void begin_line(struct rn_text_sink *w, const struct rn_event *ev)
 		rn_timefmt_prefix(&w->out, tf, (uint64_t)((int64_t)ev->ts_ns + w->real_minus_mono),
 				  delta);
 	}
+	if (w->opt->syscall_number)
+		put_nr(w, ev);
 }
 
 static void end_line(struct rn_text_sink *w)
@@ -209,7 +286,7 @@ static void filter_by_status(struct rn_text_sink *w, const struct rn_event *ev)
 	}
 }
 
-void rn_text_sink_event(struct rn_text_sink *w, const struct rn_event *ev)
+static void sink_event(struct rn_text_sink *w, const struct rn_event *ev)
 {
 	const struct rn_filter *f = &w->opt->filter;
 	/* -e signal=, -e quiet=exit,thread-execve (-qq) */
@@ -228,6 +305,14 @@ void rn_text_sink_event(struct rn_text_sink *w, const struct rn_event *ev)
 		filter_by_status(w, ev);
 	else
 		render_event(w, ev);
+}
+
+void rn_text_sink_event(struct rn_text_sink *w, const struct rn_event *ev)
+{
+	sink_event(w, ev);
+	if (w->nrs_n && (ev->kind == RN_EV_EXITED || ev->kind == RN_EV_KILLED ||
+			 ev->kind == RN_EV_SUPERSEDED || ev->kind == RN_EV_DETACHED))
+		nr_del(w, ev->tid);
 }
 
 static void render_event(struct rn_text_sink *w, const struct rn_event *ev)
@@ -325,6 +410,7 @@ int rn_text_sink_finish(struct rn_text_sink *s)
 
 void rn_text_sink_free(struct rn_text_sink *s)
 {
+	free(s->nrs);
 	rn_calls_free(&s->calls);
 	rn_sbuf_free(&s->out);
 }

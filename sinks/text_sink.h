@@ -23,6 +23,15 @@
 /* Writes n bytes somewhere; returns 0, or an errno value on failure. */
 typedef int (*rn_sink_write_fn)(void *ctx, const char *p, size_t n);
 
+/* -n: each live thread's last syscall number, for its signal and exit
+ * lines when the event does not carry it (a capture's). Open addressing
+ * by tid (0: empty); a thread's entry goes when it ends, so the table
+ * holds at most the live threads. */
+struct rn_tid_nr {
+	int32_t tid;
+	int32_t nr;
+};
+
 struct rn_text_sink {
 	const struct rn_options *opt;
 	int file_prefix;       /* "PID  " on every line (-o with -f) */
@@ -38,6 +47,8 @@ struct rn_text_sink {
 	int64_t real_minus_mono; /* -t: CLOCK_REALTIME - CLOCK_MONOTONIC at start */
 	struct rn_timefmt_rel_state rel; /* -r: the previous line's stamp */
 	struct rn_calls calls; /* -z/-Z/status=: entries waiting for their outcome */
+	struct rn_tid_nr *nrs; /* -n: a power of two of slots, NULL until used */
+	uint32_t nrs_cap, nrs_n;
 };
 
 void rn_text_sink_init(struct rn_text_sink *s, const struct rn_options *opt, int file_prefix,

@@ -57,6 +57,9 @@ struct rn_options {
 	int no_bpf;           /* --no-bpf: -c by ptrace even where the kernel could
 				 count (tracer/bpf_count.h) */
 	int decode_fds;       /* -y: show the path behind each descriptor */
+	int syscall_number;   /* -n: "[ NR] " before each line; the tracer then
+				 gives process events the thread's last syscall
+				 number (struct rn_record's nr) */
 	int count;            /* enum rn_count_mode: -c, -C */
 	int summary_wall;     /* -w: latency (wall) instead of system time */
 	struct rn_summary_opts summary; /* -S, -U */

@@ -87,6 +87,9 @@ const struct rn_optdef rn_optdefs[] = {
 		    "                socket endpoints, device numbers)\n",
 		    "  -y            descriptor paths: needs a capture made with renacer -y\n"
 		    "                (they are shown whenever the capture has them)\n" } },
+	{ .names = { "syscall-number" }, .letter = 'n', .progs = R, .act = RN_ACT_SET,
+	  .field = AT(opt.syscall_number), .value = 1,
+	  .help = { "  -n            print the syscall number before each line (\"[  59] \")\n" } },
 	{ .letter = 'q', .progs = R, .act = RN_ACT_FILTER_OPT, .value = 'q',
 	  .help = { "  -q, -qq       do not report attaching and detaching (-qq: nor exits)\n" } },
 	{ .letter = 'e', .arg = RN_ARG_REQUIRED, .progs = R | D, .act = RN_ACT_FILTER_E,

@@ -236,10 +236,19 @@ static void emit(struct tracer *t, const struct rn_task *task, struct rn_record 
 	rn_pipeline_push(t->p, rec);
 }
 
+/* -n: the number strace shows on a thread's signal and exit lines, its
+ * last syscall's, traced or not (only the tracer sees the untraced). */
+static int32_t last_nr(const struct tracer *t, const struct rn_task *task)
+{
+	return t->opt->syscall_number && task->had_entry ? task->nr : -1;
+}
+
 static void emit_simple(struct tracer *t, const struct rn_task *task, int kind,
 			uint64_t a0, uint64_t a1)
 {
-	struct rn_record rec = { .kind = (uint16_t)kind, .nr = -1 };
+	int shows_nr = kind == RN_REC_EXITED || kind == RN_REC_KILLED ||
+		       kind == RN_REC_SUPERSEDED || kind == RN_REC_GROUP_STOP;
+	struct rn_record rec = { .kind = (uint16_t)kind, .nr = shows_nr ? last_nr(t, task) : -1 };
 	rec.args[0] = a0;
 	rec.args[1] = a1;
 	emit(t, task, &rec);
@@ -572,7 +581,12 @@ static void on_exec(struct tracer *t, struct rn_task *task)
 		}
 	}
 	/* Under a seccomp filter that leaves execve out, the exec event is the
-	 * first sign of the command's execve. */
+	 * first sign of the command's execve; -n's last syscall is then that
+	 * execve, as strace's filter, which always stops at execve, has it. */
+	if (!task->in_syscall) {
+		task->nr = SYS_execve;
+		task->had_entry = 1;
+	}
 	task->hidden = 0;
 	task->first_exec = 0;
 	emit_simple(t, task, RN_REC_EXEC, former, 0);
@@ -594,7 +608,7 @@ static void on_signal_stop(struct tracer *t, struct rn_task *task, int sig)
 {
 	siginfo_t si;
 	if (!task->hidden) {
-		struct rn_record rec = { .kind = RN_REC_SIGNAL, .nr = -1 };
+		struct rn_record rec = { .kind = RN_REC_SIGNAL, .nr = last_nr(t, task) };
 		memset(&si, 0, sizeof(si));
 		if (ptrace(PTRACE_GETSIGINFO, task->tid, 0, &si) < 0)
 			si.si_signo = sig;

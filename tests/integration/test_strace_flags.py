@@ -16,6 +16,13 @@ strace's, and renacer's own PATH still finding the command.
 "Seccomp: 2") where strace 6.1 puts it, and strace's warnings where it
 cannot (without -f, with -p, nothing to filter); without the flag renacer
 uses it all the same (its default), --no-seccomp-bpf never.
+
+-n / --syscall-number: "[  62] " after the pid and the time and before the
+line, counted in -a's column; on a signal's and an exit's line the
+thread's last syscall, traced or not (with renacer's seccomp filter, the
+last one the filter stopped, which is what strace --seccomp-bpf shows: its
+filter always stops at execve); as strace 6.1 prints it with one process,
+with -f and -o, and with -ff.
 """
 import os
 import re
@@ -215,6 +222,121 @@ def test_seccomp_bpf():
         s.stop()
 
 
+_RE_PID_ARG = re.compile(r"(si_pid=|kill\(|wait4\()\d+")
+_RE_PID_RET = re.compile(r"^((?:TIME )?(?:\[ *\d+\] )?(?:getpid|getppid|clone|wait4|"
+                         r"<\.\.\. (?:clone|wait4) resumed>).*= )\d+$")
+_RE_PAD = re.compile(r"\) +(= .*)$")
+
+
+def masked(line):
+    """line with pids as PID, addresses as ADDR, the padding before " = "
+    as one space (alignment is checked on its own)."""
+    line = re.sub(r"0x[0-9a-f]+", "ADDR", _RE_PID_ARG.sub(r"\1PID", line))
+    return _RE_PAD.sub(r") \1", _RE_PID_RET.sub(r"\1PID", line))
+
+
+def misaligned(lines, column):
+    """The lines whose " = " strace's tabto would have put elsewhere: padded
+    to column, the whole line before it counted, or one space past it."""
+    bad = []
+    for l in lines:
+        m = re.match(r"^(.*\)) +(= .*)$", l)
+        if m and l != m.group(1) + " " * max(1, column - len(m.group(1))) + m.group(2):
+            bad.append(l)
+    return bad
+
+
+def joined_by_pid(lines, ff=False):
+    """-f -o FILE's lines ("PID  text") as {label: [text...]}, each thread's
+    "<unfinished ...>" joined with its "<... name resumed>" line (another
+    thread's line may fall between them: scheduling), pids labelled by
+    first appearance (the parent is first after the marker)."""
+    by, open_, labels = {}, {}, {}
+    for l in lines:
+        m = re.match(r"^(\d+) +(.*)$", l)
+        check(m, "no pid on %r" % l)
+        pid, text = m.group(1), m.group(2)
+        label = labels.setdefault(pid, "P%d" % len(labels))
+        if text.endswith(" <unfinished ...>"):
+            open_[pid] = text[:-len(" <unfinished ...>")]
+            continue
+        r = re.match(r"^(\[ *\d+\] )<\.\.\. [a-z0-9_]+ resumed>(.*)$", text)
+        if r and pid in open_:
+            head = open_.pop(pid)
+            check(head.startswith(r.group(1)), "resumed with another number: %r %r" % (
+                head, text))
+            text = head + r.group(2)
+        by.setdefault(label, []).append(masked(text))
+    return by
+
+
+NR_CASES = ((["-n"], 40), (["--syscall-number"], 40), (["-n", "-a", "20"], 20),
+            (["-n", "-a0"], 0), (["-n", "-e", "trace=write"], 40),
+            (["-n", "-e", "trace=kill,getppid,exit_group"], 40),
+            (["-n", "-tt", "-e", "trace=getppid"], 40), (["-n", "-e", "signal=none"], 40))
+
+
+def test_syscall_number():
+    need_strace()
+    prog = [fixture("strace_flags")]
+    for opts, column in NR_CASES:
+        texts = {}
+        for name, cmd in tracers():
+            out = T.tmpfile(name)
+            r = T.run(cmd + opts + ["-o", out, "--"] + prog, timeout=30)
+            check_eq(r.rc, 0, "%s %s\n%s" % (name, opts, r.describe()))
+            lines = after_marker(T.read_text(out))
+            if "trace=" in " ".join(opts):  # no marker: the whole trace
+                lines = T.read_text(out).splitlines()
+            check(not misaligned(lines, column), "%s %s: not at column %d:\n%s" % (
+                name, opts, column, "\n".join(misaligned(lines, column))))
+            texts[name] = [masked(re.sub(r"\d\d:\d\d:\d\d\.\d{6}", "TIME", l))
+                           for l in lines if not l.startswith("execve(")]
+        check(texts["strace"], "strace %s: no trace" % opts)
+        check_eq(texts["renacer"], texts["strace"], "renacer %s: strace's lines" % opts)
+
+
+NR_F_CASES = ((["-n", "-f"], ["-n", "-f"]),
+              (["-n", "-f", "-e", "trace=write,exit_group"],
+               ["-n", "-f", "-e", "trace=write,exit_group", "--no-seccomp-bpf"]),
+              (["-n", "-f", "--seccomp-bpf", "-e", "trace=write"],
+               ["-n", "-f", "-e", "trace=write"]),
+              (["-n", "-f", "--seccomp-bpf", "-e", "trace=%process"],
+               ["-n", "-f", "-e", "trace=%process"]))
+
+
+def test_syscall_number_f():
+    need_strace()
+    prog = [fixture("strace_flags")]
+    for s_opts, r_opts in NR_F_CASES:
+        got = {}
+        for name, cmd, opts in (("strace", [T.ARGS.strace], s_opts),
+                                ("renacer", T.renacer_cmd(), r_opts)):
+            out = T.tmpfile(name)
+            r = T.run(cmd + opts + ["-o", out, "--"] + prog, timeout=30)
+            check_eq(r.rc, 0, "%s %s\n%s" % (name, opts, r.describe()))
+            text = T.read_text(out)
+            lines = after_marker(text) if "trace=" not in " ".join(opts) else \
+                text.splitlines()
+            check(not misaligned(lines, 40), "%s %s: not at column 40:\n%s" % (
+                name, opts, "\n".join(misaligned(lines, 40))))
+            got[name] = joined_by_pid([l for l in lines if "execve(" not in l])
+        check_eq(got["renacer"], got["strace"], "renacer %s: strace %s's lines" % (
+            r_opts, s_opts))
+    # -ff: one file per process, the same prefixes
+    files = {}
+    for name, cmd in tracers():
+        d = T.tmpfile("nff")
+        os.mkdir(d)
+        r = T.run(cmd + ["-n", "-ff", "-o", os.path.join(d, "t"), "--"] + prog, timeout=30)
+        check_eq(r.rc, 0, "%s -n -ff\n%s" % (name, r.describe()))
+        texts = sorted((T.read_text(os.path.join(d, n)) for n in os.listdir(d)), key=len)
+        files[name] = [[masked(l) for l in (after_marker(t) or t.splitlines())]
+                       for t in texts]
+    check_eq(files["renacer"], files["strace"], "renacer -n -ff: strace's files")
+
+
 if __name__ == "__main__":
     T.main([test_append, test_append_without_output, test_append_ff, test_env,
-            test_env_fixture, test_seccomp_bpf])
+            test_env_fixture, test_seccomp_bpf, test_syscall_number,
+            test_syscall_number_f])
