@@ -46,6 +46,7 @@
 #include "pipeline/proctab.h"
 #include "decode/rehearse.h"
 #include "syscalls/seccomp_filter.h"
+#include "tracer/abi.h"
 #include "tracer/stop_policy.h"
 #include "syscalls/syscalls.h"
 
@@ -464,21 +465,16 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 }
 
 /* The number a syscall stop reports, tagged when the call is not of the
- * x86-64 ABI (int $0x80 from a 64-bit process): see RN_NR_I386. */
+ * x86-64 ABI (int $0x80 from a 64-bit process): tracer/abi.h. */
 static uint64_t native_nr(const struct __ptrace_syscall_info *info, uint64_t nr)
 {
-	if (info->arch == AUDIT_ARCH_X86_64)
-		return nr;
-	return RN_NR_I386 | (nr & RN_NR_I386_MASK);
+	return rn_abi_nr(info->arch, nr);
 }
 
-/* The arguments as the call's ABI sees them: an i386 call gets the low 32
- * bits of each register (ptrace reports the whole 64-bit ones). */
+/* The arguments as the call's ABI sees them (tracer/abi.h). */
 static const uint64_t *abi_args(const struct __ptrace_syscall_info *info, uint64_t args[6])
 {
-	if (info->arch != AUDIT_ARCH_X86_64)
-		for (int i = 0; i < 6; i++)
-			args[i] &= 0xffffffffu;
+	rn_abi_args(info->arch, args);
 	return args;
 }
 
