@@ -191,6 +191,9 @@ static struct rn_count *load(const struct rn_options *opt, char *reason, size_t 
 	}
 	skel->rodata->follow_forks = opt->follow_forks > 0;
 	skel->rodata->wall = opt->summary_wall != 0;
+	/* Wall time needs no account of the switches. */
+	if (opt->summary_wall)
+		bpf_program__set_autoload(skel->progs.rn_switch, false);
 	int err = rn_count__load(skel);
 	if (err) {
 		snprintf(reason, len, "cannot load the eBPF program: %s%s", strerror(-err),

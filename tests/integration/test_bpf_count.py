@@ -117,6 +117,21 @@ def test_counts_wall():
     counts3(["-f", "-c", "-w"], [fixture("fork_exec")])
 
 
+def test_time_is_cpu_time():
+    """A call that sleeps is charged the little CPU it ran, not its wait;
+    with -w the wait."""
+    need_bpf()
+    cmd = ["/bin/sleep", "0.3"]
+    for opts, lo, hi in ((["-c"], 0.0, 0.05), (["-c", "-w"], 0.29, 5.0)):
+        r = S.run_o(T.renacer_cmd(), opts, cmd)
+        t = S.one_table(r.text, " ".join(opts))
+        row = [x for x in t.rows if x["syscall"] == "clock_nanosleep"]
+        check(row, "no clock_nanosleep row\n" + t.dump())
+        secs = float(row[0]["seconds"])
+        check(lo <= secs < hi, "%s: clock_nanosleep %.6f s, not in [%s, %s)\n%s"
+              % (" ".join(opts), secs, lo, hi, t.dump()))
+
+
 def test_trace_set_restricts_the_table():
     _, p, b = counts3(["-f", "-c", "-e", "trace=openat,close,write"], [fixture("fork_exec")])
     check(set(b.names()) <= {"openat", "close", "write"} and b.names(),
@@ -264,7 +279,8 @@ def test_nothing_loaded_after_sigkill():
 if __name__ == "__main__":
     T.main([test_path_is_bpf, test_counts_simple_syscalls, test_counts_fork_exec,
             test_counts_threads4, test_counts_three_children, test_counts_no_f,
-            test_counts_child_killed, test_counts_wall, test_trace_set_restricts_the_table,
+            test_counts_child_killed, test_counts_wall, test_time_is_cpu_time,
+            test_trace_set_restricts_the_table,
             test_fallback_says_why, test_unprivileged_falls_back,
             test_exit_status_and_death_signal,
             test_sigterm_kills_the_command, test_nothing_loaded_after_sigkill])

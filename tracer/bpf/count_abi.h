@@ -28,11 +28,15 @@ enum rn_bpf_state {
 	RN_BPF_TRACED = 3,      /* every call counted */
 };
 
-/* Written only by the task itself (at its syscall entry and exit), and by
- * the fork tracepoint before the child first runs. */
+/* Written by the task itself (at its syscall entry and exit), by the
+ * context switches that take it off and put it on a CPU (never at the
+ * same time as it runs a syscall tracepoint), and by the fork tracepoint
+ * before the child first runs. */
 struct rn_bpf_task {
 	__s64 nr;        /* the call in progress, -1 between calls */
-	__u64 start_ns;  /* its clock at entry: run time or ktime */
+	__u64 start_ns;  /* -w: ktime at entry */
+	__u64 run_ns;    /* else: time on a CPU in the call so far ... */
+	__u64 since_ns;  /*   ... and since when it has been on one */
 	__u32 state;     /* enum rn_bpf_state */
 	__u32 pad;
 };
