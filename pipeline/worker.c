@@ -101,6 +101,7 @@ static struct rn_event *begin_event(struct rn_worker *w, const struct rn_record 
 	ev->ntasks = rec->ntasks;
 	ev->kind = (uint16_t)kind;
 	ev->nr = rec->nr;
+	ev->ip = rec->ip;
 	return ev;
 }
 

@@ -428,6 +428,16 @@ static void put_time(struct rn_json_sink *s, uint64_t ts)
 		rn_sbuf_puts(&s->out, "null");
 }
 
+/* -i: ,"ip":N, as the text's [00007f...] (null where it shows ?s). */
+static void put_ip(struct rn_sbuf *b, uint64_t ip)
+{
+	rn_sbuf_puts(b, ",\"ip\":");
+	if (ip)
+		put_u64(b, ip);
+	else
+		rn_sbuf_puts(b, "null");
+}
+
 static int32_t tgid_of(const struct rn_event *ev)
 {
 	return ev->tgid ? ev->tgid : ev->tid;
@@ -506,6 +516,8 @@ static void emit_call(struct rn_json_sink *s, const struct rn_event *entry,
 	rn_sbuf_putc(b, ',');
 	put_args(s, entry, exit);
 	put_fd_paths(s, entry, exit);
+	if (s->opt->instruction_pointer)
+		put_ip(b, entry ? entry->ip : exit ? exit->ip : 0);
 	end_object(s);
 }
 
@@ -572,6 +584,8 @@ void rn_json_sink_event(struct rn_json_sink *s, const struct rn_event *ev)
 			put_key(b, ev->v[i].name, i);
 			rn_json_value(b, ev->v, ev->bytes, i);
 		}
+		if (s->opt->instruction_pointer)
+			put_ip(b, ev->ip);
 		break;
 	case RN_EV_GROUP_STOP:
 		begin_process(s, ev, "stopped");

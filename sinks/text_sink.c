@@ -142,6 +142,13 @@ static void begin_line(struct rn_text_sink *w, const struct rn_event *ev)
 	}
 	if (w->opt->syscall_number)
 		put_nr(w, ev);
+	/* -i: where the thread stopped; an exit line has no such place */
+	if (w->opt->instruction_pointer) {
+		if (ev->ip)
+			rn_sbuf_printf(&w->out, "[%016llx] ", (unsigned long long)ev->ip);
+		else
+			rn_sbuf_puts(&w->out, "[????????????????] ");
+	}
 }
 
 static void end_line(struct rn_text_sink *w)

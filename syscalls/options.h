@@ -57,6 +57,7 @@ struct rn_options {
 	int no_bpf;           /* --no-bpf: -c by ptrace even where the kernel could
 				 count (tracer/bpf_count.h) */
 	int decode_fds;       /* -y: show the path behind each descriptor */
+	int instruction_pointer; /* -i: "[00007f0123456789] " before each line */
 	int syscall_number;   /* -n: "[ NR] " before each line; the tracer then
 				 gives process events the thread's last syscall
 				 number (struct rn_record's nr) */

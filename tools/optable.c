@@ -87,6 +87,9 @@ const struct rn_optdef rn_optdefs[] = {
 		    "                socket endpoints, device numbers)\n",
 		    "  -y            descriptor paths: needs a capture made with renacer -y\n"
 		    "                (they are shown whenever the capture has them)\n" } },
+	{ .names = { "instruction-pointer" }, .letter = 'i', .progs = R, .act = RN_ACT_SET,
+	  .field = AT(opt.instruction_pointer), .value = 1,
+	  .help = { "  -i            print the instruction pointer at the time of each syscall\n" } },
 	{ .names = { "syscall-number" }, .letter = 'n', .progs = R, .act = RN_ACT_SET,
 	  .field = AT(opt.syscall_number), .value = 1,
 	  .help = { "  -n            print the syscall number before each line (\"[  59] \")\n" } },

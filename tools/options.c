@@ -26,7 +26,7 @@ static const struct rn_prog renacer = {
 	.name = "renacer",
 	/* strace's synopsis: the tracing flags and options first, the -c form
 	 * second; tuning (--workers, --spin) only in the list below. */
-	.usage_head = "usage: renacer [-ACffhnqqrtttTVwxxyzZ] [-e EXPR]... [-o FILE] [-s STRSIZE]\n"
+	.usage_head = "usage: renacer [-ACffhinqqrtttTVwxxyzZ] [-e EXPR]... [-o FILE] [-s STRSIZE]\n"
 		      "               [-P PATH]... [-S SORTBY] [-U COLUMNS] [--format FMT]\n"
 		      "               [--capture FILE] [--process-summary]\n"
 		      "               { -p PID... | [-u USER] [--] COMMAND [ARGS] }\n"

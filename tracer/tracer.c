@@ -411,9 +411,11 @@ static void on_new_child(struct tracer *t, struct rn_task *parent, int event)
 /* ---- stops ----------------------------------------------------------- */
 
 /* A syscall entry, from a syscall-entry-stop or a seccomp stop. */
-static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const uint64_t args[6])
+static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const uint64_t args[6],
+		     uint64_t ip)
 {
-	struct rn_record rec = { .kind = RN_REC_SYSCALL_ENTRY };
+	struct rn_record rec = { .kind = RN_REC_SYSCALL_ENTRY,
+				 .ip = t->opt->instruction_pointer ? ip : 0 };
 	/* restart_syscall has no arguments; strace names the call it resumes,
 	 * the thread's previous one: its number goes in the record as args[0]
 	 * (-1: none seen), for the decoder (rn_sys_restart_syscall). */
@@ -487,7 +489,7 @@ static void on_syscall_stop(struct tracer *t, struct rn_task *task)
 	}
 	if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
 		on_entry(t, task, native_nr(&info, info.entry.nr),
-			 abi_args(&info, info.entry.args));
+			 abi_args(&info, info.entry.args), info.instruction_pointer);
 		return;
 	}
 	if (info.op != PTRACE_SYSCALL_INFO_EXIT) {
@@ -512,6 +514,8 @@ static void on_syscall_stop(struct tracer *t, struct rn_task *task)
 	struct rn_record rec = { .kind = RN_REC_SYSCALL_EXIT };
 	rec.nr = task->nr;
 	rec.ret = info.exit.rval;
+	if (t->opt->instruction_pointer)
+		rec.ip = info.instruction_pointer;
 	if (info.exit.is_error)
 		rec.flags |= RN_REC_ERROR;
 	/* A rehearsed call's exit is rehearsed whenever it may read, failed or
@@ -547,7 +551,7 @@ static void on_seccomp_stop(struct tracer *t, struct rn_task *task)
 		return;
 	}
 	on_entry(t, task, native_nr(&info, info.seccomp.nr),
-		 abi_args(&info, info.seccomp.args));
+		 abi_args(&info, info.seccomp.args), info.instruction_pointer);
 }
 
 static int is_stop_signal(int sig)
@@ -611,6 +615,11 @@ static void on_signal_stop(struct tracer *t, struct rn_task *task, int sig)
 		/* Plain data: the first 48 bytes of siginfo, decoded by the worker. */
 		_Static_assert(sizeof(si) >= sizeof(rec.args), "siginfo too small");
 		memcpy(rec.args, &si, sizeof(rec.args));
+		/* -i: one call more, at signal stops only when asked for */
+		struct __ptrace_syscall_info info;
+		if (t->opt->instruction_pointer &&
+		    ptrace(PTRACE_GET_SYSCALL_INFO, task->tid, sizeof(info), &info) > 0)
+			rec.ip = info.instruction_pointer;
 		emit(t, task, &rec);
 	}
 	resume(t, task, sig); /* deliver it: never swallow a signal */

@@ -23,6 +23,12 @@ thread's last syscall, traced or not (with renacer's seccomp filter, the
 last one the filter stopped, which is what strace --seccomp-bpf shows: its
 filter always stops at execve); as strace 6.1 prints it with one process,
 with -f and -o, and with -ff.
+
+-i / --instruction-pointer: "[00007f0123456789] " after -n's number, where
+the thread stopped ("[????????????????] " on an exit's line), as strace
+6.1 prints it: the same addresses when both run the fixture without
+address space randomization (setarch -R); --format json's "ip" of each
+call and signal is the text's.
 """
 import os
 import re
@@ -223,7 +229,7 @@ def test_seccomp_bpf():
 
 
 _RE_PID_ARG = re.compile(r"(si_pid=|kill\(|wait4\()\d+")
-_RE_PID_RET = re.compile(r"^((?:TIME )?(?:\[ *\d+\] )?(?:getpid|getppid|clone|wait4|"
+_RE_PID_RET = re.compile(r"^((?:TIME )?(?:\[[ 0-9a-f?]+\] )*(?:getpid|getppid|clone|wait4|"
                          r"<\.\.\. (?:clone|wait4) resumed>).*= )\d+$")
 _RE_PAD = re.compile(r"\) +(= .*)$")
 
@@ -260,7 +266,7 @@ def joined_by_pid(lines, ff=False):
         if text.endswith(" <unfinished ...>"):
             open_[pid] = text[:-len(" <unfinished ...>")]
             continue
-        r = re.match(r"^(\[ *\d+\] )<\.\.\. [a-z0-9_]+ resumed>(.*)$", text)
+        r = re.match(r"^((?:\[[ 0-9a-f?]+\] )*)<\.\.\. [a-z0-9_]+ resumed>(.*)$", text)
         if r and pid in open_:
             head = open_.pop(pid)
             check(head.startswith(r.group(1)), "resumed with another number: %r %r" % (
@@ -336,7 +342,74 @@ def test_syscall_number_f():
     check_eq(files["renacer"], files["strace"], "renacer -n -ff: strace's files")
 
 
+def need_setarch():
+    need_strace()
+    if not shutil.which("setarch"):
+        raise T.Skip("no setarch")
+
+
+IP_CASES = ((["-i"], 40), (["--instruction-pointer"], 40), (["-i", "-n"], 40),
+            (["-n", "-i", "-a", "60"], 60), (["-i", "-e", "trace=kill,exit_group"], 40),
+            (["-i", "-tt", "-e", "trace=getppid,rt_sigreturn"], 40))
+
+
+def test_instruction_pointer():
+    need_setarch()
+    prog = [fixture("strace_flags")]
+    for opts, column in IP_CASES:
+        texts = {}
+        for name, cmd in tracers():
+            out = T.tmpfile(name)
+            r = T.run(["setarch", "-R"] + cmd + opts + ["-o", out, "--"] + prog, timeout=30)
+            check_eq(r.rc, 0, "%s %s\n%s" % (name, opts, r.describe()))
+            text = T.read_text(out)
+            lines = text.splitlines() if "trace=" in " ".join(opts) else after_marker(text)
+            check(not misaligned(lines, column), "%s %s: not at column %d:\n%s" % (
+                name, opts, column, "\n".join(misaligned(lines, column))))
+            texts[name] = [masked(re.sub(r"\d\d:\d\d:\d\d\.\d{6}", "TIME", l))
+                           for l in lines if "execve(" not in l]
+        check(any(re.search(r"\[[0-9a-f]{16}\] ", l) for l in texts["strace"]),
+              "strace %s: no address\n%s" % (opts, texts["strace"]))
+        check_eq(texts["renacer"], texts["strace"], "renacer %s: strace's lines" % opts)
+    got = {}
+    for name, cmd in tracers():
+        out = T.tmpfile(name)
+        r = T.run(["setarch", "-R"] + cmd + ["-f", "-i", "-n", "-o", out, "--"] + prog,
+                  timeout=30)
+        check_eq(r.rc, 0, "%s -f -i -n\n%s" % (name, r.describe()))
+        got[name] = joined_by_pid([l for l in after_marker(T.read_text(out))])
+    check_eq(got["renacer"], got["strace"], "renacer -f -i -n: strace's lines")
+
+
+def test_instruction_pointer_json():
+    need_setarch()
+    import json
+    prog = [fixture("strace_flags")]
+    runs = {}
+    for fmt in ("text", "json"):
+        out = T.tmpfile(fmt)
+        r = T.run(["setarch", "-R"] + T.renacer_cmd() + ["-i", "--format", fmt, "-o", out,
+                                                        "--"] + prog, timeout=30)
+        check_eq(r.rc, 0, r.describe())
+        runs[fmt] = T.read_text(out).splitlines()
+    want = []
+    for l in after_marker("\n".join(runs["text"])):
+        m = re.match(r"^\[([0-9a-f]{16}|\?{16})\] (?:([a-z_0-9]+)\(|--- (SIG[A-Z0-9]+) )", l)
+        if m and (m.group(2) or m.group(3)):
+            want.append((m.group(2) or m.group(3),
+                         None if m.group(1).startswith("?") else int(m.group(1), 16)))
+    objs = [json.loads(l) for l in runs["json"]]
+    first = next(i for i, o in enumerate(objs) if o.get("syscall") == "chdir")
+    have = [(o.get("syscall") or o["signal"], o["ip"]) for o in objs[first:]
+            if "syscall" in o or o.get("event") == "signal"]
+    check(len(want) >= 10, "too few lines: %s" % want)
+    check_eq(have, want, "--format json -i: each call's and signal's ip as the text's")
+    out = T.tmpfile("noip")
+    r = T.run(T.renacer_cmd() + ["--format", "json", "-o", out, "--"] + prog, timeout=30)
+    check(r.rc == 0 and '"ip"' not in T.read_text(out), "no ip key without -i")
+
+
 if __name__ == "__main__":
     T.main([test_append, test_append_without_output, test_append_ff, test_env,
             test_env_fixture, test_seccomp_bpf, test_syscall_number,
-            test_syscall_number_f])
+            test_syscall_number_f, test_instruction_pointer, test_instruction_pointer_json])

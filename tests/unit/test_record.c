@@ -20,10 +20,10 @@
 static void test_size_align(void **state)
 {
 	(void)state;
-	assert_int_equal(sizeof(struct rn_record), 104);
+	assert_int_equal(sizeof(struct rn_record), 112);
 	assert_int_equal(alignof(struct rn_record), 8);
 	/* An array of records has no gaps: a ring of them is dense. */
-	assert_int_equal(sizeof(struct rn_record[4]), 4 * 104);
+	assert_int_equal(sizeof(struct rn_record[4]), 4 * 112);
 }
 
 static void test_offsets(void **state)
@@ -38,10 +38,11 @@ static void test_offsets(void **state)
 	assert_int_equal(offsetof(struct rn_record, nr), 28);
 	assert_int_equal(offsetof(struct rn_record, ntasks), 32);
 	assert_int_equal(offsetof(struct rn_record, hold_id), 36);
-	assert_int_equal(offsetof(struct rn_record, args), 40);
-	assert_int_equal(offsetof(struct rn_record, args[5]), 80);
-	assert_int_equal(offsetof(struct rn_record, ret), 88);
-	assert_int_equal(offsetof(struct rn_record, stime_ns), 96);
+	assert_int_equal(offsetof(struct rn_record, ip), 40);
+	assert_int_equal(offsetof(struct rn_record, args), 48);
+	assert_int_equal(offsetof(struct rn_record, args[5]), 88);
+	assert_int_equal(offsetof(struct rn_record, ret), 96);
+	assert_int_equal(offsetof(struct rn_record, stime_ns), 104);
 	/* Field widths, so a type change cannot hide behind same offsets. */
 	struct rn_record r;
 	assert_int_equal(sizeof(r.seq), 8);
@@ -53,6 +54,7 @@ static void test_offsets(void **state)
 	assert_int_equal(sizeof(r.nr), 4);
 	assert_int_equal(sizeof(r.ntasks), 4);
 	assert_int_equal(sizeof(r.hold_id), 4);
+	assert_int_equal(sizeof(r.ip), 8);
 	assert_int_equal(sizeof(r.args), 48);
 	assert_int_equal(sizeof(r.ret), 8);
 }
