@@ -758,7 +758,8 @@ static int start_sinks(struct rn_writer *w, struct rn_capture_writer *capture)
 		.opt = opt,
 		.write = write_all,
 		.ctx = w,
-		.file_prefix = opt->outfile && (opt->follow_forks || opt->n_attach > 1),
+		.file_prefix = (opt->outfile && (opt->follow_forks || opt->n_attach > 1)) ||
+			       opt->always_show_pid,
 		.real_minus_mono = w->p->real_minus_mono,
 		.timing = opt->tf.abs_format || opt->tf.rel || opt->tf.dur,
 		.command = opt->command,

@@ -78,7 +78,8 @@ static struct rn_capture_writer *open_capture(int out_fd, uint64_t real_ns, uint
 		.opt = &opt,
 		.argc = opt.argc,
 		.argv = opt.argv,
-		.file_prefix = opt.outfile && (opt.follow_forks || opt.n_attach > 1),
+		.file_prefix = (opt.outfile && (opt.follow_forks || opt.n_attach > 1)) ||
+			       opt.always_show_pid,
 		.realtime_ns = real_ns,
 		.monotonic_ns = mono_ns,
 		.max_size = opt.capture_size,

@@ -29,6 +29,12 @@ the thread stopped ("[????????????????] " on an exit's line), as strace
 6.1 prints it: the same addresses when both run the fixture without
 address space randomization (setarch -R); --format json's "ip" of each
 call and signal is the text's.
+
+--always-show-pid (strace 7; 6.1 lacks it): strace 7's manual, "Show PID
+prefix also for the process started by strace. Implied when -f and -o are
+both specified.": every line of one process as strace 6.1's own -f -o
+lines are ("PID   " then the line, the column counting it), to a file and
+to standard output; with -f -o nothing changes; -ff's files stay bare.
 """
 import os
 import re
@@ -409,7 +415,67 @@ def test_instruction_pointer_json():
     check(r.rc == 0 and '"ip"' not in T.read_text(out), "no ip key without -i")
 
 
+def unprefixed(lines):
+    """lines, each checked to start with strace's "%-5u " of one pid, without it
+    and masked."""
+    pid = lines[0].split()[0] if lines else ""
+    for l in lines:
+        check(l.startswith("%-5s " % pid), "not the pid's prefix: %r" % l)
+    return [masked(l[len("%-5s " % pid):]) for l in lines]
+
+
+def test_always_show_pid():
+    need_strace()
+    prog = [fixture("strace_flags")]
+    opts = ["-e", "trace=!clone,wait4,set_robust_list,write,exit_group"]
+    # strace 6.1's own "PID   " lines: -f -o with only the parent's calls left
+    out = T.tmpfile("strace")
+    r = T.run([T.ARGS.strace, "-f", "-qq", "-e", "signal=!SIGCHLD"] + opts + ["-o", out, "--"] +
+              prog, timeout=30)
+    check_eq(r.rc, 0, r.describe())
+    want = [l for l in after_marker(T.read_text(out))]
+    pids = {l.split()[0] for l in want}
+    check_eq(len(pids), 1, "strace -f: one process's lines\n%s" % want)
+    check(not misaligned(want, 40), "strace: not at column 40")
+    want = unprefixed(want)
+    for where in ("file", "stdout"):
+        cmd = T.renacer_cmd() + ["--always-show-pid", "-qq", "-e", "signal=!SIGCHLD"] + opts
+        if where == "file":
+            out = T.tmpfile("renacer")
+            r = T.run(cmd + ["-o", out, "--"] + prog, timeout=30)
+            text = T.read_text(out)
+        else:
+            # the fixture's own output elsewhere, so that no line is cut by it
+            r = T.run(cmd + ["--", "sh", "-c", 'exec "$0" >/dev/null'] + prog, timeout=30)
+            text = r.out
+        check_eq(r.rc, 0, r.describe())
+        got = after_marker(text)
+        check(not misaligned(got, 40), "renacer --always-show-pid (%s): not at column 40:\n%s"
+              % (where, "\n".join(misaligned(got, 40))))
+        check_eq(unprefixed(got), want,
+                 "renacer --always-show-pid to %s: strace -f -o's lines" % where)
+    # with -f -o it is what -f -o already does; -ff's files have no prefix
+    texts = {}
+    for name, extra in (("plain", []), ("always", ["--always-show-pid"])):
+        out = T.tmpfile(name)
+        r = T.run(T.renacer_cmd() + extra + ["-f", "-e", "trace=write,getppid", "-o", out,
+                                             "--"] + prog, timeout=30)
+        check_eq(r.rc, 0, r.describe())
+        texts[name] = sorted(masked(re.sub(r"^\d+ +", "", l))
+                             for l in T.read_text(out).splitlines())
+    check_eq(texts["always"], texts["plain"], "--always-show-pid -f -o: as -f -o")
+    d = T.tmpfile("ff")
+    os.mkdir(d)
+    r = T.run(T.renacer_cmd() + ["--always-show-pid", "-ff", "-e", "trace=write,getppid", "-o",
+                                 os.path.join(d, "t"), "--"] + prog, timeout=30)
+    check_eq(r.rc, 0, r.describe())
+    lines = [l for n in os.listdir(d) for l in T.read_text(os.path.join(d, n)).splitlines()]
+    check(len(lines) >= 4 and all(not re.match(r"^\d", l) for l in lines),
+          "--always-show-pid -ff: the files have no pid\n%s" % lines)
+
+
 if __name__ == "__main__":
     T.main([test_append, test_append_without_output, test_append_ff, test_env,
             test_env_fixture, test_seccomp_bpf, test_syscall_number,
-            test_syscall_number_f, test_instruction_pointer, test_instruction_pointer_json])
+            test_syscall_number_f, test_instruction_pointer, test_instruction_pointer_json,
+            test_always_show_pid])
