@@ -231,6 +231,33 @@ def test_sigterm_kills_the_command():
             os.kill(pid, signal.SIGKILL)
 
 
+def test_fatal_signal_counts_the_interrupted_call():
+    """A command killed by SIGTERM in a call: ptrace sees that call end
+    (ERESTART..., counted as failed), then the signal; the eBPF path, where
+    the kernel makes the signal a SIGKILL of the untraced process, counts
+    it too. Errors per syscall compared (the number of calls depends on
+    when the signal comes)."""
+    need_bpf()
+    errors = []
+    for opts in (["-f"], ["-f", "--no-bpf"]):
+        p, pid, out, _ = start_sleeper(opts)
+        try:
+            os.kill(pid, signal.SIGTERM)
+            p.wait(timeout=T.scaled(10))
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        check_eq(p.returncode, -signal.SIGTERM, "renacer %s: dies of the command's signal"
+                 % " ".join(opts))
+        t = S.one_table(T.read_text(out), "the -c file")
+        errors.append(({n: e for n, (c, e) in t.counts().items() if e}, t))
+    check_eq(errors[0][0], errors[1][0], "failed calls per syscall, eBPF vs --no-bpf\n"
+             "eBPF:\n%s\n--no-bpf:\n%s" % (errors[0][1].dump(), errors[1][1].dump()))
+    check(sum(errors[0][0].values()) >= 1, "the interrupted call is not counted as failed\n"
+          + errors[0][1].dump())
+
+
 def bpf_prog_ids(pid):
     """Ids of the eBPF programs process pid holds descriptors of."""
     ids = set()
@@ -283,4 +310,5 @@ if __name__ == "__main__":
             test_trace_set_restricts_the_table,
             test_fallback_says_why, test_unprivileged_falls_back,
             test_exit_status_and_death_signal,
-            test_sigterm_kills_the_command, test_nothing_loaded_after_sigkill])
+            test_sigterm_kills_the_command, test_fatal_signal_counts_the_interrupted_call,
+            test_nothing_loaded_after_sigkill])

@@ -106,6 +106,32 @@ static __always_inline struct rn_bpf_task *seed(__u32 tid)
 	return bpf_map_lookup_elem(&tasks, &tid);
 }
 
+/*
+ * Whether ptrace would have seen no exit of this call: the task is being
+ * killed (SIGKILL is in its own pending set by now: a SIGKILL, another
+ * thread's exit_group, or a fatal signal the kernel turned into SIGKILL
+ * for the whole group because no tracer wants it). For the last, ptrace
+ * does see the exit of the call the signal interrupted (the signal is not
+ * turned into SIGKILL for a traced task; it is delivered after the call's
+ * exit) in the thread that takes it: the one it was sent to, or for one
+ * sent to the process the leader, which the kernel wakes for it first.
+ */
+static __always_inline int killed_in_call(struct task_struct *task)
+{
+	__u64 own = BPF_CORE_READ(task, pending.signal.sig[0]);
+	if (!(own & (1ull << (RN_SIGKILL - 1))))
+		return 0;
+	int code = BPF_CORE_READ(task, signal, group_exit_code);
+	int sig = code & 0x7f;
+	if (sig == 0 || sig == RN_SIGKILL || sig > 64 || (code & ~0xff))
+		return 1; /* SIGKILL, exit_group's status << 8 */
+	__u64 bit = 1ull << (sig - 1);
+	if (own & bit)
+		return 0;
+	__u64 shared = BPF_CORE_READ(task, signal, shared_pending.signal.sig[0]);
+	return !((shared & bit) && BPF_CORE_READ(task, pid) == BPF_CORE_READ(task, tgid));
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(rn_sys_enter, struct pt_regs *regs, long id)
 {
@@ -148,10 +174,7 @@ int BPF_PROG(rn_sys_exit, struct pt_regs *regs, long ret)
 	__u64 d = clock_end(t);
 	__u32 slot = (__u32)t->nr;
 	t->nr = -1;
-	/* Killed in the call (SIGKILL, a group exit, a fatal signal: all of
-	 * them SIGKILL in each thread's own pending set by now): ptrace sees
-	 * no exit of it, so the call is not counted, as strace counts it not. */
-	if (BPF_CORE_READ(task, pending.signal.sig[0]) & (1ul << (RN_SIGKILL - 1)))
+	if (killed_in_call(task))
 		return 0;
 	int failed = (unsigned long)ret >= (unsigned long)-4095;
 	/* A first execve that failed hides the spawner's error report and
