@@ -57,6 +57,8 @@ struct rn_options {
 	int no_bpf;           /* --no-bpf: -c by ptrace even where the kernel could
 				 count (tracer/bpf_count.h) */
 	int decode_fds;       /* -y: show the path behind each descriptor */
+	int syscall_limit;    /* --syscall-limit N: every tracee let go once N
+				 calls were shown (0: no limit) */
 	int always_show_pid;  /* --always-show-pid: "PID   " before every line, as
 				 -f with -o has it, even with one process */
 	int instruction_pointer; /* -i: "[00007f0123456789] " before each line */

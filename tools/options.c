@@ -244,6 +244,16 @@ static void check_dependents(const struct rn_cmdline *c)
 		fprintf(stderr, "renacer: -y/--decode-fds has no effect with -c/--summary-only\n");
 }
 
+/* A tracee let go under renacer's seccomp filter would get ENOSYS from
+ * every call the filter traces: with nobody to trace them they fail
+ * (seccomp(2)'s SECCOMP_RET_TRACE). So the filter is not the default when
+ * the trace is to end before the command does (--syscall-limit). */
+static void derive_seccomp(struct rn_options *o)
+{
+	if (o->syscall_limit && o->seccomp < 0)
+		o->seccomp = 0;
+}
+
 void rn_options_parse(struct rn_options *o, int argc, char **argv)
 {
 	struct rn_cmdline c;
@@ -255,6 +265,7 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 	derive_formats(&c);
 	derive_follow(&c);
 	check_outputs(&c.opt);
+	derive_seccomp(&c.opt);
 	find_command(&c, argc, argv);
 	check_dependents(&c);
 	*o = c.opt;

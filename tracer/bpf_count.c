@@ -70,6 +70,8 @@ const char *rn_bpf_count_unsuitable(const struct rn_options *opt)
 		return "-p attaches to running processes";
 	if (opt->capture)
 		return "--capture records every call";
+	if (opt->syscall_limit)
+		return "--syscall-limit stops after a number of calls";
 	if (opt->process_summary)
 		return "--process-summary reads each process's command line";
 	if (opt->format != RN_FORMAT_TEXT)

@@ -104,6 +104,8 @@ struct tracer {
 	int command_done;
 	int fatal_signal;        /* a fatal signal arrived: detach and die of it */
 	int detaching;           /* shutdown in progress */
+	unsigned long shown;     /* --syscall-limit: calls shown so far */
+	int limit_reached;       /* --syscall-limit: the loop ends, all are let go */
 	struct rn_stop_policy policy; /* per syscall number: hold, copy or rehearse */
 	struct rn_values scratch; /* what rehearsals decode into, thrown away */
 	struct rn_prefetch pf;   /* what the tracer copies itself instead of holding */
@@ -444,6 +446,12 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 		resume(t, task, 0);
 		return;
 	}
+	if (t->limit_reached) {
+		/* --syscall-limit: the rest of the batch, until all are let go */
+		task->untraced = 1;
+		resume(t, task, 0);
+		return;
+	}
 	rec.nr = task->nr;
 	memcpy(rec.args, args, sizeof(rec.args));
 	if (task->nr == SYS_restart_syscall)
@@ -464,6 +472,20 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 	emit(t, task, &rec);
 	if (task->state != RN_TASK_HELD)
 		resume(t, task, 0);
+}
+
+/* --syscall-limit: a traced call completes; the one that reaches the limit
+ * ends the loop. A call -e status=, -z or -Z leave out is not counted (as
+ * strace 7's manual has it); -P's choice is the workers', made later: with
+ * -P every traced call counts. */
+static void count_shown(struct tracer *t, int is_error)
+{
+	if (!t->opt->syscall_limit ||
+	    !rn_filter_status_shown(&t->opt->filter,
+				    is_error ? RN_STATUS_FAILED : RN_STATUS_SUCCESSFUL))
+		return;
+	if (++t->shown >= (unsigned long)t->opt->syscall_limit)
+		t->limit_reached = 1;
 }
 
 /* The number a syscall stop reports, tagged when the call is not of the
@@ -535,6 +557,7 @@ static void on_syscall_stop(struct tracer *t, struct rn_task *task)
 		}
 	}
 	task->rehearsed = 0;
+	count_shown(t, info.exit.is_error);
 	emit(t, task, &rec);
 	task->hidden = exec_failed;
 	if (task->state != RN_TASK_HELD)
@@ -599,6 +622,7 @@ static void on_exec(struct tracer *t, struct rn_task *task)
 	    !rn_stop_held(&t->policy, task->nr, RN_HOLD_EXIT)) {
 		struct rn_record rec = { .kind = RN_REC_SYSCALL_EXIT, .nr = task->nr, .ret = 0 };
 		task->in_syscall = 0;
+		count_shown(t, 0);
 		emit(t, task, &rec);
 	}
 	resume(t, task, 0);
@@ -1299,7 +1323,8 @@ static void trace_loop(struct tracer *t, int any_seccomp)
 	waiting_init(t, &w, any_seccomp);
 	while (t->tab.count > 0 || t->parked) {
 		drain_handbacks(t);
-		if (t->fatal_signal || rn_pipeline_failed(t->p) || rn_pipeline_abandoned(t->p))
+		if (t->fatal_signal || rn_pipeline_failed(t->p) || rn_pipeline_abandoned(t->p) ||
+		    t->limit_reached)
 			break;
 		struct pending_stop batch[BATCH];
 		pid_t last;

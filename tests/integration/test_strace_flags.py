@@ -35,6 +35,12 @@ prefix also for the process started by strace. Implied when -f and -o are
 both specified.": every line of one process as strace 6.1's own -f -o
 lines are ("PID   " then the line, the column counting it), to a file and
 to standard output; with -f -o nothing changes; -ff's files stay bare.
+
+--syscall-limit=N (strace 7; 6.1 lacks it): strace 7's manual, "Detach all
+tracees when limit number of syscalls have been captured.": the first N
+calls shown and nothing after them (no exit lines: the tracees were let go),
+the calls -e trace= and -z/-Z leave out not counted, the command running on
+to its end, renacer exiting 0, -c's table counting the N calls.
 """
 import os
 import re
@@ -474,8 +480,37 @@ def test_always_show_pid():
           "--always-show-pid -ff: the files have no pid\n%s" % lines)
 
 
+def test_syscall_limit():
+    script = "cd /nonexist1; cd /nonexist2; cd /; cd /nonexist3; cd /; echo ran-on > %s"
+    for opts, want in ((["--syscall-limit=3"], ['"/nonexist1"', '"/nonexist2"', '"/"']),
+                       (["--syscall-limit", "2", "-Z"], ['"/nonexist1"', '"/nonexist2"']),
+                       (["--syscall-limit=1", "-z"], ['"/"']),
+                       (["--syscall-limit=3", "--status=failed"],
+                        ['"/nonexist1"', '"/nonexist2"', '"/nonexist3"']),
+                       (["--syscall-limit=2", "-f", "--seccomp-bpf"],
+                        ['"/nonexist1"', '"/nonexist2"'])):
+        flag = T.tmpfile("ran")
+        r = T.trace_o(opts + ["-e", "trace=chdir"], ["sh", "-c", script % flag], timeout=30)
+        check_eq(r.rc, 0, "renacer %s: exit status\n%s" % (opts, r.describe()))
+        text = T.read_text(r.ofile)
+        got = [m.group(1) for m in re.finditer(r"chdir\(([^)]*)\)", text)]
+        check_eq(got, want, "renacer %s: the calls shown\n%s" % (opts, text))
+        check("+++" not in text, "renacer %s: the tracee was let go, not followed to its "
+              "end\n%s" % (opts, text))
+        check(T.wait_for(lambda: T.read_text(flag) == "ran-on\n", 10),
+              "renacer %s: the command did not run on" % opts)
+    r = T.trace_o(["-c", "--syscall-limit=3", "-e", "trace=chdir"],
+                  ["sh", "-c", script % T.tmpfile("ranc")], timeout=30)
+    check_eq(r.rc, 0, r.describe())
+    check(re.search(r"^ .* +3 +2 chdir$", T.read_text(r.ofile), re.M),
+          "-c --syscall-limit=3: the three calls (two failed) counted\n" + T.read_text(r.ofile))
+    r = T.run(T.renacer_cmd() + ["--syscall-limit=0", "true"], timeout=30)
+    check_eq((r.rc, r.err), (1, "renacer: invalid --syscall-limit argument: '0'\n"),
+             "--syscall-limit=0 refused")
+
+
 if __name__ == "__main__":
     T.main([test_append, test_append_without_output, test_append_ff, test_env,
             test_env_fixture, test_seccomp_bpf, test_syscall_number,
             test_syscall_number_f, test_instruction_pointer, test_instruction_pointer_json,
-            test_always_show_pid])
+            test_always_show_pid, test_syscall_limit])
