@@ -59,6 +59,9 @@ const struct rn_optdef rn_optdefs[] = {
 	  .act = RN_ACT_ENV,
 	  .help = { "  -E VAR=VAL    put VAR=VAL in the command's environment (repeatable)\n"
 		    "  -E VAR        remove VAR from the command's environment\n" } },
+	{ .names = { "kill-on-exit" }, .progs = R, .act = RN_ACT_SET,
+	  .field = AT(opt.kill_on_exit), .value = 1,
+	  .help = { "  --kill-on-exit  kill -p's processes too when renacer exits; let none go\n" } },
 	{ .names = { "user" }, .letter = 'u', .arg = RN_ARG_REQUIRED, .progs = R,
 	  .act = RN_ACT_STR,
 	  .field = AT(username),

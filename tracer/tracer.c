@@ -791,6 +791,10 @@ static unsigned base_options(const struct rn_options *opt)
 	unsigned o = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC;
 	if (opt->follow_forks)
 		o |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
+	/* --kill-on-exit: -p's processes die with renacer, as the command it
+	 * starts always does (its children inherit the option) */
+	if (opt->kill_on_exit)
+		o |= PTRACE_O_EXITKILL;
 	return o;
 }
 
@@ -1343,8 +1347,12 @@ static void trace_loop(struct tracer *t, int any_seccomp)
 /* After the loop: let go of what is left; how renacer is to end. */
 static void finish_tracees(struct tracer *t, struct rn_outcome *out)
 {
+	/* --kill-on-exit: nothing is let go; renacer's exit kills them all
+	 * (PTRACE_O_EXITKILL). --syscall-limit's end still lets them go. */
+	const int keep = t->opt->kill_on_exit && !t->limit_reached;
 	if (t->tab.count > 0 || t->parked) {
-		detach_all(t);
+		if (!keep)
+			detach_all(t);
 		/* strace kills the command it started with the signal that ended it
 		 * (one seen only while waiting for the output, too). */
 		const int sig = t->fatal_signal ? t->fatal_signal : end_signal;

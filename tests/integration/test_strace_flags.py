@@ -41,6 +41,13 @@ tracees when limit number of syscalls have been captured.": the first N
 calls shown and nothing after them (no exit lines: the tracees were let go),
 the calls -e trace= and -z/-Z leave out not counted, the command running on
 to its end, renacer exiting 0, -c's table counting the N calls.
+
+--kill-on-exit (strace 7; 6.1 lacks it): strace 7's manual, "Set
+PTRACE_O_EXITKILL ptrace option to all tracee processes (which send a
+SIGKILL signal to the tracee if the tracer exits) and do not detach them on
+cleanup so they will not be left running after the tracer exit.": a -p
+sleeper dies of SIGKILL when renacer ends on SIGINT (renacer still dies of
+its SIGINT) or is killed with SIGKILL; without the flag it runs on.
 """
 import os
 import re
@@ -509,8 +516,35 @@ def test_syscall_limit():
              "--syscall-limit=0 refused")
 
 
+def test_kill_on_exit():
+    for opts, end, dies in ((["--kill-on-exit"], signal.SIGINT, True),
+                            (["--kill-on-exit", "-f"], signal.SIGTERM, True),
+                            (["--kill-on-exit"], signal.SIGKILL, True),
+                            ([], signal.SIGINT, False), ([], signal.SIGKILL, False)):
+        s = T.Sleeper()
+        try:
+            p = subprocess.Popen(T.renacer_cmd() + opts + ["-o", T.tmpfile("koe"), "-p",
+                                                           str(s.pid)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            check(T.wait_for(lambda: T.tracer_pid(s.pid) == p.pid, 10), "not attached")
+            n = s.ticks()
+            check(T.wait_for(lambda: s.ticks() >= n + 2, 10), "the sleeper does not tick")
+            p.send_signal(end)
+            p.communicate(timeout=T.scaled(20))
+            check_eq(p.returncode, -end, "renacer %s -p, then %s: its end" % (opts, end.name))
+            what = "renacer %s -p, then %s" % (opts, end.name)
+            if dies:
+                check(T.wait_for(lambda: s.p.poll() is not None, 10),
+                      what + ": the sleeper still runs")
+                check_eq(s.p.returncode, -signal.SIGKILL, what + ": the sleeper's end")
+            else:
+                s.check_free_and_running(what)
+        finally:
+            s.stop()
+
+
 if __name__ == "__main__":
     T.main([test_append, test_append_without_output, test_append_ff, test_env,
             test_env_fixture, test_seccomp_bpf, test_syscall_number,
             test_syscall_number_f, test_instruction_pointer, test_instruction_pointer_json,
-            test_always_show_pid, test_syscall_limit])
+            test_always_show_pid, test_syscall_limit, test_kill_on_exit])
