@@ -598,10 +598,6 @@ static void pollfds(struct rn_dctx *c, const char *name, uint64_t addr, uint64_t
 		for (size_t k = 0; k < chunk; k++) {
 			if (revents && p[k].revents == 0)
 				continue;
-			if (shown >= ready) { /* every ready entry found */
-				i = n;
-				break;
-			}
 			if (shown >= show) {
 				vs->v[a].flags |= RN_VF_ELLIPSIS;
 				i = n;
@@ -617,6 +613,10 @@ static void pollfds(struct rn_dctx *c, const char *name, uint64_t addr, uint64_t
 				du_flags(vs, "events", poll_events, DU_COUNT(poll_events), NULL,
 					 (uint16_t)p[k].events);
 			rn_v_close(vs, e);
+			if (revents && shown >= ready) { /* every ready entry found */
+				i = n;
+				break;
+			}
 		}
 		if (i < n)
 			i += chunk;
@@ -647,8 +647,10 @@ void rn_dec_pollfd(struct rn_dctx *c, unsigned argi, uint64_t raw)
 	uint32_t k = c->vs->n;
 	if (du_ret(c) == 0)
 		rn_v_text(c->vs, "timeout", "Timeout");
-	else
+	else if (raw)
 		pollfds(c, "revents", raw, n, 1);
+	else
+		return;
 	c->vs->v[k].flags |= RN_VF_AFTER_RET;
 }
 
@@ -686,7 +688,7 @@ void rn_dec_fd_set(struct rn_dctx *c, unsigned argi, uint64_t raw)
 			fd_set_val(c->vs, name, (const unsigned char *)w, nfds);
 		return;
 	}
-	if (!du_ok(c) || du_ret(c) <= 0 || argi > 3 || !ready[argi])
+	if (!raw || !du_ok(c) || du_ret(c) <= 0 || argi > 3 || !ready[argi])
 		return;
 	memset(w, 0, sizeof(w));
 	if (du_read_io(c, raw, w, bytes) < 0)

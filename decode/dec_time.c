@@ -78,7 +78,7 @@ static void dec_time_io(struct rn_dctx *c, unsigned argi, uint64_t raw, int is_t
 		if (!is_select)
 			return;
 		rn_v_text(c->vs, "timeout", "Timeout");
-	} else if (du_read_io(c, raw, &t, sizeof(t)) == 0) {
+	} else if (raw && du_read_io(c, raw, &t, sizeof(t)) == 0) {
 		if (is_timeval)
 			du_timeval_val(c->vs, "left", t.tv_sec, t.tv_nsec);
 		else

@@ -377,10 +377,11 @@ void rn_decode_exit(struct rn_dctx *c, unsigned from)
 		for (unsigned i = from; i < c->sc->nargs; i++)
 			rn_dec_arg(c, i);
 		/* The struct_inret arguments shown at entry: now only what
-		 * follows the return value (= 1 ([{fd=3, revents=POLLIN}])). */
+		 * follows the return value (= 1 ([{fd=3, revents=POLLIN}])),
+		 * NULL ones too: poll(NULL, 0, 10) = 0 (Timeout). */
 		for (unsigned i = 0; i < from && i < c->sc->nargs; i++) {
 			const struct rn_arg_desc *a = &c->sc->args[i];
-			if (a->type == RN_T_STRUCT_INRET && a->decode && c->entry->args[i])
+			if (a->type == RN_T_STRUCT_INRET && a->decode)
 				a->decode(c, i, c->entry->args[i]);
 		}
 	}

@@ -225,9 +225,13 @@ void rn_call_arguments(struct rn_sbuf *b, const struct rn_options *opt,
 	if (entry)
 		n = rn_text_values(b, opt, entry->v, entry->bytes, 0, entry->nv);
 	if (exit && exit->nv) {
+		/* The exit's values may all go after the return value (poll's
+		 * revents): the separator only before one that is written. */
+		size_t mark = b->len;
 		if (n)
 			rn_sbuf_puts(b, ", ");
-		rn_text_values(b, opt, exit->v, exit->bytes, 0, exit->nv);
+		if (!rn_text_values(b, opt, exit->v, exit->bytes, 0, exit->nv))
+			b->len = mark;
 	}
 }
 

@@ -12,6 +12,7 @@ column padding, in the live path and with RENACER_WORKER_READS=1, with
 -f and with -y (close_range's 4294967294 is no descriptor to name;
 AT_FDCWD is named with its directory, AT_FDCWD</cwd>).
 """
+import json
 import os
 import re
 
@@ -66,5 +67,22 @@ def test_restart_syscall():
     check_eq(set(restart_lines(T.renacer_cmd())), want, "renacer's lines")
 
 
+def test_json_arguments_like_text():
+    """JSON's "arguments" is the text line's arguments, nothing more: no
+    separator left over from values shown only after the return value
+    (poll's "(Timeout)", its revents)."""
+    r = T.trace_o(["--format", "json"], [fixture("decode_edge")], timeout=20)
+    check_eq(r.rc, 0, "exit status\n" + r.describe())
+    objs = [json.loads(l) for l in T.read_text(r.ofile).splitlines()]
+    polls = [o for o in objs if o.get("syscall") in ("poll", "ppoll")]
+    check_eq([o["arguments"] for o in polls],
+             ["NULL, 0, 1", "NULL, 0, {tv_sec=0, tv_nsec=1000000}, NULL, 8", "[{fd=-1}], 1, 0"],
+             "poll's arguments")
+    check_eq([(o["result"], o["args"].get("timeout")) for o in polls], [("0", "Timeout")] * 3,
+             "poll's result, and its Timeout in args")
+    bad = [o["arguments"] for o in objs if o.get("arguments", "").endswith(", ")]
+    check_eq(bad, [], "arguments ending in a separator")
+
+
 if __name__ == "__main__":
-    T.main([test_like_strace, test_restart_syscall])
+    T.main([test_like_strace, test_restart_syscall, test_json_arguments_like_text])
