@@ -617,7 +617,7 @@ def test_command_killed_by_sigsegv():
 # 1000 live processes, and while it traces 64 threads making system calls
 # at once. The budget for 1000 live tracees is 64 MiB;
 # perf/RESULTS.md measured 4.7 MiB for 1000 live sleepers (perf/bench.sh),
-# and this test measures 4-5 MiB, 6.5-7.5 MiB with a capture (~2 KiB per
+# and this test measures 4-5 MiB, 7-8.5 MiB with a capture (~2 KiB per
 # live process over ~2.6 MiB for 10), 3.7 MiB for threads64. renacer's
 # memory grows with the number of live tracees (its process table), not
 # with the length of the trace (test_memory_flat_over_trace_length checks
