@@ -57,6 +57,8 @@ struct rn_options {
 	int no_bpf;           /* --no-bpf: -c by ptrace even where the kernel could
 				 count (tracer/bpf_count.h) */
 	int decode_fds;       /* -y: show the path behind each descriptor */
+	int interruptible;    /* -I: 1 anywhere, 2 waiting (default), 3 never,
+				 4 never_tstp: which signals end renacer (tracer.h) */
 	int kill_on_exit;     /* --kill-on-exit: every tracee, -p's too, dies when
 				 renacer exits (PTRACE_O_EXITKILL), none let go */
 	int syscall_limit;    /* --syscall-limit N: every tracee let go once N

@@ -44,6 +44,7 @@ enum rn_act {
 	RN_ACT_COLUMNS,    /* -U */
 	RN_ACT_HEXSTR,     /* --strings-in-hex[=none|non-ascii-chars|non-ascii|all] */
 	RN_ACT_ENV,        /* -E VAR=VAL, -E VAR: opt.command_env edited */
+	RN_ACT_INTR,       /* -I N: 1-4 or anywhere, waiting, never, never_tstp */
 	RN_ACT_HELP,
 	RN_ACT_VERSION,
 };

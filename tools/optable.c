@@ -235,6 +235,11 @@ const struct rn_optdef rn_optdefs[] = {
 	  .help = { "  --spin N      polls of waitpid before the tracer sleeps (default 100;\n"
 		    "                0 under a seccomp filter, whose stops are far apart, and\n"
 		    "                while processes start and exit often)\n" } },
+	{ .names = { "interruptible" }, .letter = 'I', .arg = RN_ARG_REQUIRED, .progs = R,
+	  .act = RN_ACT_INTR,
+	  .help = { "  -I N          when signals end renacer: 1 anywhere (dies at once), 2 waiting\n"
+		    "                (default: lets go of all first), 3 never (SIGHUP, SIGINT,\n"
+		    "                SIGQUIT, SIGPIPE, SIGTERM ignored), 4 never_tstp (and SIGTSTP)\n" } },
 	{ .names = { "help" }, .letter = 'h', .progs = R | D, .act = RN_ACT_HELP,
 	  .help = { "  -h, --help    this text\n", "  -h, --help    this help\n" } },
 	{ .names = { "version" }, .letter = 'V', .progs = R | D, .act = RN_ACT_VERSION,

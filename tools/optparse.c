@@ -225,6 +225,17 @@ static void edit_env(const struct rn_prog *p, struct rn_options *o, const char *
 	o->command_env = grown;
 }
 
+/* -I: a number 1-4 or its name, in any case, as strace 6.1 takes it. */
+static int parse_interruptible(const struct rn_prog *p, const struct rn_optdef *d,
+			       const char *s, const char *given)
+{
+	static const char *const names[] = { "anywhere", "waiting", "never", "never_tstp" };
+	for (int i = 0; i < 4; i++)
+		if ((s[0] == '1' + i && !s[1]) || !strcasecmp(s, names[i]))
+			return i + 1;
+	bad(p, d, s, given);
+}
+
 static void help(const struct rn_prog *p) __attribute__((noreturn));
 static void help(const struct rn_prog *p)
 {
@@ -291,6 +302,9 @@ static void apply(struct rn_cmdline *c, const struct rn_prog *p, const struct rn
 		break;
 	case RN_ACT_ENV:
 		edit_env(p, o, arg);
+		break;
+	case RN_ACT_INTR:
+		o->interruptible = parse_interruptible(p, d, arg, given);
 		break;
 	case RN_ACT_PID: {
 		int32_t *grown = realloc(c->pids, (c->npids + 1) * sizeof(*c->pids));

@@ -173,7 +173,7 @@ int main(int argc, char **argv)
 	 * that a file past RLIMIT_FSIZE fails its write (EFBIG, reported)
 	 * instead of killing renacer (rn_tracer_block_signals). */
 	sigset_t orig_mask;
-	rn_tracer_block_signals(&orig_mask);
+	rn_tracer_block_signals(&orig_mask, opt.interruptible);
 
 	/* One reading of both clocks: -t stamps and the capture's header use
 	 * the same offset, so a dump prints the live run's times. */

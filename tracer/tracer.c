@@ -147,7 +147,7 @@ static void forward_to_main(int sig)
 	errno = saved;
 }
 
-void rn_tracer_block_signals(sigset_t *orig)
+void rn_tracer_block_signals(sigset_t *orig, int interruptible)
 {
 	sigset_t set;
 	sigemptyset(&set);
@@ -158,6 +158,22 @@ void rn_tracer_block_signals(sigset_t *orig)
 	 * the original mask back, and pending signals do not cross fork. */
 	sigaddset(&set, SIGXFSZ);
 	end_signals(&end_set);
+	if (interruptible == 1) {
+		/* -I1: none blocked, none taken: renacer dies of one where it
+		 * is, as of SIGKILL (the command it started with it) */
+		sigemptyset(&end_set);
+	} else if (interruptible >= 3) {
+		/* -I3, -I4: strace's five are blocked for good, so they never
+		 * end renacer (the others still end it as with -I2), and with
+		 * -I4 SIGTSTP never stops it */
+		static const int never[] = { SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM };
+		for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+			sigdelset(&end_set, never[i]);
+			sigaddset(&set, never[i]);
+		}
+		if (interruptible == 4)
+			sigaddset(&set, SIGTSTP);
+	}
 	sigorset(&set, &set, &end_set);
 	pthread_sigmask(SIG_BLOCK, &set, orig);
 	main_tid = gettid();
@@ -1111,7 +1127,9 @@ static int spawn_command(struct tracer *t, const sigset_t *orig_mask, int *any_s
 		rn_seccomp_free(&prog);
 	if (pid < 0)
 		return -1;
-	unsigned seize_opts = t->ptrace_opts | PTRACE_O_EXITKILL;
+	/* -I1 is strace's: renacer may die anywhere, and the kernel then lets
+	 * go of the command as of every tracee, to run on */
+	unsigned seize_opts = t->ptrace_opts | (opt->interruptible == 1 ? 0 : PTRACE_O_EXITKILL);
 	if (use_seccomp)
 		seize_opts |= PTRACE_O_TRACESECCOMP;
 	if (ptrace(PTRACE_SEIZE, pid, 0, seize_opts) < 0) {

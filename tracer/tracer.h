@@ -20,8 +20,13 @@ struct rn_outcome {
 
 /* Block the signals the tracer takes through its signalfd. Call on the main
  * thread before any other thread exists so every thread inherits the mask;
- * `orig` receives the mask to restore in the spawned command. */
-void rn_tracer_block_signals(sigset_t *orig);
+ * `orig` receives the mask to restore in the spawned command.
+ * interruptible is -I's: 0 or 2, the end signals (SIGHUP, SIGINT, SIGTERM,
+ * ... fatal_signals in tracer.c) end the trace cleanly between stops; 1,
+ * none is blocked or taken, so one kills renacer where it is; 3, SIGHUP,
+ * SIGINT, SIGQUIT, SIGPIPE and SIGTERM stay blocked and never end it; 4,
+ * SIGTSTP too. */
+void rn_tracer_block_signals(sigset_t *orig, int interruptible);
 /* In the spawned child, before it restores its mask and execs: the end
  * signals' dispositions as they were before renacer's (async-signal-safe). */
 void rn_tracer_restore_signals(void);

@@ -48,6 +48,17 @@ SIGKILL signal to the tracee if the tracer exits) and do not detach them on
 cleanup so they will not be left running after the tracer exit.": a -p
 sleeper dies of SIGKILL when renacer ends on SIGINT (renacer still dies of
 its SIGINT) or is killed with SIGKILL; without the flag it runs on.
+
+-I N / --interruptible=N: strace 6.1's manual, "1, anywhere: no signals are
+blocked; 2, waiting: fatal signals are blocked while decoding syscall
+(default); 3, never: fatal signals are always blocked; 4, never_tstp: fatal
+signals and SIGTSTP (CTRL-Z) are always blocked", as strace 6.1 behaves on
+SIGTERM and SIGINT sent to the tracer alone: with 1 it dies at once (the
+line it was writing left unfinished) and the command runs on; with 2 it
+lets go (" <detached ...>"), the command dies of the signal and so does
+the tracer; with 3 and 4 the signal changes nothing and the tracer ends
+with the command's status; SIGTSTP stops the tracer but with 4. The names,
+in any case, and bad values refused in strace's words.
 """
 import os
 import re
@@ -543,8 +554,70 @@ def test_kill_on_exit():
             s.stop()
 
 
+def children(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(c) for c in f.read().split()]
+    except OSError:
+        return []
+
+
+def sleeping(pid):
+    """The tracer's sh has started its sleep (strace's -o file is buffered:
+    its text cannot tell)."""
+    return any(children(c) for c in children(pid))
+
+
+def interrupted(cmd, n, sig):
+    """CMD -I N -o F sh -c 'sleep; touch FLAG; exit 3', SIGNAL sent to the
+    tracer once the command runs: the tracer's end, whether the command ran
+    on, and whether the trace ends " <detached ...>"."""
+    flag, out = T.tmpfile("ran"), T.tmpfile("trace")
+    p = subprocess.Popen(cmd + ["-I", str(n), "-o", out, "sh", "-c",
+                                "sleep 1; echo ran > %s; exit 3" % flag],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    check(T.wait_for(lambda: sleeping(p.pid), 10), "%s: no sleep seen" % cmd)
+    time.sleep(0.1)
+    p.send_signal(sig)
+    p.wait(timeout=T.scaled(20))
+    ran = T.wait_for(lambda: T.read_text(flag) == "ran\n", 2) is not None
+    return p.returncode, ran, T.read_text(out).endswith(" <detached ...>\n")
+
+
+def test_interruptible():
+    need_strace()
+    for n, sig in ((1, signal.SIGTERM), (2, signal.SIGTERM), (2, signal.SIGINT),
+                   (3, signal.SIGTERM), (3, signal.SIGINT), (4, signal.SIGHUP),
+                   ("never", signal.SIGTERM), ("WAITING", signal.SIGINT),
+                   ("Anywhere", signal.SIGTERM)):
+        want = interrupted([T.ARGS.strace], n, sig)
+        got = interrupted(T.renacer_cmd(), n, sig)
+        check_eq(got, want, "renacer -I %s and %s: strace's end, the command's, the trace's" %
+                 (n, sig.name))
+    for n in (3, 4, "never_tstp"):
+        stopped = {}
+        for name, cmd in tracers():
+            out = T.tmpfile("tstp")
+            p = subprocess.Popen(cmd + ["-I", str(n), "-o", out, "sh", "-c", "sleep 1; exit 3"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            check(T.wait_for(lambda: sleeping(p.pid), 10), "no sleep seen")
+            p.send_signal(signal.SIGTSTP)
+            time.sleep(T.scaled(0.3))
+            stopped[name] = T.proc_state(p.pid)
+            p.send_signal(signal.SIGCONT)
+            check_eq(p.wait(timeout=T.scaled(20)), 3, "%s -I %s: the command's status" % (name, n))
+        check_eq(stopped["renacer"], stopped["strace"], "renacer -I %s: SIGTSTP as strace" % n)
+    for bad in (["-I", "5"], ["-I", "0"], ["-I", "x"], ["-I", ""], ["-I", "4x"],
+                ["--interruptible=sometimes"], ["--interruptible", "-1"]):
+        lines = {}
+        for name, cmd in tracers():
+            r = T.run(cmd + bad + ["true"], timeout=30)
+            lines[name] = (r.rc, (r.err.splitlines() or [""])[0].replace(name + ":", "TRACER:"))
+        check_eq(lines["renacer"], lines["strace"], "renacer %s: strace's refusal" % bad)
+
+
 if __name__ == "__main__":
     T.main([test_append, test_append_without_output, test_append_ff, test_env,
             test_env_fixture, test_seccomp_bpf, test_syscall_number,
             test_syscall_number_f, test_instruction_pointer, test_instruction_pointer_json,
-            test_always_show_pid, test_syscall_limit, test_kill_on_exit])
+            test_always_show_pid, test_syscall_limit, test_kill_on_exit, test_interruptible])
