@@ -520,7 +520,7 @@ def test_syscall_limit():
     r = T.trace_o(["-c", "--syscall-limit=3", "-e", "trace=chdir"],
                   ["sh", "-c", script % T.tmpfile("ranc")], timeout=30)
     check_eq(r.rc, 0, r.describe())
-    check(re.search(r"^ .* +3 +2 chdir$", T.read_text(r.ofile), re.M),
+    check(re.search(r"^ *[0-9.]+ +[0-9.]+ +\d+ +3 +2 chdir$", T.read_text(r.ofile), re.M),
           "-c --syscall-limit=3: the three calls (two failed) counted\n" + T.read_text(r.ofile))
     r = T.run(T.renacer_cmd() + ["--syscall-limit=0", "true"], timeout=30)
     check_eq((r.rc, r.err), (1, "renacer: invalid --syscall-limit argument: '0'\n"),
