@@ -513,13 +513,14 @@ static void status_clear(struct rn_writer *w)
 	w->status_shown = 0;
 }
 
-static void status_draw(struct rn_writer *w, uint64_t now)
+/* timed: a refresh (the rate moves on), not a redraw after an erase. */
+static void status_draw(struct rn_writer *w, uint64_t now, int timed)
 {
 	char line[512], a[32], b[32], c[32];
 	int n;
 	double secs = (double)(now - w->status_start_ns) / 1e9;
-	/* events/s: since the previous redraw, smoothed over about a second */
-	if (now > w->rate_ns) {
+	/* events/s: since the previous refresh, smoothed over about a second */
+	if (timed && now > w->rate_ns) {
 		double inst = (double)(w->events - w->rate_events) * 1e9 / (double)(now - w->rate_ns);
 		w->rate = w->rate_events ? 0.5 * w->rate + 0.5 * inst : inst;
 		w->rate_ns = now;
@@ -563,7 +564,7 @@ static uint64_t status_tick(struct rn_writer *w)
 {
 	uint64_t now = now_ns();
 	if (now >= w->status_next_ns) {
-		status_draw(w, now);
+		status_draw(w, now, 1);
 		w->status_next_ns = now + STATUS_PERIOD_NS;
 	}
 	return w->status_next_ns - now;
@@ -597,6 +598,16 @@ static void status_count(struct rn_writer *w, const struct rn_event *ev)
 }
 
 /* -c shows no trace: only what goes to stderr (attach/detach messages). */
+/* Whether ev brings a line on stderr: strace's text has some (the text
+ * sink writes them; the writer itself for a capture alone); JSON, CSV and
+ * Perfetto have none. */
+static int notice_line(const struct rn_writer *w, const struct rn_event *ev)
+{
+	const struct rn_options *opt = w->p->opt;
+	return (opt->no_trace || opt->format == RN_FORMAT_TEXT) && !w->failed &&
+	       rn_text_notice_wanted(opt, ev);
+}
+
 static int shows(const struct rn_writer *w, const struct rn_event *ev)
 {
 	if (w->p->opt->count != RN_COUNT_ONLY)
@@ -655,17 +666,15 @@ static void *writer_main(void *arg)
 				capture_tick(w);
 			}
 			int redraw = 0;
+			int notice = notice_line(w, ev);
 			if (ev->kind != RN_EV_NONE) {
 				w->events++;
 				if (w->status) {
 					status_count(w, ev);
-					/* the sinks' own stderr lines ("Process N
-					 * attached") go below an erased line, which
-					 * is drawn again at once: a build forks all
-					 * the time, and waiting for the next tick
-					 * would leave the line blank for most of it */
-					if (ev->kind == RN_EV_NEW_TASK || ev->kind == RN_EV_ATTACHED ||
-					    ev->kind == RN_EV_DETACHED) {
+					/* a stderr line ("Process N attached")
+					 * goes below an erased line, which is drawn
+					 * again at once, not at the next refresh */
+					if (notice) {
 						redraw = w->status_shown;
 						status_clear(w);
 					}
@@ -677,8 +686,11 @@ static void *writer_main(void *arg)
 				sink_event(w, ev);
 				note_buffered(w);
 			}
+			/* A capture alone has no trace sink to write it. */
+			if (notice && w->p->opt->no_trace)
+				rn_text_notice(w->p->opt, ev);
 			if (redraw)
-				status_draw(w, now_ns());
+				status_draw(w, now_ns(), 0);
 			/* Busy for long (a slow trickle of shown lines among
 			 * many hidden ones): the deadline holds all the same. */
 			if (!(++w->merge_tick & 255) && w->flush_due_ns)
@@ -805,7 +817,8 @@ struct rn_writer *rn_writer_create(struct rn_pipeline *p, int out_fd,
 	atomic_init(&w->end.done, 0);
 	/* -ff: FILE.TID are created regular files (tid_out checks each). */
 	struct stat st;
-	w->prompt = !w->per_tid && !(out_fd >= 0 && fstat(out_fd, &st) == 0 && S_ISREG(st.st_mode));
+	w->prompt = !w->per_tid && !p->opt->no_trace &&
+		    !(out_fd >= 0 && fstat(out_fd, &st) == 0 && S_ISREG(st.st_mode));
 	atomic_init(&w->want_idle_wake, 1);
 	return w;
 }

@@ -228,6 +228,13 @@ static const char *signame(int64_t sig, char *scratch)
 	return scratch;
 }
 
+int rn_text_notice_wanted(const struct rn_options *opt, const struct rn_event *ev)
+{
+	/* -q, -e quiet=attach: none, as strace -q */
+	return !opt->quiet && (ev->kind == RN_EV_NEW_TASK || ev->kind == RN_EV_ATTACHED ||
+			       ev->kind == RN_EV_DETACHED);
+}
+
 static void stderr_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void stderr_line(const char *fmt, ...)
 {
@@ -239,6 +246,18 @@ static void stderr_line(const char *fmt, ...)
 	va_end(ap);
 	if (n > 0)
 		(void)!write(2, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
+void rn_text_notice(const struct rn_options *opt, const struct rn_event *ev)
+{
+	if (!rn_text_notice_wanted(opt, ev))
+		return;
+	if (ev->kind == RN_EV_DETACHED)
+		stderr_line("renacer: Process %d detached\n", ev->tid);
+	else if (ev->kind == RN_EV_ATTACHED && ev->ret > 1)
+		stderr_line("renacer: Process %d attached with %d threads\n", ev->tid, (int)ev->ret);
+	else
+		stderr_line("renacer: Process %d attached\n", ev->tid);
 }
 
 static void render_event(struct rn_text_sink *w, const struct rn_event *ev);
@@ -381,23 +400,13 @@ static void render_event(struct rn_text_sink *w, const struct rn_event *ev)
 		end_line(w);
 		break;
 	case RN_EV_NEW_TASK:
-		if (!opt->quiet)
-			stderr_line("renacer: Process %d attached\n", ev->tid);
-		break;
 	case RN_EV_ATTACHED:
-		if (opt->quiet) /* -q, -e quiet=attach: as strace -q -p */
-			break;
-		if (ev->ret > 1)
-			stderr_line("renacer: Process %d attached with %d threads\n", ev->tid,
-				    (int)ev->ret);
-		else
-			stderr_line("renacer: Process %d attached\n", ev->tid);
+		rn_text_notice(opt, ev);
 		break;
 	case RN_EV_DETACHED:
 		if (w->open_tid == ev->tid)
 			close_open_line(w, " <detached ...>");
-		if (!opt->quiet)
-			stderr_line("renacer: Process %d detached\n", ev->tid);
+		rn_text_notice(opt, ev);
 		break;
 	default:
 		break;

@@ -57,6 +57,13 @@ void rn_text_sink_init(struct rn_text_sink *s, const struct rn_options *opt, int
 void rn_text_sink_set_clock(struct rn_text_sink *s, int64_t real_minus_mono);
 /* Render one event (buffers; flushes past 64 KiB). */
 void rn_text_sink_event(struct rn_text_sink *s, const struct rn_event *ev);
+
+/* The lines strace writes on stderr, not in the trace ("renacer: Process N
+ * attached", "... detached"): whether ev has one under opt (-q has none),
+ * and writing it. The text sink writes them for its events; the writer for
+ * a capture alone, which has no trace sink. */
+int rn_text_notice_wanted(const struct rn_options *opt, const struct rn_event *ev);
+void rn_text_notice(const struct rn_options *opt, const struct rn_event *ev);
 /* End the open line, if any, with `why` (" <pid changed to 12 ...>") and a
  * newline. */
 void rn_text_sink_close_line(struct rn_text_sink *s, const char *why);

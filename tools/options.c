@@ -120,9 +120,11 @@ static void finish_filter(struct rn_cmdline *c, int have_command)
 		die("%s", err);
 	if (o->filter.warning)
 		fprintf(stderr, "renacer: %s\n", o->filter.warning);
+	/* A capture alone (no_trace, below) goes to a file as well. */
+	int to_file = o->outfile || (o->capture && !(c->seen & RN_SEEN_FORMAT));
 	int quiet_chosen = o->filter.n_q || (o->filter.given & RN_GIVEN_QUIET);
 	o->quiet = rn_filter_quiet(&o->filter, RN_QUIET_ATTACH) ||
-		   (!quiet_chosen && o->outfile && have_command && !o->n_attach);
+		   (!quiet_chosen && to_file && have_command && !o->n_attach);
 }
 
 /* -t counted and -x counted into their formats. */

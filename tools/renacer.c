@@ -124,9 +124,10 @@ static int finish_outputs(struct rn_pipeline *pipeline, int out_fd, const struct
 		 * tracee is let go; what is still queued cannot be written. Not
 		 * said when stderr is that same output: the line would block. */
 		if (!rn_outputs_same_fd(STDERR_FILENO, out_fd))
-			fprintf(stderr, "renacer: %s: the output is not being read: the trace ends "
+			fprintf(stderr, "renacer: %s: the output is not being read: the %s ends "
 				"early (%llu records dropped, more queued)\n",
 				opt.outfile ? opt.outfile : "standard output",
+				opt.no_trace ? "run" : "trace",
 				(unsigned long long)pipeline->stats.dropped);
 		die_of(out->raise_signal ? out->raise_signal : end_signal());
 	}

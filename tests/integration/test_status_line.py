@@ -178,18 +178,20 @@ def test_tmux_never_blank():
           "the traced command ended, exit status 0")
     shown = samples.index(True) if True in samples else None
     check(shown is not None, "a status line was drawn (%d samples)" % len(samples))
-    # from its first drawing to the last sample before the command ended
-    # (the line is erased at the end, and the last sample may see that)
+    # from its first drawing to its last: the line is erased at the end,
+    # and the samples after that, to the command's end, see it gone
+    last = len(samples) - 1 - samples[::-1].index(True)
+    during = samples[shown:last + 1]
     run, longest = 0, 0
-    for seen in samples[shown:-2]:
+    for seen in during:
         run = 0 if seen else run + 1
         longest = max(longest, run)
-    blank = samples[shown:-2].count(False)
+    blank = during.count(False)
     # a sample may fall between an erase and the redraw that follows it at
     # once on a busy machine; a blank for a refresh period (250 ms, about 8
     # samples) may not happen
     check(longest <= 2, "blank in %d of %d samples, %d at most in a row" % (
-        blank, len(samples[shown:-2]), longest))
+        blank, len(during), longest))
 
 
 if __name__ == "__main__":
