@@ -5,11 +5,12 @@
  *
  * begin takes over params->target, an open struct rn_capture_writer (the
  * program created it: its refusals are reported before any thread starts);
- * event appends (RN_EV_NONE is skipped by the capture), flush ends the
- * frame in progress, finish closes the file (flush, fsync). The first
- * failure is sticky: nothing more is appended after it. buffered is always
- * 0: the capture's frames are ended on their own clock (the writer's flush
- * interval), not by the trace's flush deadline. destroy after begin
+ * event appends (RN_EV_NONE is skipped by the capture), flush makes what
+ * was appended readable (a zstd flush and a check record; the frame goes
+ * on), finish closes the file (flush, fsync). The first failure is
+ * sticky: nothing more is appended after it. buffered is always 0: the
+ * capture is flushed on its own clock (the writer's flush interval), not
+ * by the trace's flush deadline. destroy after begin
  * without finish closes the capture as well.
  *
  * Owned by the writer thread, as the capture writer it wraps.
