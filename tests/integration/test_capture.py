@@ -153,11 +153,17 @@ def test_killed_tracer_short_interval():
     p = subprocess.Popen(T.renacer_cmd() + ["--flush-interval", "0.1", "--capture", cap, "--",
                                             fixture("sleeper"), ticks_file],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(2.0)
+    def ticks():
+        return [int(l.split()[1]) for l in T.read_text(ticks_file).splitlines()
+                if l.startswith("tick ")]
+    # a second of ticks, however long renacer and the sleeper took to start
+    end = time.monotonic() + T.scaled(20)
+    while len(ticks()) < 20 and time.monotonic() < end and p.poll() is None:
+        time.sleep(0.05)
     p.send_signal(signal.SIGKILL)
     p.wait()
     time.sleep(0.2)  # the sleeper dies with its tracer (PTRACE_O_EXITKILL)
-    done = [int(l.split()[1]) for l in T.read_text(ticks_file).splitlines() if l.startswith("tick ")]
+    done = ticks()
     check(len(done) >= 20, "the sleeper ticked (%d)" % len(done))
     r = T.run([dump_cmd(), cap])
     check(r.rc in (0, 2), "dump after SIGKILL: 0 or 2\n" + r.describe())
