@@ -18,6 +18,11 @@
 #   micro   build/renacer-bench (Google Benchmark, perf/bench_shim.cc), when
 #           it was built: events per second of the rings, the decoders and
 #           the sinks.
+#   dump    renacer-dump streaming a long capture (not in the default parts):
+#           one capture of DUMP_WORKLOAD (kernel by default), made DUMP_MB
+#           (1024) MB long by build/capture_repeat (copies of its events, as
+#           one run), rendered as text, json and stats to /dev/null: seconds,
+#           events per second and peak RSS.
 #
 # Workloads (the reference tools of ../shared/bench, outside the repository):
 #   sysheavy   sysheavy SYSHEAVY_N: one process, SYSHEAVY_N getppid() calls
@@ -99,7 +104,7 @@ note() {
 
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer"
 for p in $parts; do
-	case $p in matrix | memory | stall | micro) ;; *) die "unknown part '$p' (known: matrix memory stall micro)" ;; esac
+	case $p in matrix | memory | stall | micro | dump) ;; *) die "unknown part '$p' (known: matrix memory stall micro dump)" ;; esac
 done
 if [ ! -d "$shared" ]; then
 	die "the reference workloads are missing: no $shared
@@ -609,6 +614,46 @@ PY
 	done
 }
 
+# ---- part: dump --------------------------------------------------------------
+
+dump_report() {
+	local wl=${DUMP_WORKLOAD:-kernel} mb=${DUMP_MB:-1024} repeat=$build/capture_repeat
+	local dump=$build/renacer-dump one=$tmp/dump-one.rnc big=$tmp/dump-big.rnc
+	[ -x "$repeat" ] || { note "no $repeat: dump skipped"; return 1; }
+	[ "$wl" = kernel ] && prepare_kernel
+	[ "$wl" = cproject ] && sh "$shared/gen-cproject.sh" "$tmp/proj" "$units" >/dev/null
+	workload_cmd "$wl"
+	reset_workload "$wl"
+	note "dump: capturing $wl"
+	"$renacer" -f --capture "$one" -- "${cmd[@]}" >/dev/null 2>&1 || note "dump: $wl ended with status $?"
+	local size copies
+	size=$(stat -c %s "$one")
+	"$repeat" "$one" "$tmp/dump-probe.rnc" 1 >/dev/null
+	copies=$(( (mb * 1048576 + $(stat -c %s "$tmp/dump-probe.rnc") - 1) / $(stat -c %s "$tmp/dump-probe.rnc") ))
+	rm -f "$tmp/dump-probe.rnc"
+	note "dump: $copies copies of a ${size}-byte capture"
+	local events
+	events=$("$repeat" "$one" "$big" "$copies" | awk '{ print $1 }')
+	wait_for_quiet
+	echo "\`renacer-dump\` reading one long capture: $copies copies of one capture of the $wl"
+	echo "workload ($(describe "$wl")), written as one run by \`build/capture_repeat\` at zstd level 1:"
+	echo "$(stat -c %s "$big") bytes, $events events. Output to /dev/null; one run per format."
+	echo
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo
+	echo "| format | seconds | events/s | peak RSS |"
+	echo "| --- | ---: | ---: | ---: |"
+	local fmt
+	for fmt in text json stats; do
+		/usr/bin/time -f "%e %M" -o "$tmp/dump.time" "$dump" --format "$fmt" "$big" >/dev/null 2>"$tmp/dump.err" ||
+			note "dump: --format $fmt ended with status $?: $(head -c 300 "$tmp/dump.err")"
+		read -r secs kb <"$tmp/dump.time"
+		awk -v f="$fmt" -v s="$secs" -v k="$kb" -v n="$events" 'BEGIN {
+			printf "| %s | %.1f | %.0f | %.1f MiB |\n", f, s, (s > 0 ? n / s : 0), k / 1024 }'
+	done
+	rm -f "$one" "$big"
+}
+
 # ---- part: micro -------------------------------------------------------------
 
 micro_report() {
@@ -684,11 +729,12 @@ put_block() {
 	python3 - "$results" "$1" "$2" <<'PY'
 import os, re, sys
 path, part, body_path = sys.argv[1], sys.argv[2], sys.argv[3]
-order = ["matrix", "memory", "stall", "micro"]
+order = ["matrix", "memory", "stall", "micro", "dump"]
 titles = {"matrix": "## Workloads x modes (perf/bench.sh)",
           "memory": "## Tracer memory with many live processes (perf/bench.sh)",
           "stall": "## Tracee stall per stop (perf/bench.sh)",
-          "micro": "## Microbenchmarks (renacer-bench, perf/bench.sh)"}
+          "micro": "## Microbenchmarks (renacer-bench, perf/bench.sh)",
+          "dump": "## renacer-dump on a long capture (perf/bench.sh)"}
 def begin(p):
     return "<!-- perf/bench.sh %s: generated, rewritten by every run -->" % p
 def end(p):
@@ -746,6 +792,7 @@ for p in $parts; do
 	memory) memory_report >"$tmp/part-memory" ;;
 	stall) stall_report >"$tmp/part-stall" ;;
 	micro) micro_report >"$tmp/part-micro" || continue ;;
+	dump) dump_report >"$tmp/part-dump" || continue ;;
 	esac
 	echo >&2
 	cat "$tmp/part-$p" >&2
