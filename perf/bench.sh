@@ -2,7 +2,7 @@
 # perf/bench.sh - renacer measured against its references, side by side in
 # one run, and written to perf/RESULTS.md (`tools/dev.sh bench` runs it).
 #
-# Four parts (PARTS), each replacing its own marked block of RESULTS.md and
+# Five parts (PARTS), each replacing its own marked block of RESULTS.md and
 # leaving every other section of the file as it is:
 #
 #   matrix  workloads x tracing modes, wall time (and CPU time of the whole
