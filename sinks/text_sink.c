@@ -104,7 +104,7 @@ static void nr_del(struct rn_text_sink *w, int32_t tid)
 
 /* strace's -n prefix: a call's own number; on a signal or exit line the
  * thread's last one, which the tracer gives the event (a capture's events
- * do not have it: then the last call shown). 0 before any, as strace. */
+ * do not have it: then the last call shown); 0 when there is none yet. */
 static void put_nr(struct rn_text_sink *w, const struct rn_event *ev)
 {
 	int32_t nr = ev->nr;

@@ -96,9 +96,11 @@ const struct rn_optdef rn_optdefs[] = {
 	{ .names = { "always-show-pid" }, .progs = R, .act = RN_ACT_SET,
 	  .field = AT(opt.always_show_pid), .value = 1,
 	  .help = { "  --always-show-pid  the pid before every line, even with one process\n" } },
-	{ .names = { "syscall-number" }, .letter = 'n', .progs = R, .act = RN_ACT_SET,
+	{ .names = { "syscall-number" }, .letter = 'n', .progs = R | D, .act = RN_ACT_SET,
 	  .field = AT(opt.syscall_number), .value = 1,
-	  .help = { "  -n            print the syscall number before each line (\"[  59] \")\n" } },
+	  .help = { "  -n            print the syscall number before each line (\"[  59] \")\n",
+		    "  -n            text: the syscall number before each line (a signal's and an\n"
+		    "                exit's: the thread's last call in the capture)\n" } },
 	{ .letter = 'q', .progs = R, .act = RN_ACT_FILTER_OPT, .value = 'q',
 	  .help = { "  -q, -qq       do not report attaching and detaching (-qq: nor exits)\n" } },
 	{ .letter = 'e', .arg = RN_ARG_REQUIRED, .progs = R | D, .act = RN_ACT_FILTER_E,

@@ -438,6 +438,8 @@ static int apply_cmdline(struct rn_options *opt, struct cmdline *c)
 	}
 	if (seen & RN_SEEN_ACOLUMN)
 		opt->acolumn = o->acolumn;
+	if (o->syscall_number)
+		opt->syscall_number = 1;
 	if (seen & RN_SEEN_SORT)
 		opt->summary.sort = o->summary.sort;
 	if (seen & RN_SEEN_COLUMNS)

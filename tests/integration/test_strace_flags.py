@@ -372,6 +372,34 @@ def test_syscall_number_f():
     check_eq(files["renacer"], files["strace"], "renacer -n -ff: strace's files")
 
 
+def test_syscall_number_dump():
+    prog = [fixture("strace_flags")]
+    dump = os.path.join(os.path.dirname(T.ARGS.renacer), "renacer-dump")
+    for opts in (["-f"], ["-f", "-e", "trace=write,kill,wait4", "--no-seccomp-bpf"]):
+        cap, out = T.tmpfile("cap"), T.tmpfile("live")
+        r = T.run(T.renacer_cmd() + opts + ["-n", "--capture", cap, "-o", out, "--"] + prog,
+                  timeout=30)
+        check_eq(r.rc, 0, r.describe())
+        live = T.read_text(out)
+        r = T.run([dump, "-n", cap], timeout=30)
+        check_eq(r.rc, 0, r.describe())
+        if "-e" not in opts:
+            check_eq(r.out, live, "renacer-dump -n: the live -n text")
+            continue
+        last, got = {}, []
+        for l in r.out.splitlines():
+            m = re.match(r"^(\d+) +\[ *(\d+)\] (.*)$", l)
+            check(m, "renacer-dump -n: no number on %r" % l)
+            if m.group(3).startswith(("---", "+++")):
+                check_eq(int(m.group(2)), last.get(m.group(1), 0),
+                         "renacer-dump -n: %r numbered by its thread's last call" % l)
+            else:
+                last[m.group(1)] = int(m.group(2))
+                got.append(l)
+        want = [l for l in live.splitlines() if not re.search(r"\] (---|\+\+\+)", l)]
+        check_eq(got, want, "renacer-dump -n %s: the calls' lines as live" % opts)
+
+
 def need_setarch():
     need_strace()
     if not shutil.which("setarch"):
@@ -619,5 +647,5 @@ def test_interruptible():
 if __name__ == "__main__":
     T.main([test_append, test_append_without_output, test_append_ff, test_env,
             test_env_fixture, test_seccomp_bpf, test_syscall_number,
-            test_syscall_number_f, test_instruction_pointer, test_instruction_pointer_json,
+            test_syscall_number_f, test_syscall_number_dump, test_instruction_pointer, test_instruction_pointer_json,
             test_always_show_pid, test_syscall_limit, test_kill_on_exit, test_interruptible])
