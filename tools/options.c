@@ -28,10 +28,12 @@ static const struct rn_prog renacer = {
 	 * second; tuning (--workers, --spin) only in the list below. */
 	.usage_head = "usage: renacer [-ACffhinqqrtttTVwxxyzZ] [-e EXPR]... [-o FILE] [-s STRSIZE]\n"
 		      "               [-P PATH]... [-S SORTBY] [-U COLUMNS] [--format FMT]\n"
-		      "               [--capture FILE] [--process-summary]\n"
-		      "               { -p PID... | [-u USER] [--] COMMAND [ARGS] }\n"
+		      "               [-I N] [--capture FILE] [--process-summary]\n"
+		      "               [--syscall-limit N]\n"
+		      "               { -p PID... | [-E VAR[=VAL]]... [-u USER] [--] COMMAND [ARGS] }\n"
 		      "   or: renacer -c[fwzZ] [-e EXPR]... [-S SORTBY] [-U COLUMNS] [-P PATH]...\n"
-		      "               { -p PID... | [-u USER] [--] COMMAND [ARGS] }\n"
+		      "               [-I N] [--syscall-limit N]\n"
+		      "               { -p PID... | [-E VAR[=VAL]]... [-u USER] [--] COMMAND [ARGS] }\n"
 		      "\n",
 	.usage_tail = "",
 	.version = "renacer version 0.1.0",
