@@ -483,6 +483,8 @@ int rn_c2_decode(struct rn_c2_state *s, const msgpack_object *o, struct rn_event
 	/* After v: its strings enter the table first, as they were packed. */
 	if ((head & RN_C2_RP) && !(rpo = NEXT()))
 		return -1;
+	if ((head & RN_C2_IP) && (!(x = NEXT()) || !get_u64(x, &ev->ip)))
+		return -1;
 #undef NEXT
 	ev->is_error = (head & RN_C2_ERR) != 0;
 	ev->more = (head & RN_C2_MORE) != 0;

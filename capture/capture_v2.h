@@ -41,6 +41,7 @@ enum {
 	RN_C2_DNDUR = 1u << 18,
 	RN_C2_RP = 1u << 19,
 	RN_C2_V = 1u << 20,
+	RN_C2_IP = 1u << 21,  /* -i's instruction pointer, after rp; absent: 0 */
 };
 
 /* A value node's head: kind, which elements follow, and its flags. */

@@ -458,10 +458,11 @@ static void pack_event(struct rn_capture_writer *w, const struct rn_event *ev)
 		head |= RN_C2_DN;
 	head |= ev->nv ? RN_C2_V : 0;
 	head |= has_rp ? RN_C2_RP : 0;
+	head |= ev->ip ? RN_C2_IP : 0;
 
 	uint64_t values = head & (RN_C2_DS | RN_C2_TID | RN_C2_TG | RN_C2_NT | RN_C2_NR |
 				  RN_C2_RET | RN_C2_AUX | RN_C2_RT | RN_C2_DUR | RN_C2_DN |
-				  RN_C2_V | RN_C2_RP);
+				  RN_C2_V | RN_C2_RP | RN_C2_IP);
 	msgpack_pack_array(pk, 2 + (size_t)__builtin_popcountll(values));
 	msgpack_pack_uint64(pk, head);
 	msgpack_pack_int64(pk, dt);
@@ -489,6 +490,8 @@ static void pack_event(struct rn_capture_writer *w, const struct rn_event *ev)
 		pack_values(w, ev);
 	if (head & RN_C2_RP)
 		pack_string(w, ev->bytes + ev->ret_path_off, ev->ret_path_len, 0);
+	if (head & RN_C2_IP)
+		msgpack_pack_uint64(pk, ev->ip);
 
 	th->ts = ev->ts_ns;
 	if (has_nr)

@@ -46,8 +46,7 @@ struct rn_event {
 	int64_t ret;          /* as the kind says */
 	int64_t aux;
 	uint64_t ip;          /* -i: the instruction pointer at the stop
-				 (ENTRY, EXIT, SIGNAL), 0: unknown; live only, not
-				 in a capture */
+				 (ENTRY, EXIT, SIGNAL), 0: unknown */
 	uint64_t entry_ts_ns; /* EXIT: when the entry stopped */
 	uint64_t duration_ns; /* EXIT: the time -c counts: system CPU time, or
 				 with -w (and for -T) exit minus entry */

@@ -90,9 +90,11 @@ const struct rn_optdef rn_optdefs[] = {
 		    "                socket endpoints, device numbers)\n",
 		    "  -y            descriptor paths: needs a capture made with renacer -y\n"
 		    "                (they are shown whenever the capture has them)\n" } },
-	{ .names = { "instruction-pointer" }, .letter = 'i', .progs = R, .act = RN_ACT_SET,
+	{ .names = { "instruction-pointer" }, .letter = 'i', .progs = R | D, .act = RN_ACT_SET,
 	  .field = AT(opt.instruction_pointer), .value = 1,
-	  .help = { "  -i            print the instruction pointer at the time of each syscall\n" } },
+	  .help = { "  -i            print the instruction pointer at the time of each syscall\n",
+		    "  -i            text and json: the instruction pointers (a capture made with\n"
+		    "                renacer -i has them)\n" } },
 	{ .names = { "always-show-pid" }, .progs = R, .act = RN_ACT_SET,
 	  .field = AT(opt.always_show_pid), .value = 1,
 	  .help = { "  --always-show-pid  the pid before every line, even with one process\n" } },

@@ -440,6 +440,8 @@ static int apply_cmdline(struct rn_options *opt, struct cmdline *c)
 		opt->acolumn = o->acolumn;
 	if (o->syscall_number)
 		opt->syscall_number = 1;
+	if (o->instruction_pointer)
+		opt->instruction_pointer = 1;
 	if (seen & RN_SEEN_SORT)
 		opt->summary.sort = o->summary.sort;
 	if (seen & RN_SEEN_COLUMNS)

@@ -60,6 +60,7 @@ the tracer; with 3 and 4 the signal changes nothing and the tracer ends
 with the command's status; SIGTSTP stops the tracer but with 4. The names,
 in any case, and bad values refused in strace's words.
 """
+import json
 import os
 import re
 import shutil
@@ -441,7 +442,6 @@ def test_instruction_pointer():
 
 def test_instruction_pointer_json():
     need_setarch()
-    import json
     prog = [fixture("strace_flags")]
     runs = {}
     for fmt in ("text", "json"):
@@ -644,8 +644,33 @@ def test_interruptible():
         check_eq(lines["renacer"], lines["strace"], "renacer %s: strace's refusal" % bad)
 
 
+def test_instruction_pointer_dump():
+    prog = [fixture("strace_flags")]
+    dump = os.path.join(os.path.dirname(T.ARGS.renacer), "renacer-dump")
+    cap, out = T.tmpfile("cap"), T.tmpfile("live")
+    r = T.run(T.renacer_cmd() + ["-f", "-i", "-n", "--capture", cap, "-o", out, "--"] + prog,
+              timeout=30)
+    check_eq(r.rc, 0, r.describe())
+    live = T.read_text(out)
+    check(re.search(r"^\d+ +\[ *\d+\] \[[0-9a-f]{16}\] ", live, re.M), "no address\n" + live)
+    r = T.run([dump, "-i", "-n", cap], timeout=30)
+    check_eq((r.rc, r.out), (0, live), "renacer-dump -i -n: the live text")
+    r = T.run([dump, "-i", "--format", "json", cap], timeout=30)
+    ips = [json.loads(l).get("ip") for l in r.out.splitlines()
+           if '"syscall"' in l or '"event":"signal"' in l]
+    check(ips and all(isinstance(ip, int) for ip in ips), "renacer-dump -i json: ip\n" + r.out)
+    cap2 = T.tmpfile("cap")
+    r = T.run(T.renacer_cmd() + ["--capture", cap2, "-e", "trace=getppid", "--"] + prog,
+              timeout=30)
+    check_eq(r.rc, 0, r.describe())
+    r = T.run([dump, "-i", cap2], timeout=30)
+    check(re.search(r"^\[\?{16}\] getppid\(\)", r.out, re.M),
+          "renacer-dump -i of a capture made without -i\n" + r.out)
+
+
 if __name__ == "__main__":
     T.main([test_append, test_append_without_output, test_append_ff, test_env,
-            test_env_fixture, test_seccomp_bpf, test_syscall_number,
-            test_syscall_number_f, test_syscall_number_dump, test_instruction_pointer, test_instruction_pointer_json,
-            test_always_show_pid, test_syscall_limit, test_kill_on_exit, test_interruptible])
+            test_env_fixture, test_seccomp_bpf, test_syscall_number, test_syscall_number_f,
+            test_syscall_number_dump, test_instruction_pointer, test_instruction_pointer_json,
+            test_instruction_pointer_dump, test_always_show_pid, test_syscall_limit,
+            test_kill_on_exit, test_interruptible])

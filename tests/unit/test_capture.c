@@ -939,9 +939,8 @@ static void test_csv_field(void **state)
 	rn_sbuf_free(&b);
 }
 
-/* The capture stores every field of struct rn_event but ip (-i's, live
- * only): a new field must be added to capture_write.c / capture_read.c
- * (and capture/CAPTURE.md). */
+/* The capture stores every field of struct rn_event: a new field must be
+ * added to capture_write.c / capture_read.c (and capture/CAPTURE.md). */
 static void test_event_layout(void **state)
 {
 	(void)state;
