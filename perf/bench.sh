@@ -38,7 +38,9 @@
 #
 # Modes (MODES, in this order by default):
 #   untraced floor floor-spin strace strace-c renacer renacer-c
-#   renacer-capture renacer-process
+#   renacer-c-ptrace renacer-capture renacer-process
+# (renacer-c counts in the kernel with eBPF where it can; renacer-c-ptrace is
+# the same -c forced onto ptrace stops with --no-bpf.)
 # Also known: strace-process; renacer-held, renacer -f -o F with
 # RENACER_WORKER_READS=1 (every memory read held for a worker, none copied
 # by the tracer itself: decode/prefetch.c), to measure what the copies gain.
@@ -76,7 +78,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${RUNS:-3}
 parts=${PARTS:-matrix memory stall micro}
 workloads=${WORKLOADS:-sysheavy forkstorm cproject kernel kernel-j4}
-read -r -a modes <<<"${MODES:-untraced floor floor-spin strace strace-c renacer renacer-c renacer-capture renacer-process}"
+read -r -a modes <<<"${MODES:-untraced floor floor-spin strace strace-c renacer renacer-c renacer-c-ptrace renacer-capture renacer-process}"
 sysheavy_n=${SYSHEAVY_N:-20000}
 forkstorm_n=${FORKSTORM_N:-500}
 units=${UNITS:-120}
@@ -161,6 +163,7 @@ declare -A label=(
 	[strace-process]="strace -f -e trace=%process -o F"
 	[renacer]="renacer -f -o F"
 	[renacer-c]="renacer -f -c"
+	[renacer-c-ptrace]="renacer -f -c --no-bpf"
 	[renacer-capture]="renacer -f --capture F"
 	[renacer-process]="renacer -f -e trace=%process -o F"
 	[renacer-held]="renacer -f -o F, RENACER_WORKER_READS=1"
@@ -184,6 +187,7 @@ run_mode() {
 	strace-process) strace -f -e trace=%process -o "$tmp/trace" -- "$@" ;;
 	renacer) "$renacer" -f -o "$tmp/trace" -- "$@" ;;
 	renacer-c) "$renacer" -f -c -- "$@" ;;
+	renacer-c-ptrace) "$renacer" -f -c --no-bpf -- "$@" ;;
 	renacer-capture) "$renacer" -f --capture "$tmp/trace" -- "$@" ;;
 	renacer-process) "$renacer" -f -e trace=%process -o "$tmp/trace" -- "$@" ;;
 	renacer-held) RENACER_WORKER_READS=1 "$renacer" -f -o "$tmp/trace" -- "$@" ;;
@@ -452,9 +456,9 @@ matrix_report() {
 	echo "for the plain floor and for the floor that also fetches the syscall info and spins"
 	echo "as renacer does (GETINFO + SPIN=100)."
 	echo
-	echo "| workload | full trace: renacer -o / strace -o | capture / strace -o | -c / strace -c | -e trace=%process / strace -o | renacer -o overhead / floor's | strace -o overhead / floor's | renacer -o overhead / GETINFO + SPIN floor's |"
-	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-	local u f fs s sc r rc rcap rp
+	echo "| workload | full trace: renacer -o / strace -o | capture / strace -o | -c / strace -c | -c --no-bpf / strace -c | -e trace=%process / strace -o | renacer -o overhead / floor's | strace -o overhead / floor's | renacer -o overhead / GETINFO + SPIN floor's | capture overhead / floor's | renacer -o extra CPU / floor's |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	local u f fs s sc r rc rcp rcap rp
 	for wl in $workloads; do
 		u=$(med wall "$wl.untraced")
 		f=$(med wall "$wl.floor")
@@ -463,11 +467,13 @@ matrix_report() {
 		sc=$(med wall "$wl.strace-c")
 		r=$(med wall "$wl.renacer")
 		rc=$(med wall "$wl.renacer-c")
+		rcp=$(med wall "$wl.renacer-c-ptrace")
 		rcap=$(med wall "$wl.renacer-capture")
 		rp=$(med wall "$wl.renacer-process")
 		echo "| $(describe "$wl" | sed 's/ (.*//') | $(ratio_cell "$r" "$s") | $(ratio_cell "$rcap" "$s") |" \
-			"$(ratio_cell "$rc" "$sc") | $(ratio_cell "$rp" "$s") |" \
-			"$(over_floor "$r" "$u" "$f") | $(over_floor "$s" "$u" "$f") | $(over_floor "$r" "$u" "$fs") |"
+			"$(ratio_cell "$rc" "$sc") | $(ratio_cell "$rcp" "$sc") | $(ratio_cell "$rp" "$s") |" \
+			"$(over_floor "$r" "$u" "$f") | $(over_floor "$s" "$u" "$f") | $(over_floor "$r" "$u" "$fs") |" \
+			"$(over_floor "$rcap" "$u" "$f") | $(over_floor "$(med cpu "$wl.renacer")" "$(med cpu "$wl.untraced")" "$(med cpu "$wl.floor")") |"
 	done
 	echo
 	echo "CPU time (user + system) of the whole run, tracer and tracees together, as a ratio"
