@@ -2,7 +2,7 @@
 # perf/bench.sh - renacer measured against its references, side by side in
 # one run, and written to perf/RESULTS.md (`tools/dev.sh bench` runs it).
 #
-# Five parts (PARTS), each replacing its own marked block of RESULTS.md and
+# Six parts (PARTS), each replacing its own marked block of RESULTS.md and
 # leaving every other section of the file as it is:
 #
 #   matrix  workloads x tracing modes, wall time (and CPU time of the whole
@@ -18,6 +18,10 @@
 #   micro   build/renacer-bench (Google Benchmark, perf/bench_shim.cc), when
 #           it was built: events per second of the rings, the decoders and
 #           the sinks.
+#   ceiling how many stops per second the one tracer thread sustains:
+#           CEILING_N (1 2 4 8) sysheavy processes at once, under each
+#           ptrace floor, strace and renacer, RUNS runs alternating; medians
+#           (not in the default parts).
 #   dump    renacer-dump streaming a long capture (not in the default parts):
 #           one capture of DUMP_WORKLOAD (kernel by default), made DUMP_MB
 #           (1024) MB long by build/capture_repeat (copies of its events, as
@@ -86,6 +90,7 @@ kernel_dir=${KERNEL_DIR:-${TMPDIR:-/tmp}/renacer-kernel-6.1}
 read -r -a kernel_targets <<<"${KERNEL_TARGETS-kernel/ lib/}"
 kernel_j=${KERNEL_J:-2}
 fanout_n=${FANOUT_N:-1000}
+ceiling_n=${CEILING_N:-1 2 4 8}
 max_load=${MAX_LOAD:-1.0}
 others_max=${OTHERS_MAX:-0.25}
 retries=${RETRIES:-3}
@@ -106,7 +111,7 @@ note() {
 
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer"
 for p in $parts; do
-	case $p in matrix | memory | stall | micro | dump) ;; *) die "unknown part '$p' (known: matrix memory stall micro dump)" ;; esac
+	case $p in matrix | memory | stall | micro | ceiling | dump) ;; *) die "unknown part '$p' (known: matrix memory stall micro ceiling dump)" ;; esac
 done
 if [ ! -d "$shared" ]; then
 	die "the reference workloads are missing: no $shared
@@ -202,6 +207,10 @@ workload_cmd() {
 	cproject) cmd=(make -C "$tmp/proj" -j2) ;;
 	kernel) cmd=(make -s -C "$kernel_dir" -j"$kernel_j" "${kernel_targets[@]}") ;;
 	kernel-j4) cmd=(make -s -C "$kernel_dir" -j4 "${kernel_targets[@]}") ;;
+	sysheavy-x[0-9]*)
+		# N sysheavy processes at once, children of one shell
+		cmd=(sh -c 'i=0; while [ "$i" -lt "$1" ]; do "$2" "$3" & i=$((i + 1)); done; wait'
+			sh "${1#sysheavy-x}" "$tmp/sysheavy" "$sysheavy_n") ;;
 	*) die "unknown workload '$1' (known: sysheavy forkstorm cproject kernel kernel-j4)" ;;
 	esac
 }
@@ -318,6 +327,7 @@ describe() {
 	cproject) echo "gen-cproject $units units, make -j2$extra" ;;
 	kernel) echo "Linux 6.1 tinyconfig, make -j$kernel_j ${kernel_targets[*]:-(all)}$extra" ;;
 	kernel-j4) echo "Linux 6.1 tinyconfig, make -j4 ${kernel_targets[*]:-(all)}$extra" ;;
+	sysheavy-x[0-9]*) echo "${1#sysheavy-x} x sysheavy $sysheavy_n at once$extra" ;;
 	esac
 }
 
@@ -586,8 +596,8 @@ stall_report() {
 	echo
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo
-	echo "| workload | renacer | stops | p50 | p99 | max | held | copied | renacer CPU (tracer thread) |"
-	echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	echo "| workload | renacer | stops | p50 | p99 | max | held | copied | renacer CPU (tracer thread) | tracer thread's CPU per stop |"
+	echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 	local wl mode
 	for wl in $workloads; do
 		workload_cmd "$wl"
@@ -610,13 +620,63 @@ rec = get(r"self: (\d+) records, (\d+) held for a worker read, (\d+) copied")
 st = get(r"p50 ([\d.]+) us, p99 ([\d.]+) us, max ([\d.]+) us over (\d+) stops")
 cpu = get(r"cpu ([\d.]+) s user \+ ([\d.]+) s sys \(tracer thread ([\d.]+) \+ ([\d.]+)\)")
 if not (rec and st and cpu):
-    print("| %s | %s | no --stats-self output | | | | | | |" % (sys.argv[2], sys.argv[3]))
+    print("| %s | %s | no --stats-self output | | | | | | | |" % (sys.argv[2], sys.argv[3]))
     sys.exit(0)
-print("| %s | %s | %s | %s us | %s us | %s us | %s | %s | %.2f s (%.2f s) |" % (
+tracer = float(cpu[2]) + float(cpu[3])
+print("| %s | %s | %s | %s us | %s us | %s us | %s | %s | %.2f s (%.2f s) | %.1f us |" % (
     sys.argv[2], sys.argv[3], st[3], st[0], st[1], st[2], rec[1], rec[2],
-    float(cpu[0]) + float(cpu[1]), float(cpu[2]) + float(cpu[3])))
+    float(cpu[0]) + float(cpu[1]), tracer, tracer * 1e6 / max(int(st[3]), 1)))
 PY
 		done
+	done
+}
+
+# ---- part: ceiling -----------------------------------------------------------
+
+# The one tracer thread serves every tracee, so its stops per second bound
+# how fast a traced build can make syscalls, whatever the CPUs. N syscall-
+# bound processes at once (N in CEILING_N), each tracer in turn, the order
+# rotating per round; stops from ptrace-floor's own count of the same work.
+ceiling_report() {
+	local n mode r i w stops
+	local cmodes=(floor floor-spin strace renacer)
+	declare -A cw=()
+	for ((r = 0; r < runs; r++)); do
+		for n in $ceiling_n; do
+			for ((i = 0; i < ${#cmodes[@]}; i++)); do
+				mode=${cmodes[$(((i + r) % ${#cmodes[@]}))]}
+				wait_for_quiet
+				note "ceiling: run $((r + 1))/$runs, $n processes, ${label[$mode]}"
+				quiet_run "$mode" "sysheavy-x$n"
+				read -r w _ <<<"$run_out"
+				cw[$n.$mode]+="$w "
+			done
+		done
+	done
+	echo "Stops per second that one tracer sustains: N processes, each making $sysheavy_n"
+	echo "getppid() calls (sysheavy), traced at once; stops as ptrace-floor counts them, over the"
+	echo "median wall time of $runs runs per cell (the tracers alternating). On this machine's"
+	echo "$(nproc) CPUs, N above $(nproc) also means the tracees queue for a CPU."
+	echo
+	machine
+	echo
+	echo "| processes | stops | ptrace-floor | ptrace-floor, GETINFO + SPIN=100 | strace -f -o F | renacer -f -o F | renacer / floor | renacer / strace |"
+	echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	for n in $ceiling_n; do
+		stops=$(sed -n 's/stops=\([0-9]*\).*/\1/p' "$tmp/floor-sysheavy-x$n" 2>/dev/null)
+		[ -n "$stops" ] || stops=$((2 * n * sysheavy_n))
+		local row="| $n | $stops |" f="" rw="" sw=""
+		for mode in "${cmodes[@]}"; do
+			w=$(tr ' ' '\n' <<<"${cw[$n.$mode]}" | { grep . || true; } | median)
+			case $mode in floor) f=$w ;; renacer) rw=$w ;; strace) sw=$w ;; esac
+			if [ -z "$w" ] || [ "$w" = fail ]; then
+				row+=" ${w:-"-"} |"
+			else
+				row+=" $(awk -v s="$stops" -v w="$w" 'BEGIN { printf "%.0f k/s", s / w / 1000 }') |"
+			fi
+		done
+		row+=" $(ratio_cell "$f" "$rw") | $(ratio_cell "$sw" "$rw") |"
+		echo "$row"
 	done
 }
 
@@ -735,10 +795,11 @@ put_block() {
 	python3 - "$results" "$1" "$2" <<'PY'
 import os, re, sys
 path, part, body_path = sys.argv[1], sys.argv[2], sys.argv[3]
-order = ["matrix", "memory", "stall", "micro", "dump"]
+order = ["matrix", "memory", "stall", "ceiling", "micro", "dump"]
 titles = {"matrix": "## Workloads x modes (perf/bench.sh)",
           "memory": "## Tracer memory with many live processes (perf/bench.sh)",
           "stall": "## Tracee stall per stop (perf/bench.sh)",
+          "ceiling": "## Stops per second of the one tracer thread (perf/bench.sh)",
           "micro": "## Microbenchmarks (renacer-bench, perf/bench.sh)",
           "dump": "## renacer-dump on a long capture (perf/bench.sh)"}
 def begin(p):
@@ -797,6 +858,7 @@ for p in $parts; do
 		;;
 	memory) memory_report >"$tmp/part-memory" ;;
 	stall) stall_report >"$tmp/part-stall" ;;
+	ceiling) ceiling_report >"$tmp/part-ceiling" ;;
 	micro) micro_report >"$tmp/part-micro" || continue ;;
 	dump) dump_report >"$tmp/part-dump" || continue ;;
 	esac
