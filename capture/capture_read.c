@@ -1516,7 +1516,7 @@ int rn_capture_next(struct rn_capture_reader *r, struct rn_event *ev)
  * are dropped and reading goes on at the next frame magic; the skipped
  * region begins at the block holding the first byte not shown (the frame's
  * start when nothing of it was). Records that are maps are format 1's,
- * read as before (a file whose header was lost may be either).
+ * read by the format-1 path (a file whose header was lost may be either).
  */
 
 struct rd2_mark {

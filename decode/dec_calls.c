@@ -701,6 +701,44 @@ static void cstr(struct rn_dctx *c, const char *name, uint64_t addr, size_t max)
 		rn_v_str(c->vs, name, buf, (size_t)n, 0);
 }
 
+/* The second argument of the PR_GET_* calls that store through it, shown
+ * at exit with what the kernel stored (its address when the call failed). */
+static void prctl_out_arg(struct rn_dctx *c, int op)
+{
+	struct rn_values *vs = c->vs;
+	const char *n2 = c->sc->args[1].name;
+
+	if (op == PR_GET_NAME) {
+		if (failed(c))
+			rn_v_ptr(vs, n2, arg(c, 1));
+		else
+			cstr(c, n2, arg(c, 1), 16);
+	} else if (op == PR_GET_PDEATHSIG) {
+		int32_t sig;
+		if (failed(c) || rn_mem_read(c->tid, arg(c, 1), &sig, sizeof(sig)) < 0) {
+			rn_v_ptr(vs, n2, arg(c, 1));
+		} else {
+			uint32_t a = rn_v_open(vs, n2, RN_V_ARRAY);
+			rn_dec_signal(vs, NULL, sig);
+			rn_v_close(vs, a);
+		}
+	} else if (op == PR_GET_TID_ADDRESS) {
+		uint64_t p;
+		if (failed(c) || rn_mem_read(c->tid, arg(c, 1), &p, sizeof(p)) < 0) {
+			rn_v_ptr(vs, n2, arg(c, 1));
+		} else {
+			uint32_t a = rn_v_open(vs, n2, RN_V_ARRAY);
+			rn_v_ptr(vs, NULL, p);
+			rn_v_close(vs, a);
+		}
+	} else {
+		if (failed(c))
+			rn_v_ptr(vs, n2, arg(c, 1));
+		else
+			du_int_at(c, n2, arg(c, 1));
+	}
+}
+
 unsigned rn_sys_prctl(struct rn_dctx *c, unsigned from)
 {
 	int op = (int)arg(c, 0);
@@ -715,35 +753,7 @@ unsigned rn_sys_prctl(struct rn_dctx *c, unsigned from)
 	if (from >= c->sc->nargs)
 		return from; /* nothing left for the exit */
 	if (from) {
-		if (op == PR_GET_NAME) {
-			if (failed(c))
-				rn_v_ptr(vs, n2, arg(c, 1));
-			else
-				cstr(c, n2, arg(c, 1), 16);
-		} else if (op == PR_GET_PDEATHSIG) {
-			int32_t sig;
-			if (failed(c) || rn_mem_read(c->tid, arg(c, 1), &sig, sizeof(sig)) < 0) {
-				rn_v_ptr(vs, n2, arg(c, 1));
-			} else {
-				uint32_t a = rn_v_open(vs, n2, RN_V_ARRAY);
-				rn_dec_signal(vs, NULL, sig);
-				rn_v_close(vs, a);
-			}
-		} else if (op == PR_GET_TID_ADDRESS) {
-			uint64_t p;
-			if (failed(c) || rn_mem_read(c->tid, arg(c, 1), &p, sizeof(p)) < 0) {
-				rn_v_ptr(vs, n2, arg(c, 1));
-			} else {
-				uint32_t a = rn_v_open(vs, n2, RN_V_ARRAY);
-				rn_v_ptr(vs, NULL, p);
-				rn_v_close(vs, a);
-			}
-		} else {
-			if (failed(c))
-				rn_v_ptr(vs, n2, arg(c, 1));
-			else
-				du_int_at(c, n2, arg(c, 1));
-		}
+		prctl_out_arg(c, op);
 		return from;
 	}
 	rn_dec_arg(c, 0);
