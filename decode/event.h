@@ -23,8 +23,28 @@ enum rn_event_kind {
 	RN_EV_SUPERSEDED, /* ret: the tid whose execve replaced this leader */
 	RN_EV_NEW_TASK,   /* ret: parent tid; aux: 1 for a thread */
 	RN_EV_ATTACHED,   /* ret: threads attached with it (-p) */
-	RN_EV_DETACHED,   /* the tid was let go */
+	RN_EV_DETACHED,   /* the tid was let go; aux: why (enum rn_let_go);
+			     ret: the end signal for RN_LET_GO_SIGNAL */
 };
+
+/* Why renacer let a task go before it ended: kept in the capture with the
+ * task's detached event, so that a dump can say what the trace lacks and
+ * why. The numbers are part of the capture format (CAPTURE.md 1.4). */
+enum rn_let_go {
+	RN_LET_GO_UNSAID = 0, /* not recorded (a capture older than this) */
+	RN_LET_GO_SIGNAL,     /* an end signal (SIGINT, SIGTERM, ...) reached renacer */
+	RN_LET_GO_LIMIT,      /* --syscall-limit was reached */
+	RN_LET_GO_OUTPUT,     /* the trace's output could not be written */
+};
+
+/* The reason's name as JSON and renacer-dump show it; NULL for UNSAID and
+ * for a number this reader does not know. */
+static inline const char *rn_let_go_name(int64_t why)
+{
+	return why == RN_LET_GO_SIGNAL ? "signal"
+	       : why == RN_LET_GO_LIMIT ? "syscall-limit"
+	       : why == RN_LET_GO_OUTPUT ? "output-failed" : NULL;
+}
 
 /* One decoded event. Written by one worker, then owned by the writer. */
 struct rn_event {

@@ -29,7 +29,8 @@ enum rn_rec_kind {
 	RN_REC_EXITED,            /* args[0] = exit code */
 	RN_REC_KILLED,            /* args[0] = signal, args[1] = 1 when it dumped core */
 	RN_REC_ATTACHED,          /* -p: args[0] = number of threads attached with it */
-	RN_REC_DETACHED,          /* renacer let go of the tid */
+	RN_REC_DETACHED,          /* renacer let go of the tid: args[0] = why
+				     (enum rn_let_go, event.h), args[1] = the end signal */
 	RN_REC_SUPERSEDED,        /* a thread-group leader replaced by an exec in args[0] */
 	RN_REC_BYTES,             /* part of the memory copy of the next RN_REC_SNAPSHOT
 				     record of the same ring: hold_id bytes of payload

@@ -461,7 +461,9 @@ static void process(struct rn_worker *w, const struct rn_record *rec)
 		break;
 	case RN_REC_DETACHED:
 		free(pending_take(w, rec->tid));
-		begin_event(w, rec, RN_EV_DETACHED);
+		ev = begin_event(w, rec, RN_EV_DETACHED);
+		ev->aux = (int64_t)rec->args[0];
+		ev->ret = (int64_t)rec->args[1];
 		break;
 	default:
 		begin_event(w, rec, RN_EV_NONE);

@@ -233,8 +233,12 @@ void rn_csv_sink_event(struct rn_csv_sink *s, const struct rn_event *ev)
 		process_row(s, ev, "+++ attached", NULL, num);
 		break;
 	case RN_EV_DETACHED:
+		/* the result says why the task was let go: its end signal, or
+		 * the reason's name (empty when the run did not say) */
 		finish_pending(s, ev, 0);
-		process_row(s, ev, "+++ detached", NULL, NULL);
+		process_row(s, ev, "+++ detached", NULL,
+			    ev->aux == RN_LET_GO_SIGNAL && ev->ret ? signame(ev->ret, num)
+								   : rn_let_go_name(ev->aux));
 		break;
 	default:
 		break;

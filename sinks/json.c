@@ -627,10 +627,23 @@ void rn_json_sink_event(struct rn_json_sink *s, const struct rn_event *ev)
 		rn_sbuf_puts(b, ",\"threads\":");
 		put_i64(b, ev->ret);
 		break;
-	case RN_EV_DETACHED:
+	case RN_EV_DETACHED: {
+		/* why the task was let go before it ended, when the run said */
+		const char *why = rn_let_go_name(ev->aux);
 		finish_pending(s, ev, 0);
 		begin_process(s, ev, "detached");
+		rn_sbuf_puts(b, ",\"reason\":");
+		if (why)
+			put_text_cstr(b, why);
+		else
+			rn_sbuf_puts(b, "null");
+		rn_sbuf_puts(b, ",\"signal\":");
+		if (ev->aux == RN_LET_GO_SIGNAL && ev->ret)
+			put_signal(b, ev->ret);
+		else
+			rn_sbuf_puts(b, "null");
 		break;
+	}
 	default:
 		return;
 	}

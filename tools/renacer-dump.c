@@ -24,6 +24,7 @@
 
 #include "cmdline.h"
 #include "stdfds.h"
+#include "base/names.h"
 #include "sinks/calls.h"
 #include "capture/capture.h"
 #include "syscalls/filter.h"
@@ -204,7 +205,42 @@ struct dump {
 	int only;
 	struct rn_calls held;
 	int err;
+	/* tasks the run let go before they ended, and the first reason given */
+	unsigned long let_go;
+	int let_go_why, let_go_sig;
 };
+
+/* A task the run let go says why: counted for let_go_report. */
+static void note_let_go(struct dump *d, const struct rn_event *ev)
+{
+	if (ev->kind != RN_EV_DETACHED || !rn_let_go_name(ev->aux))
+		return;
+	if (d->let_go++ == 0) {
+		d->let_go_why = (int)ev->aux;
+		d->let_go_sig = ev->aux == RN_LET_GO_SIGNAL ? (int)ev->ret : 0;
+	}
+}
+
+/* The trace of tasks let go stops there while they ran on: one line on
+ * stderr says so and why, whatever the format (not an error: exit 0). */
+static void let_go_report(const struct dump *d)
+{
+	if (!d->let_go)
+		return;
+	const char *sig = d->let_go_sig ? rn_signal_name(d->let_go_sig) : NULL;
+	char why[96];
+	if (d->let_go_why == RN_LET_GO_SIGNAL && sig)
+		snprintf(why, sizeof(why), "%s reached renacer", sig);
+	else if (d->let_go_why == RN_LET_GO_SIGNAL)
+		snprintf(why, sizeof(why), "an end signal reached renacer");
+	else if (d->let_go_why == RN_LET_GO_LIMIT)
+		snprintf(why, sizeof(why), "--syscall-limit was reached");
+	else
+		snprintf(why, sizeof(why), "the trace's output could not be written");
+	fprintf(stderr, "renacer-dump: the run let %lu task%s go before %s ended (%s): what "
+		"%s did next is not in the capture\n", d->let_go, d->let_go == 1 ? "" : "s",
+		d->let_go == 1 ? "it" : "they", why, d->let_go == 1 ? "it" : "they");
+}
 
 static void out_event(struct dump *d, const struct rn_event *ev)
 {
@@ -489,6 +525,7 @@ static void dump_events(struct dump *d, struct rn_capture_reader *r, const struc
 		}
 		if (c->strsize >= 0)
 			recut(&ev, (uint32_t)c->strsize);
+		note_let_go(d, &ev);
 		dump_event(d, &ev);
 		free(ev.v);
 	}
@@ -585,6 +622,7 @@ int main(int argc, char **argv)
 
 	dump_events(&d, r, &c, &opt);
 	int err = dump_finish(&d);
+	let_go_report(&d);
 	dump_free(&d);
 	free(c.pids);
 

@@ -74,6 +74,10 @@ def errno_name(e):
     return KERNEL_ERRNOS.get(e) or _errno.errorcode.get(e)
 
 
+# Why a detached task was let go (its aux); 0 and unknown numbers: None.
+LET_GO = {1: "signal", 2: "syscall-limit", 3: "output-failed"}
+
+
 def signal_name(sig):
     if sig in SIGNALS:
         return SIGNALS[sig]
@@ -737,8 +741,11 @@ class Calls:
         elif k == 9:
             self.process(ev, "attached", threads=ev.ret)
         elif k == 10:
+            # aux: why the task was let go (CAPTURE.md 1.4); ret: the signal
             self.finish_pending(ev, False)
-            self.process(ev, "detached")
+            why = LET_GO.get(ev.aux)
+            sig = (signal_name(ev.ret) or ev.ret) if why == "signal" and ev.ret else None
+            self.process(ev, "detached", reason=why, signal=sig)
 
     def finish(self):
         # Stable by seq: those entered first among equal seqs first.

@@ -42,6 +42,7 @@
 
 #include "base/hist.h"
 #include "base/mem.h"
+#include "decode/event.h"
 #include "decode/prefetch.h"
 #include "pipeline/proctab.h"
 #include "decode/rehearse.h"
@@ -104,6 +105,8 @@ struct tracer {
 	int command_done;
 	int fatal_signal;        /* a fatal signal arrived: detach and die of it */
 	int detaching;           /* shutdown in progress */
+	int let_go_why;          /* shutdown: why (enum rn_let_go), for the detached records */
+	int let_go_sig;          /*   and the end signal, for RN_LET_GO_SIGNAL */
 	unsigned long shown;     /* --syscall-limit: calls shown so far */
 	int limit_reached;       /* --syscall-limit: the loop ends, all are let go */
 	struct rn_stop_policy policy; /* per syscall number: hold, copy or rehearse */
@@ -271,6 +274,12 @@ static void emit_simple(struct tracer *t, const struct rn_task *task, int kind,
 	rec.args[0] = a0;
 	rec.args[1] = a1;
 	emit(t, task, &rec);
+}
+
+/* The task is let go at shutdown: its record says why (detach_all). */
+static void emit_detached(struct tracer *t, const struct rn_task *task)
+{
+	emit_simple(t, task, RN_REC_DETACHED, (uint64_t)t->let_go_why, (uint64_t)t->let_go_sig);
 }
 
 /* ---- resuming -------------------------------------------------------- */
@@ -708,7 +717,7 @@ static void detach_stopped(struct tracer *t, struct rn_task *task, int status)
 	}
 	ptrace(PTRACE_DETACH, task->tid, 0, sig);
 	if (!task->hidden)
-		emit_simple(t, task, RN_REC_DETACHED, 0, 0);
+		emit_detached(t, task);
 	if (task->detach_pending) {
 		task->detach_pending = 0;
 		t->detach_waiting--;
@@ -968,6 +977,24 @@ static void let_go_held(struct tracer *t)
 	rn_proctab_read_unlock();
 }
 
+/* Why the loop let go of tracees still running: the first cause that
+ * ended it (an end signal also comes before an output abandoned for it). */
+static void note_let_go_reason(struct tracer *t)
+{
+	const int sig = t->fatal_signal ? t->fatal_signal : end_signal;
+	t->let_go_sig = 0;
+	if (sig) {
+		t->let_go_why = RN_LET_GO_SIGNAL;
+		t->let_go_sig = sig;
+	} else if (t->limit_reached) {
+		t->let_go_why = RN_LET_GO_LIMIT;
+	} else if (rn_pipeline_failed(t->p)) {
+		t->let_go_why = RN_LET_GO_OUTPUT;
+	} else {
+		t->let_go_why = RN_LET_GO_UNSAID;
+	}
+}
+
 /* Let go of every tracee without leaving one stopped: held ones after their
  * worker hands them back (or at once once the output is abandoned),
  * running ones after PTRACE_INTERRUPT stops them. */
@@ -977,6 +1004,7 @@ static void detach_all(struct tracer *t)
 	struct rn_task *task;
 
 	t->detaching = 1;
+	note_let_go_reason(t);
 	read_signals(t);
 	rn_proctab_read_lock();
 	rn_proctab_foreach(&t->tab, &iter, task) {
@@ -1022,7 +1050,7 @@ static void detach_all(struct tracer *t)
 	rn_proctab_read_lock();
 	rn_proctab_foreach(&t->tab, &iter, task) {
 		if (!task->hidden)
-			emit_simple(t, task, RN_REC_DETACHED, 0, 0);
+			emit_detached(t, task);
 		rn_proctab_retire(&t->tab, task);
 	}
 	rn_proctab_read_unlock();

@@ -238,8 +238,98 @@ def test_capture_level():
         check_eq((r.rc, r.err.strip()), (1, msg), "refused\n" + r.describe())
 
 
+RNC_READ = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "tools", "rnc_read.py")
+
+
+def detached_objects(cap):
+    """The detached objects of renacer-dump --format json of CAP (and its
+    stderr), checked against tools/rnc_read.py's where Debian's python3 has
+    its modules, and the CSV rows' result column."""
+    r = dump(["--format", "json", cap])
+    objs = [json.loads(l) for l in r.out.splitlines()]
+    det = [o for o in objs if o.get("event") == "detached"]
+    if subprocess.run(["/usr/bin/python3", "-c", "import zstandard, msgpack"],
+                      stderr=subprocess.DEVNULL).returncode == 0:
+        py = T.run(["/usr/bin/python3", RNC_READ, cap])
+        check_eq(py.rc, 0, "rnc_read.py\n" + py.describe())
+        pyd = [json.loads(l) for l in py.out.splitlines()]
+        check_eq([o for o in pyd if o.get("event") == "detached"], det,
+                 "rnc_read.py's detached objects")
+    rows = list(csv.reader(io.StringIO(dump(["--format", "csv", cap]).out)))
+    results = [row[3] for row in rows[1:] if row[1] == "+++ detached"]
+    return det, results, r.err
+
+
+def test_let_go_reasons():
+    """A task let go before its end says why in the capture: the end signal,
+    --syscall-limit, an output that failed; renacer-dump shows it in JSON's
+    detached object and CSV's result, and says it once on stderr (exit 0).
+    A run whose tasks all end says nothing of the kind."""
+    # An end signal: -p SLEEPER, SIGTERM.
+    s = T.Sleeper()
+    cap = T.tmpfile("cap")
+    try:
+        p = subprocess.Popen(T.renacer_cmd() + ["-p", str(s.pid), "--capture", cap],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        check(T.wait_for(lambda: T.tracer_pid(s.pid) == p.pid, 10), "not attached")
+        n = s.ticks()
+        check(T.wait_for(lambda: s.ticks() >= n + 2, 10), "the sleeper does not tick")
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=T.scaled(20))
+        check_eq(p.returncode, -signal.SIGTERM, "renacer after SIGTERM")
+        s.check_free_and_running("the sleeper after SIGTERM")
+    finally:
+        s.stop()
+    det, results, err = detached_objects(cap)
+    check_eq([(o["pid"], o["tid"], o["reason"], o["signal"]) for o in det],
+             [(s.pid, s.pid, "signal", "SIGTERM")], "SIGTERM: the detached object")
+    check_eq(results, ["SIGTERM"], "SIGTERM: the CSV row's result")
+    check_eq(err, "renacer-dump: the run let 1 task go before it ended (SIGTERM reached "
+             "renacer): what it did next is not in the capture\n", "SIGTERM: stderr")
+
+    # --syscall-limit: a shell and the child it waits for, let go.
+    cap = T.tmpfile("cap")
+    flag = T.tmpfile("ran")
+    r = T.run(T.renacer_cmd() + ["-f", "--syscall-limit=3", "-e", "trace=chdir", "--capture",
+                                 cap, "--", "sh", "-c",
+                                 "cd /; (cd /; cd /; cd /; sleep 0.5; echo on > %s) & wait"
+                                 % flag], timeout=30)
+    check_eq(r.rc, 0, "--syscall-limit: exit status\n" + r.describe())
+    check(T.wait_for(lambda: T.read_text(flag) == "on\n", 10), "the command did not run on")
+    det, results, err = detached_objects(cap)
+    check_eq(sorted((o["reason"], o["signal"]) for o in det),
+             [("syscall-limit", None)] * 2, "--syscall-limit: the detached objects")
+    check_eq(results, ["syscall-limit"] * 2, "--syscall-limit: the CSV rows' result")
+    check_eq(err, "renacer-dump: the run let 2 tasks go before they ended (--syscall-limit "
+             "was reached): what they did next is not in the capture\n",
+             "--syscall-limit: stderr")
+
+    # The trace's output fails (-o /dev/full): the capture beside it says so.
+    s = T.Sleeper()
+    cap = T.tmpfile("cap")
+    try:
+        r = T.run(T.renacer_cmd() + ["-p", str(s.pid), "-o", "/dev/full", "--capture", cap],
+                  timeout=60)
+        check_eq(r.rc, 1, "-o /dev/full: exit status\n" + r.describe())
+        s.check_free_and_running("the sleeper after -o /dev/full")
+    finally:
+        s.stop()
+    det, results, err = detached_objects(cap)
+    check_eq([(o["pid"], o["reason"], o["signal"]) for o in det],
+             [(s.pid, "output-failed", None)], "-o /dev/full: the detached object")
+    check_eq(results, ["output-failed"], "-o /dev/full: the CSV row's result")
+    check("(the trace's output could not be written)" in err, "-o /dev/full: stderr\n" + err)
+
+    # Every task ends: no detached event, nothing on stderr.
+    cap = T.tmpfile("cap")
+    live([], [fixture("fork_write")], cap)
+    det, results, err = detached_objects(cap)
+    check_eq((det, results, err), ([], [], ""), "a whole run: nothing let go")
+
+
 if __name__ == "__main__":
-    T.main([test_capture_only, test_capture_level, test_text_identical, test_text_options_kept, test_json_identical_and_valid,
+    T.main([test_let_go_reasons, test_capture_only, test_capture_level, test_text_identical, test_text_options_kept, test_json_identical_and_valid,
             test_csv_identical_and_valid, test_private_and_no_symlink, test_rotation,
             test_killed_tracer,
             test_killed_tracer_short_interval, test_dump_errors])
