@@ -36,6 +36,18 @@
 
 /* ---- writer ------------------------------------------------------------- */
 
+/* A process alive when a part of a rotated capture begins: the part's
+ * header lists them (CAPTURE.md 1.3, "procs") so that the part decodes on
+ * its own, whatever came before it. */
+struct rn_capture_proc {
+	int32_t pid;          /* the thread group */
+	int32_t ppid;         /* its parent's; 0 when that was not traced */
+	uint64_t start_ns;    /* CLOCK_MONOTONIC of its first event */
+	const char *command;  /* argv after its last exec, joined; may be NULL */
+	const char *exec_pending; /* the argv of an execve it is in (its exit
+				     comes later), joined; NULL: none */
+};
+
 struct rn_capture_info {
 	const struct rn_options *opt; /* the run's options (into the header) */
 	int argc;                     /* renacer's own command line */
@@ -53,6 +65,12 @@ struct rn_capture_info {
 	uint64_t frame_bytes;         /* end a frame once it wrote this many
 					 bytes; 0: 1 MiB */
 };
+
+/* The processes alive now, for the header of every part after the first:
+ * sets *procs (the callee's, valid until the next event) and returns how
+ * many. Called on the thread that appends, from within rn_capture_append
+ * or rn_capture_flush. */
+typedef size_t (*rn_capture_live_procs_fn)(void *arg, const struct rn_capture_proc **procs);
 
 struct rn_capture_stats {
 	uint64_t events;       /* appended */
@@ -78,6 +96,10 @@ struct rn_capture_writer *rn_capture_create(const char *path, const struct rn_ca
  * frame past frame_bytes and rotates when the file is full. Returns 0 or
  * the first error (errno value; sticky). */
 int rn_capture_append(struct rn_capture_writer *w, const struct rn_event *ev);
+/* Where the parts after the first get their table of live processes (none
+ * until this is called). */
+void rn_capture_set_live_procs(struct rn_capture_writer *w, rn_capture_live_procs_fn fn,
+			       void *arg);
 /* Write out everything appended (the frame goes on: ZSTD_e_flush), then
  * rotate if the file reached max_size. Call at least once a second. */
 int rn_capture_flush(struct rn_capture_writer *w);
@@ -107,6 +129,8 @@ struct rn_capture_header {
 	uint32_t part;          /* 0 for the first file of a run, then +1 */
 	uint32_t nsyscalls;
 	const char **syscalls;  /* name by number, NULL for holes */
+	size_t nprocs;          /* a later part: the processes alive at its start */
+	const struct rn_capture_proc *procs;
 };
 
 enum rn_capture_status {

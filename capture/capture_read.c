@@ -402,6 +402,37 @@ static void parse_options(struct rn_capture_reader *r, const msgpack_object *o,
 		opt->command_path = opt->command[0];
 }
 
+/* A later part's "procs": [pid, ppid, start_ns, command or nil, pending
+ * execve's command or nil] each; an entry of another shape is left out
+ * (elements after those are ignored: a later writer may add some). */
+static void parse_procs(struct rn_capture_reader *r, const msgpack_object *x,
+			struct rn_capture_header *h)
+{
+	if (!x || x->type != MSGPACK_OBJECT_ARRAY || !x->via.array.size)
+		return;
+	struct rn_capture_proc *procs = keep(r, calloc(x->via.array.size, sizeof(*procs)));
+	size_t n = 0;
+	for (uint32_t k = 0; k < x->via.array.size; k++) {
+		const msgpack_object *e = &x->via.array.ptr[k];
+		int64_t pid, ppid;
+		uint64_t start;
+		if (e->type != MSGPACK_OBJECT_ARRAY || e->via.array.size < 4 ||
+		    !get_i64(&e->via.array.ptr[0], &pid) || !get_i64(&e->via.array.ptr[1], &ppid) ||
+		    !get_u64(&e->via.array.ptr[2], &start) || pid <= 0 || pid > INT32_MAX ||
+		    ppid < 0 || ppid > INT32_MAX)
+			continue;
+		procs[n].pid = (int32_t)pid;
+		procs[n].ppid = (int32_t)ppid;
+		procs[n].start_ns = start;
+		procs[n].command = get_text(r, &e->via.array.ptr[3]);
+		if (e->via.array.size > 4)
+			procs[n].exec_pending = get_text(r, &e->via.array.ptr[4]);
+		n++;
+	}
+	h->procs = procs;
+	h->nprocs = n;
+}
+
 /* 1: a header (h filled); 0: not one. */
 static int parse_header(struct rn_capture_reader *r, const msgpack_object *o,
 			struct rn_capture_header *h)
@@ -440,6 +471,7 @@ static int parse_header(struct rn_capture_reader *r, const msgpack_object *o,
 				h->syscalls[k] = intern(r, p, n);
 		}
 	}
+	parse_procs(r, map_get(o, "procs"), h);
 	return 1;
 }
 

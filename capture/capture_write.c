@@ -97,6 +97,8 @@ struct rn_capture_writer {
 	uint64_t file_bytes;         /* written to the current file */
 	int error;                   /* first error (errno value), sticky */
 	struct rn_capture_stats st;
+	rn_capture_live_procs_fn live_procs; /* a later part's table (NULL: none) */
+	void *live_procs_arg;
 };
 
 static int pack_write(void *data, const char *buf, size_t len)
@@ -306,7 +308,12 @@ static int write_header(struct rn_capture_writer *w)
 	if (uname(&u) < 0)
 		memset(&u, 0, sizeof(u));
 
-	msgpack_pack_map(pk, 15);
+	/* A later part lists the processes alive at its start. */
+	const struct rn_capture_proc *procs = NULL;
+	size_t nprocs = 0;
+	if (w->part > 0 && w->live_procs)
+		nprocs = w->live_procs(w->live_procs_arg, &procs);
+	msgpack_pack_map(pk, nprocs ? 16 : 15);
 	pack_cstr(pk, "t");
 	pack_cstr(pk, "header");
 	pack_cstr(pk, "format");
@@ -343,6 +350,24 @@ static int write_header(struct rn_capture_writer *w)
 			pack_cstr(pk, sc->name);
 		else
 			msgpack_pack_nil(pk);
+	}
+	if (nprocs) {
+		pack_cstr(pk, "procs");
+		msgpack_pack_array(pk, (uint32_t)nprocs);
+		for (size_t i = 0; i < nprocs; i++) {
+			msgpack_pack_array(pk, 5);
+			msgpack_pack_int32(pk, procs[i].pid);
+			msgpack_pack_int32(pk, procs[i].ppid);
+			msgpack_pack_uint64(pk, procs[i].start_ns);
+			if (procs[i].command)
+				pack_text(pk, procs[i].command);
+			else
+				msgpack_pack_nil(pk);
+			if (procs[i].exec_pending)
+				pack_text(pk, procs[i].exec_pending);
+			else
+				msgpack_pack_nil(pk);
+		}
 	}
 	/* The header is a frame of its own: damage to events never takes it. */
 	return end_frame(w);
@@ -714,6 +739,13 @@ fail:
 	free(w->path);
 	free(w);
 	return NULL;
+}
+
+void rn_capture_set_live_procs(struct rn_capture_writer *w, rn_capture_live_procs_fn fn,
+			       void *arg)
+{
+	w->live_procs = fn;
+	w->live_procs_arg = arg;
 }
 
 int rn_capture_append(struct rn_capture_writer *w, const struct rn_event *ev)

@@ -8,26 +8,59 @@
 #include <stdlib.h>
 
 #include "capture/capture.h"
+#include "stats/procstats.h"
 
 /* Writer-thread-owned, as the capture writer inside. */
 struct capture_sink {
 	struct rn_capture_writer *w; /* NULL once closed */
 	int error;                   /* the first failure (errno), sticky */
+	/* The processes alive, for the table each rotated part begins with
+	 * (fed every event before the capture sees it); the last table made. */
+	struct rn_procstats *live;
+	struct rn_capture_proc *table;
+	struct rn_proc_row *rows;
 };
+
+static size_t live_procs(void *arg, const struct rn_capture_proc **procs)
+{
+	struct capture_sink *s = arg;
+	size_t n;
+	free(s->rows);
+	free(s->table);
+	s->rows = rn_procstats_rows(s->live, &n);
+	s->table = calloc(n ? n : 1, sizeof(*s->table));
+	if (!s->table)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		s->table[i].pid = s->rows[i].pid;
+		s->table[i].ppid = s->rows[i].ppid;
+		s->table[i].start_ns = s->rows[i].start_ns;
+		s->table[i].command = s->rows[i].command;
+		s->table[i].exec_pending = s->rows[i].exec_pending;
+	}
+	*procs = s->table;
+	return n;
+}
 
 static void *capture_begin(const struct rn_sink_params *p)
 {
 	if (!p->target)
 		return NULL;
 	struct capture_sink *s = calloc(1, sizeof(*s));
-	if (s)
-		s->w = p->target;
+	if (!s)
+		return NULL;
+	s->w = p->target;
+	s->live = rn_procstats_new_live();
+	if (s->live)
+		rn_capture_set_live_procs(s->w, live_procs, s);
 	return s;
 }
 
 static void capture_event(void *self, const struct rn_event *ev)
 {
 	struct capture_sink *s = self;
+	if (s->live)
+		rn_procstats_event(s->live, ev);
 	if (s->w && !s->error)
 		s->error = rn_capture_append(s->w, ev);
 }
@@ -65,8 +98,12 @@ static int capture_buffered(const void *self)
 
 static void capture_destroy(void *self)
 {
-	capture_finish(self);
-	free(self);
+	struct capture_sink *s = self;
+	capture_finish(s);
+	rn_procstats_free(s->live);
+	free(s->rows);
+	free(s->table);
+	free(s);
 }
 
 const struct rn_sink_ops rn_capture_sink_ops = {

@@ -40,11 +40,22 @@ struct rn_procstats {
 	size_t nprocs;
 	uint64_t base_ns;       /* the first event: start offsets count from it */
 	int started;
+	int live_only;          /* rn_procstats_new_live: ended ones forgotten */
 };
 
 struct rn_procstats *rn_procstats_new(void)
 {
 	return calloc(1, sizeof(struct rn_procstats));
+}
+
+struct rn_procstats *rn_procstats_new_live(void)
+{
+	struct rn_procstats *ps = rn_procstats_new();
+	if (ps) {
+		ps->live_only = 1;
+		ps->started = 1; /* base 0: start_ns stays CLOCK_MONOTONIC */
+	}
+	return ps;
 }
 
 static struct proc *find(struct rn_procstats *ps, int32_t tgid, int create, uint64_t ts)
@@ -82,6 +93,33 @@ static void map_tid(struct rn_procstats *ps, int32_t tid, int32_t tgid)
 	m->tgid = tgid;
 	m->next = *pp;
 	*pp = m;
+}
+
+static void unmap_tid(struct rn_procstats *ps, int32_t tid)
+{
+	for (struct tidmap **pp = &ps->tids[(uint32_t)tid % BUCKETS]; *pp; pp = &(*pp)->next) {
+		if ((*pp)->tid == tid) {
+			struct tidmap *m = *pp;
+			*pp = m->next;
+			free(m);
+			return;
+		}
+	}
+}
+
+static void free_proc(struct rn_procstats *ps, struct proc *gone)
+{
+	for (struct proc **pp = &ps->procs[(uint32_t)gone->row.pid % BUCKETS]; *pp;
+	     pp = &(*pp)->next) {
+		if (*pp == gone) {
+			*pp = gone->next;
+			break;
+		}
+	}
+	free(gone->command);
+	free(gone->candidate);
+	free(gone);
+	ps->nprocs--;
 }
 
 static int32_t tgid_of(struct rn_procstats *ps, int32_t tid)
@@ -162,14 +200,21 @@ void rn_procstats_event(struct rn_procstats *ps, const struct rn_event *ev)
 	case RN_EV_EXITED:
 	case RN_EV_KILLED:
 	case RN_EV_DETACHED:
+		if (ps->live_only)
+			unmap_tid(ps, ev->tid);
 		if (ev->tid != ev->tgid)
 			return; /* a thread: the process goes on */
+		if (ps->live_only) {
+			if ((p = find(ps, ev->tgid, 0, 0)))
+				free_proc(ps, p);
+			return;
+		}
 		p = find(ps, ev->tgid, 1, ev->ts_ns);
 		p->ended = 1;
 		p->row.end = ev->kind == RN_EV_EXITED ? RN_PEND_EXITED
 			     : ev->kind == RN_EV_KILLED ? RN_PEND_KILLED
 							: RN_PEND_DETACHED;
-		p->row.status = (int32_t)ev->ret;
+		p->row.status = ev->kind == RN_EV_DETACHED ? 0 : (int32_t)ev->ret;
 		p->row.core_dumped = ev->kind == RN_EV_KILLED && ev->aux;
 		p->row.duration_ns = ev->ts_ns - p->first_ns;
 		return;
@@ -197,6 +242,7 @@ struct rn_proc_row *rn_procstats_rows(struct rn_procstats *ps, size_t *count)
 		for (struct proc *p = ps->procs[b]; p; p = p->next) {
 			rows[n] = p->row;
 			rows[n].command = p->command ? p->command : p->candidate;
+			rows[n].exec_pending = p->candidate;
 			rows[n].start_ns = p->first_ns - ps->base_ns;
 			n++;
 		}
@@ -205,6 +251,22 @@ struct rn_proc_row *rn_procstats_rows(struct rn_procstats *ps, size_t *count)
 	qsort(rows, n, sizeof(*rows), row_cmp);
 	*count = n;
 	return rows;
+}
+
+void rn_procstats_seed(struct rn_procstats *ps, int32_t pid, int32_t ppid, uint64_t start_ns,
+		       const char *command, const char *exec_pending)
+{
+	/* Seeds come before any event: the earliest start is the base. */
+	if (!ps->live_only && (!ps->started || start_ns < ps->base_ns))
+		ps->base_ns = start_ns;
+	ps->started = 1;
+	struct proc *p = find(ps, pid, 1, start_ns);
+	map_tid(ps, pid, pid);
+	p->row.ppid = ppid;
+	free(p->command);
+	p->command = command ? strdup(command) : NULL;
+	free(p->candidate);
+	p->candidate = exec_pending ? strdup(exec_pending) : NULL;
 }
 
 void rn_procstats_render(struct rn_procstats *ps, struct rn_sbuf *out)

@@ -14,6 +14,16 @@
 struct rn_procstats;
 
 struct rn_procstats *rn_procstats_new(void);
+/* The processes alive now only (the capture's per-part table): an ended
+ * one is forgotten, so memory follows the live tree, and rows' start_ns
+ * are CLOCK_MONOTONIC, not offsets. */
+struct rn_procstats *rn_procstats_new_live(void);
+/* A process known before its first event (from a capture part's table of
+ * the processes alive when the part began): its parent, its start, its
+ * command and the command of an execve it is in (NULL: none). Called
+ * before any event. */
+void rn_procstats_seed(struct rn_procstats *ps, int32_t pid, int32_t ppid, uint64_t start_ns,
+		       const char *command, const char *exec_pending);
 void rn_procstats_event(struct rn_procstats *ps, const struct rn_event *ev);
 /* One row per process seen, in start order (then pid); *count of them.
  * The caller frees the array; a row's command points into ps, valid until

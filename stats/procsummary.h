@@ -60,6 +60,7 @@ struct rn_proc_row {
 	int32_t pid;
 	int32_t ppid;          /* 0 or an untraced pid for a root */
 	const char *command;   /* argv after the last exec, joined; may be NULL */
+	const char *exec_pending; /* argv of an execve whose exit is not seen yet */
 	uint64_t start_ns;     /* offset from the start of the trace */
 	uint64_t duration_ns;  /* wall time */
 	uint64_t syscalls;

@@ -615,8 +615,15 @@ int main(int argc, char **argv)
 	d.counting = opt.count != RN_COUNT_OFF;
 	if (d.counting)
 		rn_stats_init(&d.stats);
-	if (opt.process_summary && !table_only && !(flags & RN_SINK_WHOLE_DOCUMENT))
+	if (opt.process_summary && !table_only && !(flags & RN_SINK_WHOLE_DOCUMENT)) {
 		d.procs = rn_procstats_new();
+		/* A later part of a rotated run alone: the processes that began
+		 * before it, from its header's table. */
+		for (size_t i = 0; h && i < h->nprocs; i++)
+			rn_procstats_seed(d.procs, h->procs[i].pid, h->procs[i].ppid,
+					  h->procs[i].start_ns, h->procs[i].command,
+					  h->procs[i].exec_pending);
+	}
 	if (ops && dump_begin(&d, ops, h, file_prefix, timing) < 0)
 		die_usage("out of memory");
 

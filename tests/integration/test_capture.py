@@ -130,6 +130,46 @@ def test_rotation():
     check(got and want[-1] == got[-1], "the newest part ends as the run ended")
 
 
+def test_rotated_part_knows_its_processes():
+    """A rotated run's later part begins with the processes alive then
+    (pid, parent, start, command), so that it decodes on its own: the
+    --process-summary of the parts kept by --capture-files gives every
+    process the parent and command the live run gave it, also those that
+    began in a part deleted since."""
+    cap, out = T.tmpfile("cap"), T.tmpfile("live.json")
+    # Small frames flushed often, so that the run's 4 KiB parts rotate.
+    script = ("for i in $(seq 60); do /bin/true; sleep 0.01; done; "
+              "sh -c 'for i in 1 2 3; do /bin/true; done'")
+    env = dict(os.environ, RENACER_CAPTURE_FRAME_BYTES="2048")
+    r = T.run(T.renacer_cmd() + ["-f", "--process-summary", "--format", "json", "-o", out,
+                                 "--capture", cap, "--capture-size", "4096",
+                                 "--capture-files", "2", "--flush-interval", "0.01", "--",
+                                 "sh", "-c", script], env=env)
+    check_eq(r.rc, 0, "renacer exit status\n" + r.describe())
+    live_objs = [json.loads(l) for l in T.read_text(out).splitlines()]
+    live = {o["pid"]: o for o in live_objs if o.get("type") == "process_summary"}
+    sh = min(live.values(), key=lambda o: o["start_ns"])
+    check(sh["command"].startswith("sh -c for i in"), "the live summary's first process: %r"
+          % sh)
+    parts = [p for p in os.listdir(os.path.dirname(cap))
+             if p.startswith(os.path.basename(cap))]
+    check_eq(len(parts), 2, "two parts kept: %s" % parts)
+    got = [json.loads(l) for l in dump(["--format", "json", cap]).out.splitlines()]
+    dumped = {o["pid"]: o for o in got if o.get("type") == "process_summary"}
+    check(min(o["seq"] for o in got if "seq" in o) > 100,
+          "the run's first part was deleted (the dump starts at seq %d)"
+          % min(o["seq"] for o in got if "seq" in o))
+    check(sh["pid"] in dumped, "the shell that began in a deleted part is in the dump's "
+          "summary: %s" % sorted(dumped))
+    check_eq(dumped[sh["pid"]]["duration_ns"], sh["duration_ns"],
+             "the shell's duration, from its start in a deleted part")
+    for pid, o in dumped.items():
+        check(pid in live, "pid %d of the dump was not in the live run" % pid)
+        check_eq((o["ppid"], o["command"], o["exit"], o["status"]),
+                 (live[pid]["ppid"], live[pid]["command"], live[pid]["exit"],
+                  live[pid]["status"]), "pid %d: parent, command and end" % pid)
+
+
 def test_killed_tracer():
     cap = T.tmpfile("cap")
     p = subprocess.Popen(T.renacer_cmd() + ["-o", T.tmpfile("o"), "--capture", cap, "--",
@@ -331,5 +371,6 @@ def test_let_go_reasons():
 if __name__ == "__main__":
     T.main([test_let_go_reasons, test_capture_only, test_capture_level, test_text_identical, test_text_options_kept, test_json_identical_and_valid,
             test_csv_identical_and_valid, test_private_and_no_symlink, test_rotation,
+            test_rotated_part_knows_its_processes,
             test_killed_tracer,
             test_killed_tracer_short_interval, test_dump_errors])
