@@ -96,8 +96,10 @@ struct rn_capture_writer *rn_capture_create(const char *path, const struct rn_ca
  * frame past frame_bytes and rotates when the file is full. Returns 0 or
  * the first error (errno value; sticky). */
 int rn_capture_append(struct rn_capture_writer *w, const struct rn_event *ev);
-/* Where the parts after the first get their table of live processes (none
- * until this is called). */
+/* Does the capture rotate (--capture-size)? Only then are there later
+ * parts, which get their table of live processes from fn (none until this
+ * is called). */
+int rn_capture_rotates(const struct rn_capture_writer *w);
 void rn_capture_set_live_procs(struct rn_capture_writer *w, rn_capture_live_procs_fn fn,
 			       void *arg);
 /* Write out everything appended (the frame goes on: ZSTD_e_flush), then

@@ -741,6 +741,11 @@ fail:
 	return NULL;
 }
 
+int rn_capture_rotates(const struct rn_capture_writer *w)
+{
+	return w->info.max_size != 0;
+}
+
 void rn_capture_set_live_procs(struct rn_capture_writer *w, rn_capture_live_procs_fn fn,
 			       void *arg)
 {

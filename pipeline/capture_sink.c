@@ -50,8 +50,8 @@ static void *capture_begin(const struct rn_sink_params *p)
 	if (!s)
 		return NULL;
 	s->w = p->target;
-	s->live = rn_procstats_new_live();
-	if (s->live)
+	/* Only a rotating capture has later parts to give the table to. */
+	if (rn_capture_rotates(s->w) && (s->live = rn_procstats_new_live()))
 		rn_capture_set_live_procs(s->w, live_procs, s);
 	return s;
 }
