@@ -39,6 +39,7 @@
 #include <linux/types.h>
 
 #include "tracer/bpf/count_abi.h"
+#include "tracer/end_signal.h"
 #include "count.skel.h"
 #endif
 
@@ -123,46 +124,9 @@ static void end_signals(sigset_t *set)
 	}
 }
 
-/* The first end signal and when, for the output's stall hook. Main thread
- * only: the wait loop and rn_pipeline_finish run on it. */
+/* The signals that end the count (tracer/end_signal.h keeps the first one
+ * seen). Main thread only: the wait loop and rn_pipeline_finish run on it. */
 static sigset_t end_set;
-static int end_signal;
-static uint64_t end_signal_ns;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static void note_end_signal(int sig)
-{
-	if (!end_signal) {
-		end_signal = sig;
-		end_signal_ns = now_ns();
-	}
-}
-
-/* p->stalled: the table is written at the end, to an output that may not
- * be read (a pipe nobody drains). As under ptrace: a second after an end
- * signal (one found pending counts), give up on it. */
-static int output_stalled(void *arg)
-{
-	(void)arg;
-	if (!end_signal) {
-		sigset_t pending;
-		if (sigpending(&pending) < 0)
-			return 0;
-		for (int sig = 1; sig < NSIG; sig++) {
-			if (sigismember(&end_set, sig) == 1 && sigismember(&pending, sig) == 1) {
-				note_end_signal(sig);
-				break;
-			}
-		}
-	}
-	return end_signal && now_ns() - end_signal_ns >= 1000 * 1000 * 1000ull;
-}
 
 /* libbpf's messages only when asked (RENACER_BPF_DEBUG=1): a kernel that
  * refuses the program is a reason to fall back, not an error. */
@@ -284,7 +248,7 @@ static void wait_tree(pid_t cmd, int sigfd, struct rn_outcome *out)
 			break;
 	}
 	if (sig) {
-		note_end_signal(sig);
+		rn_end_signal_note(sig);
 		if (!done) {
 			kill(cmd, SIGCONT);
 			kill(cmd, sig);
@@ -313,6 +277,7 @@ int rn_bpf_count_run(const struct rn_options *opt, struct rn_pipeline *p,
 		return 0;
 	}
 	end_signals(&end_set);
+	rn_end_signal_watch(&end_set);
 	sigset_t set = end_set;
 	sigaddset(&set, SIGCHLD);
 	int sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -323,7 +288,10 @@ int rn_bpf_count_run(const struct rn_options *opt, struct rn_pipeline *p,
 		return 0;
 	}
 	say_path(opt, "counted in the kernel (eBPF), no ptrace stops", NULL);
-	p->stalled = output_stalled;
+	/* the table is written at the end, to an output that may not be
+	 * read (a pipe nobody drains): as under ptrace, a second after an
+	 * end signal, give up on it */
+	p->stalled = rn_end_signal_stalled;
 	p->stalled_arg = NULL;
 	/* Orphans of the tree come to renacer, to be waited for (-f). */
 	if (opt->follow_forks)
@@ -358,7 +326,7 @@ int rn_bpf_count_run(const struct rn_options *opt, struct rn_pipeline *p,
 
 int rn_bpf_count_end_signal(void)
 {
-	return end_signal;
+	return rn_end_signal_first();
 }
 
 #else /* !RN_HAVE_BPF */

@@ -48,6 +48,7 @@
 #include "decode/rehearse.h"
 #include "syscalls/seccomp_filter.h"
 #include "tracer/abi.h"
+#include "tracer/end_signal.h"
 #include "tracer/stop_policy.h"
 #include "syscalls/syscalls.h"
 
@@ -178,6 +179,7 @@ void rn_tracer_block_signals(sigset_t *orig, int interruptible)
 			sigaddset(&set, SIGTSTP);
 	}
 	sigorset(&set, &set, &end_set);
+	rn_end_signal_watch(&end_set);
 	pthread_sigmask(SIG_BLOCK, &set, orig);
 	main_tid = gettid();
 	struct sigaction sa = { .sa_handler = forward_to_main, .sa_flags = SA_RESTART };
@@ -203,46 +205,11 @@ static uint64_t now_ns(void)
 
 /* ---- ending while the output is not read ---------------------------- */
 
-/* How long after the first end signal the output may keep renacer from
- * ending: a FIFO or pipe nobody drains must not hold the tracees for ever. */
-#define END_GRACE_NS (1000 * 1000 * 1000ull)
-
-/* The first end signal seen (read from the signalfd, or found pending
- * while the tracer waited for room) and when. Main thread only: the
- * tracer runs on it, and so does rn_pipeline_finish afterwards. */
-static int end_signal;
-static uint64_t end_signal_ns;
-
-static void note_end_signal(int sig)
-{
-	if (!end_signal) {
-		end_signal = sig;
-		end_signal_ns = now_ns();
-	}
-}
-
-/* The pipeline's stall hook (pipeline.h: p->stalled), asked while a thread
- * waits for room in a ring or to be joined. */
-static int output_stalled(void *arg)
-{
-	(void)arg;
-	if (!end_signal) {
-		sigset_t pending;
-		if (sigpending(&pending) < 0)
-			return 0;
-		for (int sig = 1; sig < NSIG; sig++) {
-			if (sigismember(&end_set, sig) == 1 && sigismember(&pending, sig) == 1) {
-				note_end_signal(sig);
-				break;
-			}
-		}
-	}
-	return end_signal && now_ns() - end_signal_ns >= END_GRACE_NS;
-}
-
+/* The first end signal (read from the signalfd, or found pending while the
+ * tracer waited for room) and the output's grace after it: end_signal.h. */
 int rn_tracer_end_signal(void)
 {
-	return end_signal;
+	return rn_end_signal_first();
 }
 
 /* ---- records --------------------------------------------------------- */
@@ -873,7 +840,7 @@ static void read_signals(struct tracer *t)
 	while (read(t->sigfd, &ssi, sizeof(ssi)) == (ssize_t)sizeof(ssi)) {
 		if (ssi.ssi_signo != SIGCHLD && !t->fatal_signal) {
 			t->fatal_signal = (int)ssi.ssi_signo;
-			note_end_signal(t->fatal_signal);
+			rn_end_signal_note(t->fatal_signal);
 		}
 	}
 }
@@ -928,7 +895,7 @@ static void tracer_sleep(struct tracer *t)
 	atomic_thread_fence(memory_order_seq_cst);
 	if (rn_handback_empty(p)) {
 		/* Detaching, a worker's hand-back may never come (the output is
-		 * not read): wake to ask output_stalled. */
+		 * not read): wake to ask rn_end_signal_stalled. */
 		int n = epoll_wait(t->epfd, ev, 4, t->detaching ? 100 : -1);
 		for (int i = 0; i < n; i++) {
 			if (ev[i].data.fd == p->hb_eventfd) {
@@ -981,7 +948,7 @@ static void let_go_held(struct tracer *t)
  * ended it (an end signal also comes before an output abandoned for it). */
 static void note_let_go_reason(struct tracer *t)
 {
-	const int sig = t->fatal_signal ? t->fatal_signal : end_signal;
+	const int sig = t->fatal_signal ? t->fatal_signal : rn_end_signal_first();
 	t->let_go_sig = 0;
 	if (sig) {
 		t->let_go_why = RN_LET_GO_SIGNAL;
@@ -1036,7 +1003,7 @@ static void detach_all(struct tracer *t)
 		if (tid < 0 && errno == ECHILD)
 			break;
 		if (tid == 0) {
-			if (!abandoned && t->held > 0 && output_stalled(NULL))
+			if (!abandoned && t->held > 0 && rn_end_signal_stalled(NULL))
 				rn_pipeline_abandon(t->p);
 			if (!abandoned && rn_pipeline_abandoned(t->p)) {
 				abandoned = 1;
@@ -1105,7 +1072,7 @@ static double tv_s(struct timeval tv)
 static int tracer_setup(struct tracer *t)
 {
 	/* Asked on this thread only: in reserve() and rn_pipeline_finish. */
-	t->p->stalled = output_stalled;
+	t->p->stalled = rn_end_signal_stalled;
 	t->p->stalled_arg = NULL;
 	if (rn_proctab_init(&t->tab) < 0 || setup_fds(t) < 0) {
 		fprintf(stderr, "renacer: cannot set up the tracer: %s\n", strerror(errno));
@@ -1401,14 +1368,14 @@ static void finish_tracees(struct tracer *t, struct rn_outcome *out)
 			detach_all(t);
 		/* strace kills the command it started with the signal that ended it
 		 * (one seen only while waiting for the output, too). */
-		const int sig = t->fatal_signal ? t->fatal_signal : end_signal;
+		const int sig = t->fatal_signal ? t->fatal_signal : rn_end_signal_first();
 		if (t->command_pid && !t->command_done && sig) {
 			kill(t->command_pid, SIGCONT);
 			kill(t->command_pid, sig);
 		}
 	}
-	if (t->fatal_signal || end_signal) {
-		out->raise_signal = t->fatal_signal ? t->fatal_signal : end_signal;
+	if (t->fatal_signal || rn_end_signal_first()) {
+		out->raise_signal = t->fatal_signal ? t->fatal_signal : rn_end_signal_first();
 	} else if (t->command_done) {
 		if (WIFEXITED(t->command_status))
 			out->exit_code = WEXITSTATUS(t->command_status);
