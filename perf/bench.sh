@@ -20,8 +20,7 @@
 #           the sinks.
 #   ceiling how many stops per second the one tracer thread sustains:
 #           CEILING_N (1 2 4 8) sysheavy processes at once, under each
-#           ptrace floor, strace and renacer, RUNS runs alternating; medians
-#           (not in the default parts).
+#           ptrace floor, strace and renacer, RUNS runs alternating; medians.
 #   dump    renacer-dump streaming a long capture (not in the default parts):
 #           one capture of DUMP_WORKLOAD (kernel by default), made DUMP_MB
 #           (1024) MB long by build/capture_repeat (copies of its events, as
@@ -54,7 +53,7 @@
 # spins 100 polls by default), so the fairer floor for renacer.
 #
 # Environment:
-#   RUNS=3  PARTS="matrix memory stall micro"  WORKLOADS="sysheavy forkstorm cproject"
+#   RUNS=3  PARTS="matrix memory stall ceiling micro"  WORKLOADS="sysheavy forkstorm cproject kernel kernel-j4"
 #   MODES=...  SYSHEAVY_N=20000  FORKSTORM_N=500  UNITS=120  FANOUT_N=1000
 #   KERNEL_DIR=DIR (default ${TMPDIR:-/tmp}/renacer-kernel-6.1, kept between
 #   runs)  KERNEL_TARGETS="kernel/ lib/" ("" : the whole build, ~4 min)
@@ -79,8 +78,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-runs=${RUNS:-3}
-parts=${PARTS:-matrix memory stall micro}
+runs=${RUNS:-5}
+parts=${PARTS:-matrix memory stall ceiling micro}
 workloads=${WORKLOADS:-sysheavy forkstorm cproject kernel kernel-j4}
 read -r -a modes <<<"${MODES:-untraced floor floor-spin strace strace-c renacer renacer-c renacer-c-ptrace renacer-capture renacer-process}"
 sysheavy_n=${SYSHEAVY_N:-20000}
