@@ -53,7 +53,7 @@
 # spins 100 polls by default), so the fairer floor for renacer.
 #
 # Environment:
-#   RUNS=3  PARTS="matrix memory stall ceiling micro"  WORKLOADS="sysheavy forkstorm cproject kernel kernel-j4"
+#   RUNS=5  PARTS="matrix memory stall ceiling micro"  WORKLOADS="sysheavy forkstorm cproject kernel kernel-j4"
 #   MODES=...  SYSHEAVY_N=20000  FORKSTORM_N=500  UNITS=120  FANOUT_N=1000
 #   KERNEL_DIR=DIR (default ${TMPDIR:-/tmp}/renacer-kernel-6.1, kept between
 #   runs)  KERNEL_TARGETS="kernel/ lib/" ("" : the whole build, ~4 min)
