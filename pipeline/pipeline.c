@@ -213,9 +213,15 @@ int rn_pipeline_join(struct rn_pipeline *p, pthread_t th, struct rn_thread_end *
 
 int rn_pipeline_finish(struct rn_pipeline *p)
 {
+	/* Every worker is stopped (and so woken) before any is joined: the
+	 * writer merges by seq, so one worker may wait for room in its output
+	 * ring until another turns the record with the next seq, which the
+	 * tracer has not woken it for (wakes are batched). Joining the first
+	 * before waking the second waited for ever. */
+	for (unsigned i = 0; i < p->nworkers; i++)
+		rn_worker_stop(p->workers[i]);
 	for (unsigned i = 0; i < p->nworkers; i++) {
 		struct rn_worker *w = p->workers[i];
-		rn_worker_stop(w);
 		if (rn_pipeline_join(p, w->thread, &w->end) < 0)
 			return RN_PIPELINE_ABANDONED;
 		p->stats.prefetch_misses += w->snap.misses;
