@@ -359,14 +359,8 @@ static int write_header(struct rn_capture_writer *w)
 			msgpack_pack_int32(pk, procs[i].pid);
 			msgpack_pack_int32(pk, procs[i].ppid);
 			msgpack_pack_uint64(pk, procs[i].start_ns);
-			if (procs[i].command)
-				pack_text(pk, procs[i].command);
-			else
-				msgpack_pack_nil(pk);
-			if (procs[i].exec_pending)
-				pack_text(pk, procs[i].exec_pending);
-			else
-				msgpack_pack_nil(pk);
+			pack_text(pk, procs[i].command); /* nil when NULL */
+			pack_text(pk, procs[i].exec_pending);
 		}
 	}
 	/* The header is a frame of its own: damage to events never takes it. */

@@ -15,29 +15,29 @@ struct capture_sink {
 	struct rn_capture_writer *w; /* NULL once closed */
 	int error;                   /* the first failure (errno), sticky */
 	/* The processes alive, for the table each rotated part begins with
-	 * (fed every event before the capture sees it); the last table made. */
+	 * (fed every event before the capture sees it); the last table made,
+	 * whose commands point into live. */
 	struct rn_procstats *live;
 	struct rn_capture_proc *table;
-	struct rn_proc_row *rows;
 };
 
 static size_t live_procs(void *arg, const struct rn_capture_proc **procs)
 {
 	struct capture_sink *s = arg;
 	size_t n;
-	free(s->rows);
+	struct rn_proc_row *rows = rn_procstats_rows(s->live, &n);
 	free(s->table);
-	s->rows = rn_procstats_rows(s->live, &n);
 	s->table = calloc(n ? n : 1, sizeof(*s->table));
 	if (!s->table)
 		abort();
 	for (size_t i = 0; i < n; i++) {
-		s->table[i].pid = s->rows[i].pid;
-		s->table[i].ppid = s->rows[i].ppid;
-		s->table[i].start_ns = s->rows[i].start_ns;
-		s->table[i].command = s->rows[i].command;
-		s->table[i].exec_pending = s->rows[i].exec_pending;
+		s->table[i].pid = rows[i].pid;
+		s->table[i].ppid = rows[i].ppid;
+		s->table[i].start_ns = rows[i].start_ns;
+		s->table[i].command = rows[i].command;
+		s->table[i].exec_pending = rows[i].exec_pending;
 	}
+	free(rows);
 	*procs = s->table;
 	return n;
 }
@@ -101,7 +101,6 @@ static void capture_destroy(void *self)
 	struct capture_sink *s = self;
 	capture_finish(s);
 	rn_procstats_free(s->live);
-	free(s->rows);
 	free(s->table);
 	free(s);
 }
