@@ -189,7 +189,7 @@ static void plan_phase(struct rn_prefetch_plan *pl, const struct rn_syscall *sc,
 	if (!table_driven(sc))
 		return;
 	/* --process-summary reads every argv string whole, in the worker. */
-	if (opt->process_summary)
+	if (opt->whole_commands)
 		for (unsigned i = 0; i < sc->nargs; i++)
 			if (sc->args[i].type == RN_T_ARGV)
 				return;

@@ -21,7 +21,7 @@ int rn_rehearsable(long nr, const struct rn_options *opt)
 	if (nr == SYS_rt_sigreturn)
 		return 0;
 	/* --process-summary reads whole argv strings outside the decoders. */
-	if (opt->process_summary && (nr == SYS_execve || nr == SYS_execveat))
+	if (opt->whole_commands && (nr == SYS_execve || nr == SYS_execveat))
 		return 0;
 	return 1;
 }

@@ -261,7 +261,7 @@ static void decode_entry(struct rn_worker *w, const struct rn_record *rec)
 	/* --process-summary's command column: the whole argv, not cut at -s. */
 	uint32_t cmd_node = 0;
 	int has_cmd = 0;
-	if (opt->process_summary && (rec->nr == SYS_execve || rec->nr == SYS_execveat)) {
+	if (opt->whole_commands && (rec->nr == SYS_execve || rec->nr == SYS_execveat)) {
 		struct rn_sbuf cmd = { 0 };
 		rn_dec_argv_joined(rec->tid, rec->args[rec->nr == SYS_execve ? 1 : 2], &cmd, 65536);
 		cmd_node = rn_v_text(&w->vs, "command", "");

@@ -37,6 +37,7 @@
 
 #include "capture/capture.h"
 #include "pipeline/capture_sink.h"
+#include "insight/formats.h"
 #include "sinks/sink.h"
 #include "stats/procstats.h"
 #include "stats/summary.h"

@@ -1,6 +1,6 @@
 /*
- * sink.c - the ops of the four formats (sinks/sink.h), each a thin layer
- * over its sink's own functions, and the map from --format to them.
+ * sink.c - the ops of the four formats of this layer (sinks/sink.h), each a
+ * thin layer over its sink's own functions.
  */
 #include "sinks/sink.h"
 
@@ -64,7 +64,7 @@ static void text_destroy(void *self)
 	free(self);
 }
 
-static const struct rn_sink_ops text_ops = {
+const struct rn_sink_ops rn_text_ops = {
 	.name = "text",
 	.flags = RN_SINK_STATUS_FILTER,
 	.begin = text_begin,
@@ -119,7 +119,7 @@ static void json_destroy(void *self)
 	free(self);
 }
 
-static const struct rn_sink_ops json_ops = {
+const struct rn_sink_ops rn_json_ops = {
 	.name = "json",
 	.begin = json_begin,
 	.event = json_event,
@@ -173,7 +173,7 @@ static void csv_destroy(void *self)
 	free(self);
 }
 
-static const struct rn_sink_ops csv_ops = {
+const struct rn_sink_ops rn_csv_ops = {
 	.name = "csv",
 	.begin = csv_begin,
 	.event = csv_event,
@@ -229,7 +229,7 @@ static void perfetto_destroy(void *self)
 	free(self);
 }
 
-static const struct rn_sink_ops perfetto_ops = {
+const struct rn_sink_ops rn_perfetto_ops = {
 	.name = "perfetto",
 	.flags = RN_SINK_WHOLE_DOCUMENT,
 	.begin = perfetto_begin,
@@ -242,19 +242,6 @@ static const struct rn_sink_ops perfetto_ops = {
 };
 
 /* ---- the handle ---------------------------------------------------------- */
-
-const struct rn_sink_ops *rn_sink_for_format(int format)
-{
-	static const struct rn_sink_ops *const by_format[] = {
-		[RN_FORMAT_TEXT] = &text_ops,
-		[RN_FORMAT_JSON] = &json_ops,
-		[RN_FORMAT_CSV] = &csv_ops,
-		[RN_FORMAT_PERFETTO] = &perfetto_ops,
-	};
-	if (format < 0 || (size_t)format >= sizeof(by_format) / sizeof(by_format[0]))
-		return NULL;
-	return by_format[format];
-}
 
 int rn_sink_begin(struct rn_sink *s, const struct rn_sink_ops *ops,
 		  const struct rn_sink_params *params)

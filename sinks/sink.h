@@ -88,9 +88,8 @@ struct rn_sink {
 	void *self;
 };
 
-/* --format's sink (enum rn_output_format); NULL for a value that has none.
- * The only place a format is mapped to an implementation. */
-const struct rn_sink_ops *rn_sink_for_format(int format);
+/* The formats of this layer; insight/formats.h maps --format to a sink. */
+extern const struct rn_sink_ops rn_text_ops, rn_json_ops, rn_csv_ops, rn_perfetto_ops;
 
 /* Start ops into s. Returns 0, or -1 when begin failed (s is then "no
  * sink"). */

@@ -17,6 +17,7 @@ enum rn_output_format {
 	RN_FORMAT_JSON,     /* JSON Lines */
 	RN_FORMAT_CSV,      /* RFC 4180 */
 	RN_FORMAT_PERFETTO, /* Chrome's Trace Event JSON, for ui.perfetto.dev */
+	RN_FORMAT_REPORT,   /* one HTML page about the whole run */
 };
 
 enum rn_count_mode {
@@ -74,6 +75,9 @@ struct rn_options {
 	struct rn_summary_opts summary; /* -S, -U */
 	struct rn_timefmt tf; /* -t -tt -ttt -r -T and their long forms */
 	int process_summary;  /* --process-summary */
+	int whole_commands;   /* execve's entry carries the whole command line,
+				 not cut at -s (--process-summary, --format
+				 report: they name processes by it) */
 	int stats_self;       /* --stats-self: renacer's own counters at exit */
 	int format;           /* enum rn_output_format: --format */
 	int no_trace;         /* --capture without -o or --format: the capture

@@ -4,8 +4,8 @@
 The library's folders are layers, bottom up (the top CMakeLists.txt adds
 them in this order, and each library links only to those below it):
 
-    base -> syscalls -> decode -> sinks, capture, stats -> pipeline
-         -> tracer -> tools
+    base -> syscalls -> decode -> sinks, capture, stats -> insight
+         -> pipeline -> tracer -> tools
 
 sinks, capture and stats are one level: none of them includes another.
 A file may include headers of its own folder and of lower layers only.
@@ -18,7 +18,7 @@ import re
 import sys
 
 RANK = {"base": 0, "syscalls": 1, "decode": 2, "sinks": 3, "capture": 3, "stats": 3,
-        "pipeline": 4, "tracer": 5, "tools": 6}
+        "insight": 4, "pipeline": 5, "tracer": 6, "tools": 7}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/[^"]+"')
 
 

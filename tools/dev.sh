@@ -29,12 +29,14 @@ cd "$root"
 # tree beside the usual one).
 build_dir=${RN_BUILD_DIR:-build}
 
-# Everything the build, the tests, the demo and the benchmarks use.
+# Everything the build, the tests, the demo and the benchmarks use (chromium:
+# the report's page is loaded in a real browser).
 packages=(
 	build-essential gcc clang make cmake pkg-config python3
 	liburcu-dev libzstd-dev zstd libmsgpack-dev libcmocka-dev
 	libbenchmark-dev libbpf-dev bpftool
 	strace git tar jq tmux python3-pandas python3-zstandard python3-msgpack
+	chromium
 )
 
 usage() {

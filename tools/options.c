@@ -153,6 +153,7 @@ static void derive_formats(struct rn_cmdline *c)
 	 * as well, for nobody, would cost the run a formatter. The trace is
 	 * shown beside it only when asked for where (-o) or how (--format). */
 	o->no_trace = o->capture && !o->outfile && !(c->seen & RN_SEEN_FORMAT);
+	o->whole_commands = o->process_summary || o->format == RN_FORMAT_REPORT;
 }
 
 /* -f, --follow-forks and --output-separately as strace 6.1 has them: -f is
@@ -199,6 +200,10 @@ static void check_outputs(const struct rn_options *o)
 		    "capture and renacer-dump --format stats)");
 	/* A CSV file is one header and records of its columns: no table fits
 	 * (JSON Lines takes the summary as objects of its own type). */
+	/* A page for a browser: on stderr, among the program's own output,
+	 * nobody could open it. */
+	if (o->format == RN_FORMAT_REPORT && !o->outfile)
+		die("--format report writes an HTML page: give -o FILE");
 	if (o->process_summary && o->format == RN_FORMAT_CSV)
 		die("--process-summary prints a table: --format csv cannot hold it (use "
 		    "--format json, or a capture and renacer-dump)");

@@ -29,6 +29,7 @@
 #include "capture/capture.h"
 #include "syscalls/filter.h"
 #include "pipeline/summaries.h"
+#include "insight/formats.h"
 #include "sinks/sink.h"
 #include "stats/procstats.h"
 #include "stats/summary.h"
@@ -387,6 +388,7 @@ static void parse_cmdline(struct cmdline *c, int argc, char **argv)
 		[RN_DUMP_TEXT] = RN_FORMAT_TEXT, [RN_DUMP_JSON] = RN_FORMAT_JSON,
 		[RN_DUMP_CSV] = RN_FORMAT_CSV,   [RN_DUMP_STATS] = -1,
 		[RN_DUMP_PERFETTO] = RN_FORMAT_PERFETTO,
+		[RN_DUMP_REPORT] = RN_FORMAT_REPORT,
 	};
 	struct rn_cmdline *cl = &c->cl;
 

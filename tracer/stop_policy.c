@@ -36,7 +36,7 @@ static uint8_t hold_bits(const struct rn_syscall *sc, long nr, const struct rn_o
 		 * --process-summary needs the command line of each exec. (-c
 		 * with -P counts only the calls touching the paths: those are
 		 * decoded as without -c.) */
-		if (opt->process_summary && (nr == SYS_execve || nr == SYS_execveat))
+		if (opt->whole_commands && (nr == SYS_execve || nr == SYS_execveat))
 			return RN_HOLD_ENTRY;
 		return 0;
 	}

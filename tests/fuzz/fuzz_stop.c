@@ -69,7 +69,7 @@ static struct setup *get_setup(unsigned o, unsigned f)
 	rn_options_init(&s->opt);
 	s->opt.decode_fds = (o & 1) != 0;
 	s->opt.count = (o & 2) ? RN_COUNT_ONLY : RN_COUNT_OFF;
-	s->opt.process_summary = (o & 4) != 0;
+	s->opt.process_summary = s->opt.whole_commands = (o & 4) != 0;
 	char err[256];
 	if (o & 8)
 		rn_filter_add_path(&s->opt.filter, "/tmp");
