@@ -19,6 +19,7 @@
 
 #define PLOT_BUCKETS 400u
 #define TOP_N 25u
+#define CMD_SHOWN 240u /* bytes of a command in a table cell */
 
 /* A main thread's stay in a waiting call, CLOCK_MONOTONIC ns. */
 struct wait_iv {
@@ -465,12 +466,18 @@ static void figures_free(struct figures *f)
 
 /* ---- text of the page ----------------------------------------------------- */
 
-/* HTML text: <, >, &, quotes escaped; bytes that are not UTF-8 as U+FFFD. */
-static void put_html(struct rn_sbuf *b, const char *s)
+/* HTML text: <, >, &, quotes escaped; bytes that are not UTF-8 as U+FFFD.
+ * max > 0: at most about max bytes, then an ellipsis (a build's shell
+ * commands run to kilobytes; the tree's data keeps them whole). */
+static void put_html(struct rn_sbuf *b, const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	size_t n = strlen((const char *)p);
 	for (size_t i = 0; i < n;) {
+		if (max && i >= max) {
+			rn_sbuf_puts(b, "&#x2026;");
+			break;
+		}
 		unsigned char c = p[i];
 		size_t l = rn_utf8_len(p + i, n - i);
 		if (!l) {
@@ -670,12 +677,12 @@ static void render_overview(struct rn_sbuf *b, const struct figures *f, const st
 	rn_sbuf_puts(b, "<h2 id=\"overview\">Overview</h2>\n<table>\n<tr><th>command</th><td class=\"cmd\">");
 	if (r->command) {
 		for (char *const *a = r->command; *a; a++) {
-			put_html(b, *a);
+			put_html(b, *a, 0);
 			if (a[1])
 				rn_sbuf_putc(b, ' ');
 		}
 	} else if (f->n) {
-		put_html(b, f->rows[0].command);
+		put_html(b, f->rows[0].command, 0);
 	}
 	rn_sbuf_puts(b, "</td></tr>\n<tr><th>wall time</th><td>");
 	put_secs(b, f->wall);
@@ -729,9 +736,77 @@ static void render_plot(struct rn_sbuf *b, const struct figures *f)
 			  "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%g</text>\n",
 		       x0 - 4, y0 + 4, x0 - 4, y1 + 4, ymax);
 	for (int i = 0; i <= 4; i++)
-		rn_sbuf_printf(b, "<text x=\"%.1f\" y=\"%g\" text-anchor=\"middle\">%.2f s</text>\n",
-			       x0 + (x1 - x0) * i / 4, y0 + 18, (double)f->wall / 1e9 * i / 4);
+		rn_sbuf_printf(b, "<text x=\"%.1f\" y=\"%g\" text-anchor=\"%s\">%.2f s</text>\n",
+			       x0 + (x1 - x0) * i / 4, y0 + 18, i == 4 ? "end" : "middle",
+			       (double)f->wall / 1e9 * i / 4);
 	rn_sbuf_puts(b, "</svg>\n");
+}
+
+/* Path rows grouped by program: how much of the path each program holds. */
+struct path_program {
+	const char *name;
+	uint64_t count, own;
+};
+
+static int by_own(const void *pa, const void *pb)
+{
+	const struct path_program *a = pa, *b = pb;
+	if (a->own != b->own)
+		return a->own > b->own ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+static int by_program_name(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int c = strcmp(sort_f->program[a], sort_f->program[b]);
+	return c ? c : (a < b ? -1 : a > b);
+}
+
+static void render_path_programs(struct rn_sbuf *b, const struct figures *f, size_t *ix, size_t k)
+{
+	static const char *const cols[] = { "program", "processes on the path", "on the path (s)",
+					    "share", NULL };
+	struct path_program *pp = xrealloc(NULL, (k + 1) * sizeof(*pp));
+	size_t np = 0;
+	sort_f = f;
+	qsort(ix, k, sizeof(*ix), by_program_name);
+	for (size_t i = 0; i < k; i++) {
+		if (!np || strcmp(pp[np - 1].name, f->program[ix[i]]) != 0)
+			pp[np++] = (struct path_program){ f->program[ix[i]], 0, 0 };
+		pp[np - 1].count++;
+		pp[np - 1].own += f->own[ix[i]];
+	}
+	qsort(pp, np, sizeof(*pp), by_own);
+	rn_sbuf_puts(b, "<table>\n");
+	th_row(b, cols);
+	for (size_t i = 0; i < np && i < TOP_N; i++) {
+		rn_sbuf_puts(b, "<tr><td class=\"cmd\">");
+		put_html(b, pp[i].name, 0);
+		rn_sbuf_printf(b, "</td><td class=\"num\">%" PRIu64 "</td><td class=\"num\">",
+			       pp[i].count);
+		put_secs(b, pp[i].own);
+		rn_sbuf_printf(b, "</td><td class=\"num\">%.1f%%</td></tr>\n",
+			       f->wall ? 100.0 * (double)pp[i].own / (double)f->wall : 0.0);
+	}
+	rn_sbuf_puts(b, "</table>\n");
+	free(pp);
+}
+
+static const struct figures *own_f;
+
+static int by_own_desc(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	if (own_f->own[a] != own_f->own[b])
+		return own_f->own[a] > own_f->own[b] ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+static int by_index(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	return a < b ? -1 : a > b;
 }
 
 static void render_path(struct rn_sbuf *b, const struct figures *f)
@@ -739,12 +814,21 @@ static void render_path(struct rn_sbuf *b, const struct figures *f)
 	static const char *const cols[] = { "pid", "start (s)", "on the path (s)", "share",
 					    "command", NULL };
 	size_t k, *ix = path_rows(f, &k);
-	rn_sbuf_puts(b, "<h2 id=\"critical-path\">Critical path</h2>\n<p>Walking back from the "
-			"end of the run: the child a process waited for last, then the one "
-			"before it, and so on inside each. A process's time on the path is its "
-			"own: while none of its children on the path ran.</p>\n<table>\n");
+	rn_sbuf_printf(b, "<h2 id=\"critical-path\">Critical path</h2>\n<p>Walking back from the "
+			  "end of the run: the child a process waited for last, then the one "
+			  "before it, and so on inside each. A process's time on the path is its "
+			  "own: while none of its children on the path ran. %zu processes are on "
+			  "it; by program:</p>\n", k);
+	render_path_programs(b, f, ix, k);
+	/* the longest stretches, in the order they ran (rows are by start) */
+	own_f = f;
+	qsort(ix, k, sizeof(*ix), by_own_desc);
+	size_t shown = k < TOP_N ? k : TOP_N;
+	qsort(ix, shown, sizeof(*ix), by_index);
+	rn_sbuf_printf(b, "<p>Its %zu longest stretches, in the order they ran:</p>\n<table>\n",
+		       shown);
 	th_row(b, cols);
-	for (size_t i = 0; i < k; i++) {
+	for (size_t i = 0; i < shown; i++) {
 		const struct rn_proc_row *row = &f->rows[ix[i]];
 		rn_sbuf_printf(b, "<tr><td class=\"num\">%d</td><td class=\"num\">", row->pid);
 		put_secs(b, row->start_ns);
@@ -752,7 +836,7 @@ static void render_path(struct rn_sbuf *b, const struct figures *f)
 		put_secs(b, f->own[ix[i]]);
 		rn_sbuf_printf(b, "</td><td class=\"num\">%.1f%%</td><td class=\"cmd\">",
 			       f->wall ? 100.0 * (double)f->own[ix[i]] / (double)f->wall : 0.0);
-		put_html(b, row->command);
+		put_html(b, row->command, CMD_SHOWN);
 		rn_sbuf_puts(b, "</td></tr>\n");
 	}
 	rn_sbuf_puts(b, "</table>\n");
@@ -775,7 +859,7 @@ static void render_slowest(struct rn_sbuf *b, const struct figures *f)
 		put_secs(b, row->start_ns);
 		rn_sbuf_printf(b, "</td><td class=\"num\">%" PRIu64 "</td><td>%s</td><td class=\"cmd\">",
 			       row->syscalls, exit_text(row, buf, sizeof(buf)));
-		put_html(b, row->command);
+		put_html(b, row->command, CMD_SHOWN);
 		rn_sbuf_puts(b, "</td></tr>\n");
 	}
 	rn_sbuf_puts(b, "</table>\n");
@@ -793,7 +877,7 @@ static void render_programs(struct rn_sbuf *b, struct program *pr, size_t np)
 	th_row(b, cols);
 	for (size_t i = 0; i < np; i++) {
 		rn_sbuf_puts(b, "<tr><td class=\"cmd\">");
-		put_html(b, pr[i].name);
+		put_html(b, pr[i].name, 0);
 		rn_sbuf_printf(b, "</td><td class=\"num\">%" PRIu64 "</td><td class=\"num\">",
 			       pr[i].count);
 		put_secs(b, pr[i].total);
@@ -809,7 +893,7 @@ static void render_programs(struct rn_sbuf *b, struct program *pr, size_t np)
 	th_row(b, sys_cols);
 	for (size_t i = 0; i < np; i++) {
 		rn_sbuf_puts(b, "<tr><td class=\"cmd\">");
-		put_html(b, pr[i].name);
+		put_html(b, pr[i].name, 0);
 		rn_sbuf_printf(b, "</td><td class=\"num\">%" PRIu64 "</td><td class=\"num\">%" PRIu64
 				  "</td><td class=\"num\">",
 			       pr[i].syscalls, pr[i].errors);
