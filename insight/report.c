@@ -342,9 +342,12 @@ static void parallelism(struct figures *f, const struct report *r)
 		s[k++] = (struct step){ f->rows[i].start_ns, 1 };
 		s[k++] = (struct step){ f->rows[i].start_ns + f->rows[i].duration_ns, -1 };
 	}
+	/* (clamped: two threads' stops may be stamped a little out of order) */
 	for (size_t i = 0; i < r->niv; i++) {
-		s[k++] = (struct step){ r->iv[i].t0 - r->first_ts, -1 };
-		s[k++] = (struct step){ r->iv[i].t1 - r->first_ts, 1 };
+		uint64_t t0 = r->iv[i].t0 > r->first_ts ? r->iv[i].t0 - r->first_ts : 0;
+		uint64_t t1 = r->iv[i].t1 > r->first_ts ? r->iv[i].t1 - r->first_ts : 0;
+		s[k++] = (struct step){ t0, -1 };
+		s[k++] = (struct step){ t1, 1 };
 	}
 	qsort(s, k, sizeof(*s), by_time);
 	double width = f->wall ? (double)f->wall / PLOT_BUCKETS : 1, area = 0;
