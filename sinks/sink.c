@@ -1,6 +1,7 @@
 /*
- * sink.c - the ops of the four formats (sinks/sink.h), each a thin layer
- * over its sink's own functions, and the map from --format to them.
+ * sink.c - the ops of the four per-event formats (sinks/sink.h), each a
+ * thin layer over its sink's own functions, and the map from --format to
+ * them and to the two per-process ones (sinks/proc_sinks.h).
  */
 #include "sinks/sink.h"
 
@@ -10,6 +11,7 @@
 #include "sinks/csv_sink.h"
 #include "sinks/json_sink.h"
 #include "sinks/perfetto_sink.h"
+#include "sinks/proc_sinks.h"
 
 /* The state of every format's sink is allocated here: a sink's own struct
  * is also used embedded (the writer's -ff files), so its init stays as is. */
@@ -250,6 +252,8 @@ const struct rn_sink_ops *rn_sink_for_format(int format)
 		[RN_FORMAT_JSON] = &json_ops,
 		[RN_FORMAT_CSV] = &csv_ops,
 		[RN_FORMAT_PERFETTO] = &perfetto_ops,
+		[RN_FORMAT_COMPILE_DB] = &rn_compile_db_ops,
+		[RN_FORMAT_FILES] = &rn_files_ops,
 	};
 	if (format < 0 || (size_t)format >= sizeof(by_format) / sizeof(by_format[0]))
 		return NULL;

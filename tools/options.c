@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "base/quote.h"
+#include "sinks/proctrack.h"
 
 static const struct rn_prog renacer = {
 	.id = RN_PROG_RENACER,
@@ -118,6 +119,22 @@ static void finish_filter(struct rn_cmdline *c, int have_command)
 	struct rn_options *o = &c->opt;
 	char err[256];
 
+	/* The per-process formats read a set of calls of their own: a trace
+	 * of other calls would leave their cwd and descriptors wrong. */
+	if (o->format == RN_FORMAT_COMPILE_DB || o->format == RN_FORMAT_FILES) {
+		if (o->filter.given & RN_GIVEN_TRACE)
+			die("--format %s chooses the calls it traces: -e trace= cannot go with it",
+			    o->format == RN_FORMAT_FILES ? "files" : "compile-db");
+		if (rn_filter_parse_e(&o->filter,
+				      o->format == RN_FORMAT_FILES ? rn_pt_trace_files
+								   : rn_pt_trace_compile_db,
+				      err, sizeof(err)) < 0)
+			die("%s", err);
+		/* A command line cut at -s would be a wrong command: execve's
+		 * argv whole (up to the kernel's limit for one string). */
+		if (!(c->seen & RN_SEEN_STRSIZE))
+			o->strsize = 128 * 1024;
+	}
 	if (rn_filter_finish(&o->filter, err, sizeof(err)) < 0)
 		die("%s", err);
 	if (o->filter.warning)
@@ -191,6 +208,10 @@ static void check_outputs(const struct rn_options *o)
 		if (o->process_summary)
 			die("--process-summary and -ff with -o are mutually exclusive");
 	}
+	/* Their documents have one schema each: no table goes into them. */
+	if (o->process_summary &&
+	    (o->format == RN_FORMAT_COMPILE_DB || o->format == RN_FORMAT_FILES))
+		die("--process-summary prints a table: --format compile-db/files cannot hold it");
 	/* -c/-C print strace's summary table, text only: in a JSON Lines or
 	 * CSV stream it would break every reader (a capture gives the table
 	 * back in any case: renacer-dump --format stats). */
@@ -212,6 +233,9 @@ static void find_command(struct rn_cmdline *c, int argc, char **argv)
 	if (c->first_arg < argc) {
 		o->command = argv + c->first_arg;
 		o->command_path = resolve_command(argv[c->first_arg]);
+		/* The command starts where renacer is: the base of its
+		 * relative paths (compile-db, files), kept in a capture. */
+		o->cwd = getcwd(NULL, 0); /* not $PWD: the kernel's */
 	} else if (!o->n_attach) {
 		die("must have PROG [ARGS] or -p PID");
 	}

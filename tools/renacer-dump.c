@@ -387,6 +387,7 @@ static void parse_cmdline(struct cmdline *c, int argc, char **argv)
 		[RN_DUMP_TEXT] = RN_FORMAT_TEXT, [RN_DUMP_JSON] = RN_FORMAT_JSON,
 		[RN_DUMP_CSV] = RN_FORMAT_CSV,   [RN_DUMP_STATS] = -1,
 		[RN_DUMP_PERFETTO] = RN_FORMAT_PERFETTO,
+		[RN_DUMP_COMPILE_DB] = RN_FORMAT_COMPILE_DB, [RN_DUMP_FILES] = RN_FORMAT_FILES,
 	};
 	struct rn_cmdline *cl = &c->cl;
 
