@@ -54,6 +54,7 @@ struct cdb {
 	int error;
 	size_t entries;
 	size_t cut;           /* compiler commands left out: argv cut at -s */
+	size_t nowhere;       /*   and those whose cwd is unknown */
 	struct rn_proctrack pt;
 	struct pair **pairs;  /* (file, output) already written */
 };
@@ -214,8 +215,10 @@ static void on_exec(void *ctx, struct rn_pt_proc *p)
 		s->cut++;
 		return;
 	}
-	if (!p->exec_cwd)
-		return; /* an attached process's: "directory" unknown */
+	if (!p->exec_cwd) {
+		s->nowhere++; /* -p's, or a capture that lacks the cwd */
+		return;
+	}
 	size_t argc = 0;
 	while (p->argv[argc])
 		argc++;
@@ -327,6 +330,12 @@ static int cdb_finish(void *self)
 			"renacer: compile-db: %zu compiler command%s left out: the trace cut "
 			"%s command line at -s (record with a larger -s)\n",
 			s->cut, s->cut == 1 ? "" : "s", s->cut == 1 ? "its" : "their");
+	if (s->nowhere)
+		fprintf(stderr,
+			"renacer: compile-db: %zu compiler command%s left out: run where the "
+			"trace does not say (a process attached with -p, or a capture without "
+			"the command's cwd)\n",
+			s->nowhere, s->nowhere == 1 ? "" : "s");
 	return s->error;
 }
 

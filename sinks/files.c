@@ -254,8 +254,8 @@ static void files_destroy(void *self)
 	struct files *s = self;
 	if (!s)
 		return;
-	/* Abandoned: the processes' lines are not written, only freed. */
-	s->error = s->error ? s->error : -1;
+	/* After finish, nothing is left; abandoned, the processes' lines
+	 * are made into the buffer and freed with it, never written. */
 	rn_proctrack_finish(&s->pt);
 	rn_sbuf_free(&s->out);
 	free(s);
