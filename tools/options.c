@@ -122,9 +122,10 @@ static void finish_filter(struct rn_cmdline *c, int have_command)
 	/* The per-process formats read a set of calls of their own: a trace
 	 * of other calls would leave their cwd and descriptors wrong. */
 	if (o->format == RN_FORMAT_COMPILE_DB || o->format == RN_FORMAT_FILES) {
-		if (o->filter.given & RN_GIVEN_TRACE)
-			die("--format %s chooses the calls it traces: -e trace= cannot go with it",
-			    o->format == RN_FORMAT_FILES ? "files" : "compile-db");
+		if ((o->filter.given & RN_GIVEN_TRACE) || o->filter.npaths)
+			die("--format %s chooses the calls it traces: %s cannot go with it",
+			    o->format == RN_FORMAT_FILES ? "files" : "compile-db",
+			    o->filter.npaths ? "-P" : "-e trace=");
 		if (rn_filter_parse_e(&o->filter,
 				      o->format == RN_FORMAT_FILES ? rn_pt_trace_files
 								   : rn_pt_trace_compile_db,

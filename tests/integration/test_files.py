@@ -131,8 +131,11 @@ def dump_same():
 def no_trace_set():
     r = T.run(T.renacer_cmd() + ["-f", "--format", "files", "-e", "trace=openat", "--",
                                  "true"])
-    check(r.rc == 1 and "chooses the calls it traces" in r.err,
+    check(r.rc == 1 and "chooses the calls it traces: -e trace= cannot" in r.err,
           "--format files with -e trace= is refused", r.describe())
+    r = T.run(T.renacer_cmd() + ["-f", "--format", "compile-db", "-P", "/tmp", "--", "true"])
+    check(r.rc == 1 and "chooses the calls it traces: -P cannot" in r.err,
+          "--format compile-db with -P is refused", r.describe())
 
 
 if __name__ == "__main__":
