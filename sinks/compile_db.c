@@ -13,7 +13,7 @@
  *    order without the source files, without -o FILE, without the
  *    linker's flags (-l, -L, -static, -shared, -Xlinker ARG, ...) and the
  *    dependency-file flags (-MD, -MMD, -MF FILE, -MT, -MQ, -MP, -MG);
- *    "-c" first when neither -c nor -S was given; then "-o", FILE when
+ *    "-c" first when none of -c, -S, -cc1 was given; then "-o", FILE when
  *    -o was given as two words (-oFILE is a flag like any other); then
  *    the source file as written;
  *  - directory: the cwd at the execve; file and output: absolute,
@@ -215,6 +215,7 @@ static void on_exec(void *ctx, struct rn_pt_proc *p)
 		s->cut++;
 		return;
 	}
+
 	if (!p->exec_cwd) {
 		s->nowhere++; /* -p's, or a capture that lacks the cwd */
 		return;
@@ -237,7 +238,10 @@ static void on_exec(void *ctx, struct rn_pt_proc *p)
 			nsources = 0;
 			break;
 		}
-		if (!strcmp(a, "-c") || !strcmp(a, "-S"))
+		/* clang's front end run as a process (-fno-integrated-cc1,
+		 * -save-temps) gets an entry as Bear gives it: without "-c"
+		 * added (its assembler, -cc1as, gets one) */
+		if (!strcmp(a, "-c") || !strcmp(a, "-S") || !strcmp(a, "-cc1"))
 			no_link = 1;
 		if (!strcmp(a, "-o") && i + 1 < argc) {
 			output = p->argv[++i];
