@@ -8,7 +8,8 @@ output, so the order of the commands must be the build's own) under
 two JSON documents must be equal once their entries are sorted. The
 project has several sources, a subdirectory built with `make -C sub`, a
 `cd dir && cc` command, one compile of several sources, a link step, a
-compile and link in one command, and the flags where Bear's choice decides
+compile and link in one command, clang -save-temps (its -cc1 and -cc1as
+run as processes), and the flags where Bear's choice decides
 the entry: -E and -M (no entry), -MMD -MF (dropped), -l, -L, -shared
 (dropped), -fsyntax-only (-c added), -oFILE glued (not an output), drivers
 named gcc-12, x86_64-linux-gnu-gcc-12, clang-14, g++, c++.
@@ -37,6 +38,7 @@ SOURCES = {
     "c.c": "int c(void) { return 3; }\n",
     "d.c": "int d(void) { return 4; }\n",
     "e.cc": "int e() { return 5; }\n",
+    "t.c": "int t(void) { return 6; }\n",
     "main.c": "int a(void); int b(void);\nint main(void) { return a() - b() + 1; }\n",
     "sub/s1.c": "int s1(void) { return 1; }\n",
     "sub/s2.c": "#include \"s.h\"\nint s2(void) { return S; }\n",
@@ -76,6 +78,10 @@ def makefile():
         "\tgcc -shared -fPIC a.c b.c -o liball.so -lm -L/usr/lib",
         "\tgcc --version > /dev/null",
     ]
+    if shutil.which("clang"):
+        # clang's front end and assembler as processes of their own, with
+        # their temporary files in the cwd: Bear has entries for them too
+        lines.append("\tclang -save-temps=cwd -c t.c -o t.o")
     for i, c in enumerate(compilers()):
         src = "e.cc" if c.endswith("++") else "a.c"
         lines.append("\t%s -c %s -o v%d.o" % (c, src, i))
@@ -102,7 +108,7 @@ def clean(d):
     """Back to the sources (and main.o): both builds start from the same."""
     for root, _, files in os.walk(d):
         for f in files:
-            if f.endswith((".o", ".a", ".so", ".i", ".d", ".json")) or f == "prog":
+            if f.endswith((".o", ".a", ".so", ".i", ".d", ".json", ".bc", ".s")) or f == "prog":
                 if not (root == d and f == "main.o"):
                     os.unlink(os.path.join(root, f))
 
