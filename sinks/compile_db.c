@@ -40,6 +40,7 @@
 #define FLUSH_AT 65536u
 #define PAIR_BUCKETS 4096u
 
+/* This file's structs belong to the sink's driving thread. */
 struct pair {
 	struct pair *next;
 	uint64_t hash;

@@ -28,6 +28,7 @@ static const char *const op_key[RN_PT_NOPS] = {
 	[RN_PT_PROBE] = "probed",    [RN_PT_LIST] = "listed",
 };
 
+/* This file's structs belong to the sink's driving thread. */
 struct seen {
 	struct seen *next;  /* hash chain */
 	struct seen *after; /* the op's list, in first-use order */

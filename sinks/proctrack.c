@@ -28,6 +28,7 @@ const char rn_pt_trace_files[] =
 	"readlinkat,unlink,unlinkat,rmdir,rename,renameat,renameat2,mkdir,mkdirat,mknod,"
 	"mknodat,symlink,symlinkat,link,linkat,truncate,getdents,getdents64";
 
+/* All of these belong to the tracker's thread (proctrack.h). */
 struct rn_pt_fd {
 	int fd;
 	int cloexec;

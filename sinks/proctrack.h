@@ -46,7 +46,7 @@ enum rn_pt_op {
 struct rn_pt_fd;
 
 /* One thread group. Its threads share it (their cwd and descriptors are
- * the group's). */
+ * the group's). Owned by the tracker's thread, like all of it. */
 struct rn_pt_proc {
 	int32_t pid;
 	int32_t ppid;        /* 0: not traced (the command, -p) */
@@ -67,6 +67,7 @@ struct rn_pt_proc {
 	struct rn_pt_proc *next; /* hash chain */
 };
 
+/* The embedding sink's callbacks, called on the tracker's thread. */
 struct rn_pt_hooks {
 	void *ctx;
 	/* A new process, its state copied from its parent (parent NULL: none
@@ -86,6 +87,7 @@ struct rn_pt_hooks {
 
 struct rn_pt_pending;
 
+/* The tracker: owned by the thread driving the sink that embeds it. */
 struct rn_proctrack {
 	struct rn_pt_hooks hooks;
 	const char *start_cwd;  /* the started command's (opt->cwd), or NULL */

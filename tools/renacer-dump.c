@@ -575,6 +575,11 @@ int main(int argc, char **argv)
 	if (h) {
 		opt = h->opt;
 		file_prefix = h->file_prefix;
+		/* A later part read without the first: its processes have moved
+		 * on from where the command started (compile-db and files then
+		 * know no cwd rather than a wrong one). */
+		if (h->part > 0)
+			opt.cwd = NULL;
 	}
 	int recorded_count = opt.count;
 	if (apply_cmdline(&opt, &c) < 0) {
