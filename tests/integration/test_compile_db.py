@@ -7,7 +7,7 @@ output, so the order of the commands must be the build's own) under
 `bear --output X -- make` and under `renacer -f --format compile-db`; the
 two JSON documents must be equal once their entries are sorted. The
 project has several sources, a subdirectory built with `make -C sub`, a
-`cd dir && cc` command, one compile of several sources, a link step, a
+`cd dir && cc` command (also through a symbolic link to the directory), one compile of several sources, a link step, a
 compile and link in one command, clang -save-temps (its -cc1 and -cc1as
 run as processes), and the flags where Bear's choice decides
 the entry: -E and -M (no entry), -MMD -MF (dropped), -l, -L, -shared
@@ -67,6 +67,8 @@ def makefile():
         "\tgcc -c c.c d.c",
         "\t$(MAKE) -C sub",
         "\tcd sub && gcc -c ../a.c -o a_in_sub.o",
+        # through a symbolic link: Bear's directory is getcwd's, the real one
+        "\tcd via && gcc -c s1.c -o s1_via.o",
         # preprocessing only: no entry
         "\tgcc -E main.c -o main.i",
         "\tgcc -M main.c > /dev/null",
@@ -97,6 +99,7 @@ def project(name):
         os.makedirs(os.path.dirname(p), exist_ok=True)
         with open(p, "w") as f:
             f.write(text)
+    os.symlink("sub", os.path.join(d, "via"))
     with open(os.path.join(d, "Makefile"), "w") as f:
         f.write(makefile())
     # main.o for the link step
