@@ -18,6 +18,8 @@ enum rn_output_format {
 	RN_FORMAT_CSV,      /* RFC 4180 */
 	RN_FORMAT_PERFETTO, /* Chrome's Trace Event JSON, for ui.perfetto.dev */
 	RN_FORMAT_REPORT,   /* one HTML page about the whole run */
+	RN_FORMAT_COMPILE_DB, /* compile_commands.json, as Bear writes it */
+	RN_FORMAT_FILES,    /* JSON Lines: each process's files (docs/FILES.md) */
 };
 
 enum rn_count_mode {
@@ -95,6 +97,9 @@ struct rn_options {
 	char **command_env;   /* -E: the command's environment (renacer's own,
 				 edited), NULL: renacer's as it is */
 	const char *command_path; /* command[0] resolved through PATH */
+	const char *cwd;      /* the working directory the command starts in
+				 (renacer's own, read at parse time), kept in
+				 the capture; NULL: unknown */
 	const char *username; /* -u USER: the command runs as USER (renacer stays
 				 root); NULL: as renacer. Looked up at parse time: */
 	uid_t run_uid;        /*   USER's uid and gid (passwd), */

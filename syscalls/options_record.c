@@ -47,6 +47,9 @@ const struct rn_opt_record rn_opt_records[] = {
 	{ .key = "filter_quiet", .kind = RN_REC_UINT, .off = AT(filter.quiet) },
 	/* -a; a capture without it was made at strace's default, 40 */
 	{ .key = "acolumn", .kind = RN_REC_INT, .off = AT(acolumn), .max = INT32_MAX },
+	/* where the command started: compile-db's and files' base for its
+	 * relative paths; absent: unknown (-p, or an older capture) */
+	{ .key = "cwd", .kind = RN_REC_TEXT, .off = AT(cwd) },
 };
 
 const size_t rn_opt_nrecords = sizeof(rn_opt_records) / sizeof(rn_opt_records[0]);

@@ -69,6 +69,7 @@ enum {
 enum rn_dump_format {
 	RN_DUMP_TEXT, RN_DUMP_JSON, RN_DUMP_CSV, RN_DUMP_STATS, RN_DUMP_PERFETTO,
 	RN_DUMP_REPORT,
+	RN_DUMP_COMPILE_DB, RN_DUMP_FILES,
 };
 
 /* One option. A name that means different things to the two programs has

@@ -35,7 +35,7 @@ packages=(
 	build-essential gcc clang make cmake pkg-config python3
 	liburcu-dev libzstd-dev zstd libmsgpack-dev libcmocka-dev
 	libbenchmark-dev libbpf-dev bpftool
-	strace git tar jq tmux python3-pandas python3-zstandard python3-msgpack
+	strace bear git tar jq tmux python3-pandas python3-zstandard python3-msgpack
 	chromium
 )
 

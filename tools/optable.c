@@ -22,6 +22,8 @@ static const char *const formats[] = {
 	[RN_FORMAT_CSV] = "csv",
 	[RN_FORMAT_PERFETTO] = "perfetto",
 	[RN_FORMAT_REPORT] = "report",
+	[RN_FORMAT_COMPILE_DB] = "compile-db",
+	[RN_FORMAT_FILES] = "files",
 	NULL,
 };
 
@@ -33,6 +35,8 @@ static const char *const dump_formats[] = {
 	[RN_DUMP_STATS] = "stats",
 	[RN_DUMP_PERFETTO] = "perfetto",
 	[RN_DUMP_REPORT] = "report",
+	[RN_DUMP_COMPILE_DB] = "compile-db",
+	[RN_DUMP_FILES] = "files",
 	NULL,
 };
 
@@ -196,8 +200,10 @@ const struct rn_optdef rn_optdefs[] = {
 	  .help = { "  --stats-self  renacer's own counters at exit (holds, stalls, stop times)\n" } },
 	{ .names = { "format" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_CHOICE,
 	  .field = AT(opt.format), .choices = formats, .seen = RN_SEEN_FORMAT,
-	  .help = { "  --format FMT  text (strace's, default), json (JSON Lines), csv, perfetto,\n"
-		    "                or report (one HTML page about the run, at its end)\n" } },
+	  .help = { "  --format FMT  text (strace's, default), json (JSON Lines), csv, perfetto;\n"
+		    "                report: one HTML page about the run, at its end;\n"
+		    "                compile-db: compile_commands.json of the compilers run (as\n"
+		    "                Bear); files: JSON Lines, each process's files (with -f)\n" } },
 	{ .names = { "format" }, .arg = RN_ARG_REQUIRED, .progs = D, .act = RN_ACT_CHOICE,
 	  .field = AT(dump_format), .choices = dump_formats,
 	  .help = { NULL, "  --format FMT  text: strace's text, as renacer printed it (default)\n"
@@ -205,7 +211,9 @@ const struct rn_optdef rn_optdefs[] = {
 			  "                stats: the -c table (default for a capture made with -c)\n"
 			  "                perfetto: Chrome Trace Event JSON for ui.perfetto.dev\n"
 			  "                report: one HTML page about the run (processes,\n"
-			  "                parallelism, critical path, time by program)\n" } },
+			  "                parallelism, critical path, time by program)\n"
+			  "                compile-db: compile_commands.json of the compilers run\n"
+			  "                files: JSON Lines, the files each process used\n" } },
 	{ .names = { "pid" }, .arg = RN_ARG_REQUIRED, .progs = D, .act = RN_ACT_PID,
 	  .lo = 1, .hi = INT32_MAX,
 	  .help = { NULL, "  --pid PID     only this process and its threads (repeatable)\n" } },

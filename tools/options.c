@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "base/quote.h"
+#include "sinks/proctrack.h"
 
 static const struct rn_prog renacer = {
 	.id = RN_PROG_RENACER,
@@ -118,6 +119,23 @@ static void finish_filter(struct rn_cmdline *c, int have_command)
 	struct rn_options *o = &c->opt;
 	char err[256];
 
+	/* The per-process formats read a set of calls of their own: a trace
+	 * of other calls would leave their cwd and descriptors wrong. */
+	if (o->format == RN_FORMAT_COMPILE_DB || o->format == RN_FORMAT_FILES) {
+		if ((o->filter.given & RN_GIVEN_TRACE) || o->filter.npaths)
+			die("--format %s chooses the calls it traces: %s cannot go with it",
+			    o->format == RN_FORMAT_FILES ? "files" : "compile-db",
+			    o->filter.npaths ? "-P" : "-e trace=");
+		if (rn_filter_parse_e(&o->filter,
+				      o->format == RN_FORMAT_FILES ? rn_pt_trace_files
+								   : rn_pt_trace_compile_db,
+				      err, sizeof(err)) < 0)
+			die("%s", err);
+		/* A command line cut at -s would be a wrong command: execve's
+		 * argv whole (up to the kernel's limit for one string). */
+		if (!(c->seen & RN_SEEN_STRSIZE))
+			o->strsize = 128 * 1024;
+	}
 	if (rn_filter_finish(&o->filter, err, sizeof(err)) < 0)
 		die("%s", err);
 	if (o->filter.warning)
@@ -192,18 +210,22 @@ static void check_outputs(const struct rn_options *o)
 		if (o->process_summary)
 			die("--process-summary and -ff with -o are mutually exclusive");
 	}
+	/* Their documents have one schema each: no table goes into them. */
+	if (o->process_summary &&
+	    (o->format == RN_FORMAT_COMPILE_DB || o->format == RN_FORMAT_FILES))
+		die("--process-summary prints a table: --format compile-db/files cannot hold it");
 	/* -c/-C print strace's summary table, text only: in a JSON Lines or
 	 * CSV stream it would break every reader (a capture gives the table
 	 * back in any case: renacer-dump --format stats). */
 	if (o->count && o->format != RN_FORMAT_TEXT)
 		die("-c/-C print a text table: --format json/csv cannot go with them (use a "
 		    "capture and renacer-dump --format stats)");
-	/* A CSV file is one header and records of its columns: no table fits
-	 * (JSON Lines takes the summary as objects of its own type). */
 	/* A page for a browser: on stderr, among the program's own output,
 	 * nobody could open it. */
 	if (o->format == RN_FORMAT_REPORT && !o->outfile)
 		die("--format report writes an HTML page: give -o FILE");
+	/* A CSV file is one header and records of its columns: no table fits
+	 * (JSON Lines takes the summary as objects of its own type). */
 	if (o->process_summary && o->format == RN_FORMAT_CSV)
 		die("--process-summary prints a table: --format csv cannot hold it (use "
 		    "--format json, or a capture and renacer-dump)");
@@ -217,6 +239,9 @@ static void find_command(struct rn_cmdline *c, int argc, char **argv)
 	if (c->first_arg < argc) {
 		o->command = argv + c->first_arg;
 		o->command_path = resolve_command(argv[c->first_arg]);
+		/* The command starts where renacer is: the base of its
+		 * relative paths (compile-db, files), kept in a capture. */
+		o->cwd = getcwd(NULL, 0); /* not $PWD: the kernel's */
 	} else if (!o->n_attach) {
 		die("must have PROG [ARGS] or -p PID");
 	}

@@ -389,6 +389,7 @@ static void parse_cmdline(struct cmdline *c, int argc, char **argv)
 		[RN_DUMP_CSV] = RN_FORMAT_CSV,   [RN_DUMP_STATS] = -1,
 		[RN_DUMP_PERFETTO] = RN_FORMAT_PERFETTO,
 		[RN_DUMP_REPORT] = RN_FORMAT_REPORT,
+		[RN_DUMP_COMPILE_DB] = RN_FORMAT_COMPILE_DB, [RN_DUMP_FILES] = RN_FORMAT_FILES,
 	};
 	struct rn_cmdline *cl = &c->cl;
 
@@ -576,6 +577,11 @@ int main(int argc, char **argv)
 	if (h) {
 		opt = h->opt;
 		file_prefix = h->file_prefix;
+		/* A later part read without the first: its processes have moved
+		 * on from where the command started (compile-db and files then
+		 * know no cwd rather than a wrong one). */
+		if (h->part > 0)
+			opt.cwd = NULL;
 	}
 	int recorded_count = opt.count;
 	if (apply_cmdline(&opt, &c) < 0) {
