@@ -15,6 +15,7 @@
 
 #include "base/sbuf.h"
 #include "base/utf8.h"
+#include "insight/fileuse.h"
 #include "stats/procstats.h"
 
 #define PLOT_BUCKETS 400u
@@ -32,6 +33,12 @@ struct open_wait {
 	uint64_t t0;
 };
 
+/* A process's failed opens: open addressing by pid. */
+struct pid_count {
+	int32_t pid; /* 0: free */
+	uint64_t n;
+};
+
 /* Owned by the thread that drives the sink. */
 struct report {
 	const struct rn_options *opt;
@@ -47,6 +54,9 @@ struct report {
 	size_t nopen_slots, nopen;
 	struct wait_iv *iv;
 	size_t niv, capiv;
+	struct rn_fileuse *files;
+	struct pid_count *failed;
+	size_t nfailed_slots, nfailed;
 };
 
 static void *xrealloc(void *p, size_t n)
@@ -229,12 +239,55 @@ static void close_wait(struct report *r, int32_t tgid, uint64_t t1)
 	open_remove(r, w);
 }
 
+static struct pid_count *failed_slot(struct pid_count *t, size_t nslots, int32_t pid)
+{
+	size_t mask = nslots - 1;
+	for (size_t j = (uint32_t)pid * 2654435761u & mask;; j = (j + 1) & mask)
+		if (t[j].pid == pid || t[j].pid == 0)
+			return &t[j];
+}
+
+static void count_failed_open(struct report *r, int32_t pid)
+{
+	if ((r->nfailed + 1) * 2 > r->nfailed_slots) {
+		struct pid_count *old = r->failed;
+		size_t nold = r->nfailed_slots;
+		r->nfailed_slots = nold ? 2 * nold : 256;
+		r->failed = xrealloc(NULL, r->nfailed_slots * sizeof(*r->failed));
+		memset(r->failed, 0, r->nfailed_slots * sizeof(*r->failed));
+		for (size_t i = 0; i < nold; i++)
+			if (old[i].pid)
+				*failed_slot(r->failed, r->nfailed_slots, old[i].pid) = old[i];
+		free(old);
+	}
+	struct pid_count *c = failed_slot(r->failed, r->nfailed_slots, pid);
+	if (!c->pid) {
+		c->pid = pid;
+		r->nfailed++;
+	}
+	c->n++;
+}
+
+static uint64_t failed_opens_of(const struct report *r, int32_t pid)
+{
+	if (!r->nfailed_slots)
+		return 0;
+	const struct pid_count *c = failed_slot(r->failed, r->nfailed_slots, pid);
+	return c->pid == pid ? c->n : 0;
+}
+
+static int is_open(int32_t nr)
+{
+	return nr == SYS_open || nr == SYS_openat || nr == SYS_openat2 || nr == SYS_creat;
+}
+
 static void report_event(void *self, const struct rn_event *ev)
 {
 	struct report *r = self;
 	if (ev->kind == RN_EV_NONE)
 		return;
 	rn_procstats_event(r->ps, ev);
+	rn_fileuse_event(r->files, ev);
 	if (!r->seen) {
 		r->seen = 1;
 		r->first_ts = ev->ts_ns;
@@ -250,6 +303,8 @@ static void report_event(void *self, const struct rn_event *ev)
 	case RN_EV_EXIT:
 		r->syscalls++;
 		r->errors += ev->is_error != 0;
+		if (ev->is_error && is_open(ev->nr))
+			count_failed_open(r, ev->tgid);
 		if (main_thread)
 			close_wait(r, ev->tgid, ev->ts_ns);
 		break;
@@ -557,7 +612,7 @@ static const char *exit_text(const struct rn_proc_row *row, char *buf, size_t n)
 
 struct program {
 	const char *name;
-	uint64_t count, total, median, max, syscalls, errors, sys_ns;
+	uint64_t count, total, median, max, syscalls, errors, sys_ns, failed_opens;
 };
 
 static const struct figures *sort_f;
@@ -588,7 +643,7 @@ static int by_sys_ns(const void *pa, const void *pb)
 	return strcmp(a->name, b->name);
 }
 
-static struct program *programs(const struct figures *f, size_t *count)
+static struct program *programs(const struct figures *f, const struct report *r, size_t *count)
 {
 	size_t *ix = xrealloc(NULL, (f->n + 1) * sizeof(*ix));
 	for (size_t i = 0; i < f->n; i++)
@@ -610,6 +665,7 @@ static struct program *programs(const struct figures *f, size_t *count)
 			p->syscalls += row->syscalls;
 			p->errors += row->errors;
 			p->sys_ns += row->syscall_ns;
+			p->failed_opens += failed_opens_of(r, row->pid);
 			j++;
 		}
 		/* the lower median for an even count: a duration that occurred */
@@ -906,6 +962,141 @@ static void render_programs(struct rn_sbuf *b, struct program *pr, size_t np)
 	rn_sbuf_puts(b, "</table>\n");
 }
 
+/* ---- files ---------------------------------------------------------------- */
+
+typedef int (*path_cmp)(const void *, const void *);
+
+static int by_reads(const void *pa, const void *pb)
+{
+	const struct rn_fileuse_path *a = pa, *b = pb;
+	if (a->reads != b->reads)
+		return a->reads > b->reads ? -1 : 1;
+	return strcmp(a->path, b->path);
+}
+
+static int by_readers(const void *pa, const void *pb)
+{
+	const struct rn_fileuse_path *a = pa, *b = pb;
+	if (a->readers != b->readers)
+		return a->readers > b->readers ? -1 : 1;
+	return strcmp(a->path, b->path);
+}
+
+/* Written by two or more processes, or read while another that wrote it
+ * ran. Devices and /proc are not files a build hands on (every step writes
+ * /dev/null). */
+static int conflicted(const struct rn_fileuse_path *p)
+{
+	if (strncmp(p->path, "/dev/", 5) == 0 || strncmp(p->path, "/proc/", 6) == 0)
+		return 0;
+	return p->writers > 1 || p->conflict_reads > 0;
+}
+
+static int by_conflict(const void *pa, const void *pb)
+{
+	const struct rn_fileuse_path *a = pa, *b = pb;
+	if (conflicted(a) != conflicted(b))
+		return conflicted(a) ? -1 : 1;
+	uint64_t ka = a->writers + a->conflict_reads, kb = b->writers + b->conflict_reads;
+	if (ka != kb)
+		return ka > kb ? -1 : 1;
+	return strcmp(a->path, b->path);
+}
+
+static int by_failed_opens(const void *pa, const void *pb)
+{
+	const struct program *a = pa, *b = pb;
+	if (a->failed_opens != b->failed_opens)
+		return a->failed_opens > b->failed_opens ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/* The first TOP_N paths in cmp's order that keep(p) (NULL: all). */
+static size_t top_paths(struct rn_fileuse_path *ps, size_t n, path_cmp cmp,
+			int (*keep)(const struct rn_fileuse_path *))
+{
+	qsort(ps, n, sizeof(*ps), cmp);
+	size_t k = 0;
+	while (k < n && k < TOP_N && (!keep || keep(&ps[k])))
+		k++;
+	return k;
+}
+
+static void path_table(struct rn_sbuf *b, const char *id, const char *title,
+		       const struct rn_fileuse_path *ps, size_t k)
+{
+	static const char *const cols[] = { "path", "reads", "processes that read it",
+					    "processes that wrote it", "reads while another wrote it",
+					    NULL };
+	rn_sbuf_printf(b, "<h3 id=\"%s\">%s</h3>\n<table>\n", id, title);
+	th_row(b, cols);
+	for (size_t i = 0; i < k; i++) {
+		rn_sbuf_puts(b, "<tr><td class=\"cmd\">");
+		put_html(b, ps[i].path, CMD_SHOWN);
+		rn_sbuf_printf(b, "</td><td class=\"num\">%" PRIu64 "</td><td class=\"num\">%" PRIu64
+				  "</td><td class=\"num\">%" PRIu64 "</td><td class=\"num\">%" PRIu64
+				  "</td></tr>\n",
+			       ps[i].reads, ps[i].readers, ps[i].writers, ps[i].conflict_reads);
+	}
+	rn_sbuf_puts(b, "</table>\n");
+}
+
+static void path_json(struct rn_sbuf *b, const char *key, const struct rn_fileuse_path *ps,
+		      size_t k)
+{
+	rn_sbuf_printf(b, "\"%s\":[", key);
+	for (size_t i = 0; i < k; i++) {
+		rn_sbuf_puts(b, i ? ",\n{\"path\":" : "\n{\"path\":");
+		put_json_str(b, ps[i].path);
+		rn_sbuf_printf(b, ",\"reads\":%" PRIu64 ",\"readers\":%" PRIu64 ",\"writers\":%" PRIu64
+				  ",\"conflict_reads\":%" PRIu64 "}",
+			       ps[i].reads, ps[i].readers, ps[i].writers, ps[i].conflict_reads);
+	}
+	rn_sbuf_putc(b, ']');
+}
+
+/* The files section and its part of the JSON document (into js). */
+static void render_files(struct rn_sbuf *b, struct rn_sbuf *js, struct report *r,
+			 struct program *pr, size_t np)
+{
+	size_t n, k;
+	struct rn_fileuse_path *ps = rn_fileuse_paths(r->files, &n);
+	rn_sbuf_printf(b, "<h2 id=\"files\">Files</h2>\n<p>%zu paths were opened for reading or "
+			  "writing (paths resolved against each process's working directory "
+			  "and descriptors).</p>\n", n);
+	rn_sbuf_puts(js, ",\n\"files\":{");
+	k = top_paths(ps, n, by_reads, NULL);
+	path_table(b, "files-most-read", "Most read", ps, k);
+	path_json(js, "most_read", ps, k);
+	k = top_paths(ps, n, by_readers, NULL);
+	path_table(b, "files-most-readers", "Read by the most processes", ps, k);
+	rn_sbuf_putc(js, ',');
+	path_json(js, "most_readers", ps, k);
+	k = top_paths(ps, n, by_conflict, conflicted);
+	path_table(b, "files-conflicts",
+		   "Written by more than one process, or read while another that wrote it ran",
+		   ps, k);
+	rn_sbuf_putc(js, ',');
+	path_json(js, "conflicts", ps, k);
+
+	static const char *const cols[] = { "program", "failed opens", NULL };
+	qsort(pr, np, sizeof(*pr), by_failed_opens);
+	rn_sbuf_puts(b, "<h3 id=\"files-failed\">Failed opens by program</h3>\n<table>\n");
+	th_row(b, cols);
+	rn_sbuf_puts(js, ",\"failed_opens\":[");
+	for (size_t i = 0; i < np && pr[i].failed_opens; i++) {
+		rn_sbuf_puts(b, "<tr><td class=\"cmd\">");
+		put_html(b, pr[i].name, 0);
+		rn_sbuf_printf(b, "</td><td class=\"num\">%" PRIu64 "</td></tr>\n",
+			       pr[i].failed_opens);
+		rn_sbuf_puts(js, i ? ",{\"program\":" : "{\"program\":");
+		put_json_str(js, pr[i].name);
+		rn_sbuf_printf(js, ",\"count\":%" PRIu64 "}", pr[i].failed_opens);
+	}
+	rn_sbuf_puts(b, "</table>\n");
+	rn_sbuf_puts(js, "]}");
+}
+
 /* The process tree is drawn by the script from the data: a kernel build's
  * tens of thousands of rows would be slow to load as markup. */
 static const char tree_html[] =
@@ -974,7 +1165,7 @@ static const char tree_script[] =
 	"</script>\n";
 
 static void render_data(struct rn_sbuf *b, const struct figures *f, const struct report *r,
-			const struct program *pr, size_t np)
+			const struct program *pr, size_t np, const struct rn_sbuf *more)
 {
 	char buf[64];
 	rn_sbuf_printf(b, "<script type=\"application/json\" id=\"report-data\">\n"
@@ -1027,13 +1218,16 @@ static void render_data(struct rn_sbuf *b, const struct figures *f, const struct
 		put_json_str(b, row->command);
 		rn_sbuf_putc(b, ']');
 	}
-	rn_sbuf_puts(b, "]}\n</script>\n");
+	rn_sbuf_putc(b, ']');
+	rn_sbuf_put(b, more->p, more->len);
+	rn_sbuf_puts(b, "}\n</script>\n");
 }
 
-static void render(struct rn_sbuf *b, const struct figures *f, const struct report *r)
+static void render(struct rn_sbuf *b, const struct figures *f, struct report *r)
 {
+	struct rn_sbuf js = { 0 };
 	size_t np;
-	struct program *pr = programs(f, &np);
+	struct program *pr = programs(f, r, &np);
 	rn_sbuf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 			"<title>renacer report</title>\n");
 	rn_sbuf_puts(b, style);
@@ -1043,9 +1237,11 @@ static void render(struct rn_sbuf *b, const struct figures *f, const struct repo
 	render_path(b, f);
 	render_slowest(b, f);
 	render_programs(b, pr, np);
+	render_files(b, &js, r, pr, np);
 	rn_sbuf_puts(b, tree_html);
 	qsort(pr, np, sizeof(*pr), by_total);
-	render_data(b, f, r, pr, np);
+	render_data(b, f, r, pr, np, &js);
+	rn_sbuf_free(&js);
 	rn_sbuf_puts(b, tree_script);
 	rn_sbuf_puts(b, "</body></html>\n");
 	free(pr);
@@ -1061,6 +1257,7 @@ static void *report_begin(const struct rn_sink_params *p)
 		fputs("renacer: out of memory\n", stderr);
 		return NULL;
 	}
+	r->files = rn_fileuse_new(p->opt);
 	r->opt = p->opt;
 	r->write = p->write;
 	r->ctx = p->ctx;
@@ -1082,6 +1279,7 @@ static int report_finish(void *self)
 	for (size_t i = 0; i < r->nopen_slots; i++)
 		while (r->open && r->open[i].tgid)
 			close_wait(r, r->open[i].tgid, r->last_ts);
+	rn_fileuse_finish(r->files);
 	struct figures f;
 	struct rn_sbuf b = { 0 };
 	if (compute(&f, r) < 0) {
@@ -1112,6 +1310,8 @@ static void report_destroy(void *self)
 	if (!r)
 		return;
 	rn_procstats_free(r->ps);
+	rn_fileuse_free(r->files);
+	free(r->failed);
 	free(r->open);
 	free(r->iv);
 	free(r);

@@ -11,6 +11,9 @@
  *  - the critical path: the chain of processes that bounded the wall time
  *    (rn_report_critical_path below), each with its time on the path;
  *  - the slowest processes, time by program, syscall time by program;
+ *  - files (insight/fileuse.h): the most read, those read by the most
+ *    processes, those written by more than one process or read while
+ *    another that wrote them ran, and failed opens by program;
  *  - the process tree, collapsible and sortable (a small inline script).
  * Nothing is fetched: styles, script and plot are in the file. The same
  * figures are in a JSON document inside the page (<script

@@ -20,6 +20,11 @@ a syscall that waits). Under -j2 the schedule is fixed by make: two
              message, the plot's path is drawn and the script has built
              one tree row per process; a screenshot is kept beside the
              build (tests/report-screenshot.png)
+  files      a make -j1 where three cats read one header, two touches write
+             one file and a cat fails to open a missing one: the header is
+             read 3 times by 3 processes, the file is written by 2 (a
+             conflict), and the failed opens by program sum to the number of
+             failed opens strace -f -Z counts on the same build
   refusals   --format report without -o, and with -c, exit 1 with one line
 
 Run by ctest as integration_report; by hand:
@@ -154,6 +159,43 @@ def test_browser():
     check(p.returncode == 0 and os.path.getsize(shot) > 10000, "a screenshot (%s)" % shot)
 
 
+def test_files():
+    d = os.path.join(T.TMP, "files")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "shared.h"), "w") as f:
+        f.write("int x;\n")
+    with open(os.path.join(d, "Makefile"), "w") as f:
+        f.write("all: r1 r2 r3 w1 w2 miss\n"
+                "r1 r2 r3:\n\tcat shared.h\n"
+                "w1 w2:\n\ttouch out.txt\n"
+                "miss:\n\t-cat missing.h\n"
+                ".PHONY: all r1 r2 r3 w1 w2 miss\n")
+    page = os.path.join(T.TMP, "files.html")
+    r = T.run(T.renacer_cmd() + ["-f", "--format", "report", "-o", page, "--", "make", "-s", "-j1"],
+              cwd=d, timeout=T.scaled(120))
+    check_eq(r.rc, 0, "renacer's exit status\n" + r.describe())
+    files = data_of(page)["files"]
+    by_path = dict((p["path"], p) for k in ("most_read", "most_readers", "conflicts")
+                   for p in files[k])
+    shared = by_path.get(os.path.join(d, "shared.h"))
+    check(shared, "shared.h among the most read: %r" % files["most_read"])
+    check_eq((shared["reads"], shared["readers"], shared["writers"]), (3, 3, 0), "shared.h")
+    out = [p for p in files["conflicts"] if p["path"] == os.path.join(d, "out.txt")]
+    check_eq([(p["writers"], p["reads"]) for p in out], [(2, 0)],
+             "out.txt among the conflicts: %r" % files["conflicts"])
+    check(not any(p["path"].startswith("/dev/") for p in files["conflicts"]),
+          "no device among the conflicts: %r" % files["conflicts"])
+    # the oracle: strace's count of failed opens on the same build
+    s = T.tmpfile("strace-opens")
+    rs = T.run(["strace", "-f", "-qq", "-Z", "-e", "trace=open,openat,openat2,creat", "-o", s,
+                "--", "make", "-s", "-j1"], cwd=d, timeout=T.scaled(120))
+    check_eq(rs.rc, 0, "strace's exit status\n" + rs.describe())
+    want = sum(1 for l in T.read_text(s).splitlines() if re.search(r"= -1 E[A-Z]+", l))
+    got = dict((p["program"], p["count"]) for p in files["failed_opens"])
+    check_eq(sum(got.values()), want, "failed opens (%r)" % got)
+    check(got.get("cat", 0) >= 1, "cat's failed open of missing.h: %r" % got)
+
+
 def test_refusals():
     for opts, want in ((["--format", "report"], "give -o FILE"),
                        (["--format", "report", "-o", T.tmpfile("r"), "-c"], "-c/-C print a text table")):
@@ -164,4 +206,4 @@ def test_refusals():
 
 
 if __name__ == "__main__":
-    T.main([test_figures, test_dump, test_browser, test_refusals])
+    T.main([test_figures, test_dump, test_browser, test_files, test_refusals])
