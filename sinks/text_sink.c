@@ -366,6 +366,10 @@ static void render_event(struct rn_text_sink *w, const struct rn_event *ev)
 			rn_text_fd_path(&w->out, opt, ev->bytes + ev->ret_path_off,
 					ev->ret_path_len);
 		rn_text_after_result(&w->out, opt, ev->v, ev->bytes, 0, ev->nv);
+		if (ev->tampered & RN_EV_INJECTED)
+			rn_sbuf_puts(&w->out, " (INJECTED)");
+		if (ev->tampered & RN_EV_DELAYED)
+			rn_sbuf_puts(&w->out, " (DELAYED)");
 		if (opt->tf.dur)
 			rn_timefmt_dur(&w->out, opt->tf.dur_digits, ev->ts_ns - ev->entry_ts_ns);
 		end_line(w);

@@ -113,6 +113,15 @@ const struct rn_optdef rn_optdefs[] = {
 	  .qualifier = "trace" },
 	{ .names = { "signal" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
 	  .qualifier = "signal" },
+	{ .names = { "inject" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
+	  .qualifier = "inject",
+	  .help = { "  -e inject=SET:[error=ERRNO|retval=VALUE][:signal=SIG][:syscall=NAME]\n"
+		    "         [:delay_enter=TIME][:delay_exit=TIME][:when=FIRST[..LAST][+[STEP]]]\n"
+		    "                tamper with the traced calls of SET, as strace (no poke_*)\n" } },
+	{ .names = { "fault" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
+	  .qualifier = "fault",
+	  .help = { "  -e fault=SET[:error=ERRNO][:when=EXPR]\n"
+		    "                inject=SET:error=ERRNO, ENOSYS by default\n" } },
 	/* not --status for the status line: strace's --status=SET is -e status=SET */
 	{ .names = { "status" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
 	  .qualifier = "status" },

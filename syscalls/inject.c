@@ -1,0 +1,333 @@
+/*
+ * inject.c - parsing -e inject= and -e fault= (see syscalls/inject.h).
+ *
+ * The grammar, as strace 6.1 takes it (each point checked by running it):
+ *
+ *   VALUE := SET (':' ITEM?)*      empty items are skipped ("open::error=1")
+ *   ITEM  := error=ERRNO | retval=VALUE | signal=SIG | syscall=NAME
+ *          | delay_enter=TIME | delay_exit=TIME | when=WHEN
+ *          | poke_enter=... | poke_exit=...
+ *   - error= and retval= exclude each other and come once; signal=,
+ *     syscall=, delay_enter= and delay_exit= once each; the last when= wins;
+ *   - at least one of error, retval, signal, delay_enter, delay_exit;
+ *     syscall= needs error= or retval=, and names a %pure syscall;
+ *   - fault= takes error= (ENOSYS when absent) and when= only;
+ *   - ERRNO: a name of errno 1..4095 in any case (ERESTARTSYS too), or a
+ *     decimal number 1..4095;
+ *   - VALUE: strtoull's base 0 ("0x10", "+3", "-1" all accepted), with
+ *     strace's warnings for a value that may read as an error;
+ *   - SIG: 1..64, or a name as strace prints it, with or without SIG, any
+ *     case (SIGRT_32, not SIGRTMAX);
+ *   - TIME: strtod's number, not negative, in microseconds or with a suffix
+ *     s, ms, us or ns;
+ *   - WHEN: FIRST['..'LAST]['+'[STEP]], FIRST and STEP 1..65535, LAST
+ *     1..65534 and not below FIRST; a leading '+' of a number is allowed,
+ *     as strtoul has it ("when=+2" is "when=2"). FIRST..LAST means every
+ *     call in the range; FIRST alone only that call.
+ * Anything else is "invalid inject argument 'VALUE'" (or "fault"), the
+ * whole value quoted.
+ *
+ * Where renacer differs: poke_enter= and poke_exit= are refused as not
+ * implemented.
+ */
+#define _GNU_SOURCE
+#include "syscalls/inject.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/names.h"
+#include "syscalls/syscalls.h"
+
+/* digits only, an optional '+' first; *end past them. 0 when none. */
+static int parse_count(const char *s, const char **end, unsigned long limit,
+		       unsigned long *out)
+{
+	unsigned long v = 0;
+	const char *p = s;
+
+	if (*p == '+')
+		p++;
+	if (*p < '0' || *p > '9')
+		return 0;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (unsigned long)(*p - '0');
+		if (v > limit)
+			return 0;
+	}
+	*end = p;
+	*out = v;
+	return 1;
+}
+
+static int parse_when(const char *s, struct rn_inject_rule *r)
+{
+	unsigned long first, last = UINT32_MAX, step = 0;
+	const char *p;
+
+	if (!parse_count(s, &p, 65535, &first) || first == 0)
+		return -1;
+	if (p[0] == '.' && p[1] == '.') {
+		if (!parse_count(p + 2, &p, 65534, &last) || last == 0 || last < first)
+			return -1;
+		step = 1;
+	}
+	if (*p == '+') {
+		p++;
+		step = 1;
+		if (*p) {
+			/* a second sign would be "2++": refused */
+			if (*p == '+' || !parse_count(p, &p, 65535, &step) || step == 0)
+				return -1;
+		}
+	}
+	if (*p)
+		return -1;
+	r->first = (uint32_t)first;
+	r->last = (uint32_t)last;
+	r->step = (uint32_t)step;
+	return 0;
+}
+
+static int parse_errno(const char *s)
+{
+	unsigned long v;
+	const char *end;
+
+	if (*s != '+' && parse_count(s, &end, 4095, &v) && *end == '\0')
+		return v >= 1 ? (int)v : -1;
+	for (int e = 1; e <= 4095; e++) {
+		const char *name = rn_errno_name(e);
+		if (name && strcasecmp(name, s) == 0)
+			return e;
+	}
+	return -1;
+}
+
+static int parse_signal(const char *s)
+{
+	unsigned long v;
+	const char *end;
+	const char *bare = s;
+
+	if (*s != '+' && parse_count(s, &end, 64, &v) && *end == '\0')
+		return v >= 1 ? (int)v : -1;
+	if (strncasecmp(bare, "SIG", 3) == 0)
+		bare += 3;
+	for (int sig = 1; sig <= 64; sig++) {
+		const char *name = rn_signal_name(sig);
+		if (name && strncmp(name, "SIG", 3) == 0 && strcasecmp(name + 3, bare) == 0)
+			return sig;
+	}
+	return -1;
+}
+
+/* TIME in ns, or -1. */
+static int parse_delay(const char *s, uint64_t *ns)
+{
+	char *end;
+	double v, unit = 1e3;
+
+	if (*s == '\0')
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno == ERANGE || !isfinite(v) || v < 0)
+		return -1;
+	if (strcmp(end, "s") == 0)
+		unit = 1e9;
+	else if (strcmp(end, "ms") == 0)
+		unit = 1e6;
+	else if (strcmp(end, "us") == 0 || *end == '\0')
+		unit = 1e3;
+	else if (strcmp(end, "ns") == 0)
+		unit = 1;
+	else
+		return -1;
+	v *= unit;
+	if (v >= 9.2e18)
+		return -1;
+	*ns = (uint64_t)v;
+	return 0;
+}
+
+static long parse_pure_syscall(const char *s)
+{
+	for (unsigned nr = 0; nr < rn_syscall_count; nr++) {
+		const struct rn_syscall *sc = rn_syscall_get((long)nr);
+		if (sc && sc->name && strcmp(sc->name, s) == 0)
+			return (sc->classes & RN_C_PURE) ? (long)nr : -1;
+	}
+	return -1;
+}
+
+/* strace's warnings for a success value that a caller may take for an
+ * error, natively or as the 32-bit value a compat process would see. */
+static void retval_warning(struct rn_inject_table *tab, uint64_t v)
+{
+	const int64_t sv = (int64_t)v;
+	const int32_t v32 = (int32_t)(uint32_t)v;
+
+	if (sv >= -4095 && sv <= -1)
+		snprintf(tab->warning, sizeof(tab->warning),
+			 "Inadvertent injection of error %d is possible for retval=%llu",
+			 (int)-sv, (unsigned long long)v);
+	else if (v32 >= -4095 && v32 <= -1)
+		snprintf(tab->warning, sizeof(tab->warning),
+			 "Inadvertent injection of error %d is possible in compat personality "
+			 "for retval=%llu", (int)-v32, (unsigned long long)v);
+	else if (v > UINT32_MAX)
+		snprintf(tab->warning, sizeof(tab->warning),
+			 "Injected return value %llu will be clipped to %llu in compat personality",
+			 (unsigned long long)v, (unsigned long long)(uint32_t)v);
+}
+
+/* One ITEM into r; seen keeps which keys came already. 0, -1 bad, -2 poke. */
+enum { SEEN_RESULT = 1, SEEN_SIGNAL = 2, SEEN_SYSCALL = 4, SEEN_DENTER = 8, SEEN_DEXIT = 16 };
+
+static int parse_item(int fault, char *item, struct rn_inject_rule *r, unsigned *seen,
+		      uint64_t *retval_given)
+{
+	char *eq = strchr(item, '=');
+	const char *val;
+	int n;
+
+	if (!eq)
+		return -1;
+	*eq = '\0';
+	val = eq + 1;
+	if (strcmp(item, "when") == 0)
+		return parse_when(val, r);
+	if (strcmp(item, "error") == 0) {
+		if (*seen & SEEN_RESULT || (n = parse_errno(val)) < 0)
+			return -1;
+		*seen |= SEEN_RESULT;
+		r->what |= RN_INJ_ERROR;
+		r->ret = -(int64_t)n;
+		return 0;
+	}
+	if (fault)
+		return -1;
+	if (strcmp(item, "retval") == 0) {
+		char *end;
+		if (*seen & SEEN_RESULT || *val == '\0')
+			return -1;
+		errno = 0;
+		unsigned long long v = strtoull(val, &end, 0);
+		if (*end || errno == ERANGE)
+			return -1;
+		*seen |= SEEN_RESULT;
+		r->what |= RN_INJ_RETVAL;
+		r->ret = (int64_t)v;
+		*retval_given = 1;
+		return 0;
+	}
+	if (strcmp(item, "signal") == 0) {
+		if (*seen & SEEN_SIGNAL || (n = parse_signal(val)) < 0)
+			return -1;
+		*seen |= SEEN_SIGNAL;
+		r->what |= RN_INJ_SIGNAL;
+		r->signo = n;
+		return 0;
+	}
+	if (strcmp(item, "syscall") == 0) {
+		long nr;
+		if (*seen & SEEN_SYSCALL || (nr = parse_pure_syscall(val)) < 0)
+			return -1;
+		*seen |= SEEN_SYSCALL;
+		r->replace_nr = nr;
+		return 0;
+	}
+	if (strcmp(item, "delay_enter") == 0 || strcmp(item, "delay_exit") == 0) {
+		const int enter = item[6] == 'e';
+		const unsigned bit = enter ? SEEN_DENTER : SEEN_DEXIT;
+		if (*seen & bit || parse_delay(val, enter ? &r->delay_enter_ns : &r->delay_exit_ns) < 0)
+			return -1;
+		*seen |= bit;
+		r->what |= enter ? RN_INJ_DELAY_ENTER : RN_INJ_DELAY_EXIT;
+		return 0;
+	}
+	if (strcmp(item, "poke_enter") == 0 || strcmp(item, "poke_exit") == 0)
+		return -2;
+	return -1;
+}
+
+int rn_inject_add(struct rn_inject_table **tabp, int fault, const char *value,
+		  const uint64_t *nrs, const char *rest, char *err, size_t errlen)
+{
+	struct rn_inject_rule r = { .first = 1, .last = UINT32_MAX, .step = 1, .replace_nr = -1 };
+	const char *kind = fault ? "fault" : "inject";
+	unsigned seen = 0;
+	uint64_t retval_given = 0;
+	int rc = 0;
+
+	if (rest) {
+		char *copy = strdup(rest);
+		if (!copy)
+			abort();
+		for (char *next = copy; next && rc == 0; ) {
+			char *item = next;
+			char *colon = strchr(item, ':');
+			next = colon ? colon + 1 : NULL;
+			if (colon)
+				*colon = '\0';
+			if (*item)
+				rc = parse_item(fault, item, &r, &seen, &retval_given);
+			if (rc == -2) {
+				snprintf(err, errlen, "-e %s=...:%s= is not supported by renacer",
+					 kind, item);
+				free(copy);
+				return -2;
+			}
+		}
+		free(copy);
+	}
+	if (fault && !(r.what & RN_INJ_ERROR)) {
+		r.what |= RN_INJ_ERROR;
+		r.ret = -38; /* ENOSYS */
+	}
+	if (rc != 0 || r.what == 0 ||
+	    (r.replace_nr >= 0 && !(r.what & (RN_INJ_ERROR | RN_INJ_RETVAL)))) {
+		snprintf(err, errlen, "invalid %s argument '%s'", kind, value);
+		return -1;
+	}
+
+	struct rn_inject_table *tab = *tabp;
+	if (!tab) {
+		tab = calloc(1, sizeof(*tab));
+		if (!tab)
+			abort();
+		*tabp = tab;
+	}
+	if (retval_given)
+		retval_warning(tab, (uint64_t)r.ret);
+	if (tab->nrules >= UINT16_MAX) {
+		snprintf(err, errlen, "too many -e %s= expressions", kind);
+		return -1;
+	}
+	struct rn_inject_rule *grown = realloc(tab->rules, (tab->nrules + 1) * sizeof(*grown));
+	if (!grown)
+		abort();
+	tab->rules = grown;
+	tab->rules[tab->nrules++] = r;
+	for (unsigned nr = 0; nr < RN_INJECT_NR_MAX && nr < rn_syscall_count; nr++) {
+		if (!((nrs[nr / 64] >> (nr % 64)) & 1) || !rn_syscall_get((long)nr))
+			continue;
+		if (tab->rule_of[nr] == 0)
+			tab->slot_of[nr] = (uint16_t)tab->nslots++;
+		tab->rule_of[nr] = (uint16_t)tab->nrules;
+	}
+	return 0;
+}
+
+void rn_inject_free(struct rn_inject_table *tab)
+{
+	if (!tab)
+		return;
+	free(tab->rules);
+	free(tab);
+}
