@@ -11,15 +11,16 @@
  *     syscall=, delay_enter= and delay_exit= once each; the last when= wins;
  *   - at least one of error, retval, signal, delay_enter, delay_exit;
  *     syscall= needs error= or retval=, and names a %pure syscall;
- *   - fault= takes error= (ENOSYS when absent) and when= only;
+ *   - fault= takes error= (ENOSYS when absent), syscall= and when= only
+ *     (poke_enter= too is refused there);
  *   - ERRNO: a name of errno 1..4095 in any case (ERESTARTSYS too), or a
- *     decimal number 1..4095;
+ *     decimal number 1..4095 (a '+' before it allowed);
  *   - VALUE: strtoull's base 0 ("0x10", "+3", "-1" all accepted), with
  *     strace's warnings for a value that may read as an error;
  *   - SIG: 1..64, or a name as strace prints it, with or without SIG, any
  *     case (SIGRT_32, not SIGRTMAX);
- *   - TIME: strtod's number, not negative, in microseconds or with a suffix
- *     s, ms, us or ns;
+ *   - TIME: strtod's decimal number (not its hexadecimal form), not
+ *     negative, in microseconds or with a suffix s, ms, us or ns;
  *   - WHEN: FIRST['..'LAST]['+'[STEP]], FIRST and STEP 1..65535, LAST
  *     1..65534 and not below FIRST; a leading '+' of a number is allowed,
  *     as strtoul has it ("when=+2" is "when=2"). FIRST..LAST means every
@@ -98,7 +99,7 @@ static int parse_errno(const char *s)
 	unsigned long v;
 	const char *end;
 
-	if (*s != '+' && parse_count(s, &end, 4095, &v) && *end == '\0')
+	if (parse_count(s, &end, 4095, &v) && *end == '\0')
 		return v >= 1 ? (int)v : -1;
 	for (int e = 1; e <= 4095; e++) {
 		const char *name = rn_errno_name(e);
@@ -132,7 +133,8 @@ static int parse_delay(const char *s, uint64_t *ns)
 	char *end;
 	double v, unit = 1e3;
 
-	if (*s == '\0')
+	/* strtod's hexadecimal form is not strace's */
+	if (*s == '\0' || strpbrk(s, "xX"))
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
@@ -210,6 +212,14 @@ static int parse_item(int fault, char *item, struct rn_inject_rule *r, unsigned 
 		r->ret = -(int64_t)n;
 		return 0;
 	}
+	if (strcmp(item, "syscall") == 0) {
+		long nr;
+		if (*seen & SEEN_SYSCALL || (nr = parse_pure_syscall(val)) < 0)
+			return -1;
+		*seen |= SEEN_SYSCALL;
+		r->replace_nr = nr;
+		return 0;
+	}
 	if (fault)
 		return -1;
 	if (strcmp(item, "retval") == 0) {
@@ -232,14 +242,6 @@ static int parse_item(int fault, char *item, struct rn_inject_rule *r, unsigned 
 		*seen |= SEEN_SIGNAL;
 		r->what |= RN_INJ_SIGNAL;
 		r->signo = n;
-		return 0;
-	}
-	if (strcmp(item, "syscall") == 0) {
-		long nr;
-		if (*seen & SEEN_SYSCALL || (nr = parse_pure_syscall(val)) < 0)
-			return -1;
-		*seen |= SEEN_SYSCALL;
-		r->replace_nr = nr;
 		return 0;
 	}
 	if (strcmp(item, "delay_enter") == 0 || strcmp(item, "delay_exit") == 0) {
