@@ -245,7 +245,7 @@ static int parse_item(int fault, char *item, struct rn_inject_rule *r, unsigned 
 		return 0;
 	}
 	if (strcmp(item, "delay_enter") == 0 || strcmp(item, "delay_exit") == 0) {
-		const int enter = item[6] == 'e';
+		const int enter = strcmp(item, "delay_enter") == 0;
 		const unsigned bit = enter ? SEEN_DENTER : SEEN_DEXIT;
 		if (*seen & bit || parse_delay(val, enter ? &r->delay_enter_ns : &r->delay_exit_ns) < 0)
 			return -1;
@@ -316,6 +316,8 @@ int rn_inject_add(struct rn_inject_table **tabp, int fault, const char *value,
 		abort();
 	tab->rules = grown;
 	tab->rules[tab->nrules++] = r;
+	if (r.what & RN_INJ_SIGNAL)
+		tab->any_signal = 1;
 	for (unsigned nr = 0; nr < RN_INJECT_NR_MAX && nr < rn_syscall_count; nr++) {
 		if (!((nrs[nr / 64] >> (nr % 64)) & 1) || !rn_syscall_get((long)nr))
 			continue;

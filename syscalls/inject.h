@@ -59,6 +59,10 @@ struct rn_inject_table {
 	unsigned nslots;
 	struct rn_inject_rule *rules;
 	size_t nrules;
+	/* Some rule has signal=: a signal can be sent only from a real
+	 * syscall-entry stop (the kernel drops the one a resume from a seccomp
+	 * stop gives), so the tracer then filters without seccomp-bpf. */
+	int any_signal;
 	/* After parsing: strace's warning about a retval= that could read as
 	 * an error (printed once by the caller, after its prefix), or "". */
 	char warning[160];

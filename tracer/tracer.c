@@ -1271,9 +1271,11 @@ static int spawn_command(struct tracer *t, const sigset_t *orig_mask, int *any_s
 {
 	const struct rn_options *opt = t->opt;
 	/* A trace set that leaves syscalls out is enforced by seccomp-bpf in
-	 * the spawned tree: untraced syscalls never stop a tracee. */
+	 * the spawned tree: untraced syscalls never stop a tracee. Not with
+	 * an inject= signal: see rn_inject_table.any_signal. */
 	struct sock_fprog prog = { 0 };
-	int use_seccomp = !opt->filter.traces_all && opt->seccomp != 0 && opt->follow_forks;
+	int use_seccomp = !opt->filter.traces_all && opt->seccomp != 0 && opt->follow_forks &&
+			  !(opt->filter.inject && opt->filter.inject->any_signal);
 	/* Without -f the command's children inherit the filter but have no
 	 * tracer: their traced syscalls would fail with ENOSYS. So, like
 	 * strace, seccomp only with -f (and say so when asked). */
