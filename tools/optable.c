@@ -107,7 +107,8 @@ const struct rn_optdef rn_optdefs[] = {
 	  .help = { "  -q, -qq       do not report attaching and detaching (-qq: nor exits)\n" } },
 	{ .letter = 'e', .arg = RN_ARG_REQUIRED, .progs = R | D, .act = RN_ACT_FILTER_E,
 	  .seen = RN_SEEN_FILTER,
-	  .help = { "  -e EXPR       trace=SET, signal=SET, status=SET, quiet=SET (strace's)\n",
+	  .help = { "  -e EXPR       trace=SET, signal=SET, status=SET, quiet=SET (strace's), and\n"
+		    "                inject=, fault= below\n",
 		    "  -e EXPR       trace=SET, signal=SET, status=SET, quiet=SET, as renacer's\n" } },
 	{ .names = { "trace" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
 	  .qualifier = "trace" },
