@@ -201,6 +201,29 @@ def test_delays():
         check(took(r.out).get(3, 0) >= 190, "renacer (%s): both delays: %r" % (r.who, took(r.out)))
 
 
+def count_rows(text):
+    """{syscall: (calls, errors)} of a -c table."""
+    rows = {}
+    for l in text.splitlines():
+        f = l.split()
+        if len(f) >= 5 and f[0][0].isdigit() and f[-1] != "total":
+            rows[f[-1]] = (int(f[3]), int(f[4]) if len(f) == 6 else 0)
+    return rows
+
+
+def test_count_table():
+    """-c counts an injected error as an error (and -c then counts by
+    ptrace, not in the kernel: the calls must stop to be tampered with)."""
+    opts = ["-c", "-e", "trace=getuid,chdir", "-e", "inject=chdir:error=ENOENT:when=2+"]
+    argv = [fixture("inject_calls"), "seq"]
+    s = F.run_tracer("strace", [strace_path()], opts, argv)
+    r = F.run_tracer("renacer", T.renacer_cmd(), opts, argv)
+    want = {"getuid": (6, 0), "chdir": (3, 2)}
+    check_eq(count_rows(T.read_text(s.cmd[s.cmd.index("-o") + 1])), want, "strace's -c table")
+    check_eq(count_rows(T.read_text(r.cmd[r.cmd.index("-o") + 1])), want, "renacer's -c table")
+    check_eq(r.out, s.out, "what inject_calls saw under renacer -c and strace -c")
+
+
 # ------------------------------------------------------------- bad input
 
 BAD = [
@@ -255,4 +278,5 @@ def test_poke_refused():
 if __name__ == "__main__":
     T.main([test_error, test_retval, test_when_forms, test_fault, test_expressions_combine,
             test_counted_per_process, test_syscall_replaced, test_not_in_trace_set,
-            test_signal, test_delays, test_bad_input_like_strace, test_poke_refused])
+            test_signal, test_delays, test_count_table, test_bad_input_like_strace,
+            test_poke_refused])
