@@ -168,24 +168,32 @@ static long parse_pure_syscall(const char *s)
 }
 
 /* strace's warnings for a success value that a caller may take for an
- * error, natively or as the 32-bit value a compat process would see. */
+ * error, natively or as the 32-bit value a compat process would see: one
+ * line per expression, added to the table's (and dropped past its room). */
 static void retval_warning(struct rn_inject_table *tab, uint64_t v)
 {
 	const int64_t sv = (int64_t)v;
 	const int32_t v32 = (int32_t)(uint32_t)v;
+	char line[128];
 
 	if (sv >= -4095 && sv <= -1)
-		snprintf(tab->warning, sizeof(tab->warning),
+		snprintf(line, sizeof(line),
 			 "Inadvertent injection of error %d is possible for retval=%llu",
 			 (int)-sv, (unsigned long long)v);
 	else if (v32 >= -4095 && v32 <= -1)
-		snprintf(tab->warning, sizeof(tab->warning),
+		snprintf(line, sizeof(line),
 			 "Inadvertent injection of error %d is possible in compat personality "
 			 "for retval=%llu", (int)-v32, (unsigned long long)v);
 	else if (v > UINT32_MAX)
-		snprintf(tab->warning, sizeof(tab->warning),
+		snprintf(line, sizeof(line),
 			 "Injected return value %llu will be clipped to %llu in compat personality",
 			 (unsigned long long)v, (unsigned long long)(uint32_t)v);
+	else
+		return;
+	size_t used = strlen(tab->warning);
+	if (used + strlen(line) + 2 <= sizeof(tab->warning))
+		snprintf(tab->warning + used, sizeof(tab->warning) - used, "%s%s",
+			 used ? "\n" : "", line);
 }
 
 /* One ITEM into r; seen keeps which keys came already. 0, -1 bad, -2 poke. */

@@ -63,9 +63,10 @@ struct rn_inject_table {
 	 * syscall-entry stop (the kernel drops the one a resume from a seccomp
 	 * stop gives), so the tracer then filters without seccomp-bpf. */
 	int any_signal;
-	/* After parsing: strace's warning about a retval= that could read as
-	 * an error (printed once by the caller, after its prefix), or "". */
-	char warning[160];
+	/* After parsing: strace's warnings about retval= values that could
+	 * read as errors, one line per expression, separated by '\n' (the
+	 * caller prints each after its prefix), or "". */
+	char warning[1024];
 };
 
 /*

@@ -269,6 +269,15 @@ def test_bad_input_like_strace():
     check(not errs, "\n".join(errs))
 
 
+def test_warnings_of_two_expressions():
+    strace = strace_path()
+    form = ["-e", "inject=open:retval=-1", "-e", "inject=close:retval=4294967296"]
+    s = T.run([strace, "-o", "/dev/null"] + form + ["true"])
+    r = T.run(T.renacer_cmd() + ["-o", "/dev/null"] + form + ["true"])
+    check_eq(len(s.err.splitlines()), 2, "strace's two warnings (%r)" % s.err)
+    check_eq((r.rc, r.err), (s.rc, F.STRACE_PFX.sub("renacer: ", s.err)), "renacer's warnings")
+
+
 def test_poke_refused():
     r = T.run(T.renacer_cmd() + ["-o", "/dev/null", "-e", "inject=open:poke_enter=@arg1=00", "true"])
     check_eq((r.rc, r.err), (1, "renacer: -e inject=...:poke_enter= is not supported by renacer\n"),
@@ -279,4 +288,4 @@ if __name__ == "__main__":
     T.main([test_error, test_retval, test_when_forms, test_fault, test_expressions_combine,
             test_counted_per_process, test_syscall_replaced, test_not_in_trace_set,
             test_signal, test_delays, test_count_table, test_bad_input_like_strace,
-            test_poke_refused])
+            test_warnings_of_two_expressions, test_poke_refused])
