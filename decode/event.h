@@ -48,10 +48,11 @@ static inline const char *rn_let_go_name(int64_t why)
 
 /* One decoded event. Written by one worker, then owned by the writer. */
 /* rn_event.tampered: what -e inject= did to the call (the record's
- * RN_REC_INJECTED and RN_REC_DELAYED). */
+ * RN_REC_INJECTED, RN_REC_DELAYED and RN_REC_INJECTED_ARGS). */
 enum {
 	RN_EV_INJECTED = 1u << 0,
 	RN_EV_DELAYED = 1u << 1,
+	RN_EV_INJECTED_ARGS = 1u << 2,
 };
 
 struct rn_event {

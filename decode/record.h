@@ -61,6 +61,9 @@ enum rn_rec_flags {
 				      retval): strace's " (INJECTED)" */
 	RN_REC_DELAYED = 1u << 6,  /* exit: -e inject= delayed the call at its entry
 				      or exit: strace's " (DELAYED)" */
+	RN_REC_INJECTED_ARGS = 1u << 7, /* exit: -e inject='s poke_enter=/poke_exit=
+					   wrote into the call's arguments:
+					   " (INJECTED: args)" */
 };
 
 /*

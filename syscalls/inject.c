@@ -9,8 +9,9 @@
  *          | poke_enter=... | poke_exit=...
  *   - error= and retval= exclude each other and come once; signal=,
  *     syscall=, delay_enter= and delay_exit= once each; the last when= wins;
- *   - at least one of error, retval, signal, delay_enter, delay_exit;
- *     syscall= needs error= or retval=, and names a %pure syscall;
+ *   - at least one of error, retval, signal, delay_enter, delay_exit,
+ *     poke_enter, poke_exit; syscall= names a %pure syscall and matters
+ *     only with error= or retval=;
  *   - fault= takes error= (ENOSYS when absent), syscall= and when= only
  *     (poke_enter= too is refused there);
  *   - ERRNO: a name of errno 1..4095 in any case (ERESTARTSYS too), or a
@@ -28,8 +29,11 @@
  * Anything else is "invalid inject argument 'VALUE'" (or "fault"), the
  * whole value quoted.
  *
- * Where renacer differs: poke_enter= and poke_exit= are refused as not
- * implemented.
+ *   - poke_enter= and poke_exit= (once each): a ','-separated list of
+ *     @argN=HEX (empty items skipped, none at all is allowed and writes
+ *     nothing, "(INJECTED: args)" unsaid), N 1..7 and once each, HEX an even
+ *     number of hexadecimal digits, 1..1024 bytes; a pair "0x" is a zero
+ *     byte, as strace's sscanf reads it.
  */
 #define _GNU_SOURCE
 #include "syscalls/inject.h"
@@ -196,8 +200,79 @@ static void retval_warning(struct rn_inject_table *tab, uint64_t v)
 			 used ? "\n" : "", line);
 }
 
-/* One ITEM into r; seen keeps which keys came already. 0, -1 bad, -2 poke. */
-enum { SEEN_RESULT = 1, SEEN_SIGNAL = 2, SEEN_SYSCALL = 4, SEEN_DENTER = 8, SEEN_DEXIT = 16 };
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void free_pokes(struct rn_inject_rule *r)
+{
+	for (int i = 0; i < 2; i++) {
+		for (unsigned k = 0; k < r->npoke[i]; k++)
+			free(r->poke[i][k].data);
+		free(r->poke[i]);
+		r->poke[i] = NULL;
+		r->npoke[i] = 0;
+	}
+}
+
+/* poke_enter= (which 0) or poke_exit= (1): val into r->poke[which]. */
+static int parse_poke(char *val, struct rn_inject_rule *r, int which)
+{
+	unsigned args_seen = 0;
+
+	for (char *next = val; next; ) {
+		char *item = next;
+		char *comma = strchr(item, ',');
+		next = comma ? comma + 1 : NULL;
+		if (comma)
+			*comma = '\0';
+		if (*item == '\0')
+			continue;
+		if (strncmp(item, "@arg", 4) != 0 || item[4] < '1' || item[4] > '7' || item[5] != '=')
+			return -1;
+		const unsigned arg = (unsigned)(item[4] - '0');
+		const char *hex = item + 6;
+		const size_t n = strlen(hex);
+		if (args_seen & (1u << arg) || n == 0 || n % 2 || n / 2 > RN_INJECT_POKE_MAX)
+			return -1;
+		args_seen |= 1u << arg;
+		uint8_t *data = malloc(n / 2);
+		if (!data)
+			abort();
+		for (size_t i = 0; i < n / 2; i++) {
+			const char a = hex[2 * i], b = hex[2 * i + 1];
+			if (a == '0' && (b == 'x' || b == 'X')) {
+				data[i] = 0;
+				continue;
+			}
+			if (hex_digit(a) < 0 || hex_digit(b) < 0) {
+				free(data);
+				return -1;
+			}
+			data[i] = (uint8_t)(hex_digit(a) * 16 + hex_digit(b));
+		}
+		struct rn_inject_poke *grown =
+			realloc(r->poke[which], (r->npoke[which] + 1) * sizeof(*grown));
+		if (!grown)
+			abort();
+		r->poke[which] = grown;
+		grown[r->npoke[which]++] = (struct rn_inject_poke){ .arg = arg, .len = n / 2,
+								    .data = data };
+	}
+	r->what |= which ? RN_INJ_POKE_EXIT : RN_INJ_POKE_ENTER;
+	return 0;
+}
+
+/* One ITEM into r; seen keeps which keys came already. 0, or -1 bad. */
+enum { SEEN_RESULT = 1, SEEN_SIGNAL = 2, SEEN_SYSCALL = 4, SEEN_DENTER = 8, SEEN_DEXIT = 16,
+       SEEN_PENTER = 32, SEEN_PEXIT = 64 };
 
 static int parse_item(int fault, char *item, struct rn_inject_rule *r, unsigned *seen,
 		      uint64_t *retval_given)
@@ -261,8 +336,14 @@ static int parse_item(int fault, char *item, struct rn_inject_rule *r, unsigned 
 		r->what |= enter ? RN_INJ_DELAY_ENTER : RN_INJ_DELAY_EXIT;
 		return 0;
 	}
-	if (strcmp(item, "poke_enter") == 0 || strcmp(item, "poke_exit") == 0)
-		return -2;
+	if (strcmp(item, "poke_enter") == 0 || strcmp(item, "poke_exit") == 0) {
+		const int exit = strcmp(item, "poke_exit") == 0;
+		const unsigned bit = exit ? SEEN_PEXIT : SEEN_PENTER;
+		if (*seen & bit)
+			return -1;
+		*seen |= bit;
+		return parse_poke(eq + 1, r, exit);
+	}
 	return -1;
 }
 
@@ -287,12 +368,6 @@ int rn_inject_add(struct rn_inject_table **tabp, int fault, const char *value,
 				*colon = '\0';
 			if (*item)
 				rc = parse_item(fault, item, &r, &seen, &retval_given);
-			if (rc == -2) {
-				snprintf(err, errlen, "-e %s=...:%s= is not supported by renacer",
-					 kind, item);
-				free(copy);
-				return -2;
-			}
 		}
 		free(copy);
 	}
@@ -300,9 +375,9 @@ int rn_inject_add(struct rn_inject_table **tabp, int fault, const char *value,
 		r.what |= RN_INJ_ERROR;
 		r.ret = -38; /* ENOSYS */
 	}
-	if (rc != 0 || r.what == 0 ||
-	    (r.replace_nr >= 0 && !(r.what & (RN_INJ_ERROR | RN_INJ_RETVAL)))) {
+	if (rc != 0 || r.what == 0) {
 		snprintf(err, errlen, "invalid %s argument '%s'", kind, value);
+		free_pokes(&r);
 		return -1;
 	}
 
@@ -317,6 +392,7 @@ int rn_inject_add(struct rn_inject_table **tabp, int fault, const char *value,
 		retval_warning(tab, (uint64_t)r.ret);
 	if (tab->nrules >= UINT16_MAX) {
 		snprintf(err, errlen, "too many -e %s= expressions", kind);
+		free_pokes(&r);
 		return -1;
 	}
 	struct rn_inject_rule *grown = realloc(tab->rules, (tab->nrules + 1) * sizeof(*grown));
@@ -340,6 +416,8 @@ void rn_inject_free(struct rn_inject_table *tab)
 {
 	if (!tab)
 		return;
+	for (size_t i = 0; i < tab->nrules; i++)
+		free_pokes(&tab->rules[i]);
 	free(tab->rules);
 	free(tab);
 }

@@ -30,7 +30,18 @@ enum rn_inject_what {
 	RN_INJ_SIGNAL = 1u << 2,      /* signo is sent at the call's entry */
 	RN_INJ_DELAY_ENTER = 1u << 3, /* the tracee waits delay_enter_ns at entry */
 	RN_INJ_DELAY_EXIT = 1u << 4,  /* and delay_exit_ns at exit */
+	RN_INJ_POKE_ENTER = 1u << 5,  /* poke[0]'s bytes written at entry */
+	RN_INJ_POKE_EXIT = 1u << 6,   /* poke[1]'s at exit */
 };
+
+/* poke_enter=/poke_exit=: bytes written where an argument points. */
+struct rn_inject_poke {
+	unsigned arg;    /* 1..7, as strace numbers them */
+	size_t len;      /* 1..RN_INJECT_POKE_MAX */
+	uint8_t *data;
+};
+
+#define RN_INJECT_POKE_MAX 1024
 
 /* One expression's action, immutable after parsing. */
 struct rn_inject_rule {
@@ -44,6 +55,8 @@ struct rn_inject_rule {
 	int signo;               /* RN_INJ_SIGNAL: 1..64 */
 	uint64_t delay_enter_ns; /* RN_INJ_DELAY_ENTER */
 	uint64_t delay_exit_ns;  /* RN_INJ_DELAY_EXIT */
+	struct rn_inject_poke *poke[2]; /* [0] at entry, [1] at exit: npoke[i] of them */
+	unsigned npoke[2];
 };
 
 /* Syscall numbers 0 .. RN_INJECT_NR_MAX-1 (as RN_FILTER_NR_MAX). */
@@ -75,8 +88,7 @@ struct rn_inject_table {
  * (syscall numbers, as parsed by the caller from the text before the first
  * ':'); rest is everything after it (NULL when there is no ':').
  * Returns 0, or -1 with err filled in strace's wording without its prefix
- * ("invalid inject argument 'open:error=FOO'"); -2 with err filled for the
- * part renacer does not implement (poke_enter=, poke_exit=).
+ * ("invalid inject argument 'open:error=FOO'").
  */
 int rn_inject_add(struct rn_inject_table **tab, int fault, const char *value,
 		  const uint64_t *nrs, const char *rest, char *err, size_t errlen);

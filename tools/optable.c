@@ -118,7 +118,8 @@ const struct rn_optdef rn_optdefs[] = {
 	  .qualifier = "inject",
 	  .help = { "  -e inject=SET:[error=ERRNO|retval=VALUE][:signal=SIG][:syscall=NAME]\n"
 		    "         [:delay_enter=TIME][:delay_exit=TIME][:when=FIRST[..LAST][+[STEP]]]\n"
-		    "                tamper with the traced calls of SET, as strace (no poke_*)\n" } },
+		    "         [:poke_enter=@argN=HEX,...][:poke_exit=@argN=HEX,...]\n"
+		    "                tamper with the traced calls of SET, as strace\n" } },
 	{ .names = { "fault" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
 	  .qualifier = "fault",
 	  .help = { "  -e fault=SET[:error=ERRNO][:when=EXPR]\n"

@@ -264,7 +264,7 @@ static void apply(struct rn_cmdline *c, const struct rn_prog *p, const struct rn
 {
 	void *f = (char *)c + d->field;
 	struct rn_options *o = &c->opt;
-	char err[256];
+	char err[4096]; /* an inject= value is quoted whole */
 	int rc = 0;
 
 	c->seen |= d->seen;

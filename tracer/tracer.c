@@ -427,6 +427,53 @@ static void on_new_child(struct tracer *t, struct rn_task *parent, int event)
  * the loop once its time is past; the loop does not sleep past it.
  */
 
+/* Write len bytes at the tracee's addr, a word at a time (PTRACE_POKEDATA
+ * writes read-only pages too, as strace's poke does); 0, or -1 and errno. */
+static int poke_mem(pid_t tid, uint64_t addr, const uint8_t *data, size_t len)
+{
+	while (len) {
+		const uint64_t word_at = addr & ~(uint64_t)7;
+		const size_t off = (size_t)(addr - word_at);
+		const size_t n = len < 8 - off ? len : 8 - off;
+		long word = 0;
+		if (off || n < 8) {
+			errno = 0;
+			word = ptrace(PTRACE_PEEKDATA, tid, word_at, 0);
+			if (errno)
+				return -1;
+		}
+		memcpy((char *)&word + off, data, n);
+		if (ptrace(PTRACE_POKEDATA, tid, word_at, word) < 0)
+			return -1;
+		addr += n;
+		data += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* poke_enter= (which 0) or poke_exit= (1): 1 when every write was made. */
+static int inject_poke(struct rn_task *task, const struct rn_inject_rule *r, int which)
+{
+	const struct rn_syscall *sc = rn_syscall_get(task->nr);
+	for (unsigned i = 0; i < r->npoke[which]; i++) {
+		const struct rn_inject_poke *pk = &r->poke[which][i];
+		if (!sc || pk->arg > sc->nargs) {
+			fprintf(stderr, "renacer: poke_tcb: Failed to tamper with process %d: "
+				"requested to tamper with argument #%u, but system call '%s' has "
+				"only %u arguments\n", task->tid, pk->arg, sc ? sc->name : "?",
+				sc ? sc->nargs : 0u);
+			return 0;
+		}
+		if (poke_mem(task->tid, task->args[pk->arg - 1], pk->data, pk->len) < 0) {
+			fprintf(stderr, "renacer: poke_tcb: Failed to tamper with process %d: "
+				"%s\n", task->tid, strerror(errno));
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /* Tamper with the call now entering, as its rule and count say. */
 static void inject_entry(struct tracer *t, struct rn_task *task)
 {
@@ -454,6 +501,11 @@ static void inject_entry(struct tracer *t, struct rn_task *task)
 		task->inj_call |= (uint8_t)(r->what & (RN_INJ_ERROR | RN_INJ_RETVAL));
 	if (r->what & RN_INJ_DELAY_EXIT)
 		task->inj_call |= RN_INJ_DELAY_EXIT;
+	if (r->npoke[1])
+		task->inj_call |= RN_INJ_POKE_EXIT;
+	/* before the entry's record is made: its copy shows what was written */
+	if (r->npoke[0] && inject_poke(task, r, 0))
+		task->inj_call |= RN_INJ_POKE_ENTER;
 	if (r->what & RN_INJ_SIGNAL)
 		task->inj_sig = r->signo;
 	if (r->what & RN_INJ_DELAY_ENTER) {
@@ -467,6 +519,7 @@ static void inject_entry(struct tracer *t, struct rn_task *task)
 static void inject_exit(struct tracer *t, struct rn_task *task, struct rn_record *rec)
 {
 	if (task->inj_call) {
+		/* (inj_rule is set whenever inj_call is) */
 		const struct rn_inject_rule *r = &t->inj->rules[task->inj_rule - 1];
 		if (task->inj_call & (RN_INJ_ERROR | RN_INJ_RETVAL) &&
 		    ptrace(PTRACE_POKEUSER, task->tid, offsetof(struct user_regs_struct, rax),
@@ -478,6 +531,9 @@ static void inject_exit(struct tracer *t, struct rn_task *task, struct rn_record
 				rec->flags &= (uint16_t)~RN_REC_ERROR;
 			rec->flags |= RN_REC_INJECTED;
 		}
+		if ((task->inj_call & RN_INJ_POKE_ENTER) ||
+		    ((task->inj_call & RN_INJ_POKE_EXIT) && inject_poke(task, r, 1)))
+			rec->flags |= RN_REC_INJECTED_ARGS;
 		if (task->inj_call & RN_INJ_DELAY_EXIT) {
 			task->delay_until = now_ns() + r->delay_exit_ns;
 			rec->flags |= RN_REC_DELAYED;

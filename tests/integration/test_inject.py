@@ -14,8 +14,7 @@ test_filter.py does), and:
   - delays really delay: the delayed call took at least the delay (a lower
     bound only: nothing here depends on how fast a busy machine is);
   - bad expressions: the one line strace prints and its exit status 1;
-    retval='s warnings the same line and exit 0; poke_enter=, which
-    renacer does not implement, refused with exit 1.
+    retval='s warnings the same line and exit 0.
 """
 import re
 import shutil
@@ -240,6 +239,13 @@ BAD = [
     "inject=open:syscall=open:error=1", "inject=open:syscall=getpid",
     "inject=open:retval=abc", "inject=open:retval=99999999999999999999",
     "fault=open:error=EPERM:error=EIO",
+    "inject=chdir:poke_enter=@arg1=2f0", "inject=chdir:poke_enter=@arg8=00",
+    "inject=chdir:poke_enter=@arg0=00", "inject=chdir:poke_enter=arg1=00",
+    "inject=chdir:poke_enter=@arg1=", "inject=chdir:poke_enter=@arg1=zz",
+    "inject=chdir:poke_enter=@arg1=00,@arg1=01", "inject=chdir:poke_enter=@arg1=00:poke_enter=@arg2=00",
+    "inject=chdir:poke_enter=@arg01=00", "inject=chdir:poke_enter=@ARG1=00",
+    "inject=chdir:poke_enter=@arg1=" + "00" * 1025, "fault=chdir:poke_enter=@arg1=00",
+    "inject=chdir:poke_enter=@arg1=x0",
 ]
 GOOD = [
     "inject=open:error=enoent", "inject=open:signal=usr1", "inject=open:signal=64",
@@ -248,6 +254,11 @@ GOOD = [
     "inject=open:error=1:when=1..65534+65535", "inject=none:error=1", "inject=open:error=4095",
     "inject=open:error=ERESTARTSYS", "inject=open:retval=0x10", "fault=open:syscall=getpid",
     "fault=open:when=3", "inject=open:error=1:when=2:when=3",
+    "inject=chdir:poke_enter=@arg1=00,@arg2=01", "inject=chdir:poke_enter=@arg7=00",
+    "inject=chdir:poke_enter=@arg1=2F", "inject=chdir:poke_enter=@arg1=" + "00" * 1024,
+    "inject=chdir:poke_enter=,@arg1=00,", "inject=chdir:poke_exit=@arg1=00:retval=1",
+    "inject=chdir:poke_enter=@arg1=0x00", "inject=chdir:poke_enter=,",
+    "inject=chdir:poke_enter=@arg1=00:syscall=getpid", "inject=chdir:syscall=getpid:signal=USR1",
     # strace's warnings: one line, exit 0
     "inject=open:retval=-1", "inject=open:retval=-4096", "inject=open:retval=4294967295",
     "inject=open:retval=4294967296",
@@ -278,14 +289,40 @@ def test_warnings_of_two_expressions():
     check_eq((r.rc, r.err), (s.rc, F.STRACE_PFX.sub("renacer: ", s.err)), "renacer's warnings")
 
 
-def test_poke_refused():
-    r = T.run(T.renacer_cmd() + ["-o", "/dev/null", "-e", "inject=open:poke_enter=@arg1=00", "true"])
-    check_eq((r.rc, r.err), (1, "renacer: -e inject=...:poke_enter= is not supported by renacer\n"),
-             "poke_enter=")
+def test_poke():
+    """poke_enter= writes before the entry is shown (the line has the new
+    path), poke_exit= after the call; "(INJECTED: args)", with ", retval"
+    when the result was injected too."""
+    c, out, _ = compare(["-e", "trace=chdir", "-e", "inject=chdir:poke_enter=@arg1=2f00:when=2"], "poke")
+    check_eq(out, "chdir 1 r=-1 e=ENOENT buf=/nonexistent\nchdir 2 r=0 e=0 buf=/\n",
+             "the second chdir's path made \"/\"")
+    check('chdir("/") = 0 (INJECTED: args)' in lines_of(c), "its line\n" + F.dump_canon(c))
+    c, out, _ = compare(["-e", "trace=chdir", "-e", "inject=chdir:poke_exit=@arg1=58595a00:error=EIO"],
+                        "poke")
+    check_eq(out, "chdir 1 r=-1 e=EIO buf=XYZ\nchdir 2 r=-1 e=EIO buf=XYZ\n", "written after the call")
+    check_eq(lines_of(c).count('chdir("/nonexistent") = -1 EIO (Input/output error) '
+                               '(INJECTED: args, retval)'), 2, "the lines\n" + F.dump_canon(c))
+    # an empty list writes nothing and says nothing
+    c, out, _ = compare(["-e", "trace=chdir", "-e", "inject=chdir:poke_enter=,"], "poke")
+    check(not any("INJECTED" in l for l in lines_of(c)), "no (INJECTED)\n" + F.dump_canon(c))
+
+
+def test_poke_past_the_arguments():
+    """@arg7 of chdir: strace's message, and the call untouched."""
+    argv = [fixture("inject_calls"), "poke"]
+    opts = ["-e", "trace=chdir", "-e", "inject=chdir:poke_enter=@arg7=2f00:when=2"]
+    s = F.run_tracer("strace", [strace_path()], opts, argv)
+    r = F.run_tracer("renacer", T.renacer_cmd(), opts, argv)
+    check_eq(r.out, s.out, "the program's output")
+    def msg(err):
+        return re.sub(r"process \d+", "process N", F.STRACE_PFX.sub("renacer: ", err))
+    check_eq(msg(r.err), msg(s.err), "the message")
+    check_eq(msg(r.err), "renacer: poke_tcb: Failed to tamper with process N: requested to tamper "
+             "with argument #7, but system call 'chdir' has only 1 arguments\n", "the message")
 
 
 if __name__ == "__main__":
     T.main([test_error, test_retval, test_when_forms, test_fault, test_expressions_combine,
             test_counted_per_process, test_syscall_replaced, test_not_in_trace_set,
             test_signal, test_delays, test_count_table, test_bad_input_like_strace,
-            test_warnings_of_two_expressions, test_poke_refused])
+            test_warnings_of_two_expressions, test_poke, test_poke_past_the_arguments])

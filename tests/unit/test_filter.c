@@ -1037,7 +1037,7 @@ static void test_unsupported_qualifiers(void **state)
 	static const char *const exprs[] = {
 		"abbrev=all", "a=all", "verbose=none", "v=all", "raw=all", "x=1",
 		"read=3", "reads=3", "r=3", "write=1", "writes=1", "w=1",
-		"inject=getpid:poke_enter=@arg1=00", "kvm=vcpu",
+		"kvm=vcpu",
 		"decode-fds=path", "decode-fd=all", "decode-pids=pidns", "decode-pid=all",
 	};
 
@@ -1125,8 +1125,23 @@ static void test_inject(void **state)
 	expect_refusal("inject=getuid:error=1:when=2..1", "invalid inject argument 'getuid:error=1:when=2..1'");
 	expect_refusal("fault=getuid:retval=1", "invalid fault argument 'getuid:retval=1'");
 	expect_refusal("inject=nosuch:error=1", "invalid system call 'nosuch'");
-	assert_int_equal(refused("inject=getuid:poke_exit=@arg1=00"), -2);
-	assert_string_equal(err, "-e inject=...:poke_exit= is not supported by renacer");
+	rn_filter_init(&f);
+	assert_int_equal(rn_filter_parse_e(&f, "inject=chdir:poke_exit=@arg1=2f0x,,@arg7=ff",
+					   err, sizeof(err)), 0);
+	c = rn_inject_rule(f.inject, chdir_nr);
+	assert_int_equal(c->what, RN_INJ_POKE_EXIT);
+	assert_int_equal(c->npoke[0], 0);
+	assert_int_equal(c->npoke[1], 2);
+	assert_int_equal(c->poke[1][0].arg, 1);
+	assert_int_equal(c->poke[1][0].len, 2);
+	assert_memory_equal(c->poke[1][0].data, "\x2f\x00", 2);
+	assert_int_equal(c->poke[1][1].arg, 7);
+	assert_int_equal(c->poke[1][1].data[0], 0xff);
+	rn_filter_free(&f);
+	expect_refusal("inject=chdir:poke_enter=@arg1=2f0",
+		       "invalid inject argument 'chdir:poke_enter=@arg1=2f0'");
+	expect_refusal("inject=chdir:poke_enter=@arg1=00,@arg1=01",
+		       "invalid inject argument 'chdir:poke_enter=@arg1=00,@arg1=01'");
 }
 
 static void test_qualify_long_options(void **state)
