@@ -15,7 +15,8 @@
  *   - a later expression naming a syscall replaces the earlier rule for
  *     that syscall entirely (error, signal, delays and when= alike);
  *   - when= counts the calls of each syscall per traced thread, from the
- *     first one renacer sees; a new process or thread starts at zero.
+ *     first one renacer sees; a new process or thread starts at zero; the
+ *     execve that starts the command is neither counted nor tampered with.
  */
 #ifndef RENACER_INJECT_H
 #define RENACER_INJECT_H

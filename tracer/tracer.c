@@ -653,7 +653,9 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 		resume(t, task, 0);
 		return;
 	}
-	if (t->inj)
+	/* The command's first execve is neither counted nor tampered with,
+	 * as in strace (it is renacer's own start of the command). */
+	if (t->inj && !task->first_exec)
 		inject_entry(t, task);
 	rec.nr = task->nr;
 	memcpy(rec.args, args, sizeof(rec.args));

@@ -152,6 +152,25 @@ def test_not_in_trace_set():
     check(not any(l.startswith("getuid(") for l in lines_of(c)), "no getuid line\n" + F.dump_canon(c))
 
 
+def test_command_execve_untouched():
+    """The execve that starts the command is not counted nor tampered
+    with (strace's): when=1 is the shell's own exec, when=2 nothing."""
+    sh = shutil.which("sh")
+    for when, rc in (("1", 126), ("2", 0)):
+        opts = ["-e", "trace=execve", "-e", "inject=execve:error=EACCES:when=" + when]
+        argv = [sh, "-c", "exec /bin/true"]
+        s = F.run_tracer("strace", [strace_path()], opts, argv)
+        check_eq(s.rc, rc, "strace's exit status (%s)" % s.describe())
+        sc = F.canon(s.trace, s.tracer_pid)
+        for name, mopts in F.MODES:
+            r = F.run_tracer("renacer " + name, T.renacer_cmd(), mopts + opts, argv)
+            check_eq(r.rc, rc, "renacer's exit status (%s; %r)" % (r.describe(), r.err))
+            d = F.diff_canon(sc, F.canon(r.trace, r.tracer_pid), "strace", "renacer(%s)" % name)
+            check(not d, "when=%s:\n%s" % (when, T.indent(d)))
+        check_eq(sum("(INJECTED)" in l for l in lines_of(sc)), 1 if rc else 0,
+                 "strace's (INJECTED) lines\n" + F.dump_canon(sc))
+
+
 # ------------------------------------------------------------- signals, delays
 
 def test_signal():
@@ -324,5 +343,6 @@ def test_poke_past_the_arguments():
 if __name__ == "__main__":
     T.main([test_error, test_retval, test_when_forms, test_fault, test_expressions_combine,
             test_counted_per_process, test_syscall_replaced, test_not_in_trace_set,
+            test_command_execve_untouched,
             test_signal, test_delays, test_count_table, test_bad_input_like_strace,
             test_warnings_of_two_expressions, test_poke, test_poke_past_the_arguments])
