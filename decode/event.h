@@ -47,6 +47,14 @@ static inline const char *rn_let_go_name(int64_t why)
 }
 
 /* One decoded event. Written by one worker, then owned by the writer. */
+/* rn_event.tampered: what -e inject= did to the call (the record's
+ * RN_REC_INJECTED, RN_REC_DELAYED and RN_REC_INJECTED_ARGS). */
+enum {
+	RN_EV_INJECTED = 1u << 0,
+	RN_EV_DELAYED = 1u << 1,
+	RN_EV_INJECTED_ARGS = 1u << 2,
+};
+
 struct rn_event {
 	uint64_t seq;
 	uint64_t ts_ns;
@@ -62,6 +70,7 @@ struct rn_event {
 	uint8_t ret_type;     /* EXIT: enum rn_arg_type of the return value */
 	uint8_t finish_pending; /* EXITED/KILLED/SUPERSEDED: the tid had an
 				   unfinished syscall: end it with ") = ?" */
+	uint8_t tampered;     /* EXIT: RN_EV_INJECTED / RN_EV_DELAYED bits */
 	int32_t nr;           /* ENTRY/EXIT: syscall number */
 	int64_t ret;          /* as the kind says */
 	int64_t aux;

@@ -57,6 +57,13 @@ enum rn_rec_flags {
 	RN_REC_SNAPSHOT = 1u << 4, /* the memory its decoders read was copied by the tracer
 				      (prefetch.h) into the RN_REC_BYTES records just
 				      before it; the tracee already runs on */
+	RN_REC_INJECTED = 1u << 5, /* exit: -e inject= replaced the result (error or
+				      retval): strace's " (INJECTED)" */
+	RN_REC_DELAYED = 1u << 6,  /* exit: -e inject= delayed the call at its entry
+				      or exit: strace's " (DELAYED)" */
+	RN_REC_INJECTED_ARGS = 1u << 7, /* exit: -e inject='s poke_enter=/poke_exit=
+					   wrote into the call's arguments:
+					   " (INJECTED: args)" */
 };
 
 /*

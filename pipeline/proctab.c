@@ -31,7 +31,9 @@ int rn_proctab_init(struct rn_proctab *t)
 
 static void free_task_rcu(struct rcu_head *head)
 {
-	free(caa_container_of(head, struct rn_task, rcu));
+	struct rn_task *task = caa_container_of(head, struct rn_task, rcu);
+	free(task->inj_counts);
+	free(task);
 }
 
 void rn_proctab_destroy(struct rn_proctab *t)

@@ -27,6 +27,8 @@ enum rn_task_state {
 	RN_TASK_PARKED,      /* first stop seen before its parent's fork event */
 	RN_TASK_LISTENING,   /* in group-stop, PTRACE_LISTEN issued */
 	RN_TASK_EXPECTED,    /* parent's fork event seen, first stop not yet */
+	RN_TASK_DELAYED,     /* stopped at a syscall stop until delay_until
+				(-e inject=:delay_enter=/delay_exit=) */
 };
 
 struct rn_task {
@@ -57,6 +59,19 @@ struct rn_task {
 	uint64_t seen_ns;    /* --stats-self: when the current stop was collected */
 	uint8_t rehearsed;   /* this syscall's entry was rehearsed (rehearse.h) */
 	struct rn_rehearsal rehearsal; /* what its exit's rehearsal needs */
+
+	/* -e inject= (tracer/tracer.c, "tampering"), all tracer-private: */
+	uint32_t *inj_counts;  /* calls seen per injected syscall (the table's
+				  slot_of), calloc'ed at the first; freed with
+				  the entry */
+	uint8_t inj_call;      /* the call in progress was tampered with at its
+				  entry: enum rn_inject_what bits still to do at
+				  its exit, or to say there */
+	uint8_t inj_delayed;   /* the call was delayed at entry (DELAYED) */
+	uint16_t inj_rule;     /* with inj_call: 1 + the rule's index */
+	int inj_sig;           /* the signal the next resume delivers (signal=) */
+	uint64_t delay_until;  /* RN_TASK_DELAYED or about to be: CLOCK_MONOTONIC ns */
+	struct rn_task *delay_next; /* the tracer's list of delayed tasks */
 };
 
 struct rn_proctab {

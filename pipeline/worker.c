@@ -347,6 +347,9 @@ static void decode_exit(struct rn_worker *w, const struct rn_record *rec)
 	ev->nr = pe->entry.nr;
 	ev->ret = rec->ret;
 	ev->is_error = (uint8_t)is_error;
+	ev->tampered = (uint8_t)(((rec->flags & RN_REC_INJECTED) ? RN_EV_INJECTED : 0) |
+				 ((rec->flags & RN_REC_DELAYED) ? RN_EV_DELAYED : 0) |
+				 ((rec->flags & RN_REC_INJECTED_ARGS) ? RN_EV_INJECTED_ARGS : 0));
 	ev->ret_type = c.ret_hex ? RN_T_HEX : c.sc ? c.sc->ret_type : RN_T_LONG;
 	ev->entry_ts_ns = pe->entry.ts_ns;
 	ev->duration_ns = counted;

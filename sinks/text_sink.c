@@ -366,6 +366,14 @@ static void render_event(struct rn_text_sink *w, const struct rn_event *ev)
 			rn_text_fd_path(&w->out, opt, ev->bytes + ev->ret_path_off,
 					ev->ret_path_len);
 		rn_text_after_result(&w->out, opt, ev->v, ev->bytes, 0, ev->nv);
+		/* strace's words: "(INJECTED: args, retval)" when both were */
+		if (ev->tampered & RN_EV_INJECTED_ARGS)
+			rn_sbuf_puts(&w->out, ev->tampered & RN_EV_INJECTED ? " (INJECTED: args, retval)"
+									   : " (INJECTED: args)");
+		else if (ev->tampered & RN_EV_INJECTED)
+			rn_sbuf_puts(&w->out, " (INJECTED)");
+		if (ev->tampered & RN_EV_DELAYED)
+			rn_sbuf_puts(&w->out, " (DELAYED)");
 		if (opt->tf.dur)
 			rn_timefmt_dur(&w->out, opt->tf.dur_digits, ev->ts_ns - ev->entry_ts_ns);
 		end_line(w);

@@ -59,6 +59,7 @@
 
 #include "base/names.h"
 #include "base/regex_bounded.h"
+#include "syscalls/inject.h"
 #include "syscalls/syscalls.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -387,7 +388,7 @@ static int signal_number(const char *tok)
 
 /* ---- the generic set syntax --------------------------------------------- */
 
-enum qual { Q_TRACE, Q_SIGNAL, Q_STATUS, Q_QUIET, Q_UNSUPPORTED };
+enum qual { Q_TRACE, Q_SIGNAL, Q_STATUS, Q_QUIET, Q_INJECT, Q_FAULT, Q_UNSUPPORTED };
 
 struct qual_name {
 	const char *name;
@@ -408,7 +409,7 @@ static const struct qual_name quals[] = {
 	{ "r", Q_UNSUPPORTED },
 	{ "write", Q_UNSUPPORTED }, { "writes", Q_UNSUPPORTED },
 	{ "w", Q_UNSUPPORTED },
-	{ "fault", Q_UNSUPPORTED }, { "inject", Q_UNSUPPORTED },
+	{ "fault", Q_FAULT }, { "inject", Q_INJECT },
 	{ "kvm", Q_UNSUPPORTED },
 	{ "decode-fds", Q_UNSUPPORTED }, { "decode-fd", Q_UNSUPPORTED },
 	{ "decode-pids", Q_UNSUPPORTED }, { "decode-pid", Q_UNSUPPORTED },
@@ -490,6 +491,8 @@ static int parse_set(struct rn_filter *f, enum qual q, const char *value,
 					mask |= UINT64_C(1) << (sig - 1);
 				}
 				break;
+			case Q_INJECT:
+			case Q_FAULT:
 			case Q_UNSUPPORTED:
 				break;
 			}
@@ -522,10 +525,31 @@ static int parse_set(struct rn_filter *f, enum qual q, const char *value,
 		f->signals = neg ? ~mask : mask;
 		f->given |= RN_GIVEN_SIGNAL;
 		break;
+	case Q_INJECT:
+	case Q_FAULT:
 	case Q_UNSUPPORTED:
 		break;
 	}
 	return 0;
+}
+
+/* -e inject=SET:... / fault=SET:...: SET as a trace set (its errors
+ * worded so), the rest by inject.c. */
+static int parse_inject(struct rn_filter *f, int fault, const char *value,
+			char *err, size_t errlen)
+{
+	const char *colon = strchr(value, ':');
+	char *set = xalloc(strndup(value, colon ? (size_t)(colon - value) : strlen(value)));
+	struct rn_filter tmp;
+	int rc;
+
+	rn_filter_init(&tmp);
+	rc = parse_set(&tmp, Q_TRACE, set, err, errlen);
+	free(set);
+	if (rc != 0)
+		return rc;
+	return rn_inject_add(&f->inject, fault, value, tmp.trace, colon ? colon + 1 : NULL,
+			     err, errlen);
 }
 
 static int qualify(struct rn_filter *f, const struct qual_name *qn, const char *value,
@@ -533,9 +557,11 @@ static int qualify(struct rn_filter *f, const struct qual_name *qn, const char *
 {
 	if (qn->q == Q_UNSUPPORTED) {
 		fail(err, errlen, "-e %s= is not supported by renacer (supported: "
-		     "trace, signal, status, quiet)", qn->name);
+		     "trace, signal, status, quiet, inject, fault)", qn->name);
 		return -2;
 	}
+	if (qn->q == Q_INJECT || qn->q == Q_FAULT)
+		return parse_inject(f, qn->q == Q_FAULT, value, err, errlen);
 	return parse_set(f, qn->q, value, err, errlen);
 }
 
@@ -634,5 +660,7 @@ void rn_filter_free(struct rn_filter *f)
 		free(f->paths[i]);
 	free(f->paths);
 	f->paths = NULL;
+	rn_inject_free(f->inject);
+	f->inject = NULL;
 	f->npaths = 0;
 }

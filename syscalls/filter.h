@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct rn_inject_table;
+
 /* Room for syscall numbers 0 .. RN_FILTER_NR_MAX-1; rn_filter_init checks
  * that the native table (rn_syscall_count) fits. */
 #define RN_FILTER_NR_MAX 1024
@@ -60,6 +62,9 @@ struct rn_filter {
 	uint64_t signals;     /* bit sig-1 set: show signal sig (1..64); default all */
 	char **paths;         /* -P PATH..., as given (malloc'ed), npaths of them */
 	size_t npaths;
+	/* -e inject=/fault= (syscalls/inject.h), NULL when none was given:
+	 * the tracer's one test for whether any call may be tampered with. */
+	struct rn_inject_table *inject;
 	/* After rn_filter_finish: a warning to print (without prefix), or NULL. */
 	const char *warning;
 
@@ -89,7 +94,8 @@ void rn_filter_init(struct rn_filter *f);
  * A later -e of the same qualifier replaces the earlier one.
  * Returns 0; -1 with err filled on a bad expression; -2 with err filled for
  * a qualifier strace has and renacer does not implement (abbrev, verbose,
- * raw, read, write, fault, inject, kvm, decode-fds, decode-pids).
+ * raw, read, write, kvm, decode-fds, decode-pids) and for inject='s
+ * poke_enter=/poke_exit=. inject= and fault= add to f->inject.
  */
 int rn_filter_parse_e(struct rn_filter *f, const char *expr, char *err, size_t errlen);
 
@@ -110,7 +116,7 @@ void rn_filter_add_path(struct rn_filter *f, const char *path);
  * traces_all and f->warning. Returns 0, or -1 with err filled. */
 int rn_filter_finish(struct rn_filter *f, char *err, size_t errlen);
 
-/* Frees the paths. */
+/* Frees the paths and the injection table. */
 void rn_filter_free(struct rn_filter *f);
 
 /* Is syscall nr traced? nr as the tracer sees it (any long). */

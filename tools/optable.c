@@ -113,12 +113,23 @@ const struct rn_optdef rn_optdefs[] = {
 	  .help = { "  -q, -qq       do not report attaching and detaching (-qq: nor exits)\n" } },
 	{ .letter = 'e', .arg = RN_ARG_REQUIRED, .progs = R | D, .act = RN_ACT_FILTER_E,
 	  .seen = RN_SEEN_FILTER,
-	  .help = { "  -e EXPR       trace=SET, signal=SET, status=SET, quiet=SET (strace's)\n",
+	  .help = { "  -e EXPR       trace=SET, signal=SET, status=SET, quiet=SET (strace's), and\n"
+		    "                inject=, fault= below\n",
 		    "  -e EXPR       trace=SET, signal=SET, status=SET, quiet=SET, as renacer's\n" } },
 	{ .names = { "trace" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
 	  .qualifier = "trace" },
 	{ .names = { "signal" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
 	  .qualifier = "signal" },
+	{ .names = { "inject" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
+	  .qualifier = "inject",
+	  .help = { "  -e inject=SET:[error=ERRNO|retval=VALUE][:signal=SIG][:syscall=NAME]\n"
+		    "         [:delay_enter=TIME][:delay_exit=TIME][:when=FIRST[..LAST][+[STEP]]]\n"
+		    "         [:poke_enter=@argN=HEX,...][:poke_exit=@argN=HEX,...]\n"
+		    "                tamper with the traced calls of SET, as strace\n" } },
+	{ .names = { "fault" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
+	  .qualifier = "fault",
+	  .help = { "  -e fault=SET[:error=ERRNO][:when=EXPR]\n"
+		    "                inject=SET:error=ERRNO, ENOSYS by default\n" } },
 	/* not --status for the status line: strace's --status=SET is -e status=SET */
 	{ .names = { "status" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
 	  .qualifier = "status" },

@@ -21,6 +21,7 @@
 
 #include "base/quote.h"
 #include "sinks/proctrack.h"
+#include "syscalls/inject.h"
 
 static const struct rn_prog renacer = {
 	.id = RN_PROG_RENACER,
@@ -140,6 +141,12 @@ static void finish_filter(struct rn_cmdline *c, int have_command)
 		die("%s", err);
 	if (o->filter.warning)
 		fprintf(stderr, "renacer: %s\n", o->filter.warning);
+	if (o->filter.inject && o->filter.inject->warning[0]) {
+		const char *w = o->filter.inject->warning;
+		for (const char *nl; (nl = strchr(w, '\n')); w = nl + 1)
+			fprintf(stderr, "renacer: %.*s\n", (int)(nl - w), w);
+		fprintf(stderr, "renacer: %s\n", w);
+	}
 	/* A capture alone (no_trace, below) goes to a file as well. */
 	int to_file = o->outfile || (o->capture && !(c->seen & RN_SEEN_FORMAT));
 	int quiet_chosen = o->filter.n_q || (o->filter.given & RN_GIVEN_QUIET);

@@ -264,7 +264,7 @@ static void apply(struct rn_cmdline *c, const struct rn_prog *p, const struct rn
 {
 	void *f = (char *)c + d->field;
 	struct rn_options *o = &c->opt;
-	char err[256];
+	char err[4096]; /* an inject= value is quoted whole */
 	int rc = 0;
 
 	c->seen |= d->seen;
@@ -419,10 +419,10 @@ static const struct rn_optdef *row_of(const struct rn_prog *p, int val)
 void rn_cmdline_parse(struct rn_cmdline *c, const struct rn_prog *p, int argc, char **argv)
 {
 	char shorts[128];
-	struct option longs[3 * 64 + 1];
+	struct option longs[3 * 96 + 1];
 	char err[256];
 
-	if (rn_noptdefs > 64)
+	if (rn_noptdefs > 96)
 		abort(); /* longs is too short: make it longer */
 	memset(c, 0, sizeof(*c));
 	rn_options_init(&c->opt);

@@ -430,6 +430,11 @@ static int apply_filter(struct rn_options *opt, struct rn_filter *given)
 		fprintf(stderr, "renacer-dump: %s\n", ferr);
 		return -1;
 	}
+	if (given->inject) {
+		/* tampering changes a live run; a capture only shows one */
+		fprintf(stderr, "renacer-dump: -e inject= and -e fault= need a live run (renacer)\n");
+		return -1;
+	}
 	struct rn_filter *to = &opt->filter;
 	if (given->given & RN_GIVEN_TRACE) {
 		memcpy(to->trace, given->trace, sizeof(to->trace));

@@ -73,6 +73,8 @@ const char *rn_bpf_count_unsuitable(const struct rn_options *opt)
 		return "--capture records every call";
 	if (opt->syscall_limit)
 		return "--syscall-limit stops after a number of calls";
+	if (opt->filter.inject)
+		return "-e inject= or fault= tampers with calls at their stops";
 	if (opt->interruptible && opt->interruptible != 2)
 		return "-I other than 2 (its signals are the ptrace loop's)";
 	if (opt->process_summary)

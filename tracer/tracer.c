@@ -36,6 +36,7 @@
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/resource.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +47,7 @@
 #include "decode/prefetch.h"
 #include "pipeline/proctab.h"
 #include "decode/rehearse.h"
+#include "syscalls/inject.h"
 #include "syscalls/seccomp_filter.h"
 #include "tracer/abi.h"
 #include "tracer/end_signal.h"
@@ -130,6 +132,11 @@ struct tracer {
 	unsigned long epochs_busy; /*   of the unpolled: no CPU was idle */
 	unsigned long polls_found; /* --stats-self: stops found while polling */
 	unsigned long polls_vain;  /* polling rounds that ended in a sleep */
+	/* -e inject=: the rules (immutable, the options'), NULL when none:
+	 * then the one test each syscall stop pays for tampering. */
+	const struct rn_inject_table *inj;
+	struct rn_task *delayed;  /* tasks kept stopped for a delay (RN_TASK_DELAYED),
+				     linked by delay_next, in no order */
 };
 
 /* A thread that leaves an end signal unblocked (liburcu's helper thread
@@ -314,6 +321,8 @@ static void hold_or_copy(struct tracer *t, struct rn_task *task, struct rn_recor
 	send_copy_or_hold(t, task, rec, n);
 }
 
+static void inject_resume(struct tracer *t, struct rn_task *task);
+
 static void drain_handbacks(struct tracer *t)
 {
 	struct rn_handback *hb, *next;
@@ -324,8 +333,12 @@ static void drain_handbacks(struct tracer *t)
 		t->held--;
 		/* A stale token means the tracee died (or was superseded by an
 		 * exec) while held; there is nothing to resume. */
-		if (task && task->state == RN_TASK_HELD && task->hold_id == hb->hold_id)
-			resume(t, task, 0);
+		if (task && task->state == RN_TASK_HELD && task->hold_id == hb->hold_id) {
+			if (t->inj)
+				inject_resume(t, task);
+			else
+				resume(t, task, 0);
+		}
 		free(hb);
 	}
 }
@@ -402,6 +415,202 @@ static void on_new_child(struct tracer *t, struct rn_task *parent, int event)
 	}
 }
 
+/* ---- tampering (-e inject=, -e fault=) ----------------------------------
+ *
+ * At a traced call's entry stop the call's counter (per task and syscall)
+ * goes up, and when= says whether this call is tampered with. For error=
+ * and retval= the syscall number becomes -1 (or syscall='s), so the kernel
+ * runs nothing; at the exit stop rax gets -errno or the value. signal= is
+ * delivered by the resume from the entry stop (the kernel sends it as
+ * SI_KERNEL, as strace's). A delay keeps the tracee stopped while the
+ * tracer goes on with the others: it is put on t->delayed and resumed by
+ * the loop once its time is past; the loop does not sleep past it.
+ */
+
+/* Write len bytes at the tracee's addr, a word at a time (PTRACE_POKEDATA
+ * writes read-only pages too, as strace's poke does); 0, or -1 and errno. */
+static int poke_mem(pid_t tid, uint64_t addr, const uint8_t *data, size_t len)
+{
+	while (len) {
+		const uint64_t word_at = addr & ~(uint64_t)7;
+		const size_t off = (size_t)(addr - word_at);
+		const size_t n = len < 8 - off ? len : 8 - off;
+		long word = 0;
+		if (off || n < 8) {
+			errno = 0;
+			word = ptrace(PTRACE_PEEKDATA, tid, word_at, 0);
+			if (errno)
+				return -1;
+		}
+		memcpy((char *)&word + off, data, n);
+		if (ptrace(PTRACE_POKEDATA, tid, word_at, word) < 0)
+			return -1;
+		addr += n;
+		data += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* poke_enter= (which 0) or poke_exit= (1): 1 when every write was made. */
+static int inject_poke(struct rn_task *task, const struct rn_inject_rule *r, int which)
+{
+	const struct rn_syscall *sc = rn_syscall_get(task->nr);
+	for (unsigned i = 0; i < r->npoke[which]; i++) {
+		const struct rn_inject_poke *pk = &r->poke[which][i];
+		if (!sc || pk->arg > sc->nargs) {
+			fprintf(stderr, "renacer: poke_tcb: Failed to tamper with process %d: "
+				"requested to tamper with argument #%u, but system call '%s' has "
+				"only %u arguments\n", task->tid, pk->arg, sc ? sc->name : "?",
+				sc ? sc->nargs : 0u);
+			return 0;
+		}
+		if (poke_mem(task->tid, task->args[pk->arg - 1], pk->data, pk->len) < 0) {
+			fprintf(stderr, "renacer: poke_tcb: Failed to tamper with process %d: "
+				"%s\n", task->tid, strerror(errno));
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Tamper with the call now entering, as its rule and count say. */
+static void inject_entry(struct tracer *t, struct rn_task *task)
+{
+	const struct rn_inject_table *inj = t->inj;
+	const struct rn_inject_rule *r = rn_inject_rule(inj, task->nr);
+	task->inj_call = 0;
+	task->inj_delayed = 0;
+	if (!r)
+		return;
+	if (!task->inj_counts) {
+		task->inj_counts = calloc(inj->nslots, sizeof(*task->inj_counts));
+		if (!task->inj_counts)
+			abort();
+	}
+	uint32_t *n = &task->inj_counts[inj->slot_of[task->nr]];
+	if (*n < UINT32_MAX)
+		++*n;
+	if (!rn_inject_when(r, *n))
+		return;
+	task->inj_rule = inj->rule_of[task->nr];
+	/* ESRCH (killed meanwhile) leaves the call as it was: nothing to say. */
+	if ((r->what & (RN_INJ_ERROR | RN_INJ_RETVAL)) &&
+	    ptrace(PTRACE_POKEUSER, task->tid, offsetof(struct user_regs_struct, orig_rax),
+		   r->replace_nr) == 0)
+		task->inj_call |= (uint8_t)(r->what & (RN_INJ_ERROR | RN_INJ_RETVAL));
+	if (r->what & RN_INJ_DELAY_EXIT)
+		task->inj_call |= RN_INJ_DELAY_EXIT;
+	if (r->npoke[1])
+		task->inj_call |= RN_INJ_POKE_EXIT;
+	/* before the entry's record is made: its copy shows what was written */
+	if (r->npoke[0] && inject_poke(task, r, 0))
+		task->inj_call |= RN_INJ_POKE_ENTER;
+	if (r->what & RN_INJ_SIGNAL)
+		task->inj_sig = r->signo;
+	if (r->what & RN_INJ_DELAY_ENTER) {
+		task->delay_until = now_ns() + r->delay_enter_ns;
+		task->inj_delayed = 1;
+	}
+}
+
+/* The exit of a call tampered with at its entry: its result, its delay,
+ * and what its line says. */
+static void inject_exit(struct tracer *t, struct rn_task *task, struct rn_record *rec)
+{
+	if (task->inj_call) {
+		/* (inj_rule is set whenever inj_call is) */
+		const struct rn_inject_rule *r = &t->inj->rules[task->inj_rule - 1];
+		if (task->inj_call & (RN_INJ_ERROR | RN_INJ_RETVAL) &&
+		    ptrace(PTRACE_POKEUSER, task->tid, offsetof(struct user_regs_struct, rax),
+			   r->ret) == 0) {
+			rec->ret = r->ret;
+			if (task->inj_call & RN_INJ_ERROR)
+				rec->flags |= RN_REC_ERROR;
+			else
+				rec->flags &= (uint16_t)~RN_REC_ERROR;
+			rec->flags |= RN_REC_INJECTED;
+		}
+		if ((task->inj_call & RN_INJ_POKE_ENTER) ||
+		    ((task->inj_call & RN_INJ_POKE_EXIT) && inject_poke(task, r, 1)))
+			rec->flags |= RN_REC_INJECTED_ARGS;
+		if (task->inj_call & RN_INJ_DELAY_EXIT) {
+			task->delay_until = now_ns() + r->delay_exit_ns;
+			rec->flags |= RN_REC_DELAYED;
+		}
+	}
+	if (task->inj_delayed)
+		rec->flags |= RN_REC_DELAYED;
+	task->inj_call = 0;
+	task->inj_delayed = 0;
+}
+
+/* Resume a task that may have a signal to deliver or a delay to wait out. */
+static void inject_resume(struct tracer *t, struct rn_task *task)
+{
+	/* Shutting down, nothing waits: resume() lets it go at once. */
+	if (task->delay_until && !t->detaching) {
+		task->state = RN_TASK_DELAYED;
+		task->delay_next = t->delayed;
+		t->delayed = task;
+		return;
+	}
+	task->delay_until = 0;
+	const int sig = task->inj_sig;
+	task->inj_sig = 0;
+	resume(t, task, sig);
+}
+
+/* Take task off the delayed list. */
+static void undelay(struct tracer *t, struct rn_task *task)
+{
+	for (struct rn_task **pp = &t->delayed; *pp; pp = &(*pp)->delay_next) {
+		if (*pp == task) {
+			*pp = task->delay_next;
+			break;
+		}
+	}
+	task->delay_next = NULL;
+	task->delay_until = 0;
+}
+
+/* Resume the delayed tasks whose time is past (all of them when force:
+ * shutdown, where resume() detaches). */
+static void wake_delayed(struct tracer *t, int force)
+{
+	const uint64_t now = now_ns();
+	struct rn_task **pp = &t->delayed;
+	while (*pp) {
+		struct rn_task *task = *pp;
+		if (!force && task->delay_until > now) {
+			pp = &task->delay_next;
+			continue;
+		}
+		*pp = task->delay_next;
+		task->delay_next = NULL;
+		task->delay_until = 0;
+		const int sig = task->inj_sig;
+		task->inj_sig = 0;
+		resume(t, task, sig);
+	}
+}
+
+/* Milliseconds until the first delayed task is due (rounded up), -1: none. */
+static int delay_timeout_ms(const struct tracer *t)
+{
+	if (!t->delayed)
+		return -1;
+	uint64_t first = UINT64_MAX;
+	for (const struct rn_task *task = t->delayed; task; task = task->delay_next)
+		if (task->delay_until < first)
+			first = task->delay_until;
+	const uint64_t now = now_ns();
+	if (first <= now)
+		return 0;
+	const uint64_t ms = (first - now + 999999) / 1000000;
+	return ms > 60000 ? 60000 : (int)ms;
+}
+
 /* ---- stops ----------------------------------------------------------- */
 
 /* A syscall entry, from a syscall-entry-stop or a seccomp stop. */
@@ -444,6 +653,10 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 		resume(t, task, 0);
 		return;
 	}
+	/* The command's first execve is neither counted nor tampered with,
+	 * as in strace (it is renacer's own start of the command). */
+	if (t->inj && !task->first_exec)
+		inject_entry(t, task);
 	rec.nr = task->nr;
 	memcpy(rec.args, args, sizeof(rec.args));
 	if (task->nr == SYS_restart_syscall)
@@ -462,8 +675,12 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 		hold_or_copy(t, task, &rec, 0);
 	}
 	emit(t, task, &rec);
-	if (task->state != RN_TASK_HELD)
-		resume(t, task, 0);
+	if (task->state != RN_TASK_HELD) {
+		if (t->inj)
+			inject_resume(t, task);
+		else
+			resume(t, task, 0);
+	}
 }
 
 /* --syscall-limit: a traced call completes; the one that reaches the limit
@@ -532,10 +749,13 @@ static void on_syscall_stop(struct tracer *t, struct rn_task *task)
 		rec.ip = info.instruction_pointer;
 	if (info.exit.is_error)
 		rec.flags |= RN_REC_ERROR;
+	if (t->inj)
+		inject_exit(t, task, &rec);
+	const int is_error = (rec.flags & RN_REC_ERROR) != 0;
 	/* A rehearsed call's exit is rehearsed whenever it may read, failed or
 	 * not: what its decoders read is what gets copied. */
 	if (task->rehearsed ? rn_stop_held(&t->policy, task->nr, RN_HOLD_EXIT | RN_HOLD_EXIT_ERR)
-			    : rn_stop_held(&t->policy, task->nr, info.exit.is_error ? RN_HOLD_EXIT_ERR : RN_HOLD_EXIT)) {
+			    : rn_stop_held(&t->policy, task->nr, is_error ? RN_HOLD_EXIT_ERR : RN_HOLD_EXIT)) {
 		if (task->rehearsed) {
 			struct rn_record entry = { .kind = RN_REC_SYSCALL_ENTRY, .nr = task->nr,
 						   .tid = task->tid };
@@ -549,11 +769,15 @@ static void on_syscall_stop(struct tracer *t, struct rn_task *task)
 		}
 	}
 	task->rehearsed = 0;
-	count_shown(t, info.exit.is_error);
+	count_shown(t, is_error);
 	emit(t, task, &rec);
 	task->hidden = exec_failed;
-	if (task->state != RN_TASK_HELD)
-		resume(t, task, 0);
+	if (task->state != RN_TASK_HELD) {
+		if (t->inj)
+			inject_resume(t, task);
+		else
+			resume(t, task, 0);
+	}
 }
 
 /* PTRACE_EVENT_SECCOMP: the filter says this syscall is traced. */
@@ -656,6 +880,8 @@ static void on_exit_status(struct tracer *t, struct rn_task *task, int status)
 		task->detach_pending = 0;
 		t->detach_waiting--;
 	}
+	if (task->state == RN_TASK_DELAYED)
+		undelay(t, task); /* killed (SIGKILL) while kept stopped */
 	rn_proctab_retire(&t->tab, task);
 }
 
@@ -896,7 +1122,7 @@ static void tracer_sleep(struct tracer *t)
 	if (rn_handback_empty(p)) {
 		/* Detaching, a worker's hand-back may never come (the output is
 		 * not read): wake to ask rn_end_signal_stalled. */
-		int n = epoll_wait(t->epfd, ev, 4, t->detaching ? 100 : -1);
+		int n = epoll_wait(t->epfd, ev, 4, t->detaching ? 100 : delay_timeout_ms(t));
 		for (int i = 0; i < n; i++) {
 			if (ev[i].data.fd == p->hb_eventfd) {
 				uint64_t v;
@@ -972,6 +1198,7 @@ static void detach_all(struct tracer *t)
 
 	t->detaching = 1;
 	note_let_go_reason(t);
+	wake_delayed(t, 1); /* stopped: resume() detaches them at once */
 	read_signals(t);
 	rn_proctab_read_lock();
 	rn_proctab_foreach(&t->tab, &iter, task) {
@@ -1079,6 +1306,7 @@ static int tracer_setup(struct tracer *t)
 		return -1;
 	}
 	t->ptrace_opts = base_options(t->opt);
+	t->inj = t->opt->filter.inject;
 	const char *wr = getenv("RENACER_WORKER_READS");
 	t->use_prefetch = !(wr && strcmp(wr, "1") == 0);
 	t->pf_buf = malloc(PF_CAP);
@@ -1101,9 +1329,11 @@ static int spawn_command(struct tracer *t, const sigset_t *orig_mask, int *any_s
 {
 	const struct rn_options *opt = t->opt;
 	/* A trace set that leaves syscalls out is enforced by seccomp-bpf in
-	 * the spawned tree: untraced syscalls never stop a tracee. */
+	 * the spawned tree: untraced syscalls never stop a tracee. Not with
+	 * an inject= signal: see rn_inject_table.any_signal. */
 	struct sock_fprog prog = { 0 };
-	int use_seccomp = !opt->filter.traces_all && opt->seccomp != 0 && opt->follow_forks;
+	int use_seccomp = !opt->filter.traces_all && opt->seccomp != 0 && opt->follow_forks &&
+			  !(opt->filter.inject && opt->filter.inject->any_signal);
 	/* Without -f the command's children inherit the filter but have no
 	 * tracer: their traced syscalls would fail with ENOSYS. So, like
 	 * strace, seccomp only with -f (and say so when asked). */
@@ -1295,7 +1525,7 @@ static void handle_batch(struct tracer *t, struct waiting *w, const struct pendi
 	w->spins = 0;
 	/* Not polling: the next wait4 may as well sleep (it returns at once
 	 * for a stop already there). */
-	w->block = t->spin_limit == 0 && t->have_tick && t->held == 0;
+	w->block = t->spin_limit == 0 && t->have_tick && t->held == 0 && !t->delayed;
 	/* A busy tracer never sleeps; look at the signals now and then. */
 	w->since_signal_check += (unsigned long)n;
 	if (w->since_signal_check >= 256) {
@@ -1326,7 +1556,7 @@ static int no_stop(struct tracer *t, struct waiting *w, int blocked, pid_t tid, 
 	w->spins = 0;
 	if (t->spin_limit > 0)
 		t->polls_vain++;
-	if (t->have_tick && t->held == 0) {
+	if (t->have_tick && t->held == 0 && !t->delayed) {
 		w->block = 1;
 		return 0;
 	}
@@ -1340,6 +1570,8 @@ static void trace_loop(struct tracer *t, int any_seccomp)
 	waiting_init(t, &w, any_seccomp);
 	while (t->tab.count > 0 || t->parked) {
 		drain_handbacks(t);
+		if (t->delayed)
+			wake_delayed(t, 0);
 		if (t->fatal_signal || rn_pipeline_failed(t->p) || rn_pipeline_abandoned(t->p) ||
 		    t->limit_reached)
 			break;

@@ -93,8 +93,11 @@ CASES = [
     ("-e bad regex", ["-e", "trace=/[/", "true"],
      r"regcomp: \[/: Unmatched \[, \[\^, \[:, \[\., or \[=$"),
     ("-e unknown qualifier", ["-e", "bogus=1", "true"], r"invalid system call 'bogus=1'$"),
-    ("-e unsupported qualifier", ["-e", "inject=open:error=ENOENT", "true"],
-     r"-e inject= is not supported by renacer \(supported: trace, signal, status, quiet\)$"),
+    ("-e unsupported qualifier", ["-e", "kvm=vcpu", "true"],
+     r"-e kvm= is not supported by renacer \(supported: trace, signal, status, quiet, "
+     r"inject, fault\)$"),
+    ("-e bad inject", ["-e", "inject=open:error=FOO", "true"],
+     r"invalid inject argument 'open:error=FOO'$"),
     ("-e unknown signal", ["-e", "signal=SIGFOO", "true"], r"invalid signal 'SIGFOO'$"),
     ("-e unknown status", ["-e", "status=bogus", "true"], r"invalid status 'bogus'$"),
     ("-e unknown quiet", ["-e", "quiet=bogus", "true"], r"invalid quiet 'bogus'$"),

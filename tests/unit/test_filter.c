@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "syscalls/filter.h"
+#include "syscalls/inject.h"
 #include "syscalls/syscalls.h"
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -1036,7 +1037,7 @@ static void test_unsupported_qualifiers(void **state)
 	static const char *const exprs[] = {
 		"abbrev=all", "a=all", "verbose=none", "v=all", "raw=all", "x=1",
 		"read=3", "reads=3", "r=3", "write=1", "writes=1", "w=1",
-		"fault=getpid", "inject=getpid:error=ENOSYS", "kvm=vcpu",
+		"kvm=vcpu",
 		"decode-fds=path", "decode-fd=all", "decode-pids=pidns", "decode-pid=all",
 	};
 
@@ -1049,7 +1050,98 @@ static void test_unsupported_qualifiers(void **state)
 	expect_refusal("abbrev", "invalid system call 'abbrev'");
 	assert_int_equal(refused("abbrev=all"), -2);
 	assert_string_equal(err, "-e abbrev= is not supported by renacer "
-				 "(supported: trace, signal, status, quiet)");
+				 "(supported: trace, signal, status, quiet, inject, fault)");
+}
+
+/* -e inject= / fault=: what a rule holds, which calls when= selects, a
+ * later rule replacing an earlier one, strace's messages. */
+static void test_inject(void **state)
+{
+	struct rn_filter f;
+	const long getuid_nr = rn_syscall_by_name("getuid");
+	const long chdir_nr = rn_syscall_by_name("chdir");
+	const long getpid_nr = rn_syscall_by_name("getpid");
+
+	(void)state;
+	rn_filter_init(&f);
+	assert_null(f.inject);
+	assert_int_equal(rn_filter_parse_e(&f, "inject=getuid,chdir:error=enoent:when=2..5+2",
+					   err, sizeof(err)), 0);
+	assert_int_equal(rn_filter_qualify(&f, "fault", "chdir:syscall=getpid", err, sizeof(err)), 0);
+	assert_int_equal(rn_filter_finish(&f, err, sizeof(err)), 0);
+	assert_non_null(f.inject);
+	const struct rn_inject_rule *u = rn_inject_rule(f.inject, getuid_nr);
+	const struct rn_inject_rule *c = rn_inject_rule(f.inject, chdir_nr);
+	assert_non_null(u);
+	assert_non_null(c);
+	assert_null(rn_inject_rule(f.inject, getpid_nr));
+	assert_null(rn_inject_rule(f.inject, -1));
+	assert_int_equal(u->what, RN_INJ_ERROR);
+	assert_int_equal(u->ret, -2);
+	assert_int_equal(u->replace_nr, -1);
+	/* 2..5+2: calls 2 and 4 */
+	char picked[8] = "";
+	for (uint32_t n = 1; n < 8; n++)
+		picked[n - 1] = rn_inject_when(u, n) ? 'y' : '-';
+	assert_string_equal(picked, "-y-y---");
+	/* the later fault= replaced chdir's rule; its counter stays the same */
+	assert_int_equal(c->ret, -38);
+	assert_int_equal(c->replace_nr, getpid_nr);
+	assert_true(rn_inject_when(c, 1) && rn_inject_when(c, 70000));
+	assert_int_equal(f.inject->nslots, 2);
+	assert_int_not_equal(f.inject->slot_of[getuid_nr], f.inject->slot_of[chdir_nr]);
+	assert_string_equal(f.inject->warning, "");
+	rn_filter_free(&f);
+	assert_null(f.inject);
+
+	static const struct { const char *when; uint32_t n; int yes; } whens[] = {
+		{ "3", 3, 1 }, { "3", 4, 0 }, { "2+", 2, 1 }, { "2+", 65536, 1 }, { "2+", 1, 0 },
+		{ "2+3", 5, 1 }, { "2+3", 6, 0 }, { "2..4", 4, 1 }, { "2..4", 5, 0 },
+		{ "1..65534+65535", 1, 1 }, { "1..65534+65535", 65534, 0 },
+	};
+	for (size_t i = 0; i < sizeof(whens) / sizeof(whens[0]); i++) {
+		char expr[64];
+		snprintf(expr, sizeof(expr), "inject=getuid:retval=1:when=%s", whens[i].when);
+		rn_filter_init(&f);
+		assert_int_equal(rn_filter_parse_e(&f, expr, err, sizeof(err)), 0);
+		if (rn_inject_when(rn_inject_rule(f.inject, getuid_nr), whens[i].n) != whens[i].yes)
+			fail_msg("when=%s, call %u", whens[i].when, whens[i].n);
+		rn_filter_free(&f);
+	}
+
+	rn_filter_init(&f);
+	assert_int_equal(rn_filter_parse_e(&f, "inject=getuid:retval=-1:signal=usr1:delay_exit=2ms",
+					   err, sizeof(err)), 0);
+	u = rn_inject_rule(f.inject, getuid_nr);
+	assert_int_equal(u->what, RN_INJ_RETVAL | RN_INJ_SIGNAL | RN_INJ_DELAY_EXIT);
+	assert_int_equal(u->signo, 10);
+	assert_int_equal(u->delay_exit_ns, 2000000);
+	assert_true(f.inject->any_signal);
+	assert_string_equal(f.inject->warning, "Inadvertent injection of error 1 is possible "
+					       "for retval=18446744073709551615");
+	rn_filter_free(&f);
+
+	expect_refusal("inject=getuid", "invalid inject argument 'getuid'");
+	expect_refusal("inject=getuid:error=1:when=2..1", "invalid inject argument 'getuid:error=1:when=2..1'");
+	expect_refusal("fault=getuid:retval=1", "invalid fault argument 'getuid:retval=1'");
+	expect_refusal("inject=nosuch:error=1", "invalid system call 'nosuch'");
+	rn_filter_init(&f);
+	assert_int_equal(rn_filter_parse_e(&f, "inject=chdir:poke_exit=@arg1=2f0x,,@arg7=ff",
+					   err, sizeof(err)), 0);
+	c = rn_inject_rule(f.inject, chdir_nr);
+	assert_int_equal(c->what, RN_INJ_POKE_EXIT);
+	assert_int_equal(c->npoke[0], 0);
+	assert_int_equal(c->npoke[1], 2);
+	assert_int_equal(c->poke[1][0].arg, 1);
+	assert_int_equal(c->poke[1][0].len, 2);
+	assert_memory_equal(c->poke[1][0].data, "\x2f\x00", 2);
+	assert_int_equal(c->poke[1][1].arg, 7);
+	assert_int_equal(c->poke[1][1].data[0], 0xff);
+	rn_filter_free(&f);
+	expect_refusal("inject=chdir:poke_enter=@arg1=2f0",
+		       "invalid inject argument 'chdir:poke_enter=@arg1=2f0'");
+	expect_refusal("inject=chdir:poke_enter=@arg1=00,@arg1=01",
+		       "invalid inject argument 'chdir:poke_enter=@arg1=00,@arg1=01'");
 }
 
 static void test_qualify_long_options(void **state)
@@ -1097,6 +1189,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_inject),
 		cmocka_unit_test(test_trace_names),
 		cmocka_unit_test(test_trace_repeated_replaces),
 		cmocka_unit_test(test_trace_all_none),
