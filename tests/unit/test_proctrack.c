@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "decode/value.h"
@@ -171,12 +172,122 @@ static void test_tracking(void **state)
 	rn_values_free(&vs);
 }
 
+/* ---- compile-db ------------------------------------------------------------ */
+
+static char out_[8192];
+
+static int collect(void *ctx, const char *p, size_t n)
+{
+	(void)ctx;
+	size_t have = strlen(out_);
+	assert_true(have + n < sizeof(out_));
+	memcpy(out_ + have, p, n);
+	out_[have + n] = '\0';
+	return 0;
+}
+
+/* pid, forked by make (pid 19, the command: it has the starting cwd),
+ * execs file. */
+static void exec_call(struct rn_sink *sink, int32_t pid, const char *file,
+		      const char *const *argv, int64_t ret)
+{
+	struct rn_event f = mk(RN_EV_NEW_TASK, pid, pid, -1, 19);
+	rn_sink_event(sink, &f);
+	rn_v_str(&vs, "filename", file, strlen(file), RN_VF_PATH);
+	uint32_t a = rn_v_open(&vs, "argv", RN_V_ARRAY);
+	for (; *argv; argv++)
+		rn_v_str(&vs, NULL, *argv, strlen(*argv), 0);
+	rn_v_close(&vs, a);
+	struct rn_event e = mk(RN_EV_ENTRY, pid, pid, SYS_execve, 0);
+	rn_sink_event(sink, &e);
+	rn_values_reset(&vs);
+	e = mk(RN_EV_EXIT, pid, pid, SYS_execve, ret);
+	rn_sink_event(sink, &e);
+}
+
+static void touch(const char *dir, const char *name)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fclose(f);
+}
+
+/* What Bear writes for these commands (checked against it by
+ * tests/integration/test_compile_db.py where it is installed). */
+static void test_compile_db_entries(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/rn_cdb.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	touch(dir, "a.c");
+	touch(dir, "b.c");
+	struct rn_options opt;
+	rn_options_init(&opt);
+	char *cmd[] = { "make", NULL };
+	opt.command = cmd;
+	opt.cwd = dir;
+	const struct rn_sink_params params = { .opt = &opt, .write = collect };
+	struct rn_sink sink;
+	out_[0] = '\0';
+	assert_int_equal(rn_sink_begin(&sink, rn_sink_for_format(RN_FORMAT_COMPILE_DB), &params),
+			 0);
+	struct rn_event e = mk(RN_EV_ATTACHED, 19, 19, -1, 0);
+	rn_sink_event(&sink, &e);
+	/* a compile and link of two sources, with flags Bear drops */
+	exec_call(&sink, 20, "/usr/bin/gcc",
+		  (const char *[]){ "gcc", "-O2", "-MD", "-MF", "x.d", "a.c", "b.c", "-lm",
+				    "-o", "prog", NULL },
+		  0);
+	/* no entry: preprocessing, a failed exec, a missing source, cc1, a
+	 * second entry for the same file and output */
+	exec_call(&sink, 21, "/usr/bin/gcc", (const char *[]){ "gcc", "-E", "a.c", NULL }, 0);
+	exec_call(&sink, 22, "/usr/local/bin/gcc", (const char *[]){ "gcc", "-c", "a.c", NULL },
+		  -2);
+	exec_call(&sink, 23, "/usr/bin/cc", (const char *[]){ "cc", "-c", "gone.c", NULL }, 0);
+	exec_call(&sink, 24, "/usr/lib/gcc/x86_64-linux-gnu/12/cc1",
+		  (const char *[]){ "cc1", "a.c", NULL }, 0);
+	exec_call(&sink, 25, "/usr/bin/gcc", (const char *[]){ "gcc", "-O0", "a.c", "-o", "prog", NULL },
+		  0);
+	/* -S, a glued -o, a relative program */
+	exec_call(&sink, 26, "./cc", (const char *[]){ "cc", "-S", "b.c", "-ob.s", NULL }, 0);
+	assert_int_equal(rn_sink_finish(&sink), 0);
+	rn_sink_destroy(&sink);
+	rn_values_free(&vs);
+
+	char want[4096];
+	snprintf(want, sizeof(want),
+		 "[\n"
+		 "  {\n    \"arguments\": [\n      \"/usr/bin/gcc\",\n      \"-c\",\n"
+		 "      \"-O2\",\n      \"-o\",\n      \"prog\",\n      \"a.c\"\n    ],\n"
+		 "    \"directory\": \"%1$s\",\n    \"file\": \"%1$s/a.c\",\n"
+		 "    \"output\": \"%1$s/prog\"\n  },\n"
+		 "  {\n    \"arguments\": [\n      \"/usr/bin/gcc\",\n      \"-c\",\n"
+		 "      \"-O2\",\n      \"-o\",\n      \"prog\",\n      \"b.c\"\n    ],\n"
+		 "    \"directory\": \"%1$s\",\n    \"file\": \"%1$s/b.c\",\n"
+		 "    \"output\": \"%1$s/prog\"\n  },\n"
+		 "  {\n    \"arguments\": [\n      \"./cc\",\n      \"-S\",\n"
+		 "      \"-ob.s\",\n      \"b.c\"\n    ],\n"
+		 "    \"directory\": \"%1$s\",\n    \"file\": \"%1$s/b.c\"\n  }\n"
+		 "]\n",
+		 dir);
+	assert_string_equal(out_, want);
+	char p[512];
+	snprintf(p, sizeof(p), "%s/a.c", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/b.c", dir);
+	unlink(p);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_compiler_names),
 		cmocka_unit_test(test_tracking),
+		cmocka_unit_test(test_compile_db_entries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
