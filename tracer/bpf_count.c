@@ -432,6 +432,30 @@ static int count_threads(pid_t pid)
 	return n > 0 ? n : 1;
 }
 
+/* Whether pid can be attached to: 0, or the errno ptrace would refuse it
+ * with, so that -p means the same on both paths: a zombie and a kernel
+ * thread (PF_KTHREAD) have no calls to count (EPERM); a pid nobody has
+ * is ESRCH, from pidfd_open. */
+static int attachable(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* after the command's ')': state, ppid, pgrp, session, tty_nr,
+	 * tpgid, flags */
+	const char *p = strrchr(buf, ')');
+	char state = 0;
+	unsigned long flags = 0;
+	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
+		return 0;
+	return state == 'Z' || state == 'X' || (flags & 0x00200000ul) ? EPERM : 0;
+}
+
 /* -p: name every pid to the kernel side. The programs are attached
  * already, so each task of an attached process is taken into the tree by
  * its next call from here on (count.bpf.c). Returns how many were. */
@@ -449,8 +473,12 @@ static int attach_pids(struct bpf_run *r)
 		/* Named twice: attached once, as under ptrace. */
 		if (bpf_map_lookup_elem(fd, &key, &one) == 0)
 			continue;
-		int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
-		if (pfd < 0) {
+		int pfd = -1, refused = attachable(pid);
+		if (refused) {
+			fprintf(stderr, "renacer: attach: %d: %s\n", (int)pid, strerror(refused));
+			continue;
+		}
+		if ((pfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0) {
 			fprintf(stderr, "renacer: attach: pidfd_open(%d): %s\n", (int)pid,
 				strerror(errno));
 			continue;
