@@ -626,28 +626,48 @@ static void rows_left(struct bpf_run *r)
 	}
 }
 
+/* "Process N detached" for tid unless the tasks map has it (said for it
+ * already; in the initial namespace only, where its keys are renacer's
+ * tids). */
+static void say_detached_tid(int tasks_fd, int init, __u32 tid)
+{
+	struct rn_bpf_task t;
+	if (!init || bpf_map_lookup_elem(tasks_fd, &tid, &t) < 0)
+		fprintf(stderr, "renacer: Process %u detached\n", tid);
+}
+
 /* -p, at an end signal: "Process N detached" for every task let go, as
- * the tracer says it for each it detaches (the tasks counted; their tids
- * are renacer's own only in the initial namespace, else the attached
- * pids alone). */
+ * the tracer says it for each it detaches: the tasks counted, and the
+ * attached ones that made no call since (with -f every thread of the
+ * process). */
 static void say_detached(struct bpf_run *r)
 {
 	if (r->opt->quiet || !r->opt->n_attach)
 		return;
-	if (!r->skel->rodata->pidns_init) {
-		for (int i = 0; i < r->opt->n_attach; i++)
-			if (r->pidfds[i] >= 0)
-				fprintf(stderr, "renacer: Process %d detached\n",
-					(int)r->opt->attach_pids[i]);
-		return;
-	}
-	int fd = bpf_map__fd(r->skel->maps.tasks);
+	int fd = bpf_map__fd(r->skel->maps.tasks), init = r->skel->rodata->pidns_init;
 	__u32 key, next;
 	void *prev = NULL;
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+	while (init && bpf_map_get_next_key(fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
 		fprintf(stderr, "renacer: Process %u detached\n", key);
+	}
+	for (int i = 0; i < r->opt->n_attach; i++) {
+		pid_t pid = r->opt->attach_pids[i];
+		if (r->pidfds[i] < 0)
+			continue;
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+		DIR *d = r->opt->follow_forks ? opendir(path) : NULL;
+		if (!d) {
+			say_detached_tid(fd, init, (__u32)pid);
+			continue;
+		}
+		struct dirent *de;
+		while ((de = readdir(d)))
+			if (de->d_name[0] != '.')
+				say_detached_tid(fd, init, (__u32)strtoul(de->d_name, NULL, 10));
+		closedir(d);
 	}
 }
 
