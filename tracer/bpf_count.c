@@ -483,7 +483,11 @@ static int attach_pids(struct bpf_run *r)
 				strerror(errno));
 			continue;
 		}
-		/* The programs look at the map only while this is not 0. */
+		/* The programs look at the map only while this is not 0.
+		 * Their plain loads need no pairing of their own: the map
+		 * update below is a system call, after which a task that
+		 * can find the pid sees this too; renacer's own adds and
+		 * subtractions are the only writes. */
 		__atomic_add_fetch(&skel->bss->attach_open, 1, __ATOMIC_SEQ_CST);
 		/* Just before the pid is in the map: a call it was inside
 		 * is timed from here (where renacer's pids are not the
@@ -539,6 +543,10 @@ static void attached_ended(struct bpf_run *r, int i)
  * (their descendants; read after the event that woke the loop). */
 static int tree_gone(const struct bpf_run *r, int children)
 {
+	/* live: the programs' atomic adds and subtractions; the one of a
+	 * process's last task comes before that task's RN_BPF_EV_EXIT
+	 * record is submitted, which ring_buffer__consume took (acquire)
+	 * before this load. */
 	if (children || r->nalive)
 		return 0;
 	if (r->opt->n_attach && r->opt->follow_forks)
