@@ -316,10 +316,40 @@ def test_nothing_loaded_after_sigkill():
 
 # ---------------------------------------------------------------- 5. -p
 
+def tasks_of(pid):
+    try:
+        return sorted(int(t) for t in os.listdir("/proc/%d/task" % pid))
+    except OSError:
+        return []
+
+
+def task_status(pid, tid):
+    """(TracerPid, state letter, voluntary context switches) of a task."""
+    try:
+        with open("/proc/%d/task/%d/status" % (pid, tid)) as f:
+            st = dict(l.split(":", 1) for l in f.read().splitlines() if ":" in l)
+        return (int(st["TracerPid"]), st["State"].split()[0],
+                int(st["voluntary_ctxt_switches"]))
+    except (OSError, KeyError, ValueError):
+        return (None, None, 0)
+
+
+def all_in_read(pid):
+    """Every task of pid blocked in read(2) (/proc/TID/syscall: nr 0)."""
+    def blocked(tid):
+        try:
+            with open("/proc/%d/task/%d/syscall" % (pid, tid)) as f:
+                return f.read().split()[:1] == ["0"]
+        except OSError:
+            return False
+    return all(blocked(t) for t in tasks_of(pid))
+
+
 def attach_run(tracer, opts, argv, ready, timeout=30):
     """Start ARGV (stdin a pipe), wait for ready(Popen) to give its pid
-    once it waits for its stdin, attach TRACER OPTS -p PID -o FILE to it,
-    and once the tracer says it is attached, send it a byte and wait for
+    once every task of it waits in read(2), attach TRACER OPTS -p PID -o
+    FILE to it, and once the tracer says it is attached (and a ptrace
+    tracer has taken over every task: below), send it a byte and wait for
     both to end. Returns (tracer's status, its stderr, FILE's text, the
     target's TracerPid while attached, its pid)."""
     tgt = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -327,6 +357,11 @@ def attach_run(tracer, opts, argv, ready, timeout=30):
     p = None
     try:
         pid = ready(tgt)
+        check(T.wait_for(lambda: all_in_read(pid), T.scaled(10)),
+              "not every task of %d blocked in read" % pid)
+        # The tasks a tracer attaches to: without -f only the pid's own.
+        before = dict((t, task_status(pid, t)[2]) for t in tasks_of(pid)
+                      if "-f" in opts or t == pid)
         ofile, efile = T.tmpfile("c"), T.tmpfile("err")
         with open(efile, "w") as ef:
             p = subprocess.Popen(tracer + opts + ["-p", str(pid), "-o", ofile], stderr=ef,
@@ -336,6 +371,20 @@ def attach_run(tracer, opts, argv, ready, timeout=30):
                          T.scaled(20)) and p.poll() is None,
               "%s did not attach to %d:\n%s" % (" ".join(tracer + opts), pid, T.read_text(efile)))
         traced_by = T.tracer_pid(pid)
+        if traced_by:
+            # A ptrace tracer says "attached" once it has seized the
+            # tasks; a task whose read got its byte before the tracer's
+            # interrupt stopped it would end that read unseen (strace
+            # and --no-bpf alike). Interrupted, stopped and back in the
+            # restarted read under the tracer, it has switched out twice.
+            def settled():
+                for t, n in before.items():
+                    tp, state, vol = task_status(pid, t)
+                    if not tp or state != "S" or vol < n + 2:
+                        return False
+                return True
+            check(T.wait_for(settled, T.scaled(20)), "%s: the tasks of %d not back in read "
+                  "under the tracer" % (" ".join(tracer + opts), pid))
         tgt.stdin.write(b"x\n")
         tgt.stdin.close()
         tgt.wait(timeout=T.scaled(timeout))
