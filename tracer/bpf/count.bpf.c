@@ -60,8 +60,8 @@ const volatile int pidns_init = 0;   /* renacer's pids are the global ones */
 volatile __u32 seed_pid = 0;
 volatile __u64 pidns_dev = 0;
 volatile __u64 pidns_ino = 0;
-/* -p: bpf_ktime_get_ns (CLOCK_MONOTONIC) when renacer filled the
- * attached map, set before it does; and how many attached processes it
+/* -p: bpf_ktime_get_ns (CLOCK_MONOTONIC) when renacer last put a pid in
+ * the attached map, set just before; and how many attached processes it
  * still waits for (0: no task is looked for in the attached map). */
 volatile __u64 attach_ns = 0;
 volatile __u32 attach_open = 0;
@@ -379,8 +379,9 @@ int BPF_PROG(rn_sys_exit, struct pt_regs *regs, long ret)
 	return 0;
 }
 
-/* Not loaded with -w. A task in a call (or maybe in one): the time it was on the CPU it
- * leaves is added up; the one it comes to starts a new stretch. */
+/* Not loaded with -w. A task in a call (or maybe in one, -p): the time
+ * it was on the CPU it leaves is added up; the one it comes to starts a
+ * new stretch. */
 SEC("tp_btf/sched_switch")
 int BPF_PROG(rn_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {

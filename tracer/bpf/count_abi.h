@@ -97,7 +97,10 @@ enum rn_bpf_ev_kind {
 struct rn_bpf_event {
 	__u32 kind;      /* enum rn_bpf_ev_kind */
 	__u32 tgid;      /* global */
-	__u32 ptgid;     /* RN_BPF_EV_FORK: the parent's global tgid */
+	__u32 ptgid;     /* RN_BPF_EV_FORK: the parent's global tgid;
+			    RN_BPF_EV_EXEC: 1 when the bytes are the
+			    16 of the task's comm, NUL-padded (its
+			    arguments could not be read) */
 	__u32 len;       /* RN_BPF_EV_EXEC: bytes that follow */
 	struct rn_bpf_proc row; /* RN_BPF_EV_EXIT with --process-summary */
 };
