@@ -176,6 +176,10 @@ static struct rn_count *load(const struct rn_options *opt, char *reason, size_t 
 	skel->rodata->per_process = opt->process_summary != 0;
 	skel->rodata->attaching = opt->n_attach > 0;
 	skel->rodata->pidns_init = ns.st_ino == PID_NS_INIT_INO;
+	/* "Process N attached" for each new task, as the tracer says it at
+	 * each fork event; only where the kernel's tids are renacer's. */
+	skel->rodata->task_events = opt->follow_forks && !opt->quiet &&
+				    skel->rodata->pidns_init;
 	/* The tables only as large as asked for: the procs map is
 	 * preallocated (an insertion from a tracepoint cannot fail for
 	 * want of memory), and 64 Ki rows of it are 4 MiB. */
@@ -185,9 +189,10 @@ static struct rn_count *load(const struct rn_options *opt, char *reason, size_t 
 		err = bpf_map__set_max_entries(skel->maps.procs, opt->process_summary
 								 ? RN_BPF_MAX_TASKS : 1);
 	if (!err)
-		err = bpf_map__set_max_entries(skel->maps.events, opt->process_summary
-								  ? RN_BPF_EVENTS_BIG
-								  : RN_BPF_EVENTS_SMALL);
+		err = bpf_map__set_max_entries(skel->maps.events,
+					       opt->process_summary || skel->rodata->task_events
+						       ? RN_BPF_EVENTS_BIG
+						       : RN_BPF_EVENTS_SMALL);
 	if (err) {
 		snprintf(reason, len, "cannot size the eBPF maps: %s", strerror(-err));
 		rn_count__destroy(skel);
@@ -381,8 +386,11 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(ev))
 		return 0;
 	memcpy(&ev, data, sizeof(ev));
+	if ((ev.kind == RN_BPF_EV_FORK || ev.kind == RN_BPF_EV_THREAD) &&
+	    r->skel->rodata->task_events)
+		fprintf(stderr, "renacer: Process %u attached\n", ev.tgid);
 	if (!r->opt->process_summary)
-		return 0; /* -p: only a wake-up, to look at the live count */
+		return 0; /* else -p's wake-up, to look at the live count */
 	switch (ev.kind) {
 	case RN_BPF_EV_FORK: {
 		/* A child runs its parent's program until it execs. */
@@ -585,7 +593,12 @@ static void wait_tree(struct bpf_run *r, pid_t cmd, int sigfd, struct rn_outcome
 					  .events = POLLIN };
 		for (int i = 0; i < r->opt->n_attach; i++)
 			pfd[2 + i] = (struct pollfd){ .fd = r->pidfds[i], .events = POLLIN };
-		if (poll(pfd, (nfds_t)nfds, -1) < 0 && errno != EINTR)
+		/* -p -f: the end of its last descendant is told through the
+		 * ring buffer; were that full then, the event would be lost
+		 * (counted in events_lost): the live count is looked at once
+		 * a second anyway. */
+		int ms = r->opt->n_attach && r->opt->follow_forks ? 1000 : -1;
+		if (poll(pfd, (nfds_t)nfds, ms) < 0 && errno != EINTR)
 			break;
 		for (int i = 0; i < r->opt->n_attach; i++)
 			if (r->pidfds[i] >= 0 && (pfd[2 + i].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -711,7 +724,7 @@ int rn_bpf_count_run(const struct rn_options *opt, struct rn_pipeline *p,
 		return 0;
 	}
 	struct bpf_run run = { .opt = opt, .skel = skel }, *r = &run;
-	if (opt->process_summary || opt->n_attach) {
+	if (opt->process_summary || opt->n_attach || skel->rodata->task_events) {
 		r->rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, r, NULL);
 		if (!r->rb) {
 			snprintf(reason, sizeof(reason), "cannot read the eBPF events: %s",
@@ -776,10 +789,13 @@ int rn_bpf_count_run(const struct rn_options *opt, struct rn_pipeline *p,
 	if (lost)
 		fprintf(stderr, "renacer: %llu tasks of the tree were not counted: more than %d "
 			"at once\n", lost, RN_BPF_MAX_TASKS);
-	if (skel->bss->procs_lost || skel->bss->events_lost)
+	if (skel->bss->procs_lost)
 		fprintf(stderr, "renacer: --process-summary: %llu processes without a row (more "
-			"than %d at once), %llu forks, execs or ends not seen (the event buffer "
-			"was full)\n", (unsigned long long)skel->bss->procs_lost, RN_BPF_MAX_TASKS,
+			"than %d at once)\n", (unsigned long long)skel->bss->procs_lost,
+			RN_BPF_MAX_TASKS);
+	if (skel->bss->events_lost)
+		fprintf(stderr, "renacer: %llu forks, execs or ends of processes not seen (the "
+			"eBPF event buffer was full)\n",
 			(unsigned long long)skel->bss->events_lost);
 	if (opt->stats_self)
 		fprintf(stderr, "renacer: self: eBPF: %llu tasks followed, %llu not (tasks map "

@@ -464,6 +464,8 @@ def test_attach_counts():
     check_eq(got, want, "-f -c -p: every thread's and child's calls\n" + t.dump())
     check(re.search(r"^renacer: Process \d+ attached with 3 threads$", err, re.M),
           "-f: 'attached with 3 threads'\n" + err)
+    check_eq(len(re.findall(r"^renacer: Process \d+ attached$", err, re.M)), 2,
+             "-f: 'Process N attached' for each child, as the tracer says it\n" + err)
 
 
 def test_attach_f_outlived():

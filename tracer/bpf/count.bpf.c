@@ -52,6 +52,7 @@ const volatile int wall = 0;         /* -w: wall time, else run time */
 const volatile int per_process = 0;  /* --process-summary: procs and events */
 const volatile int attaching = 0;    /* -p: the attached map */
 const volatile int pidns_init = 0;   /* renacer's pids are the global ones */
+const volatile int task_events = 0;  /* -f, not -q: every new task told */
 
 /* Set by renacer after loading, before the command runs (the bss is
  * mapped into renacer): the command's pid as renacer's namespace sees it
@@ -422,22 +423,27 @@ int BPF_PROG(rn_fork, struct task_struct *parent, struct task_struct *child)
 	__u32 tid = (__u32)BPF_CORE_READ(child, pid);
 	__u32 tgid = (__u32)BPF_CORE_READ(child, tgid);
 	struct rn_bpf_task t = { .nr = RN_BPF_NO_CALL, .state = RN_BPF_TRACED };
-	if (!add_task(tid, &t) || !per_process || tgid != tid)
+	if (!add_task(tid, &t))
 		return 0;
-	/* A new process (not a thread): its row, and its parent told to
-	 * renacer, which gives it the parent's command until it execs. */
-	__u32 ppid, pptgid;
-	if (ns_ids(&ppid, &pptgid))
-		pptgid = 0;
-	new_proc(tgid, pidns_init ? (__s32)tgid : 0, (__s32)pptgid, bpf_ktime_get_ns());
+	int process = tgid == tid;
+	if (per_process && process) {
+		/* A new process (not a thread): its row; renacer is told its
+		 * parent, whose command it has until it execs. */
+		__u32 ppid, pptgid;
+		if (ns_ids(&ppid, &pptgid))
+			pptgid = 0;
+		new_proc(tgid, pidns_init ? (__s32)tgid : 0, (__s32)pptgid, bpf_ktime_get_ns());
+	} else if (!task_events) {
+		return 0;
+	}
 	struct rn_bpf_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		__sync_fetch_and_add(&events_lost, 1);
 		return 0;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
-	e->kind = RN_BPF_EV_FORK;
-	e->tgid = tgid;
+	e->kind = process ? RN_BPF_EV_FORK : RN_BPF_EV_THREAD;
+	e->tgid = process ? tgid : tid;
 	e->ptgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
 	bpf_ringbuf_submit(e, 0);
 	return 0;

@@ -88,8 +88,9 @@ struct rn_bpf_proc {
 
 enum rn_bpf_ev_kind {
 	RN_BPF_EV_EXIT = 1, /* a process with a row, or (-p) a traced one, ended */
-	RN_BPF_EV_FORK = 2, /* a traced process forked a process */
+	RN_BPF_EV_FORK = 2, /* a traced task forked a process */
 	RN_BPF_EV_EXEC = 3, /* a traced process's execve succeeded */
+	RN_BPF_EV_THREAD = 4, /* a traced process made a thread (tgid: its tid) */
 };
 
 /* One record of the events ring buffer. An RN_BPF_EV_EXEC record is
