@@ -491,6 +491,19 @@ static int attach_pids(struct bpf_run *r)
 				strerror(errno));
 			continue;
 		}
+		if (opt->process_summary && skel->rodata->pidns_init) {
+			/* Its row and command now, before any task of it can be
+			 * taken in (the row is kept then), so that one that
+			 * makes no call before the end has its row too, as under
+			 * ptrace. By its global tgid, which the events name it
+			 * by: the same number in the initial namespace only;
+			 * elsewhere the row comes with its first call and the
+			 * command stays unknown. */
+			struct rn_bpf_proc row = { .start_ns = mono_ns(), .pid = (__s32)pid };
+			(void)bpf_map_update_elem(bpf_map__fd(skel->maps.procs), &key, &row,
+						  BPF_NOEXIST);
+			cmd_set(r, (uint32_t)pid, proc_cmdline(pid));
+		}
 		/* The programs look at the map only while this is not 0.
 		 * Their plain loads need no pairing of their own: the map
 		 * update below is a system call, after which a task that
@@ -512,13 +525,7 @@ static int attach_pids(struct bpf_run *r)
 		r->pidfds[i] = pfd;
 		r->nalive++;
 		n++;
-		if (opt->process_summary) {
-			/* Its global tgid, which the events name it by: the same
-			 * number in the initial namespace; elsewhere it is not
-			 * to be had and the command stays unknown. */
-			if (skel->rodata->pidns_init)
-				cmd_set(r, (uint32_t)pid, proc_cmdline(pid));
-		}
+
 		if (opt->quiet)
 			continue;
 		/* Without -f only the thread whose tid it is is counted, as
