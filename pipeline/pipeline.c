@@ -235,6 +235,9 @@ int rn_pipeline_finish(struct rn_pipeline *p)
 	int rc = rn_writer_report(p->writer);
 	if (p->opt->count)
 		rn_stats_free(&p->summary);
+	for (size_t i = 0; i < p->nproc_rows; i++)
+		free((char *)p->proc_rows[i].command);
+	free(p->proc_rows);
 	for (unsigned i = 0; i < p->nworkers; i++)
 		rn_worker_destroy(p->workers[i]);
 	rn_writer_destroy(p->writer);

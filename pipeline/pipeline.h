@@ -29,6 +29,7 @@
 #include "syscalls/options.h"
 #include "decode/record.h"
 #include "pipeline/ring.h"
+#include "stats/procsummary.h"
 #include "stats/summary.h"
 
 /* Worker -> tracer: a held tracee may be resumed. Allocated by the worker,
@@ -100,6 +101,13 @@ struct rn_pipeline {
 	/* -c/-C: the workers' tables merged after they are joined, before the
 	 * writer is told to stop (so the writer reads it after its acquire). */
 	struct rn_stats_table summary;
+	/* --process-summary counted in the kernel (tracer/bpf_count.c): its
+	 * rows, which with their commands the pipeline frees. Filled by the
+	 * main thread before rn_pipeline_finish tells the writer to stop (the
+	 * writer reads them after its acquire of that, as summary); NULL on
+	 * the ptrace path, whose rows the writer gathers from the events. */
+	struct rn_proc_row *proc_rows;
+	size_t nproc_rows;
 	/* -t: CLOCK_REALTIME - CLOCK_MONOTONIC, taken once at start. */
 	int64_t real_minus_mono;
 };

@@ -630,6 +630,9 @@ static void write_summaries(struct rn_writer *w)
 	struct rn_sbuf out = { 0 };
 	if (rn_sink_error(&w->out) || (rn_sink_flags(&w->out) & RN_SINK_WHOLE_DOCUMENT))
 		return;
+	/* Counted in the kernel: no event came, the rows did. */
+	for (size_t i = 0; w->procs && i < w->p->nproc_rows; i++)
+		rn_procstats_add_row(w->procs, &w->p->proc_rows[i]);
 	rn_summaries_render(opt->format, opt->count ? &w->p->summary : NULL, &opt->summary,
 			    opt->summary_wall, w->procs, &out);
 	if (out.len)

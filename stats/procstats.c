@@ -269,6 +269,26 @@ void rn_procstats_seed(struct rn_procstats *ps, int32_t pid, int32_t ppid, uint6
 	p->candidate = exec_pending ? strdup(exec_pending) : NULL;
 }
 
+void rn_procstats_add_row(struct rn_procstats *ps, const struct rn_proc_row *row)
+{
+	if (!ps->live_only && (!ps->started || row->start_ns < ps->base_ns))
+		ps->base_ns = row->start_ns;
+	ps->started = 1;
+	struct proc *p = calloc(1, sizeof(*p));
+	if (!p)
+		abort();
+	struct proc **pp = &ps->procs[(uint32_t)row->pid % BUCKETS];
+	p->row = *row;
+	p->row.command = p->row.exec_pending = NULL;
+	p->command = row->command ? strdup(row->command) : NULL;
+	p->first_ns = row->start_ns;
+	/* Ended or let go: a later row of the same pid is another process. */
+	p->ended = 1;
+	p->next = *pp;
+	*pp = p;
+	ps->nprocs++;
+}
+
 void rn_procstats_render(struct rn_procstats *ps, struct rn_sbuf *out)
 {
 	size_t n;

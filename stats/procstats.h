@@ -24,6 +24,11 @@ struct rn_procstats *rn_procstats_new_live(void);
  * before any event. */
 void rn_procstats_seed(struct rn_procstats *ps, int32_t pid, int32_t ppid, uint64_t start_ns,
 		       const char *command, const char *exec_pending);
+/* A whole row gathered elsewhere (the eBPF counter's): a process of its
+ * own even when its pid was seen before (reused), its start_ns on the
+ * clock of the events' ts_ns (the earliest start of all is the table's
+ * 0), its command copied. No event comes after. */
+void rn_procstats_add_row(struct rn_procstats *ps, const struct rn_proc_row *row);
 void rn_procstats_event(struct rn_procstats *ps, const struct rn_event *ev);
 /* One row per process seen, in start order (then pid); *count of them.
  * The caller frees the array; a row's command points into ps, valid until

@@ -12,11 +12,20 @@
  *
  * The command and, with -f, every descendant are waited for as the ptrace
  * path waits for every tracee: renacer becomes a child subreaper, so an
- * orphan of the tree is reparented to renacer and reaped here.
+ * orphan of the tree is reparented to renacer and reaped here. -p's
+ * processes are not renacer's children: a pidfd of each says when it has
+ * ended, and with -f the kernel side's count of the tree's live tasks
+ * (read when a process of the tree ends) when their descendants have.
+ *
+ * --process-summary: the kernel keeps each living process's counts; its
+ * forks, execs and ends come through a ring buffer, read here as they
+ * come (struct bpf_run), and at the end the rows of the ended processes
+ * and of those still alive go to the pipeline (p->proc_rows).
  */
 #define _GNU_SOURCE
 #include "tracer/bpf_count.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
@@ -26,6 +35,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -67,8 +77,10 @@ const char *rn_bpf_count_unsuitable(const struct rn_options *opt)
 #ifndef RN_HAVE_BPF
 	return "renacer was built without eBPF (RN_BPF=OFF, or clang, bpftool or libbpf missing)";
 #else
-	if (opt->n_attach || !opt->command)
-		return "-p attaches to running processes";
+	if (opt->n_attach && opt->kill_on_exit)
+		return "--kill-on-exit: only a tracer's end can kill -p's processes";
+	if (opt->n_attach > RN_BPF_MAX_ATTACH)
+		return "more -p pids than the eBPF program's table holds";
 	if (opt->capture)
 		return "--capture records every call";
 	if (opt->syscall_limit)
@@ -77,8 +89,6 @@ const char *rn_bpf_count_unsuitable(const struct rn_options *opt)
 		return "-e inject= or fault= tampers with calls at their stops";
 	if (opt->interruptible && opt->interruptible != 2)
 		return "-I other than 2 (its signals are the ptrace loop's)";
-	if (opt->process_summary)
-		return "--process-summary reads each process's command line";
 	if (opt->format != RN_FORMAT_TEXT)
 		return "--format other than text";
 	if (opt->output_separately)
@@ -145,6 +155,10 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
+/* The inode number of the initial pid namespace (PROC_PID_INIT_INO):
+ * there, renacer's pids are the kernel's global ones. */
+#define PID_NS_INIT_INO 0xEFFFFFFCu
+
 /* Open, load and attach; NULL with why in reason. */
 static struct rn_count *load(const struct rn_options *opt, char *reason, size_t len)
 {
@@ -161,10 +175,35 @@ static struct rn_count *load(const struct rn_options *opt, char *reason, size_t 
 	}
 	skel->rodata->follow_forks = opt->follow_forks > 0;
 	skel->rodata->wall = opt->summary_wall != 0;
+	skel->rodata->per_process = opt->process_summary != 0;
+	skel->rodata->attaching = opt->n_attach > 0;
+	skel->rodata->pidns_init = ns.st_ino == PID_NS_INIT_INO;
+	/* "Process N attached" for each new task, as the tracer says it at
+	 * each fork event; only where the kernel's tids are renacer's. */
+	skel->rodata->task_events = opt->follow_forks && !opt->quiet &&
+				    skel->rodata->pidns_init;
+	/* The tables only as large as asked for: the procs map is
+	 * preallocated (an insertion from a tracepoint cannot fail for
+	 * want of memory), and 64 Ki rows of it are 4 MiB. */
+	int err = bpf_map__set_max_entries(skel->maps.attached,
+					   opt->n_attach > 0 ? (__u32)opt->n_attach : 1);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.procs, opt->process_summary
+								 ? RN_BPF_MAX_TASKS : 1);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.events,
+					       opt->process_summary || skel->rodata->task_events
+						       ? RN_BPF_EVENTS_BIG
+						       : RN_BPF_EVENTS_SMALL);
+	if (err) {
+		snprintf(reason, len, "cannot size the eBPF maps: %s", strerror(-err));
+		rn_count__destroy(skel);
+		return NULL;
+	}
 	/* Wall time needs no account of the switches. */
 	if (opt->summary_wall)
 		bpf_program__set_autoload(skel->progs.rn_switch, false);
-	int err = rn_count__load(skel);
+	err = rn_count__load(skel);
 	if (err) {
 		snprintf(reason, len, "cannot load the eBPF program: %s%s", strerror(-err),
 			 err == -EPERM ? " (needs root, or CAP_BPF and CAP_PERFMON)" : "");
@@ -222,26 +261,357 @@ static uint64_t collect(const struct rn_options *opt, struct rn_count *skel,
 	return all;
 }
 
-/* Wait for the command and (-f) every process of its tree, or an end
- * signal: then the command is killed with it (after SIGCONT), as strace
- * and the ptrace path do, and its descendants run on. */
-static void wait_tree(pid_t cmd, int sigfd, struct rn_outcome *out)
+/* What the eBPF path keeps while the tree runs. Main thread only: the ring
+ * buffer's callback runs inside ring_buffer__consume, on it too. */
+struct cmd_entry {
+	struct cmd_entry *next;
+	uint32_t tgid;           /* global */
+	char *cmd;               /* owned; NULL: not known (no exec seen) */
+};
+
+#define CMD_BUCKETS 1024u
+
+struct bpf_run {
+	const struct rn_options *opt;
+	struct rn_count *skel;
+	struct ring_buffer *rb;  /* NULL: no events asked for */
+	/* --process-summary: the command of every living process of the
+	 * tree, by global tgid; the rows of the ended ones (commands owned) */
+	struct cmd_entry *cmds[CMD_BUCKETS];
+	struct rn_proc_row *rows;
+	size_t nrows, cap;
+	/* -p: the attached processes' pidfds, -1 once ended or never had */
+	int *pidfds;
+	int nalive;
+};
+
+static uint64_t mono_ns(void)
 {
-	int done = 0, status = 0, sig = 0;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static struct cmd_entry **cmd_slot(struct bpf_run *r, uint32_t tgid)
+{
+	struct cmd_entry **pp = &r->cmds[tgid % CMD_BUCKETS];
+	while (*pp && (*pp)->tgid != tgid)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+/* tgid's command is now cmd (owned; NULL: not known). */
+static void cmd_set(struct bpf_run *r, uint32_t tgid, char *cmd)
+{
+	struct cmd_entry **pp = cmd_slot(r, tgid);
+	if (!*pp) {
+		if (!(*pp = calloc(1, sizeof(**pp))))
+			abort();
+		(*pp)->tgid = tgid;
+	}
+	free((*pp)->cmd);
+	(*pp)->cmd = cmd;
+}
+
+/* tgid's command, taken out of the table (NULL: none known). */
+static char *cmd_take(struct bpf_run *r, uint32_t tgid)
+{
+	struct cmd_entry **pp = cmd_slot(r, tgid), *e = *pp;
+	if (!e)
+		return NULL;
+	char *cmd = e->cmd;
+	*pp = e->next;
+	free(e);
+	return cmd;
+}
+
+/* One --process-summary row from the kernel's; cmd owned by the row from
+ * here. ended: status is the process's wait status; else it was let go
+ * alive at end_ns. */
+static void add_row(struct bpf_run *r, uint32_t tgid, const struct rn_bpf_proc *b, char *cmd,
+		    int ended, uint64_t end_ns)
+{
+	if (r->nrows == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 64;
+		if (!(r->rows = realloc(r->rows, r->cap * sizeof(*r->rows))))
+			abort();
+	}
+	struct rn_proc_row *row = &r->rows[r->nrows++];
+	*row = (struct rn_proc_row){
+		/* Its pid in renacer's namespace is learnt from its own calls
+		 * there; one that made none shows its global pid. */
+		.pid = b->pid ? b->pid : (int32_t)tgid,
+		.ppid = b->ppid,
+		.command = cmd,
+		.start_ns = b->start_ns,
+		.duration_ns = end_ns > b->start_ns ? end_ns - b->start_ns : 0,
+		.syscalls = b->calls,
+		.errors = b->errors,
+		.syscall_ns = b->total_ns,
+		.end = RN_PEND_DETACHED,
+	};
+	if (!ended)
+		return;
+	int st = b->status;
+	if (WIFEXITED(st)) {
+		row->end = RN_PEND_EXITED;
+		row->status = WEXITSTATUS(st);
+	} else {
+		row->end = RN_PEND_KILLED;
+		row->status = WTERMSIG(st);
+		row->core_dumped = WCOREDUMP(st) != 0;
+	}
+}
+
+/* An exec's argument area as the command column shows it: argv joined
+ * with spaces (the NUL after the last one dropped); the name alone when
+ * the kernel sent its comm instead. */
+static char *exec_command(const struct rn_bpf_event *ev, const char *bytes, size_t n)
+{
+	if (ev->ptgid == 1)
+		n = strnlen(bytes, n);
+	else if (n && bytes[n - 1] == '\0')
+		n--;
+	char *cmd = malloc(n + 1);
+	if (!cmd)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		cmd[i] = bytes[i] ? bytes[i] : ' ';
+	cmd[n] = '\0';
+	return cmd;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct bpf_run *r = ctx;
+	struct rn_bpf_event ev;
+	if (size < sizeof(ev))
+		return 0;
+	memcpy(&ev, data, sizeof(ev));
+	if ((ev.kind == RN_BPF_EV_FORK || ev.kind == RN_BPF_EV_THREAD) &&
+	    r->skel->rodata->task_events)
+		fprintf(stderr, "renacer: Process %u attached\n", ev.tgid);
+	if (!r->opt->process_summary)
+		return 0; /* else -p's wake-up, to look at the live count */
+	switch (ev.kind) {
+	case RN_BPF_EV_FORK: {
+		/* A child runs its parent's program until it execs. */
+		struct cmd_entry *parent = *cmd_slot(r, ev.ptgid);
+		char *cmd = parent && parent->cmd ? strdup(parent->cmd) : NULL;
+		cmd_set(r, ev.tgid, cmd);
+		break;
+	}
+	case RN_BPF_EV_EXEC:
+		if (ev.len <= size - sizeof(ev))
+			cmd_set(r, ev.tgid, exec_command(&ev, (const char *)data + sizeof(ev), ev.len));
+		break;
+	case RN_BPF_EV_EXIT:
+		add_row(r, ev.tgid, &ev.row, cmd_take(r, ev.tgid), 1, ev.row.end_ns);
+		break;
+	}
+	return 0;
+}
+
+/* The command line of a process renacer attaches to (its command before
+ * any exec seen), as an exec's would be shown; NULL if unreadable. */
+static char *proc_cmdline(pid_t pid)
+{
+	char path[64], buf[RN_BPF_CMD_MAX];
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	size_t n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	struct rn_bpf_event ev = { .kind = RN_BPF_EV_EXEC };
+	return n ? exec_command(&ev, buf, n) : NULL;
+}
+
+static int count_threads(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return 1;
+	int n = 0;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n > 0 ? n : 1;
+}
+
+/* Whether pid can be attached to: 0, or the errno ptrace would refuse it
+ * with, so that -p means the same on both paths: a zombie and a kernel
+ * thread (PF_KTHREAD) have no calls to count (EPERM); a pid nobody has
+ * is ESRCH, from pidfd_open. */
+static int attachable(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* after the command's ')': state, ppid, pgrp, session, tty_nr,
+	 * tpgid, flags */
+	const char *p = strrchr(buf, ')');
+	char state = 0;
+	unsigned long flags = 0;
+	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
+		return 0;
+	return state == 'Z' || state == 'X' || (flags & 0x00200000ul) ? EPERM : 0;
+}
+
+/* -p: name every pid to the kernel side. The programs are attached
+ * already, so each task of an attached process is taken into the tree by
+ * its next call from here on (count.bpf.c). Returns how many were. */
+static int attach_pids(struct bpf_run *r)
+{
+	const struct rn_options *opt = r->opt;
+	struct rn_count *skel = r->skel;
+	int fd = bpf_map__fd(skel->maps.attached), n = 0;
+	if (!(r->pidfds = malloc((size_t)opt->n_attach * sizeof(int))))
+		abort();
+	for (int i = 0; i < opt->n_attach; i++) {
+		pid_t pid = opt->attach_pids[i];
+		__u32 key = (__u32)pid, one = 1;
+		r->pidfds[i] = -1;
+		/* Named twice: attached once, as under ptrace. */
+		if (bpf_map_lookup_elem(fd, &key, &one) == 0)
+			continue;
+		int pfd = -1, refused = attachable(pid);
+		if (refused) {
+			fprintf(stderr, "renacer: attach: %d: %s\n", (int)pid, strerror(refused));
+			continue;
+		}
+		if ((pfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0) {
+			fprintf(stderr, "renacer: attach: pidfd_open(%d): %s\n", (int)pid,
+				strerror(errno));
+			continue;
+		}
+		if (opt->process_summary && skel->rodata->pidns_init) {
+			/* Its row and command now, before any task of it can be
+			 * taken in (the row is kept then), so that one that
+			 * makes no call before the end has its row too, as under
+			 * ptrace. By its global tgid, which the events name it
+			 * by: the same number in the initial namespace only;
+			 * elsewhere the row comes with its first call and the
+			 * command stays unknown. */
+			struct rn_bpf_proc row = { .start_ns = mono_ns(), .pid = (__s32)pid };
+			(void)bpf_map_update_elem(bpf_map__fd(skel->maps.procs), &key, &row,
+						  BPF_NOEXIST);
+			cmd_set(r, (uint32_t)pid, proc_cmdline(pid));
+		}
+		/* The programs look at the map only while this is not 0.
+		 * Their plain loads need no pairing of their own: the map
+		 * update below is a system call, after which a task that
+		 * can find the pid sees this too; renacer's own adds and
+		 * subtractions are the only writes. */
+		__atomic_add_fetch(&skel->bss->attach_open, 1, __ATOMIC_SEQ_CST);
+		/* Just before the pid is in the map: a call it was inside
+		 * is timed from here (where renacer's pids are not the
+		 * global ones, or it did not leave a CPU since). Read by the
+		 * programs, which see it by the time they can find the pid
+		 * (the map update is a system call). */
+		skel->bss->attach_ns = mono_ns();
+		if (bpf_map_update_elem(fd, &key, &one, BPF_ANY) < 0) {
+			fprintf(stderr, "renacer: attach: %d: %s\n", (int)pid, strerror(errno));
+			__atomic_sub_fetch(&skel->bss->attach_open, 1, __ATOMIC_SEQ_CST);
+			close(pfd);
+			continue;
+		}
+		r->pidfds[i] = pfd;
+		r->nalive++;
+		n++;
+
+		if (opt->quiet)
+			continue;
+		/* Without -f only the thread whose tid it is is counted, as
+		 * the tracer seizes only that one. */
+		int threads = opt->follow_forks ? count_threads(pid) : 1;
+		if (threads > 1)
+			fprintf(stderr, "renacer: Process %d attached with %d threads\n", (int)pid,
+				threads);
+		else
+			fprintf(stderr, "renacer: Process %d attached\n", (int)pid);
+	}
+	return n;
+}
+
+/* -p: attached process i has ended: the kernel side stops looking for it
+ * (its pid may be reused). */
+static void attached_ended(struct bpf_run *r, int i)
+{
+	__u32 key = (__u32)r->opt->attach_pids[i];
+	bpf_map_delete_elem(bpf_map__fd(r->skel->maps.attached), &key);
+	__atomic_sub_fetch(&r->skel->bss->attach_open, 1, __ATOMIC_SEQ_CST);
+	close(r->pidfds[i]);
+	r->pidfds[i] = -1;
+	r->nalive--;
+}
+
+/* Whether the tree is gone: no child of renacer's left (children: the
+ * command was started and is not reaped yet or has descendants, -f), no
+ * attached process alive, and with -p -f no task of the tree counted
+ * (their descendants; read after the event that woke the loop). */
+static int tree_gone(const struct bpf_run *r, int children)
+{
+	/* live: the programs' atomic adds and subtractions; the one of a
+	 * process's last task comes before that task's RN_BPF_EV_EXIT
+	 * record is submitted, which ring_buffer__consume took (acquire)
+	 * before this load. */
+	if (children || r->nalive)
+		return 0;
+	if (r->opt->n_attach && r->opt->follow_forks)
+		return __atomic_load_n(&r->skel->bss->live, __ATOMIC_ACQUIRE) == 0;
+	return 1;
+}
+
+/* Wait for the command and (-f) every process of its tree, the attached
+ * processes and (-f) theirs, or an end signal: then the command is
+ * killed with it (after SIGCONT), as strace and the ptrace path do, and
+ * its descendants and the attached processes run on. */
+static void wait_tree(struct bpf_run *r, pid_t cmd, int sigfd, struct rn_outcome *out)
+{
+	int done = 0, status = 0, sig = 0, children = cmd > 0;
+	const int nfds = 2 + r->opt->n_attach;
+	struct pollfd *pfd = calloc((size_t)nfds, sizeof(*pfd));
+	if (!pfd)
+		abort();
 	for (;;) {
 		pid_t w;
 		int st;
-		while ((w = waitpid(-1, &st, __WALL | WNOHANG)) > 0) {
+		while (children && (w = waitpid(-1, &st, __WALL | WNOHANG)) > 0) {
 			if (w == cmd) {
 				done = 1;
 				status = st;
 			}
 		}
-		if (w < 0 && errno == ECHILD)
+		if (children && w < 0 && errno == ECHILD)
+			children = 0;
+		if (r->rb)
+			ring_buffer__consume(r->rb);
+		if (tree_gone(r, children))
 			break;
-		struct pollfd pfd = { .fd = sigfd, .events = POLLIN };
-		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+		pfd[0] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = r->rb ? ring_buffer__epoll_fd(r->rb) : -1,
+					  .events = POLLIN };
+		for (int i = 0; i < r->opt->n_attach; i++)
+			pfd[2 + i] = (struct pollfd){ .fd = r->pidfds[i], .events = POLLIN };
+		/* -p -f: the end of its last descendant is told through the
+		 * ring buffer; were that full then, the event would be lost
+		 * (counted in events_lost): the live count is looked at once
+		 * a second anyway. */
+		int ms = r->opt->n_attach && r->opt->follow_forks ? 1000 : -1;
+		if (poll(pfd, (nfds_t)nfds, ms) < 0 && errno != EINTR)
 			break;
+		for (int i = 0; i < r->opt->n_attach; i++)
+			if (r->pidfds[i] >= 0 && (pfd[2 + i].revents & (POLLIN | POLLHUP | POLLERR)))
+				attached_ended(r, i);
 		struct signalfd_siginfo ssi;
 		while (read(sigfd, &ssi, sizeof(ssi)) == (ssize_t)sizeof(ssi))
 			if (ssi.ssi_signo != SIGCHLD && !sig)
@@ -249,9 +619,10 @@ static void wait_tree(pid_t cmd, int sigfd, struct rn_outcome *out)
 		if (sig)
 			break;
 	}
+	free(pfd);
 	if (sig) {
 		rn_end_signal_note(sig);
-		if (!done) {
+		if (cmd > 0 && !done) {
 			kill(cmd, SIGCONT);
 			kill(cmd, sig);
 		}
@@ -262,6 +633,89 @@ static void wait_tree(pid_t cmd, int sigfd, struct rn_outcome *out)
 		else
 			out->raise_signal = WTERMSIG(status);
 	}
+}
+
+/* After the programs are detached (nothing changes any more): the events
+ * still queued, then a row for every process still alive, let go now. */
+static void rows_left(struct bpf_run *r)
+{
+	if (r->rb)
+		ring_buffer__consume(r->rb);
+	if (!r->opt->process_summary)
+		return;
+	int fd = bpf_map__fd(r->skel->maps.procs);
+	uint64_t now = mono_ns();
+	__u32 key, next;
+	void *prev = NULL;
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		struct rn_bpf_proc b;
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &b) == 0)
+			add_row(r, key, &b, cmd_take(r, key), 0, now);
+	}
+}
+
+/* "Process N detached" for tid unless the tasks map has it (said for it
+ * already; in the initial namespace only, where its keys are renacer's
+ * tids). */
+static void say_detached_tid(int tasks_fd, int init, __u32 tid)
+{
+	struct rn_bpf_task t;
+	if (!init || bpf_map_lookup_elem(tasks_fd, &tid, &t) < 0)
+		fprintf(stderr, "renacer: Process %u detached\n", tid);
+}
+
+/* -p, at an end signal: "Process N detached" for every task let go, as
+ * the tracer says it for each it detaches: the tasks counted, and the
+ * attached ones that made no call since (with -f every thread of the
+ * process). */
+static void say_detached(struct bpf_run *r)
+{
+	if (r->opt->quiet || !r->opt->n_attach)
+		return;
+	int fd = bpf_map__fd(r->skel->maps.tasks), init = r->skel->rodata->pidns_init;
+	__u32 key, next;
+	void *prev = NULL;
+	while (init && bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		fprintf(stderr, "renacer: Process %u detached\n", key);
+	}
+	for (int i = 0; i < r->opt->n_attach; i++) {
+		pid_t pid = r->opt->attach_pids[i];
+		if (r->pidfds[i] < 0)
+			continue;
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+		DIR *d = r->opt->follow_forks ? opendir(path) : NULL;
+		if (!d) {
+			say_detached_tid(fd, init, (__u32)pid);
+			continue;
+		}
+		struct dirent *de;
+		while ((de = readdir(d)))
+			if (de->d_name[0] != '.')
+				say_detached_tid(fd, init, (__u32)strtoul(de->d_name, NULL, 10));
+		closedir(d);
+	}
+}
+
+static void run_free(struct bpf_run *r)
+{
+	for (unsigned b = 0; b < CMD_BUCKETS; b++) {
+		while (r->cmds[b]) {
+			struct cmd_entry *e = r->cmds[b];
+			r->cmds[b] = e->next;
+			free(e->cmd);
+			free(e);
+		}
+	}
+	for (int i = 0; r->pidfds && i < r->opt->n_attach; i++)
+		if (r->pidfds[i] >= 0)
+			close(r->pidfds[i]);
+	free(r->pidfds);
+	ring_buffer__free(r->rb);
 }
 
 int rn_bpf_count_run(const struct rn_options *opt, struct rn_pipeline *p,
@@ -278,6 +732,17 @@ int rn_bpf_count_run(const struct rn_options *opt, struct rn_pipeline *p,
 		say_path(opt, "by ptrace", reason);
 		return 0;
 	}
+	struct bpf_run run = { .opt = opt, .skel = skel }, *r = &run;
+	if (opt->process_summary || opt->n_attach || skel->rodata->task_events) {
+		r->rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, r, NULL);
+		if (!r->rb) {
+			snprintf(reason, sizeof(reason), "cannot read the eBPF events: %s",
+				 strerror(errno));
+			say_path(opt, "by ptrace", reason);
+			rn_count__destroy(skel);
+			return 0;
+		}
+	}
 	end_signals(&end_set);
 	rn_end_signal_watch(&end_set);
 	sigset_t set = end_set;
@@ -286,6 +751,7 @@ int rn_bpf_count_run(const struct rn_options *opt, struct rn_pipeline *p,
 	if (sigfd < 0) {
 		snprintf(reason, sizeof(reason), "signalfd: %s", strerror(errno));
 		say_path(opt, "by ptrace", reason);
+		run_free(r);
 		rn_count__destroy(skel);
 		return 0;
 	}
@@ -296,31 +762,55 @@ int rn_bpf_count_run(const struct rn_options *opt, struct rn_pipeline *p,
 	p->stalled = rn_end_signal_stalled;
 	p->stalled_arg = NULL;
 	/* Orphans of the tree come to renacer, to be waited for (-f). */
-	if (opt->follow_forks)
+	if (opt->follow_forks && opt->command)
 		(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
 
 	*out = (struct rn_outcome){ .exit_code = 0 };
-	pid_t cmd = rn_spawn_stopped(opt, orig_mask, NULL);
-	if (cmd < 0) {
+	/* -p's processes first, then the command, as the tracer does. */
+	int attached = opt->n_attach ? attach_pids(r) : 0;
+	pid_t cmd = 0;
+	if (opt->n_attach && !attached && !opt->command) {
+		out->exit_code = 1;
+	} else if (opt->command && (cmd = rn_spawn_stopped(opt, orig_mask, NULL)) < 0) {
 		out->exit_code = 1;
 	} else {
-		/* Before the command runs again: the kill below is a system
-		 * call, after which its first system call reads seed_pid. */
-		skel->bss->seed_pid = (__u32)cmd;
-		kill(cmd, SIGCONT);
-		wait_tree(cmd, sigfd, out);
+		if (cmd > 0) {
+			/* Before the command runs again: the kill below is a
+			 * system call, after which its first system call reads
+			 * seed_pid. */
+			skel->bss->seed_pid = (__u32)cmd;
+			kill(cmd, SIGCONT);
+		}
+		wait_tree(r, cmd, sigfd, out);
 	}
+	/* Nothing is counted from here on: the tables stay as they are
+	 * while they are read. */
+	rn_count__detach(skel);
+	rows_left(r);
+	if (out->raise_signal && rn_end_signal_first())
+		say_detached(r);
 	/* Before rn_pipeline_finish tells the writer to stop: the writer
-	 * reads the table after its acquire of that. */
+	 * reads the tables after its acquire of that. */
 	uint64_t calls = collect(opt, skel, &p->summary);
+	p->proc_rows = r->rows;
+	p->nproc_rows = r->nrows;
 	unsigned long long lost = skel->bss->lost, followed = skel->bss->followed;
 	if (lost)
 		fprintf(stderr, "renacer: %llu tasks of the tree were not counted: more than %d "
 			"at once\n", lost, RN_BPF_MAX_TASKS);
+	if (skel->bss->procs_lost)
+		fprintf(stderr, "renacer: --process-summary: %llu processes without a row (more "
+			"than %d at once)\n", (unsigned long long)skel->bss->procs_lost,
+			RN_BPF_MAX_TASKS);
+	if (skel->bss->events_lost)
+		fprintf(stderr, "renacer: %llu forks, execs or ends of processes not seen (the "
+			"eBPF event buffer was full)\n",
+			(unsigned long long)skel->bss->events_lost);
 	if (opt->stats_self)
 		fprintf(stderr, "renacer: self: eBPF: %llu tasks followed, %llu not (tasks map "
 			"full), %llu syscalls counted\n", followed, lost,
 			(unsigned long long)calls);
+	run_free(r);
 	rn_count__destroy(skel);
 	close(sigfd);
 	return 1;

@@ -15,13 +15,15 @@
 #include "tracer/tracer.h"
 
 /* NULL when opt may be counted in the kernel, else why not: -c is not
- * asked, --no-bpf, an option that needs the stops (a trace, a capture,
- * -p, a filter on what calls did), or renacer was built without eBPF. */
+ * asked, --no-bpf, an option that needs the stops (a trace, -C, a
+ * capture, a filter on what calls did), --kill-on-exit with -p, or
+ * renacer was built without eBPF. */
 const char *rn_bpf_count_unsuitable(const struct rn_options *opt);
 
-/* Run the command with -c counted in the kernel. Returns 1 when it ran
- * (or could not be started, said on stderr): *out says how renacer ends
- * and p->summary holds the counts. Returns 0 when the eBPF path is not
+/* Run the command, or count -p's processes, with -c counted in the
+ * kernel. Returns 1 when it ran (or could not be started or attached,
+ * said on stderr): *out says how renacer ends, p->summary holds the counts
+ * and with --process-summary p->proc_rows the rows. Returns 0 when the eBPF path is not
  * for these options or cannot be loaded here (no privilege, no BTF): then
  * nothing was started and the ptrace path is to run. Either way, with -c
  * and --stats-self one line on stderr says which path and why. */

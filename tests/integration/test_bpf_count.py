@@ -12,6 +12,17 @@
    death signal re-raised; SIGTERM to renacer kills the command and renacer
    dies of it, with the table written; after SIGKILL of renacer none of its
    eBPF programs stays loaded.
+5. -p on the eBPF path: the calls an attached process (its threads and
+   children with -f) makes after renacer says it is attached are counted
+   exactly as `strace -c -p` and --no-bpf count them, the call it was
+   blocked in included; renacer ends when they have (with -f when their
+   descendants have too), or at SIGINT/SIGTERM with the table, leaving the
+   process running, as under ptrace.
+6. --process-summary with -c on the eBPF path: the same rows (tree,
+   exits, commands, per-process calls and errors) as --no-bpf, with a
+   command and with -p.
+7. -C -o FILE: the trace and the table in FILE, by ptrace, the table's
+   counts those of strace -C -o.
 
 Every check is skipped (exit 77) with the reason when this renacer cannot
 count in the kernel here (built without RN_BPF, no privilege, no BTF).
@@ -146,7 +157,7 @@ def test_fallback_says_why():
                       (["-c", "--no-bpf"], "--no-bpf"),
                       (["-c", "-U", "calls,p50,name"], "percentiles"),
                       (["-c", "-z"], "-e status="),
-                      (["-c", "--process-summary"], "--process-summary")):
+                      (["-c", "--syscall-limit", "1000"], "--syscall-limit")):
         out = T.tmpfile("c")
         r = T.run(T.renacer_cmd() + ["--stats-self", "-o", out] + opts
                   + ["--", fixture("simple_syscalls")])
@@ -303,6 +314,282 @@ def test_nothing_loaded_after_sigkill():
             os.kill(pid, signal.SIGKILL)
 
 
+# ---------------------------------------------------------------- 5. -p
+
+def tasks_of(pid):
+    try:
+        return sorted(int(t) for t in os.listdir("/proc/%d/task" % pid))
+    except OSError:
+        return []
+
+
+def task_status(pid, tid):
+    """(TracerPid, state letter, voluntary context switches) of a task."""
+    try:
+        with open("/proc/%d/task/%d/status" % (pid, tid)) as f:
+            st = dict(l.split(":", 1) for l in f.read().splitlines() if ":" in l)
+        return (int(st["TracerPid"]), st["State"].split()[0],
+                int(st["voluntary_ctxt_switches"]))
+    except (OSError, KeyError, ValueError):
+        return (None, None, 0)
+
+
+def all_in_read(pid):
+    """Every task of pid blocked in read(2) (/proc/TID/syscall: nr 0)."""
+    def blocked(tid):
+        try:
+            with open("/proc/%d/task/%d/syscall" % (pid, tid)) as f:
+                return f.read().split()[:1] == ["0"]
+        except OSError:
+            return False
+    return all(blocked(t) for t in tasks_of(pid))
+
+
+def attach_run(tracer, opts, argv, ready, timeout=30):
+    """Start ARGV (stdin a pipe), wait for ready(Popen) to give its pid
+    once every task of it waits in read(2), attach TRACER OPTS -p PID -o
+    FILE to it, and once the tracer says it is attached (and a ptrace
+    tracer has taken over every task: below), send it a byte and wait for
+    both to end. Returns (tracer's status, its stderr, FILE's text, the
+    target's TracerPid while attached, its pid)."""
+    tgt = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, cwd=T.TMP)
+    p = None
+    try:
+        pid = ready(tgt)
+        check(T.wait_for(lambda: all_in_read(pid), T.scaled(10)),
+              "not every task of %d blocked in read" % pid)
+        # The tasks a tracer attaches to: without -f only the pid's own.
+        before = dict((t, task_status(pid, t)[2]) for t in tasks_of(pid)
+                      if "-f" in opts or t == pid)
+        ofile, efile = T.tmpfile("c"), T.tmpfile("err")
+        with open(efile, "w") as ef:
+            p = subprocess.Popen(tracer + opts + ["-p", str(pid), "-o", ofile], stderr=ef,
+                                 stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL, cwd=T.TMP)
+        line = re.compile(r"^\S+: Process %d attached" % pid, re.M)
+        check(T.wait_for(lambda: line.search(T.read_text(efile)) or p.poll() is not None,
+                         T.scaled(20)) and p.poll() is None,
+              "%s did not attach to %d:\n%s" % (" ".join(tracer + opts), pid, T.read_text(efile)))
+        traced_by = T.tracer_pid(pid)
+        if traced_by:
+            # A ptrace tracer says "attached" once it has seized the
+            # tasks; a task whose read got its byte before the tracer's
+            # interrupt stopped it would end that read unseen (strace
+            # and --no-bpf alike). Interrupted, stopped and back in the
+            # restarted read under the tracer, it has switched out twice.
+            def settled():
+                for t, n in before.items():
+                    tp, state, vol = task_status(pid, t)
+                    if not tp or state != "S" or vol < n + 2:
+                        return False
+                return True
+            check(T.wait_for(settled, T.scaled(20)), "%s: the tasks of %d not back in read "
+                  "under the tracer" % (" ".join(tracer + opts), pid))
+        tgt.stdin.write(b"x\n")
+        tgt.stdin.close()
+        tgt.wait(timeout=T.scaled(timeout))
+        p.wait(timeout=T.scaled(timeout))
+        return p.returncode, T.read_text(efile), T.read_text(ofile), traced_by, pid
+    finally:
+        for x in (p, tgt):
+            if x is not None and x.poll() is None:
+                x.kill()
+                x.wait()
+
+
+def target_ready(tgt):
+    m = re.match(r"^attach_target (\d+)$", tgt.stdout.readline().decode())
+    check(m, "attach_target did not start")
+    return int(m.group(1))
+
+
+def in_read(tgt):
+    """A process that blocks reading its stdin, once it does."""
+    def blocked():
+        try:
+            with open("/proc/%d/syscall" % tgt.pid) as f:
+                return f.read().split()[:2] == ["0", "0x0"]
+        except OSError:
+            return False
+    check(T.wait_for(blocked, T.scaled(10)), "pid %d never blocked in read(0)" % tgt.pid)
+    return tgt.pid
+
+
+def attach3(opts, argv, ready=target_ready):
+    """strace, --no-bpf and the eBPF path attached (-p) to fresh runs of
+    argv: the three tables' (calls, errors) per syscall are equal (futex,
+    the threads' joins, and restarted calls aside: S.comparable). Returns
+    the eBPF table and its run's stderr."""
+    need_bpf()
+    runs = []
+    for who, tracer, extra in (("strace", S.strace_cmd(), []),
+                               ("--no-bpf", T.renacer_cmd(), ["--no-bpf", "--stats-self"]),
+                               ("eBPF", T.renacer_cmd(), ["--stats-self"])):
+        rc, err, text, traced_by, pid = attach_run(tracer, extra + opts, argv, ready)
+        check_eq(rc, 0, "%s %s -p: exit status after the process ended\n%s"
+                 % (who, " ".join(opts), err))
+        if who == "eBPF":
+            check(_BPF_LINE in err, "not the eBPF path:\n" + err)
+            check_eq(traced_by, 0, "TracerPid of the process attached by the eBPF path")
+        elif who == "--no-bpf":
+            check(traced_by not in (0, None), "--no-bpf -p: the process is not traced")
+        t = S.one_table(text, who)
+        S.check_total(t, who)
+        runs.append((who, t, err))
+    cs = [S.comparable(t.counts()) for _, t, _ in runs]
+    for (who, t, _), c in zip(runs[:2], cs[:2]):
+        diff = ["%-16s %s %-10s eBPF %s" % (n, who, c.get(n), cs[2].get(n))
+                for n in sorted(set(c) | set(cs[2])) if c.get(n) != cs[2].get(n)]
+        check(not diff, "%s -p %s: (calls, errors) per syscall, eBPF vs %s:\n%s\n%s\neBPF:\n%s"
+              % (" ".join(opts), " ".join(argv), who, T.indent("\n".join(diff)), t.dump(),
+                 runs[2][1].dump()))
+    return runs[2][1], runs[2][2]
+
+
+def test_attach_counts():
+    """The calls made after the attach, exactly: without -f the process's
+    main thread, with -f its threads and children too; the call each was
+    blocked in at the attach counted once."""
+    n = 9
+    t, _ = attach3(["-c"], [fixture("attach_target"), str(n), "2", "1"])
+    got = S.comparable(t.counts())
+    want = {"read": (1, 0), "write": (2, 0), "getpid": (n, 0), "close": (n, n),
+            "clone": (1, 0), "wait4": (1, 0)}
+    check_eq(got, want, "-c -p: the main thread's calls\n" + t.dump())
+    t, err = attach3(["-f", "-c"], [fixture("attach_target"), str(n), "2", "2"])
+    got = S.comparable(t.counts())
+    want = {"read": (3, 0), "write": (2, 0), "getpid": (3 * n, 0), "close": (n, n),
+            "clone": (2, 0), "wait4": (2, 0), "getppid": (2 * n, 0), "madvise": (2, 0),
+            "rt_sigprocmask": (2, 0), "set_robust_list": (2, 0)}
+    check_eq(got, want, "-f -c -p: every thread's and child's calls\n" + t.dump())
+    check(re.search(r"^renacer: Process \d+ attached with 3 threads$", err, re.M),
+          "-f: 'attached with 3 threads'\n" + err)
+    check_eq(len(re.findall(r"^renacer: Process \d+ attached$", err, re.M)), 2,
+             "-f: 'Process N attached' for each child, as the tracer says it\n" + err)
+
+
+def test_attach_f_outlived():
+    """-f -p: the attached shell ends before a descendant (orphan's child,
+    reparented away from the tree): renacer waits for that one too and
+    counts its calls, as the tracer does."""
+    attach3(["-f", "-c"], ["/bin/sh", "-c", "read x; %s" % fixture("orphan")], ready=in_read)
+
+
+def test_attach_end_signal():
+    """SIGINT or SIGTERM: the table, 'Process N attached/detached' on
+    stderr, renacer dies of the signal, the process runs on untraced."""
+    need_bpf()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        s = T.Sleeper()
+        p = None
+        try:
+            out, efile = T.tmpfile("c"), T.tmpfile("err")
+            with open(efile, "w") as ef:
+                p = subprocess.Popen(T.renacer_cmd() + ["-c", "--stats-self", "-p", str(s.pid),
+                                                        "-o", out], stderr=ef, cwd=T.TMP,
+                                     stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+            check(T.wait_for(lambda: "Process %d attached" % s.pid in T.read_text(efile),
+                             T.scaled(20)), "not attached:\n" + T.read_text(efile))
+            n = s.ticks()
+            check(T.wait_for(lambda: s.ticks() >= n + 2, 10), "the sleeper does not tick")
+            check_eq(T.tracer_pid(s.pid), 0, "the sleeper's TracerPid")
+            p.send_signal(sig)
+            p.wait(timeout=T.scaled(10))
+            err = T.read_text(efile)
+            check(_BPF_LINE in err, "not the eBPF path:\n" + err)
+            check_eq(p.returncode, -sig, "renacer's end after %s\n%s" % (sig.name, err))
+            for what in ("attached", "detached"):
+                check_eq(err.count("renacer: Process %d %s\n" % (s.pid, what)), 1,
+                         "'Process %d %s' once on stderr\n%s" % (s.pid, what, err))
+            t = S.one_table(T.read_text(out), "the -c file")
+            check(t.counts().get("write", (0, 0))[0] >= 2, "the ticks' writes not counted\n"
+                  + t.dump())
+            s.check_free_and_running("after %s" % sig.name)
+        finally:
+            if p is not None and p.poll() is None:
+                p.kill()
+                p.wait()
+            s.stop()
+
+
+# ---------------------------------------------------------------- 6. --process-summary
+
+def ps_rows(text, who, command=True):
+    """The process summary's rows, pids aside: (command cell with its
+    indentation or only the indentation, syscalls, errors, exit)."""
+    ts = S.find_tables(text)
+    check_eq(len(ts), 2, "%s: the -c table and the process summary\n%s" % (who, text[-3000:]))
+    c, t = ts
+    check_eq(t.cols, S.PS_HEADER_COLS, "%s: the process summary second" % who)
+    rows = []
+    for x in t.rows:
+        cmd = x["command"] if command else x["command"][:len(x["command"])
+                                                          - len(x["command"].lstrip(" \\_"))].rstrip()
+        rows.append((cmd, int(x["syscalls"]), int(x["errors"] or 0), x["exit"]))
+    check_eq(sum(r[1] for r in rows), int(c.total["calls"]),
+             "%s: the processes' calls add up to the -c total\n%s\n%s" % (who, c.dump(), t.dump()))
+    return rows, t
+
+
+def test_process_summary_rows():
+    need_bpf()
+    for argv, rc in (([fixture("fork_exec")], 0), ([fixture("child_killed")], 0),
+                     ([fixture("chain"), "3"], 3), ([fixture("segv")], -signal.SIGSEGV),
+                     ([fixture("fork_exec"), fixture("exit_code"), "9"], 0)):
+        opts = ["-f", "-c", "--process-summary"]
+        p = S.run_o(T.renacer_cmd(), ["--no-bpf"] + opts, argv, rc=rc)
+        b = S.run_o(T.renacer_cmd(), ["--stats-self"] + opts, argv, rc=rc)
+        check(_BPF_LINE in b.err, "not the eBPF path:\n" + b.describe())
+        (pr, pt), (br, bt) = ps_rows(p.text, "--no-bpf"), ps_rows(b.text, "eBPF")
+        check_eq(br, pr, "%s: rows (command, syscalls, errors, exit), eBPF vs --no-bpf\n"
+                 "--no-bpf:\n%s\neBPF:\n%s" % (" ".join(argv), pt.dump(), bt.dump()))
+
+
+def test_process_summary_attached():
+    """-p: the attached process and its children, the same rows as under
+    ptrace (whose command column is empty for a process it attached to;
+    the eBPF path shows its /proc/PID/cmdline)."""
+    need_bpf()
+    n = 5
+    argv = [fixture("attach_target"), str(n), "0", "2"]
+    opts = ["-f", "-c", "--process-summary"]
+    got = []
+    for extra in (["--no-bpf"], []):
+        rc, err, text, _, pid = attach_run(T.renacer_cmd(), extra + opts, argv, target_ready)
+        check_eq(rc, 0, "exit status\n" + err)
+        rows, t = ps_rows(text, " ".join(extra) or "eBPF", command=False)
+        got.append((rows, t, pid))
+    (pr, pt, _), (br, bt, pid) = got
+    check_eq(br, pr, "rows (indentation, syscalls, errors, exit), eBPF vs --no-bpf\n"
+             "--no-bpf:\n%s\neBPF:\n%s" % (pt.dump(), bt.dump()))
+    check_eq(int(bt.rows[0]["pid"]), pid, "the attached process is the root\n" + bt.dump())
+    check_eq([x["command"] for x in bt.rows], [" ".join(argv)] + [" \\_ " + " ".join(argv)] * 2,
+             "eBPF: the commands (the attached one's cmdline, inherited by its children)\n"
+             + bt.dump())
+    check_eq(br[0][1:], (1 + n + n + 2 + 2, n, "exit 0"),
+             "the attached process: read, getpid, close, clone and wait4\n" + bt.dump())
+
+
+# ---------------------------------------------------------------- 7. -C -o
+
+def test_C_o_is_ptrace():
+    """-C needs the stops for its trace, and its table counts the same
+    stops: by ptrace, the trace then the table in FILE, as strace -C -o."""
+    need_bpf()
+    argv = ["-f", "-C"]
+    exe = [fixture("fork_exec")]
+    s = S.run_o(S.strace_cmd(), argv, exe)
+    r = S.run_o(T.renacer_cmd(), ["--stats-self"] + argv, exe)
+    check(re.search(r"^renacer: self: -c by ptrace: -C shows the trace too$", r.err, re.M),
+          "-C -o: not by ptrace, or not said why\n" + r.describe())
+    st, rt = S.one_table(s.text, "strace -C -o"), S.one_table(r.text, "renacer -C -o")
+    check(rt.first > 0 and "execve(" in r.text.split("\n")[0], "-C -o: the trace first\n"
+          + r.text[:2000])
+    check_eq(r.text.rstrip("\n").split("\n")[rt.first:], rt.lines, "-C -o: the table last")
+    check_eq(S.comparable(rt.counts()), S.comparable(st.counts()),
+             "-C -o: (calls, errors) per syscall vs strace -C -o\n%s\n%s" % (st.dump(), rt.dump()))
+
+
 if __name__ == "__main__":
     T.main([test_path_is_bpf, test_counts_simple_syscalls, test_counts_fork_exec,
             test_counts_threads4, test_counts_three_children, test_counts_no_f,
@@ -311,4 +598,7 @@ if __name__ == "__main__":
             test_fallback_says_why, test_unprivileged_falls_back,
             test_exit_status_and_death_signal,
             test_sigterm_kills_the_command, test_fatal_signal_counts_the_interrupted_call,
-            test_nothing_loaded_after_sigkill])
+            test_nothing_loaded_after_sigkill,
+            test_attach_counts, test_attach_f_outlived, test_attach_end_signal,
+            test_process_summary_rows, test_process_summary_attached,
+            test_C_o_is_ptrace])

@@ -1,7 +1,8 @@
 /*
  * test_procstats.c - stats/procstats.c's live mode (the table of the
  * processes alive that a rotated capture's later part begins with) and its
- * seeding (renacer-dump reading such a part alone).
+ * seeding (renacer-dump reading such a part alone), and the whole rows
+ * the eBPF counter gathers (rn_procstats_add_row).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -117,11 +118,63 @@ static void test_seeded(void **state)
 	rn_procstats_free(ps);
 }
 
+/* Whole rows: copied (the command too), a pid used twice is two
+ * processes, starts count from the earliest row's, the rendered table
+ * nests a child under the parent that came before it. */
+static void test_added_rows(void **state)
+{
+	(void)state;
+	struct rn_procstats *ps = rn_procstats_new();
+	char cmd[] = "sh -c true";
+	struct rn_proc_row r = {
+		.pid = 20, .command = cmd, .start_ns = 5000, .duration_ns = 900,
+		.syscalls = 7, .errors = 1, .syscall_ns = 30, .end = RN_PEND_EXITED, .status = 3,
+	};
+	rn_procstats_add_row(ps, &r);
+	cmd[0] = 'X'; /* the table has its own copy */
+	r = (struct rn_proc_row){ .pid = 21, .ppid = 20, .start_ns = 5100, .syscalls = 2,
+				  .end = RN_PEND_KILLED, .status = 9 };
+	rn_procstats_add_row(ps, &r);
+	r = (struct rn_proc_row){ .pid = 21, .start_ns = 9000, .syscalls = 4,
+				  .end = RN_PEND_DETACHED };
+	rn_procstats_add_row(ps, &r);
+
+	size_t n;
+	struct rn_proc_row *rows = rn_procstats_rows(ps, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(rows[0].pid, 20);
+	assert_int_equal(rows[0].start_ns, 0);
+	assert_int_equal(rows[0].duration_ns, 900);
+	assert_int_equal(rows[0].syscalls, 7);
+	assert_int_equal(rows[0].errors, 1);
+	assert_int_equal(rows[0].status, 3);
+	assert_string_equal(rows[0].command, "sh -c true");
+	assert_int_equal(rows[1].pid, 21);
+	assert_int_equal(rows[1].ppid, 20);
+	assert_int_equal(rows[1].start_ns, 100);
+	assert_null(rows[1].command);
+	assert_int_equal(rows[1].end, RN_PEND_KILLED);
+	assert_int_equal(rows[2].pid, 21);
+	assert_int_equal(rows[2].start_ns, 4000);
+	assert_int_equal(rows[2].syscalls, 4);
+	assert_int_equal(rows[2].end, RN_PEND_DETACHED);
+	free(rows);
+	struct rn_sbuf out = { 0 };
+	rn_procstats_render(ps, &out);
+	rn_sbuf_cstr(&out);
+	assert_non_null(strstr(out.p, "exit 3                sh -c true\n"));
+	assert_non_null(strstr(out.p, "SIGKILL                \\_ \n"));
+	assert_non_null(strstr(out.p, "detached              \n"));
+	rn_sbuf_free(&out);
+	rn_procstats_free(ps);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_live_table),
 		cmocka_unit_test(test_seeded),
+		cmocka_unit_test(test_added_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
