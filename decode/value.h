@@ -111,6 +111,12 @@ struct rn_values {
 	uint32_t nbytes, capbytes;
 };
 
+/* -X (enum rn_xlat_style, syscalls/options.h) for the whole run: set once
+ * before any thread decodes. A global rather than an option passed down
+ * because the helpers that show constants (rn_dec_flags, rn_v_dirfd) are
+ * given only the value buffer, from dozens of decoders. */
+extern int rn_value_xlat;
+
 /* The nodes and then the bytes in one malloc'ed block, as an event carries
  * them (the bytes start at n * sizeof(struct rn_value)), with `extra`
  * bytes of room after them; never NULL (aborts when out of memory). */

@@ -387,7 +387,7 @@ static int signal_number(const char *tok)
 
 /* ---- the generic set syntax --------------------------------------------- */
 
-enum qual { Q_TRACE, Q_SIGNAL, Q_STATUS, Q_QUIET, Q_UNSUPPORTED };
+enum qual { Q_TRACE, Q_SIGNAL, Q_STATUS, Q_QUIET, Q_ABBREV, Q_VERBOSE, Q_RAW, Q_UNSUPPORTED };
 
 struct qual_name {
 	const char *name;
@@ -401,9 +401,9 @@ static const struct qual_name quals[] = {
 	{ "status", Q_STATUS },
 	{ "quiet", Q_QUIET }, { "silent", Q_QUIET }, { "silence", Q_QUIET },
 	{ "q", Q_QUIET },
-	{ "abbrev", Q_UNSUPPORTED }, { "a", Q_UNSUPPORTED },
-	{ "verbose", Q_UNSUPPORTED }, { "v", Q_UNSUPPORTED },
-	{ "raw", Q_UNSUPPORTED }, { "x", Q_UNSUPPORTED },
+	{ "abbrev", Q_ABBREV }, { "a", Q_ABBREV },
+	{ "verbose", Q_VERBOSE }, { "v", Q_VERBOSE },
+	{ "raw", Q_RAW }, { "x", Q_RAW },
 	{ "read", Q_UNSUPPORTED }, { "reads", Q_UNSUPPORTED },
 	{ "r", Q_UNSUPPORTED },
 	{ "write", Q_UNSUPPORTED }, { "writes", Q_UNSUPPORTED },
@@ -424,8 +424,15 @@ static const struct qual_name *find_qual(const char *name, size_t len)
 
 static const char *const what[] = {
 	[Q_TRACE] = "system call", [Q_SIGNAL] = "signal",
+	[Q_ABBREV] = "system call", [Q_VERBOSE] = "system call", [Q_RAW] = "system call",
 	[Q_STATUS] = "status", [Q_QUIET] = "quiet",
 };
+
+/* The qualifiers whose sets are of syscalls, parsed as trace's. */
+static bool is_nrset(enum qual q)
+{
+	return q == Q_TRACE || q == Q_ABBREV || q == Q_VERBOSE || q == Q_RAW;
+}
 
 /*
  * Parse VALUE for qualifier q into the right field of f, or leave f as it
@@ -448,7 +455,7 @@ static int parse_set(struct rn_filter *f, enum qual q, const char *value,
 	}
 	if (strcmp(s, "none") == 0) {
 		/* empty */
-	} else if (q != Q_TRACE && strcmp(s, "all") == 0) {
+	} else if (!is_nrset(q) && strcmp(s, "all") == 0) {
 		mask = ~UINT64_C(0);
 	} else {
 		char *copy = xalloc(strdup(s));
@@ -469,6 +476,9 @@ static int parse_set(struct rn_filter *f, enum qual q, const char *value,
 			items++;
 			switch (q) {
 			case Q_TRACE:
+			case Q_ABBREV:
+			case Q_VERBOSE:
+			case Q_RAW:
 				rc = trace_token(&set, tok, err, errlen);
 				break;
 			case Q_STATUS:
@@ -510,6 +520,18 @@ static int parse_set(struct rn_filter *f, enum qual q, const char *value,
 		force_unknown(f);
 		f->given |= RN_GIVEN_TRACE;
 		break;
+	case Q_ABBREV:
+	case Q_VERBOSE:
+	case Q_RAW: {
+		uint64_t *dst = q == Q_ABBREV ? f->unabbrev : q == Q_VERBOSE ? f->unverbose : f->raw;
+		if (q != Q_RAW)
+			neg = !neg; /* kept as the complement: see filter.h */
+		for (size_t i = 0; i < RN_FILTER_WORDS; i++)
+			dst[i] = neg ? ~set.w[i] : set.w[i];
+		f->given |= q == Q_ABBREV ? RN_GIVEN_ABBREV :
+			    q == Q_VERBOSE ? RN_GIVEN_VERBOSE : RN_GIVEN_RAW;
+		break;
+	}
 	case Q_STATUS:
 		f->status = (unsigned)(neg ? ~mask : mask) & RN_STATUS_ALL;
 		f->given |= RN_GIVEN_STATUS;
@@ -533,7 +555,7 @@ static int qualify(struct rn_filter *f, const struct qual_name *qn, const char *
 {
 	if (qn->q == Q_UNSUPPORTED) {
 		fail(err, errlen, "-e %s= is not supported by renacer (supported: "
-		     "trace, signal, status, quiet)", qn->name);
+		     "trace, signal, status, quiet, abbrev, verbose, raw)", qn->name);
 		return -2;
 	}
 	return parse_set(f, qn->q, value, err, errlen);
@@ -591,6 +613,10 @@ void rn_filter_opt(struct rn_filter *f, int opt)
 		break;
 	case 'q':
 		f->n_q++;
+		break;
+	case 'v':
+		memset(f->unabbrev, 0xff, sizeof(f->unabbrev));
+		f->given |= RN_GIVEN_ABBREV;
 		break;
 	default:
 		break;

@@ -58,6 +58,14 @@ struct rn_filter {
 	unsigned status;      /* enum rn_status bits to print; default all */
 	unsigned quiet;       /* enum rn_quiet bits to suppress; default none */
 	uint64_t signals;     /* bit sig-1 set: show signal sig (1..64); default all */
+	/* -e abbrev=SET (-v: none), -e verbose=SET, -e raw=SET: syscall
+	 * numbers as in trace, each set kept as the calls that differ from
+	 * strace's default (abbrev=all, verbose=all, raw=none), so that
+	 * options zeroed rather than initialised (tests, fuzzers) mean the
+	 * default. Holes and numbers past the table take the default. */
+	uint64_t unabbrev[RN_FILTER_WORDS]; /* not in abbrev= */
+	uint64_t unverbose[RN_FILTER_WORDS]; /* not in verbose= */
+	uint64_t raw[RN_FILTER_WORDS];
 	char **paths;         /* -P PATH..., as given (malloc'ed), npaths of them */
 	size_t npaths;
 	/* After rn_filter_finish: a warning to print (without prefix), or NULL. */
@@ -77,6 +85,9 @@ enum rn_filter_given {
 	RN_GIVEN_SIGNAL = 1u << 1,
 	RN_GIVEN_STATUS = 1u << 2,
 	RN_GIVEN_QUIET = 1u << 3,
+	RN_GIVEN_ABBREV = 1u << 4,
+	RN_GIVEN_VERBOSE = 1u << 5,
+	RN_GIVEN_RAW = 1u << 6,
 };
 
 /* Defaults: trace all, status all, signals all, quiet none, no paths. */
@@ -88,8 +99,9 @@ void rn_filter_init(struct rn_filter *f);
  * strace (-e openat, -e 'bogus=1' -> "invalid system call 'bogus=1'").
  * A later -e of the same qualifier replaces the earlier one.
  * Returns 0; -1 with err filled on a bad expression; -2 with err filled for
- * a qualifier strace has and renacer does not implement (abbrev, verbose,
- * raw, read, write, fault, inject, kvm, decode-fds, decode-pids).
+ * a qualifier strace has and renacer does not implement (read, write,
+ * fault, inject, kvm, decode-fds, decode-pids). abbrev (a), verbose (v)
+ * and raw (x) take a syscall set as trace does.
  */
 int rn_filter_parse_e(struct rn_filter *f, const char *expr, char *err, size_t errlen);
 
@@ -100,7 +112,9 @@ int rn_filter_qualify(struct rn_filter *f, const char *name, const char *value,
 		      char *err, size_t errlen);
 
 /* Short options: 'z' (--successful-only), 'Z' (--failed-only), 'q' (once per
- * q: -q, -qq, -qqq; also --quiet without a value). Other values: no-op. */
+ * q: -q, -qq, -qqq; also --quiet without a value), 'v' (-v, --no-abbrev:
+ * abbrev=none, in its place among the -e abbrev= as strace). Other
+ * values: no-op. */
 void rn_filter_opt(struct rn_filter *f, int opt);
 
 /* -P PATH (repeatable). Stores a copy; the matching is the caller's. */
@@ -119,6 +133,32 @@ static inline bool rn_filter_traced(const struct rn_filter *f, long nr)
 	if (nr < 0 || nr >= RN_FILTER_NR_MAX)
 		return f->trace_unknown;
 	return (f->trace[nr / 64] >> (nr % 64)) & 1;
+}
+
+static inline bool rn_filter_nr_in(const uint64_t *set, long nr)
+{
+	if (nr < 0 || nr >= RN_FILTER_NR_MAX)
+		return false;
+	return (set[nr / 64] >> (nr % 64)) & 1;
+}
+
+/* -e abbrev=: are syscall nr's big structures and execve's arrays cut
+ * short ("...", "/ * N vars * /")? */
+static inline bool rn_filter_abbrev(const struct rn_filter *f, long nr)
+{
+	return !rn_filter_nr_in(f->unabbrev, nr);
+}
+
+/* -e verbose=: are syscall nr's structures read at all (else addresses)? */
+static inline bool rn_filter_verbose(const struct rn_filter *f, long nr)
+{
+	return !rn_filter_nr_in(f->unverbose, nr);
+}
+
+/* -e raw=: are syscall nr's arguments and result shown as plain hex? */
+static inline bool rn_filter_raw(const struct rn_filter *f, long nr)
+{
+	return rn_filter_nr_in(f->raw, nr);
 }
 
 /* Is signal sig shown (--- SIG... ---)? Numbers outside 1..64 never are. */

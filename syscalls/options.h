@@ -33,6 +33,13 @@ enum rn_status_line {
 	RN_STATUSLINE_OFF,      /* --no-status-line */
 };
 
+/* -X: how named constants and flags are shown. */
+enum rn_xlat_style {
+	RN_XLAT_ABBREV = 0, /* O_WRONLY|O_CREAT (strace's default) */
+	RN_XLAT_RAW,        /* 0x41 */
+	RN_XLAT_VERBOSE,    /* 0x41 / * O_WRONLY|O_CREAT * / */
+};
+
 struct rn_options {
 	int follow_forks;     /* -f, --follow-forks; 2 or more: -ff */
 	int output_separately; /* -ff, --output-separately: with -o, one file
@@ -57,6 +64,7 @@ struct rn_options {
 	int no_bpf;           /* --no-bpf: -c by ptrace even where the kernel could
 				 count (tracer/bpf_count.h) */
 	int decode_fds;       /* -y: show the path behind each descriptor */
+	int xlat_style;       /* enum rn_xlat_style: -X */
 	int interruptible;    /* -I: 1 anywhere, 2 waiting (default), 3 never,
 				 4 never_tstp: which signals end renacer (tracer.h) */
 	int kill_on_exit;     /* --kill-on-exit: every tracee, -p's too, dies when

@@ -24,6 +24,14 @@ static const char *const formats[] = {
 	NULL,
 };
 
+/* By enum rn_xlat_style: -X's names, strace's. */
+static const char *const xlat_styles[] = {
+	[RN_XLAT_ABBREV] = "abbrev",
+	[RN_XLAT_RAW] = "raw",
+	[RN_XLAT_VERBOSE] = "verbose",
+	NULL,
+};
+
 /* By enum rn_dump_format. */
 static const char *const dump_formats[] = {
 	[RN_DUMP_TEXT] = "text",
@@ -107,10 +115,28 @@ const struct rn_optdef rn_optdefs[] = {
 	  .help = { "  -q, -qq       do not report attaching and detaching (-qq: nor exits)\n" } },
 	{ .letter = 'e', .arg = RN_ARG_REQUIRED, .progs = R | D, .act = RN_ACT_FILTER_E,
 	  .seen = RN_SEEN_FILTER,
-	  .help = { "  -e EXPR       trace=SET, signal=SET, status=SET, quiet=SET (strace's)\n",
+	  .help = { "  -e EXPR       trace=SET, signal=SET, status=SET, quiet=SET, abbrev=SET,\n"
+		    "                verbose=SET, raw=SET (strace's)\n",
 		    "  -e EXPR       trace=SET, signal=SET, status=SET, quiet=SET, as renacer's\n" } },
 	{ .names = { "trace" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
 	  .qualifier = "trace" },
+	{ .names = { "abbrev" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
+	  .qualifier = "abbrev",
+	  .help = { "  -e abbrev=SET, verbose=SET, raw=SET  these calls' big structures cut\n"
+		    "                short (default all), their structures read (default\n"
+		    "                all), their arguments and result in plain hex (none)\n" } },
+	{ .names = { "verbose" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
+	  .qualifier = "verbose" },
+	{ .names = { "raw" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
+	  .qualifier = "raw" },
+	{ .names = { "no-abbrev" }, .letter = 'v', .progs = R, .act = RN_ACT_FILTER_OPT,
+	  .value = 'v',
+	  .help = { "  -v            unabbreviated: execve's environment, whole stat structs\n"
+		    "                (-e abbrev=none)\n" } },
+	{ .names = { "const-print-style" }, .letter = 'X', .arg = RN_ARG_REQUIRED, .progs = R,
+	  .act = RN_ACT_CHOICE, .field = AT(opt.xlat_style), .choices = xlat_styles,
+	  .help = { "  -X FORMAT     constants and flags: abbrev (names, default), raw\n"
+		    "                (numbers) or verbose (numbers, names in a comment)\n" } },
 	{ .names = { "signal" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
 	  .qualifier = "signal" },
 	/* not --status for the status line: strace's --status=SET is -e status=SET */

@@ -26,8 +26,8 @@ static const struct rn_prog renacer = {
 	.name = "renacer",
 	/* strace's synopsis: the tracing flags and options first, the -c form
 	 * second; tuning (--workers, --spin) only in the list below. */
-	.usage_head = "usage: renacer [-ACffhinqqrtttTVwxxyzZ] [-e EXPR]... [-o FILE] [-s STRSIZE]\n"
-		      "               [-P PATH]... [-S SORTBY] [-U COLUMNS] [--format FMT]\n"
+	.usage_head = "usage: renacer [-ACffhinqqrtttTvVwxxyzZ] [-e EXPR]... [-o FILE] [-s STRSIZE]\n"
+		      "               [-P PATH]... [-S SORTBY] [-U COLUMNS] [-X FORMAT] [--format FMT]\n"
 		      "               [-I N] [--capture FILE] [--process-summary]\n"
 		      "               [--syscall-limit N]\n"
 		      "               { -p PID... | [-E VAR[=VAL]]... [-u USER] [--] COMMAND [ARGS] }\n"

@@ -131,7 +131,8 @@ static unsigned long long parse_seconds(const struct rn_prog *p, const struct rn
 }
 
 /* The index of s in choices; else the refusal lists them: "(a, b or c)". */
-static int parse_choice(const struct rn_prog *p, const struct rn_optdef *d, const char *s)
+static int parse_choice(const struct rn_prog *p, const struct rn_optdef *d, const char *s,
+			const char *given)
 {
 	char list[256];
 	size_t n = 0, len = 0;
@@ -140,6 +141,10 @@ static int parse_choice(const struct rn_prog *p, const struct rn_optdef *d, cons
 			return (int)n;
 		n++;
 	}
+	/* strace's own choices (-X) are refused in its words, without the
+	 * list renacer's --format adds */
+	if (d->letter)
+		bad(p, d, s, given);
 	list[0] = 0;
 	for (size_t i = 0; i < n; i++)
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
@@ -290,7 +295,7 @@ static void apply(struct rn_cmdline *c, const struct rn_prog *p, const struct rn
 		*(unsigned long long *)f = parse_seconds(p, d, arg);
 		break;
 	case RN_ACT_CHOICE:
-		*(int *)f = parse_choice(p, d, arg);
+		*(int *)f = parse_choice(p, d, arg, given);
 		break;
 	case RN_ACT_COUNT:
 		if (o->count && o->count != d->value)
@@ -419,10 +424,10 @@ static const struct rn_optdef *row_of(const struct rn_prog *p, int val)
 void rn_cmdline_parse(struct rn_cmdline *c, const struct rn_prog *p, int argc, char **argv)
 {
 	char shorts[128];
-	struct option longs[3 * 64 + 1];
+	struct option longs[3 * 128 + 1];
 	char err[256];
 
-	if (rn_noptdefs > 64)
+	if (rn_noptdefs > 128)
 		abort(); /* longs is too short: make it longer */
 	memset(c, 0, sizeof(*c));
 	rn_options_init(&c->opt);

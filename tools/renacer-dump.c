@@ -427,6 +427,13 @@ static int apply_filter(struct rn_options *opt, struct rn_filter *given)
 		fprintf(stderr, "renacer-dump: %s\n", ferr);
 		return -1;
 	}
+	/* The capture holds values already decoded: how they were decoded
+	 * cannot be chosen again. */
+	if (given->given & (RN_GIVEN_ABBREV | RN_GIVEN_VERBOSE | RN_GIVEN_RAW)) {
+		fprintf(stderr, "renacer-dump: -e abbrev=, verbose= and raw= apply when tracing: "
+				"a capture holds the arguments as the run decoded them\n");
+		return -1;
+	}
 	struct rn_filter *to = &opt->filter;
 	if (given->given & RN_GIVEN_TRACE) {
 		memcpy(to->trace, given->trace, sizeof(to->trace));
