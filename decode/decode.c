@@ -13,10 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "decode/dec_structs.h"
 #include "base/mem.h"
 #include "base/names.h"
+
+static void dec_dump(struct rn_dctx *c);
 
 /* A C string at addr: whole for paths (up to PATH_MAX - 1, as strace),
  * cut at -s for other strings. Unreadable: the address. */
@@ -472,6 +475,7 @@ void rn_decode_exit(struct rn_dctx *c, unsigned from)
 		/* and the result in hex (an error stays -1 ENAME) */
 		if (c->sc->ret_type != RN_T_NONE)
 			c->ret_hex = 1;
+		dec_dump(c);
 		return;
 	}
 	if (c->sc->decode) {
@@ -488,12 +492,63 @@ void rn_decode_exit(struct rn_dctx *c, unsigned from)
 				a->decode(c, i, c->entry->args[i]);
 		}
 	}
+	dec_dump(c);
 	/* A signal returned (rt_sigtimedwait): its name after the number. */
 	if (c->sc->ret_type == RN_T_SIGNAL && !(c->exit->flags & RN_REC_ERROR) &&
 	    rn_signal_name((int)c->exit->ret)) {
 		uint32_t n = rn_v_name(c->vs, NULL, rn_signal_name((int)c->exit->ret));
 		c->vs->v[n].flags |= RN_VF_AFTER_RET;
 	}
+}
+
+/* ---- -e read=, -e write= -------------------------------------------- */
+
+/* The most one dump holds: strace dumps whatever the call moved, but a
+ * write of gigabytes would have the worker keep it all in one event. */
+#define DUMP_MAX (16u << 20)
+
+int rn_dump_kind(long nr)
+{
+	switch (nr) {
+	case SYS_read:
+	case SYS_pread64:
+	case SYS_recvfrom:
+		return RN_DUMP_READ;
+	case SYS_write:
+	case SYS_pwrite64:
+	case SYS_sendto:
+		return RN_DUMP_WRITE;
+	default:
+		return 0;
+	}
+}
+
+int rn_dump_call(const struct rn_options *opt, long nr)
+{
+	int kind = rn_dump_kind(nr);
+	return (kind == RN_DUMP_READ && rn_fdset_any(&opt->filter.read_fds)) ||
+	       (kind == RN_DUMP_WRITE && rn_fdset_any(&opt->filter.write_fds));
+}
+
+/* At the exit of a call that succeeded, as strace: a write's whole buffer
+ * (the length it was given), a read's the length it returned. */
+static void dec_dump(struct rn_dctx *c)
+{
+	int kind = rn_dump_kind(c->entry->nr);
+	const struct rn_filter *f = &c->opt->filter;
+	if (!kind || (c->exit->flags & RN_REC_ERROR) || c->exit->ret < 0 ||
+	    !rn_fdset_has(kind == RN_DUMP_READ ? &f->read_fds : &f->write_fds,
+			  (int)c->entry->args[0]))
+		return;
+	uint64_t len = kind == RN_DUMP_READ ? (uint64_t)c->exit->ret : c->entry->args[2];
+	if (len == 0)
+		return;
+	if (len > DUMP_MAX)
+		len = DUMP_MAX;
+	unsigned char *buf = malloc((size_t)len);
+	if (buf && rn_mem_read(c->tid, c->entry->args[1], buf, (size_t)len) == 0)
+		rn_v_str(c->vs, "dump", buf, (size_t)len, RN_VF_DUMP);
+	free(buf);
 }
 
 /* ---- signals --------------------------------------------------------- */

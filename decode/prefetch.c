@@ -19,6 +19,7 @@
 #include <utime.h>
 
 #include "base/mem.h"
+#include "decode/decode.h"
 #include "syscalls/syscalls.h"
 
 /*
@@ -187,6 +188,9 @@ static void plan_phase(struct rn_prefetch_plan *pl, const struct rn_syscall *sc,
 		return;
 	}
 	if (!table_driven(sc))
+		return;
+	/* -e read=/write=: the whole buffer is read at exit, as long as it is */
+	if (rn_dump_call(opt, nr))
 		return;
 	/* --process-summary reads every argv string whole, in the worker;
 	 * unabbreviated (-v), execve shows every string of both arrays,

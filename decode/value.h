@@ -88,6 +88,11 @@ enum rn_vflags {
 	RN_VF_FDCWD = 1u << 14,     /* RN_V_FD: AT_FDCWD (i -100), shown by
 				      name; its bytes (-y): the working
 				      directory, AT_FDCWD</tmp> */
+	RN_VF_DUMP = 1u << 15,      /* a top-level RN_V_STR of an exit, not an
+				      argument: all the data a read or write
+				      moved (-e read=, -e write=), shown by
+				      text after the line as strace's hex
+				      dump; rn_text_values skips it */
 };
 
 struct rn_value {

@@ -332,7 +332,9 @@ static void decode_exit(struct rn_worker *w, const struct rn_record *rec)
 	const struct rn_fdpath *ret_path = NULL;
 	if (w->p->opt->decode_fds) {
 		fill_fd_paths(w, rec);
-		if (returns_fd(c.sc, &pe->entry) && !(rec->flags & RN_REC_ERROR))
+		/* -e raw=: the result is a bare number there too */
+		if (returns_fd(c.sc, &pe->entry) && !(rec->flags & RN_REC_ERROR) &&
+		    !rn_filter_raw(&opt->filter, pe->entry.nr))
 			ret_path = rn_fdcache_get(w, rec->tgid, rec->tid, (int)rec->ret);
 	}
 	if (rec->flags & RN_REC_HELD)

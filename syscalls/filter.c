@@ -51,6 +51,7 @@
 #define _GNU_SOURCE
 #include "syscalls/filter.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -387,7 +388,10 @@ static int signal_number(const char *tok)
 
 /* ---- the generic set syntax --------------------------------------------- */
 
-enum qual { Q_TRACE, Q_SIGNAL, Q_STATUS, Q_QUIET, Q_ABBREV, Q_VERBOSE, Q_RAW, Q_UNSUPPORTED };
+enum qual {
+	Q_TRACE, Q_SIGNAL, Q_STATUS, Q_QUIET, Q_ABBREV, Q_VERBOSE, Q_RAW, Q_READ, Q_WRITE,
+	Q_UNSUPPORTED
+};
 
 struct qual_name {
 	const char *name;
@@ -404,10 +408,8 @@ static const struct qual_name quals[] = {
 	{ "abbrev", Q_ABBREV }, { "a", Q_ABBREV },
 	{ "verbose", Q_VERBOSE }, { "v", Q_VERBOSE },
 	{ "raw", Q_RAW }, { "x", Q_RAW },
-	{ "read", Q_UNSUPPORTED }, { "reads", Q_UNSUPPORTED },
-	{ "r", Q_UNSUPPORTED },
-	{ "write", Q_UNSUPPORTED }, { "writes", Q_UNSUPPORTED },
-	{ "w", Q_UNSUPPORTED },
+	{ "read", Q_READ }, { "reads", Q_READ }, { "r", Q_READ },
+	{ "write", Q_WRITE }, { "writes", Q_WRITE }, { "w", Q_WRITE },
 	{ "fault", Q_UNSUPPORTED }, { "inject", Q_UNSUPPORTED },
 	{ "kvm", Q_UNSUPPORTED },
 	{ "decode-fds", Q_UNSUPPORTED }, { "decode-fd", Q_UNSUPPORTED },
@@ -425,6 +427,7 @@ static const struct qual_name *find_qual(const char *name, size_t len)
 static const char *const what[] = {
 	[Q_TRACE] = "system call", [Q_SIGNAL] = "signal",
 	[Q_ABBREV] = "system call", [Q_VERBOSE] = "system call", [Q_RAW] = "system call",
+	[Q_READ] = "descriptor", [Q_WRITE] = "descriptor",
 	[Q_STATUS] = "status", [Q_QUIET] = "quiet",
 };
 
@@ -444,6 +447,8 @@ static int parse_set(struct rn_filter *f, enum qual q, const char *value,
 {
 	struct nrset set = { { 0 } };
 	uint64_t mask = 0;
+	int *fds = NULL;
+	unsigned nfds = 0;
 	const char *s = value;
 	bool neg = false;
 	int items = 0;
@@ -500,15 +505,31 @@ static int parse_set(struct rn_filter *f, enum qual q, const char *value,
 					mask |= UINT64_C(1) << (sig - 1);
 				}
 				break;
+			case Q_READ:
+			case Q_WRITE: {
+				unsigned long fd;
+				int *grown;
+				if (!parse_decimal(tok, (unsigned long)INT_MAX + 1, &fd)) {
+					fail(err, errlen, "invalid descriptor '%s'", tok);
+					rc = -1;
+					break;
+				}
+				grown = xalloc(realloc(fds, (nfds + 1) * sizeof(*fds)));
+				fds = grown;
+				fds[nfds++] = (int)fd;
+				break;
+			}
 			case Q_UNSUPPORTED:
 				break;
 			}
 		}
 		free(copy);
-		if (rc != 0)
-			return -1;
-		if (items == 0) {
+		if (rc == 0 && items == 0) {
 			fail(err, errlen, "invalid %s '%s'", what[q], value);
+			rc = -1;
+		}
+		if (rc != 0) {
+			free(fds);
 			return -1;
 		}
 	}
@@ -530,6 +551,18 @@ static int parse_set(struct rn_filter *f, enum qual q, const char *value,
 			dst[i] = neg ? ~set.w[i] : set.w[i];
 		f->given |= q == Q_ABBREV ? RN_GIVEN_ABBREV :
 			    q == Q_VERBOSE ? RN_GIVEN_VERBOSE : RN_GIVEN_RAW;
+		break;
+	}
+	case Q_READ:
+	case Q_WRITE: {
+		struct rn_fdset *d = q == Q_READ ? &f->read_fds : &f->write_fds;
+		free(d->fds);
+		d->fds = fds;
+		d->n = nfds;
+		/* "all" is every descriptor but none */
+		d->neg = neg != (mask != 0);
+		f->given |= q == Q_READ ? RN_GIVEN_READ : RN_GIVEN_WRITE;
+		fds = NULL;
 		break;
 	}
 	case Q_STATUS:
@@ -555,7 +588,7 @@ static int qualify(struct rn_filter *f, const struct qual_name *qn, const char *
 {
 	if (qn->q == Q_UNSUPPORTED) {
 		fail(err, errlen, "-e %s= is not supported by renacer (supported: "
-		     "trace, signal, status, quiet, abbrev, verbose, raw)", qn->name);
+		     "trace, signal, status, quiet, abbrev, verbose, raw, read, write)", qn->name);
 		return -2;
 	}
 	return parse_set(f, qn->q, value, err, errlen);
@@ -661,4 +694,8 @@ void rn_filter_free(struct rn_filter *f)
 	free(f->paths);
 	f->paths = NULL;
 	f->npaths = 0;
+	free(f->read_fds.fds);
+	free(f->write_fds.fds);
+	memset(&f->read_fds, 0, sizeof(f->read_fds));
+	memset(&f->write_fds, 0, sizeof(f->write_fds));
 }

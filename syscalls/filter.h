@@ -44,6 +44,13 @@ enum rn_quiet {
 	RN_QUIET_ALL = (1u << 5) - 1,
 };
 
+/* -e read=SET / -e write=SET: descriptor numbers, as given. */
+struct rn_fdset {
+	int *fds;             /* malloc'ed, n of them */
+	unsigned n;
+	bool neg;             /* the set is every descriptor but these */
+};
+
 struct rn_filter {
 	/* Syscall numbers to trace, bit nr%64 of word nr/64. Holes of the
 	 * table are always set (see trace_unknown). */
@@ -66,6 +73,8 @@ struct rn_filter {
 	uint64_t unabbrev[RN_FILTER_WORDS]; /* not in abbrev= */
 	uint64_t unverbose[RN_FILTER_WORDS]; /* not in verbose= */
 	uint64_t raw[RN_FILTER_WORDS];
+	struct rn_fdset read_fds;  /* -e read=: data read there is dumped */
+	struct rn_fdset write_fds; /* -e write=: data written there is dumped */
 	char **paths;         /* -P PATH..., as given (malloc'ed), npaths of them */
 	size_t npaths;
 	/* After rn_filter_finish: a warning to print (without prefix), or NULL. */
@@ -88,6 +97,8 @@ enum rn_filter_given {
 	RN_GIVEN_ABBREV = 1u << 4,
 	RN_GIVEN_VERBOSE = 1u << 5,
 	RN_GIVEN_RAW = 1u << 6,
+	RN_GIVEN_READ = 1u << 7,
+	RN_GIVEN_WRITE = 1u << 8,
 };
 
 /* Defaults: trace all, status all, signals all, quiet none, no paths. */
@@ -99,9 +110,10 @@ void rn_filter_init(struct rn_filter *f);
  * strace (-e openat, -e 'bogus=1' -> "invalid system call 'bogus=1'").
  * A later -e of the same qualifier replaces the earlier one.
  * Returns 0; -1 with err filled on a bad expression; -2 with err filled for
- * a qualifier strace has and renacer does not implement (read, write,
- * fault, inject, kvm, decode-fds, decode-pids). abbrev (a), verbose (v)
- * and raw (x) take a syscall set as trace does.
+ * a qualifier strace has and renacer does not implement (fault, inject,
+ * kvm, decode-fds, decode-pids). abbrev (a), verbose (v) and raw (x) take
+ * a syscall set as trace does; read (reads, r) and write (writes, w) a
+ * set of descriptor numbers.
  */
 int rn_filter_parse_e(struct rn_filter *f, const char *expr, char *err, size_t errlen);
 
@@ -124,7 +136,7 @@ void rn_filter_add_path(struct rn_filter *f, const char *path);
  * traces_all and f->warning. Returns 0, or -1 with err filled. */
 int rn_filter_finish(struct rn_filter *f, char *err, size_t errlen);
 
-/* Frees the paths. */
+/* Frees the paths and the descriptor sets. */
 void rn_filter_free(struct rn_filter *f);
 
 /* Is syscall nr traced? nr as the tracer sees it (any long). */
@@ -159,6 +171,21 @@ static inline bool rn_filter_verbose(const struct rn_filter *f, long nr)
 static inline bool rn_filter_raw(const struct rn_filter *f, long nr)
 {
 	return rn_filter_nr_in(f->raw, nr);
+}
+
+/* Is descriptor fd in the set (-e read=, -e write=)? */
+static inline bool rn_fdset_has(const struct rn_fdset *s, long fd)
+{
+	bool in = false;
+	for (unsigned i = 0; i < s->n && !in; i++)
+		in = s->fds[i] == fd;
+	return fd >= 0 && in != s->neg;
+}
+
+/* Does the set hold any descriptor at all? */
+static inline bool rn_fdset_any(const struct rn_fdset *s)
+{
+	return s->n || s->neg;
 }
 
 /* Is signal sig shown (--- SIG... ---)? Numbers outside 1..64 never are. */

@@ -116,7 +116,7 @@ const struct rn_optdef rn_optdefs[] = {
 	{ .letter = 'e', .arg = RN_ARG_REQUIRED, .progs = R | D, .act = RN_ACT_FILTER_E,
 	  .seen = RN_SEEN_FILTER,
 	  .help = { "  -e EXPR       trace=SET, signal=SET, status=SET, quiet=SET, abbrev=SET,\n"
-		    "                verbose=SET, raw=SET (strace's)\n",
+		    "                verbose=SET, raw=SET, read=SET, write=SET (strace's)\n",
 		    "  -e EXPR       trace=SET, signal=SET, status=SET, quiet=SET, as renacer's\n" } },
 	{ .names = { "trace" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
 	  .qualifier = "trace" },
@@ -129,6 +129,13 @@ const struct rn_optdef rn_optdefs[] = {
 	  .qualifier = "verbose" },
 	{ .names = { "raw" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
 	  .qualifier = "raw" },
+	{ .names = { "read" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
+	  .qualifier = "read",
+	  .help = { "  -e read=SET, write=SET  dump in hex and ASCII all the data read from /\n"
+		    "                written to these descriptors (read, pread64, recvfrom /\n"
+		    "                write, pwrite64, sendto)\n" } },
+	{ .names = { "write" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
+	  .qualifier = "write" },
 	{ .names = { "no-abbrev" }, .letter = 'v', .progs = R, .act = RN_ACT_FILTER_OPT,
 	  .value = 'v',
 	  .help = { "  -v            unabbreviated: execve's environment, whole stat structs\n"

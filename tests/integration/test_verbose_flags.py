@@ -153,11 +153,67 @@ def test_execve_arrays():
         check(want in got["renacer"], "renacer %s: no %r in %s" % (opts, want, got["renacer"]))
 
 
+DUMP_72 = [
+    " | 00000  68 65 6c 6c 6f 2c 20 76  65 72 62 6f 73 65 20 77  hello, verbose w |",
+    " | 00010  6f 72 6c 64 3a 20 74 68  65 20 71 75 69 63 6b 20  orld: the quick  |",
+    " | 00020  62 72 6f 77 6e 20 66 6f  78 0a 00 01 02 03 04 7f  brown fox....... |",
+    " | 00030  ff 6a 75 6d 70 73 20 6f  76 65 72 20 74 68 65 20  .jumps over the  |",
+    " | 00040  6c 61 7a 79 20 64 6f 67                           lazy dog         |",
+]
+
+
+def dumps_after(lines, call):
+    """The dump lines right after each line starting with CALL."""
+    out = []
+    for i, l in enumerate(lines):
+        if l.startswith(call):
+            j = i + 1
+            while j < len(lines) and lines[j].startswith(" | "):
+                j += 1
+            out.append(lines[i + 1:j])
+    return out
+
+
+def test_dumps():
+    lines = compare(["-e", "read=3", "-e", "write=3"])
+    check_eq(dumps_after(lines, "write(3,"), [DUMP_72], "write=3: the write's dump")
+    check_eq(dumps_after(lines, "read(3,"), [DUMP_72], "read=3: the read's dump")
+    # whatever -s cuts, and with raw= too; the other set alone
+    lines = compare(["-e", "writes=all", "-s", "4", "-e", "raw=write"])
+    check_eq(dumps_after(lines, "write(0x3,"), [DUMP_72], "write=all -s 4 raw=write")
+    check_eq(dumps_after(lines, "read(3,"), [[]], "write= alone: no read dumped")
+    lines = compare(["-e", "r=!3", "-e", "w=1,2,4"])
+    check(not any(l.startswith(" | ") for l in lines), "read=!3 w=1,2,4: nothing dumped")
+    compare(["-e", "read=none", "-e", "write=!all"])
+
+
+def test_dump_large():
+    """40000 bytes in one read and one write: more than the tracer copies
+    itself, so the tracee is held for the worker's read."""
+    need_strace()
+    data = os.path.join(T.TMP, "big")
+    with open(data, "wb") as f:
+        f.write(bytes((i * 7 + i // 256) & 255 for i in range(40000)))
+    got = {}
+    for name in ("strace", "renacer"):
+        out = T.tmpfile(name)
+        cmd = [T.ARGS.strace] if name == "strace" else T.renacer_cmd()
+        r = T.run(cmd + ["-e", "trace=read,write", "-e", "read=0", "-e", "write=1", "-o", out,
+                         "dd", "if=" + data, "of=/dev/null", "bs=40000", "count=1",
+                         "status=none"], timeout=60)
+        check_eq(r.rc, 0, r.describe())
+        got[name] = T.read_text(out).splitlines()
+    check_eq(got["renacer"], got["strace"], "dd bs=40000 with read=0 write=1: strace's trace")
+    check_eq([len(d) for d in dumps_after(got["renacer"], "read(0,")], [2500], "read's dump")
+
+
 def test_bad_values():
     need_strace()
     for opts in (["-X", "foo"], ["-X", ""], ["--const-print-style=bogus"],
                  ["-e", "abbrev=foo"], ["-e", "raw="], ["-e", "verbose=!!"],
-                 ["--raw=nosuchcall"], ["-e", "a=1,,/^nomatch$"]):
+                 ["--raw=nosuchcall"], ["-e", "a=1,,/^nomatch$"], ["-e", "read=foo"],
+                 ["-e", "write=-1"], ["-e", "read="], ["-e", "reads=99999999999"],
+                 ["-e", "w=1,x"], ["-e", "write=!!"]):
         msgs = {}
         for name, cmd in (("strace", [T.ARGS.strace]), ("renacer", T.renacer_cmd())):
             r = T.run(cmd + opts + ["true"], timeout=30)
@@ -168,4 +224,5 @@ def test_bad_values():
 
 if __name__ == "__main__":
     T.main([test_verbose_stat, test_abbrev_order, test_verbose_none, test_raw,
-            test_xlat_styles, test_execve_arrays, test_bad_values])
+            test_xlat_styles, test_execve_arrays, test_dumps, test_dump_large,
+            test_bad_values])
