@@ -33,6 +33,15 @@ enum rn_status_line {
 	RN_STATUSLINE_OFF,      /* --no-status-line */
 };
 
+/* --decode-fds=SET: what is shown of a descriptor, strace's names. */
+enum rn_decode_fd {
+	RN_DECODE_FD_PATH = 1u << 0,   /* 3</etc/passwd>, AT_FDCWD</tmp> */
+	RN_DECODE_FD_SOCKET = 1u << 1, /* 3<UNIX-STREAM:[1->2]> */
+	RN_DECODE_FD_DEV = 1u << 2,    /* 0</dev/null<char 1:3>> */
+	RN_DECODE_FD_PIDFD = 1u << 3,  /* 5<pid:1234> */
+	RN_DECODE_FD_ALL = (1u << 4) - 1,
+};
+
 /* -X: how named constants and flags are shown. */
 enum rn_xlat_style {
 	RN_XLAT_ABBREV = 0, /* O_WRONLY|O_CREAT (strace's default) */
@@ -63,7 +72,8 @@ struct rn_options {
 			         it when the trace set leaves syscalls out */
 	int no_bpf;           /* --no-bpf: -c by ptrace even where the kernel could
 				 count (tracer/bpf_count.h) */
-	int decode_fds;       /* -y: show the path behind each descriptor */
+	int decode_fds;       /* enum rn_decode_fd bits: -y path, -yy all,
+				 --decode-fds=SET; 0: descriptors bare */
 	int xlat_style;       /* enum rn_xlat_style: -X */
 	int interruptible;    /* -I: 1 anywhere, 2 waiting (default), 3 never,
 				 4 never_tstp: which signals end renacer (tracer.h) */

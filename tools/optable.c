@@ -92,12 +92,16 @@ const struct rn_optdef rn_optdefs[] = {
 	  .seen = RN_SEEN_ACOLUMN,
 	  .help = { "  -a COLUMN     align syscall results at COLUMN (default 40)\n",
 		    "  -a COLUMN     align syscall results at COLUMN (default: the run's)\n" } },
-	{ .names = { "decode-fds" }, .letter = 'y', .progs = R | D, .act = RN_ACT_INC,
-	  .field = AT(opt.decode_fds),
+	{ .letter = 'y', .progs = R, .act = RN_ACT_INC, .field = AT(yflag),
 	  .help = { "  -y, -yy       print paths associated with file descriptors (-yy: and\n"
-		    "                socket endpoints, device numbers)\n",
-		    "  -y            descriptor paths: needs a capture made with renacer -y\n"
-		    "                (they are shown whenever the capture has them)\n" } },
+		    "                socket endpoints, device numbers, pidfds' processes)\n" } },
+	{ .names = { "decode-fds" }, .arg = RN_ARG_OPTIONAL, .progs = R, .act = RN_ACT_DECODE_FDS,
+	  .help = { "  --decode-fds[=SET]  path (-y, the default), socket, dev, pidfd, all (-yy)\n"
+		    "                or none, as strace\n" } },
+	{ .names = { "decode-fds" }, .letter = 'y', .progs = D, .act = RN_ACT_INC,
+	  .field = AT(opt.decode_fds),
+	  .help = { NULL, "  -y            descriptor paths: needs a capture made with renacer -y\n"
+			  "                (they are shown whenever the capture has them)\n" } },
 	{ .names = { "instruction-pointer" }, .letter = 'i', .progs = R | D, .act = RN_ACT_SET,
 	  .field = AT(opt.instruction_pointer), .value = 1,
 	  .help = { "  -i            print the instruction pointer at the time of each syscall\n",

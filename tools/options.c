@@ -141,6 +141,10 @@ static void derive_formats(struct rn_cmdline *c)
 		o->tf.abs_format = c->tflag >= 3 ? RN_TABS_UNIX : RN_TABS_TIME;
 		o->tf.abs_digits = c->tflag >= 2 ? 6 : 0;
 	}
+	/* -y: paths; -yy: everything strace knows of a descriptor; added to
+	 * what --decode-fds chose */
+	if (c->yflag)
+		o->decode_fds |= c->yflag > 1 ? RN_DECODE_FD_ALL : RN_DECODE_FD_PATH;
 	if (c->xflag && c->hexstr)
 		die("-x and --strings-in-hex cannot be provided simultaneously");
 	if (c->xflag == 1)

@@ -97,6 +97,45 @@ static int parse_hexstr(const struct rn_prog *p, const struct rn_optdef *d, cons
 	bad(p, d, s, d->names[0]);
 }
 
+/* --decode-fds=SET: path, socket, dev, pidfd, all, none, as strace's sets
+ * ('!' before them takes the complement); alone: path. */
+static int parse_decode_fds(const struct rn_prog *p, const char *s)
+{
+	static const struct { const char *name; unsigned bits; } kinds[] = {
+		{ "path", RN_DECODE_FD_PATH },   { "socket", RN_DECODE_FD_SOCKET },
+		{ "dev", RN_DECODE_FD_DEV },     { "pidfd", RN_DECODE_FD_PIDFD },
+		{ "all", RN_DECODE_FD_ALL },
+	};
+	if (!s)
+		return RN_DECODE_FD_PATH;
+	const char *v = s;
+	int neg = 0;
+	while (*v == '!') {
+		neg = !neg;
+		v++;
+	}
+	unsigned bits = 0, items = 0;
+	if (strcmp(v, "none") != 0) {
+		for (const char *t = v; *t;) {
+			size_t len = strcspn(t, ",");
+			if (len) {
+				size_t i = 0;
+				while (i < sizeof(kinds) / sizeof(kinds[0]) &&
+				       (strlen(kinds[i].name) != len || strncmp(t, kinds[i].name, len)))
+					i++;
+				if (i == sizeof(kinds) / sizeof(kinds[0]))
+					rn_cmdline_die(p, "invalid decode-fds '%.*s'", (int)len, t);
+				bits |= kinds[i].bits;
+				items++;
+			}
+			t += len + (t[len] == ',');
+		}
+		if (!items)
+			rn_cmdline_die(p, "invalid decode-fds '%s'", s);
+	}
+	return (int)(neg ? ~bits & RN_DECODE_FD_ALL : bits);
+}
+
 /* SIZE with an optional K, M or G suffix (powers of 1024). */
 static unsigned long long parse_size(const struct rn_prog *p, const struct rn_optdef *d,
 				     const char *s)
@@ -366,6 +405,9 @@ static void apply(struct rn_cmdline *c, const struct rn_prog *p, const struct rn
 		break;
 	case RN_ACT_HEXSTR:
 		*(int *)f = parse_hexstr(p, d, arg);
+		break;
+	case RN_ACT_DECODE_FDS:
+		o->decode_fds = parse_decode_fds(p, arg);
 		break;
 	case RN_ACT_HELP:
 		help(p);
