@@ -75,6 +75,14 @@ struct rn_options {
 	int decode_fds;       /* enum rn_decode_fd bits: -y path, -yy all,
 				 --decode-fds=SET; 0: descriptors bare */
 	int xlat_style;       /* enum rn_xlat_style: -X */
+	int daemonize;        /* -D 1: renacer a detached grandchild of the
+				 command, which keeps renacer's pid; -DD 2: and
+				 in its own process group; -DDD 3: session */
+	pid_t detached_command; /* -D: the command, which this process (the
+				   grandchild) is to seize (tools/renacer.c);
+				   0 otherwise */
+	int detached_release; /* -D: a pipe's write end; closing it lets the
+				 command go on to stop itself (-1: none) */
 	int interruptible;    /* -I: 1 anywhere, 2 waiting (default), 3 never,
 				 4 never_tstp: which signals end renacer (tracer.h) */
 	int kill_on_exit;     /* --kill-on-exit: every tracee, -p's too, dies when

@@ -67,6 +67,11 @@ const struct rn_optdef rn_optdefs[] = {
 	  .act = RN_ACT_ENV,
 	  .help = { "  -E VAR=VAL    put VAR=VAL in the command's environment (repeatable)\n"
 		    "  -E VAR        remove VAR from the command's environment\n" } },
+	{ .letter = 'D', .progs = R, .act = RN_ACT_INC, .field = AT(dflag),
+	  .help = { "  -D            run renacer as a detached grandchild, the command keeping its\n"
+		    "                pid and parent; -DD: in its own process group; -DDD: session\n"
+		    "                (--daemonize[=grandchild|pgroup|session])\n" } },
+	{ .names = { "daemonize" }, .arg = RN_ARG_OPTIONAL, .progs = R, .act = RN_ACT_DAEMONIZE },
 	{ .names = { "kill-on-exit" }, .progs = R, .act = RN_ACT_SET,
 	  .field = AT(opt.kill_on_exit), .value = 1,
 	  .help = { "  --kill-on-exit  kill -p's processes too when renacer exits; let none go\n" } },

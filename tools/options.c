@@ -226,6 +226,24 @@ static void find_command(struct rn_cmdline *c, int argc, char **argv)
 	}
 }
 
+/* -D, -DD, -DDD or --daemonize=: strace's limits and words. */
+static void derive_daemonize(struct rn_cmdline *c)
+{
+	struct rn_options *o = &c->opt;
+
+	if (c->dflag > 3)
+		die("Too many -D's (%d), maximum supported -D count is 3", c->dflag);
+	o->daemonize = c->daemonize_long ? c->daemonize_long : c->dflag;
+	if (o->daemonize && !o->command)
+		die("PROG [ARGS] must be specified with -D/--daemonize");
+	/* The command seizes no filter of renacer's: it is not renacer's
+	 * child but its grandparent, started before the tracer is. */
+	if (o->daemonize && o->seccomp == 1)
+		fprintf(stderr, "renacer: --seccomp-bpf is not enabled with -D/--daemonize\n");
+	if (o->daemonize)
+		o->seccomp = 0;
+}
+
 /* Options that need another: refused when they would change nothing the
  * user asked for, else a warning, as strace. -w also chooses
  * --process-summary's time measure. */
@@ -275,6 +293,7 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 	check_outputs(&c.opt);
 	derive_seccomp(&c.opt);
 	find_command(&c, argc, argv);
+	derive_daemonize(&c);
 	check_dependents(&c);
 	*o = c.opt;
 }

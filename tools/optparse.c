@@ -406,6 +406,16 @@ static void apply(struct rn_cmdline *c, const struct rn_prog *p, const struct rn
 	case RN_ACT_HEXSTR:
 		*(int *)f = parse_hexstr(p, d, arg);
 		break;
+	case RN_ACT_DAEMONIZE: {
+		static const char *const kinds[] = { "grandchild", "pgroup", "session" };
+		int k = 0;
+		while (arg && k < 3 && strcmp(arg, kinds[k]))
+			k++;
+		if (k == 3)
+			bad(p, d, arg, given);
+		c->daemonize_long = k + 1;
+		break;
+	}
 	case RN_ACT_DECODE_FDS:
 		o->decode_fds = parse_decode_fds(p, arg);
 		break;

@@ -165,6 +165,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "renacer: %s\n", clash);
 		return 1;
 	}
+	/* -D: from here on this is renacer's grandchild, the original
+	 * process being the command; before the outputs are opened, so that
+	 * the command inherits none of them, and before any thread exists. */
+	if (opt.daemonize && rn_spawn_detached(&opt) < 0)
+		return 1;
 	int out_fd = open_trace_output();
 	if (out_fd == -2)
 		return 1;

@@ -64,6 +64,8 @@ const char *rn_bpf_count_unsuitable(const struct rn_options *opt)
 		return opt->count ? "-C shows the trace too" : "no -c";
 	if (opt->no_bpf)
 		return "--no-bpf";
+	if (opt->daemonize)
+		return "-D: the command is not renacer's child";
 #ifndef RN_HAVE_BPF
 	return "renacer was built without eBPF (RN_BPF=OFF, or clang, bpftool or libbpf missing)";
 #else

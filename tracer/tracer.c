@@ -1094,6 +1094,8 @@ static int tracer_setup(struct tracer *t)
 	return 0;
 }
 
+static int seize_detached(struct tracer *t, pid_t pid);
+
 /* Start the command stopped, seize it, let it run. Returns 0, or -1 when
  * it could not be started (said on stderr). *any_seccomp: it runs under
  * renacer's seccomp filter. */
@@ -1117,6 +1119,8 @@ static int spawn_command(struct tracer *t, const sigset_t *orig_mask, int *any_s
 		fprintf(stderr, "renacer: cannot build the seccomp filter\n");
 		return -1;
 	}
+	if (opt->detached_command)
+		return seize_detached(t, opt->detached_command);
 	pid_t pid = rn_spawn_stopped(opt, orig_mask, use_seccomp ? &prog : NULL);
 	if (use_seccomp)
 		rn_seccomp_free(&prog);
@@ -1140,6 +1144,31 @@ static int spawn_command(struct tracer *t, const sigset_t *orig_mask, int *any_s
 	*any_seccomp = use_seccomp;
 	t->command_pid = pid;
 	kill(pid, SIGCONT);
+	return 0;
+}
+
+/* -D: the command is this process's grandparent, waiting (in
+ * rn_spawn_detached) for the release pipe to close before its execve: it
+ * is seized running and interrupted, as -p's processes, then released, so
+ * its execve is the first call it makes under the tracer. Hidden until
+ * then, as a spawned command. */
+static int seize_detached(struct tracer *t, pid_t pid)
+{
+	const struct rn_options *opt = t->opt;
+	unsigned seize_opts = t->ptrace_opts | (opt->interruptible == 1 ? 0 : PTRACE_O_EXITKILL);
+	if (ptrace(PTRACE_SEIZE, pid, 0, seize_opts) < 0) {
+		fprintf(stderr, "renacer: ptrace(PTRACE_SEIZE, %d): %s\n", pid, strerror(errno));
+		kill(pid, SIGKILL);
+		return -1;
+	}
+	struct rn_task *task = add_task(t, pid, pid, 0);
+	task->hidden = 1;
+	task->is_command = 1;
+	t->command_pid = pid;
+	ptrace(PTRACE_INTERRUPT, pid, 0, 0);
+	close(opt->detached_release);
+	/* strace says it attached, as to -p's processes (-q, -o: not) */
+	emit_simple(t, task, RN_REC_ATTACHED, 1, 0);
 	return 0;
 }
 
