@@ -322,8 +322,11 @@ static void decode_exit(struct rn_worker *w, const struct rn_record *rec)
 		free(pe);
 		return;
 	}
-	if (opt->count)
-		rn_stats_add(&w->stats, pe->entry.nr, counted, is_error);
+	if (opt->count) {
+		/* -O: what tracing a call is said to cost, not the call's */
+		uint64_t own = counted > opt->summary_overhead_ns ? counted - opt->summary_overhead_ns : 0;
+		rn_stats_add(&w->stats, pe->entry.nr, own, is_error);
+	}
 	if (opt->count != RN_COUNT_ONLY) {
 		snap_begin(w, rec);
 		rn_decode_exit(&c, pe->next_arg);

@@ -97,6 +97,8 @@ struct rn_options {
 				 number (struct rn_record's nr) */
 	int count;            /* enum rn_count_mode: -c, -C */
 	int summary_wall;     /* -w: latency (wall) instead of system time */
+	unsigned long long summary_overhead_ns; /* -O: taken off each call's time
+						   in the -c table (0: none) */
 	struct rn_summary_opts summary; /* -S, -U */
 	struct rn_timefmt tf; /* -t -tt -ttt -r -T and their long forms */
 	int process_summary;  /* --process-summary */

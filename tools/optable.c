@@ -201,6 +201,10 @@ const struct rn_optdef rn_optdefs[] = {
 	  .help = { "  -w            summarise syscall latency (wall time) instead of system time\n",
 		    "  -w            stats: wall time of each call, not the recorded time\n"
 		    "                (system CPU time when the run had -c without -w)\n" } },
+	{ .names = { "summary-syscall-overhead" }, .letter = 'O', .arg = RN_ARG_REQUIRED,
+	  .progs = R, .act = RN_ACT_OVERHEAD,
+	  .help = { "  -O OVERHEAD   -c: take OVERHEAD (s, ms, us, ns; us when bare) off each\n"
+		    "                call's time; counts by ptrace, not in the kernel\n" } },
 	{ .names = { "summary-sort-by" }, .letter = 'S', .arg = RN_ARG_REQUIRED, .progs = R | D,
 	  .act = RN_ACT_SORT, .seen = RN_SEEN_SORT,
 	  .help = { "  -S SORTBY     sort the summary by time, min-time, max-time, avg-time,\n"

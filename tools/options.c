@@ -26,13 +26,13 @@ static const struct rn_prog renacer = {
 	.name = "renacer",
 	/* strace's synopsis: the tracing flags and options first, the -c form
 	 * second; tuning (--workers, --spin) only in the list below. */
-	.usage_head = "usage: renacer [-ACffhinqqrtttTvVwxxyzZ] [-e EXPR]... [-o FILE] [-s STRSIZE]\n"
+	.usage_head = "usage: renacer [-ACDffhinqqrtttTvVwxxyyzZ] [-e EXPR]... [-o FILE] [-s STRSIZE]\n"
 		      "               [-P PATH]... [-S SORTBY] [-U COLUMNS] [-X FORMAT] [--format FMT]\n"
 		      "               [-I N] [--capture FILE] [--process-summary]\n"
 		      "               [--syscall-limit N]\n"
 		      "               { -p PID... | [-E VAR[=VAL]]... [-u USER] [--] COMMAND [ARGS] }\n"
-		      "   or: renacer -c[fwzZ] [-e EXPR]... [-S SORTBY] [-U COLUMNS] [-P PATH]...\n"
-		      "               [-I N] [--syscall-limit N]\n"
+		      "   or: renacer -c[DfwzZ] [-e EXPR]... [-O OVERHEAD] [-S SORTBY] [-U COLUMNS]\n"
+		      "               [-P PATH]... [-I N] [--syscall-limit N]\n"
 		      "               { -p PID... | [-E VAR[=VAL]]... [-u USER] [--] COMMAND [ARGS] }\n"
 		      "\n",
 	.usage_tail = "",

@@ -136,6 +136,33 @@ static int parse_decode_fds(const struct rn_prog *p, const char *s)
 	return (int)(neg ? ~bits & RN_DECODE_FD_ALL : bits);
 }
 
+/* strace's time specification: a strtod number, then s, ms, us or ns
+ * (microseconds without one); not negative. In nanoseconds. */
+static unsigned long long parse_overhead(const struct rn_prog *p, const struct rn_optdef *d,
+					 const char *s, const char *given)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	double scale = 1e3;
+	if (end != s) {
+		if (!strcmp(end, "s"))
+			scale = 1e9;
+		else if (!strcmp(end, "ms"))
+			scale = 1e6;
+		else if (!strcmp(end, "us") || !*end)
+			scale = 1e3;
+		else if (!strcmp(end, "ns"))
+			scale = 1;
+		else
+			end = (char *)s;
+	}
+	/* (also refuses NaN: no comparison holds) */
+	if (end == s || errno || !(v >= 0) || !(v * scale < 1.8e19))
+		bad(p, d, s, given);
+	return (unsigned long long)(v * scale + 0.5);
+}
+
 /* SIZE with an optional K, M or G suffix (powers of 1024). */
 static unsigned long long parse_size(const struct rn_prog *p, const struct rn_optdef *d,
 				     const char *s)
@@ -329,6 +356,9 @@ static void apply(struct rn_cmdline *c, const struct rn_prog *p, const struct rn
 		break;
 	case RN_ACT_SIZE:
 		*(unsigned long long *)f = parse_size(p, d, arg);
+		break;
+	case RN_ACT_OVERHEAD:
+		o->summary_overhead_ns = parse_overhead(p, d, arg, given);
 		break;
 	case RN_ACT_SECONDS:
 		*(unsigned long long *)f = parse_seconds(p, d, arg);
