@@ -75,6 +75,8 @@ struct rn_options {
 	int decode_fds;       /* enum rn_decode_fd bits: -y path, -yy all,
 				 --decode-fds=SET; 0: descriptors bare */
 	int xlat_style;       /* enum rn_xlat_style: -X */
+	int bail_execve;      /* -b execve: a tracee is let go at the start of
+				 an execve (but the command's first) */
 	int daemonize;        /* -D 1: renacer a detached grandchild of the
 				 command, which keeps renacer's pid; -DD 2: and
 				 in its own process group; -DDD 3: session */

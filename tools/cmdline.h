@@ -45,6 +45,7 @@ enum rn_act {
 	RN_ACT_HEXSTR,     /* --strings-in-hex[=none|non-ascii-chars|non-ascii|all] */
 	RN_ACT_DECODE_FDS, /* --decode-fds[=SET]: opt.decode_fds bits */
 	RN_ACT_DAEMONIZE,  /* --daemonize[=grandchild|pgroup|session] */
+	RN_ACT_BAIL,       /* -b SYSCALL: execve only */
 	RN_ACT_OVERHEAD,   /* -O TIME[s|ms|us|ns] (us when bare): ns field */
 	RN_ACT_ENV,        /* -E VAR=VAL, -E VAR: opt.command_env edited */
 	RN_ACT_INTR,       /* -I N: 1-4 or anywhere, waiting, never, never_tstp */

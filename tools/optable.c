@@ -72,6 +72,10 @@ const struct rn_optdef rn_optdefs[] = {
 		    "                pid and parent; -DD: in its own process group; -DDD: session\n"
 		    "                (--daemonize[=grandchild|pgroup|session])\n" } },
 	{ .names = { "daemonize" }, .arg = RN_ARG_OPTIONAL, .progs = R, .act = RN_ACT_DAEMONIZE },
+	{ .names = { "detach-on" }, .letter = 'b', .arg = RN_ARG_REQUIRED, .progs = R,
+	  .act = RN_ACT_BAIL,
+	  .help = { "  -b execve     let a traced process go when it calls execve (but the\n"
+		    "                command's first): its execve line ends <detached ...>\n" } },
 	{ .names = { "kill-on-exit" }, .progs = R, .act = RN_ACT_SET,
 	  .field = AT(opt.kill_on_exit), .value = 1,
 	  .help = { "  --kill-on-exit  kill -p's processes too when renacer exits; let none go\n" } },

@@ -29,7 +29,7 @@ static const struct rn_prog renacer = {
 	.usage_head = "usage: renacer [-ACDffhinqqrtttTvVwxxyyzZ] [-e EXPR]... [-o FILE] [-s STRSIZE]\n"
 		      "               [-P PATH]... [-S SORTBY] [-U COLUMNS] [-X FORMAT] [--format FMT]\n"
 		      "               [-I N] [--capture FILE] [--process-summary]\n"
-		      "               [--syscall-limit N]\n"
+		      "               [--syscall-limit N] [-b execve]\n"
 		      "               { -p PID... | [-E VAR[=VAL]]... [-u USER] [--] COMMAND [ARGS] }\n"
 		      "   or: renacer -c[DfwzZ] [-e EXPR]... [-O OVERHEAD] [-S SORTBY] [-U COLUMNS]\n"
 		      "               [-P PATH]... [-I N] [--syscall-limit N]\n"
@@ -273,11 +273,19 @@ static void check_dependents(const struct rn_cmdline *c)
 /* A tracee let go under renacer's seccomp filter would get ENOSYS from
  * every call the filter traces: with nobody to trace them they fail
  * (seccomp(2)'s SECCOMP_RET_TRACE). So the filter is not the default when
- * the trace is to end before the command does (--syscall-limit). */
+ * the trace is to end before the command does (--syscall-limit), nor
+ * with -b execve. */
 static void derive_seccomp(struct rn_options *o)
 {
-	if (o->syscall_limit && o->seccomp < 0)
+	if ((o->syscall_limit || o->bail_execve) && o->seccomp < 0)
 		o->seccomp = 0;
+	/* -b execve lets tracees go in the middle of the run, as the limit
+	 * does, at calls it cannot know in advance: never the filter then */
+	if (o->bail_execve && o->seccomp == 1) {
+		fprintf(stderr, "renacer: --seccomp-bpf is not enabled with -b execve: a process let "
+				"go under it could make none of the calls it traces\n");
+		o->seccomp = 0;
+	}
 }
 
 void rn_options_parse(struct rn_options *o, int argc, char **argv)

@@ -357,6 +357,11 @@ static void apply(struct rn_cmdline *c, const struct rn_prog *p, const struct rn
 	case RN_ACT_SIZE:
 		*(unsigned long long *)f = parse_size(p, d, arg);
 		break;
+	case RN_ACT_BAIL:
+		if (strcmp(arg, "execve") != 0)
+			rn_cmdline_die(p, "Syscall '%s' for -b isn't supported", arg);
+		o->bail_execve = 1;
+		break;
 	case RN_ACT_OVERHEAD:
 		o->summary_overhead_ns = parse_overhead(p, d, arg, given);
 		break;

@@ -251,6 +251,19 @@ static void emit_detached(struct tracer *t, const struct rn_task *task)
 
 /* ---- resuming -------------------------------------------------------- */
 
+/* -b execve: let the task go at the start of its execve, which then runs
+ * untraced; its line ends " <detached ...>", as strace's. */
+static void bail_out(struct tracer *t, struct rn_task *task)
+{
+	ptrace(PTRACE_DETACH, task->tid, 0, 0);
+	emit_simple(t, task, RN_REC_DETACHED, RN_LET_GO_EXECVE, 0);
+	if (task->detach_pending) {
+		task->detach_pending = 0;
+		t->detach_waiting--;
+	}
+	rn_proctab_retire(&t->tab, task);
+}
+
 static void resume(struct tracer *t, struct rn_task *task, int sig)
 {
 	/* --stats-self: how long this stop held the tracee, from the moment
@@ -324,8 +337,12 @@ static void drain_handbacks(struct tracer *t)
 		t->held--;
 		/* A stale token means the tracee died (or was superseded by an
 		 * exec) while held; there is nothing to resume. */
-		if (task && task->state == RN_TASK_HELD && task->hold_id == hb->hold_id)
-			resume(t, task, 0);
+		if (task && task->state == RN_TASK_HELD && task->hold_id == hb->hold_id) {
+			if (task->bail)
+				bail_out(t, task);
+			else
+				resume(t, task, 0);
+		}
 		free(hb);
 	}
 }
@@ -420,6 +437,7 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 	task->nr = (int32_t)nr;
 	/* Kept even when not shown: clone_made_thread needs clone's flags. */
 	memcpy(task->args, args, sizeof(task->args));
+	int first_exec = 0;
 	if (task->hidden) {
 		/* strace shows the command from its first execve on. */
 		if (task->nr != SYS_execve && task->nr != SYS_execveat) {
@@ -428,6 +446,7 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 		}
 		task->hidden = 0;
 		task->first_exec = 1;
+		first_exec = 1;
 	}
 	if (!t->opt->filter.traces_all &&
 	    (rn_nr_is_i386(task->nr) || !rn_filter_traced(&t->opt->filter, task->nr))) {
@@ -462,6 +481,14 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 		hold_or_copy(t, task, &rec, 0);
 	}
 	emit(t, task, &rec);
+	if (t->opt->bail_execve && task->nr == SYS_execve && !first_exec) {
+		/* -b execve: the entry is shown, then the task let go */
+		if (task->state == RN_TASK_HELD)
+			task->bail = 1;
+		else
+			bail_out(t, task);
+		return;
+	}
 	if (task->state != RN_TASK_HELD)
 		resume(t, task, 0);
 }

@@ -5,6 +5,12 @@ started, its parent the caller: getppid() in the trace is the test's own
 pid), the tracer a detached grandchild; "Process N attached" on stderr
 with N that pid; the command's exit status is what the caller sees; -c
 works (by ptrace); bad uses refused in strace's words.
+
+-b execve / --detach-on=execve, against strace 6.1: a traced process that
+calls execve (but the command's first) is let go there, its execve line
+ending " <detached ...>" and "Process N detached" said on stderr; the rest
+of the tree traced on; the program it runs not traced; renacer's exit
+status then 0, as strace's; -b anything else refused in strace's words.
 """
 import os
 import re
@@ -92,5 +98,51 @@ def test_daemonize_bad():
         check_eq(msgs["renacer"], msgs["strace"], "renacer %s: strace's message" % opts)
 
 
+def masked(text):
+    out = []
+    for l in text.splitlines():
+        l = re.sub(r"0x[0-9a-f]{9,}", "ADDR", l)
+        l = re.sub(r"\b\d{3,}\b", "PID", l)
+        out.append(re.sub(r" +=", " =", l))
+    return out
+
+
+def test_bail_execve():
+    need_strace()
+    runs = ((["-f", "-b", "execve"], [fixture("fork_exec")], 0),
+            (["-f", "--detach-on=execve"], [fixture("fork_exec"), fixture("exit_code"), "3"], 0),
+            (["-b", "execve"], ["sh", "-c", "exec %s 4" % fixture("exit_code")], 0),
+            (["-f"], [fixture("fork_exec")], 0))
+    for opts, prog, rc in runs:
+        got = {}
+        for name, cmd in (("strace", [T.ARGS.strace]), ("renacer", T.renacer_cmd())):
+            ofile = T.tmpfile(name)
+            r = T.run(cmd + opts + ["-e", "trace=execve,write,wait4,exit_group", "-o", ofile,
+                                    "--"] + prog, timeout=60)
+            check_eq(r.rc, rc, "%s %s\n%s" % (name, opts, r.describe()))
+            got[name] = masked(T.read_text(ofile))
+        check_eq(got["renacer"], got["strace"], "renacer %s %s: strace's trace" % (opts, prog))
+        detached = [l for l in got["renacer"] if l.endswith(" <detached ...>")]
+        check_eq(len(detached), 0 if "-f" in opts and len(opts) == 1 else 1,
+                 "%s: the execve let go" % opts)
+        if detached:
+            check(re.sub(r"^PID +", "", detached[0]).startswith("execve("), detached[0])
+            # exit_code's own write of "exit_code PID CODE"
+            check(not any('write(1, "exit_code' in l for l in got["renacer"]),
+                  "the program run is not traced")
+
+
+def test_bail_bad():
+    need_strace()
+    for arg in ("foo", "execveat", ""):
+        msgs = {}
+        for name, cmd in (("strace", [T.ARGS.strace]), ("renacer", T.renacer_cmd())):
+            r = T.run(cmd + ["-b", arg, "true"], timeout=30)
+            check_eq(r.rc, 1, "%s -b %r\n%s" % (name, arg, r.describe()))
+            msgs[name] = r.err.splitlines()[0].split(":", 1)[1]
+        check_eq(msgs["renacer"], msgs["strace"], "renacer -b %r: strace's message" % arg)
+
+
 if __name__ == "__main__":
-    T.main([test_daemonize, test_daemonize_parent, test_daemonize_count, test_daemonize_bad])
+    T.main([test_daemonize, test_daemonize_parent, test_daemonize_count, test_daemonize_bad,
+            test_bail_execve, test_bail_bad])
