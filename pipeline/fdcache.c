@@ -57,11 +57,10 @@ static int is_deleted(const char *link, const char *path, size_t n)
  * out; nothing for anything else (*replace -1: a pidfd whose process is
  * gone, shown by its path whatever --decode-fds says). */
 static void yy_inside(struct rn_worker *w, pid_t tid, int fd, const char *link,
-		      const char *path, struct rn_sbuf *out, int *replace)
+		      const char *path, struct rn_sbuf *out, int *replace, int what)
 {
 	unsigned long ino;
 	char end;
-	const int what = w->p->opt->decode_fds;
 	if (strcmp(path, "anon_inode:[pidfd]") == 0) {
 		if (!(what & RN_DECODE_FD_PIDFD))
 			return;
@@ -101,8 +100,15 @@ static void yy_inside(struct rn_worker *w, pid_t tid, int fd, const char *link,
 
 const struct rn_fdpath *rn_fdcache_get(struct rn_worker *w, pid_t tgid, pid_t tid, int fd)
 {
+	/* -P alone: the paths, for matching */
+	const int what = w->p->opt->decode_fds ? w->p->opt->decode_fds : RN_DECODE_FD_PATH;
+	return rn_fdcache_get_kinds(w, tgid, tid, fd, what);
+}
+
+const struct rn_fdpath *rn_fdcache_get_kinds(struct rn_worker *w, pid_t tgid, pid_t tid, int fd,
+					     int what)
+{
 	(void)tgid;
-	const int what = w->p->opt->decode_fds;
 	if ((fd < 0 && fd != RN_FDPATH_CWD) || (fd == RN_FDPATH_CWD && !(what & RN_DECODE_FD_PATH)))
 		return NULL;
 	char link[64], path[PATH_MAX + 1];
@@ -123,7 +129,7 @@ const struct rn_fdpath *rn_fdcache_get(struct rn_worker *w, pid_t tgid, pid_t ti
 	struct rn_sbuf inside = { 0 };
 	int replace = 0;
 	if ((what & ~RN_DECODE_FD_PATH) && fd != RN_FDPATH_CWD)
-		yy_inside(w, tid, fd, link, path, &inside, &replace);
+		yy_inside(w, tid, fd, link, path, &inside, &replace, what);
 	if (replace > 0)
 		plen = 0;
 	/* --decode-fds without path: only what the other kinds found */

@@ -190,7 +190,8 @@ static int touches_ppaths(struct rn_worker *w, const struct rn_record *rec)
 		    is_ppath(w, vs->bytes + v->off, v->len))
 			return 1;
 		if (v->kind == RN_V_FD && v->i >= 0) {
-			const struct rn_fdpath *e = rn_fdcache_get(w, rec->tgid, rec->tid, (int)v->i);
+			const struct rn_fdpath *e = rn_fdcache_get_kinds(w, rec->tgid, rec->tid,
+									 (int)v->i, RN_DECODE_FD_PATH);
 			/* a deleted file is not at its path any more */
 			if (e && !e->deleted && is_ppath(w, e->path, e->plen))
 				return 1;

@@ -94,7 +94,8 @@ CASES = [
      r"regcomp: \[/: Unmatched \[, \[\^, \[:, \[\., or \[=$"),
     ("-e unknown qualifier", ["-e", "bogus=1", "true"], r"invalid system call 'bogus=1'$"),
     ("-e unsupported qualifier", ["-e", "inject=open:error=ENOENT", "true"],
-     r"-e inject= is not supported by renacer \(supported: trace, signal, status, quiet\)$"),
+     r"-e inject= is not supported by renacer \(supported: trace, signal, status, quiet, "
+     r"abbrev, verbose, raw, read, write\)$"),
     ("-e unknown signal", ["-e", "signal=SIGFOO", "true"], r"invalid signal 'SIGFOO'$"),
     ("-e unknown status", ["-e", "status=bogus", "true"], r"invalid status 'bogus'$"),
     ("-e unknown quiet", ["-e", "quiet=bogus", "true"], r"invalid quiet 'bogus'$"),
