@@ -1,8 +1,6 @@
 /* value.c - building typed values (see decode/value.h). */
 #include "decode/value.h"
 
-#include "syscalls/options.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,14 +106,6 @@ uint32_t rn_v_fd(struct rn_values *vs, const char *name, int fd)
 
 uint32_t rn_v_dirfd(struct rn_values *vs, const char *name, int fd)
 {
-	/* -X raw: -100; -X verbose: -100 / * AT_FDCWD * /, as strace (the
-	 * name is a constant like any other there, so -y's path goes too). */
-	if (fd == -100 && rn_value_xlat != RN_XLAT_ABBREV) {
-		uint32_t n = rn_v_int(vs, name, fd);
-		if (rn_value_xlat == RN_XLAT_VERBOSE)
-			rn_v_annotate(vs, n, RN_VF_COMMENT, "AT_FDCWD");
-		return n;
-	}
 	uint32_t n = rn_v_fd(vs, name, fd);
 	if (fd == -100) /* AT_FDCWD */
 		vs->v[n].flags |= RN_VF_FDCWD;

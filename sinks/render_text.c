@@ -75,7 +75,13 @@ static uint32_t render(struct rn_sbuf *b, const struct rn_options *opt, const st
 			rn_sbuf_put_hex(b, x->u);
 		break;
 	case RN_V_FD:
-		if (x->flags & RN_VF_FDCWD)
+		/* -X raw: -100, -X verbose: -100 / * AT_FDCWD * /, the -y
+		 * path after either, as strace */
+		if ((x->flags & RN_VF_FDCWD) && opt->xlat_style == RN_XLAT_RAW)
+			rn_sbuf_puts(b, "-100");
+		else if ((x->flags & RN_VF_FDCWD) && opt->xlat_style == RN_XLAT_VERBOSE)
+			rn_sbuf_puts(b, "-100 /* AT_FDCWD */");
+		else if (x->flags & RN_VF_FDCWD)
 			rn_sbuf_puts(b, "AT_FDCWD");
 		else
 			rn_sbuf_put_i64(b, x->i, 0);

@@ -47,6 +47,9 @@ const struct rn_opt_record rn_opt_records[] = {
 	{ .key = "filter_quiet", .kind = RN_REC_UINT, .off = AT(filter.quiet) },
 	/* -a; a capture without it was made at strace's default, 40 */
 	{ .key = "acolumn", .kind = RN_REC_INT, .off = AT(acolumn), .max = INT32_MAX },
+	/* -X, enum rn_xlat_style: the values hold the numbers already, but
+	 * AT_FDCWD is named by the text sink; absent: abbrev */
+	{ .key = "xlat_style", .kind = RN_REC_INT, .off = AT(xlat_style), .max = RN_XLAT_VERBOSE },
 };
 
 const size_t rn_opt_nrecords = sizeof(rn_opt_records) / sizeof(rn_opt_records[0]);
