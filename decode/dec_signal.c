@@ -309,7 +309,7 @@ void rn_dec_sigevent(struct rn_dctx *c, unsigned argi, uint64_t raw)
 	else
 		rn_v_uint(vs, "sigev_signo", (uint32_t)ev.signo);
 	uint32_t k = du_enum(vs, "sigev_notify", notify, DU_COUNT(notify), 1, ev.notify);
-	if (vs->v[k].kind == RN_V_HEX)
+	if (vs->v[k].kind == RN_V_HEX && !du_lookup(notify, DU_COUNT(notify), (uint64_t)ev.notify))
 		rn_v_annotate(vs, k, RN_VF_COMMENT, "SIGEV_???");
 	if (ev.notify == 4) {
 		rn_v_int(vs, "sigev_notify_thread_id", (int32_t)ev.u[0]);

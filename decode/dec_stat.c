@@ -1,7 +1,8 @@
 /*
  * dec_stat.c - struct decoders of the stat family: stat (stat, fstat,
  * lstat, newfstatat), statx, statfs (statfs, fstatfs), as strace prints
- * them by default (abbreviated with "...").
+ * them by default (abbreviated with "..."); stat's whole under -v
+ * (-e abbrev=).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -35,7 +36,14 @@ static void dev_value(struct rn_values *vs, const char *name, uint64_t dev)
 	uint64_t minor = (dev & 0xff) | ((dev >> 12) & ~UINT64_C(0xff));
 	char text[80];
 	dev_expr(text, sizeof(text), major, minor);
-	du_expr(vs, name, dev, text);
+	/* -X raw: 0x103; -X verbose: 0x103 / * makedev(0x1, 0x3) * / */
+	if (rn_value_xlat == RN_XLAT_ABBREV) {
+		du_expr(vs, name, dev, text);
+	} else {
+		uint32_t n = rn_v_hex(vs, name, dev);
+		if (rn_value_xlat == RN_XLAT_VERBOSE)
+			rn_v_annotate(vs, n, RN_VF_COMMENT, text);
+	}
 }
 
 void rn_dec_stat(struct rn_dctx *c, unsigned argi, uint64_t raw);
@@ -48,13 +56,45 @@ void rn_dec_stat(struct rn_dctx *c, unsigned argi, uint64_t raw)
 		return;
 	}
 	uint32_t s = rn_v_open(c->vs, name, RN_V_STRUCT);
+	const int abbrev = rn_filter_abbrev(&c->opt->filter, c->entry->nr);
+	if (!abbrev) {
+		dev_value(c->vs, "st_dev", st.st_dev);
+		rn_v_uint(c->vs, "st_ino", st.st_ino);
+	}
 	du_mode(c->vs, "st_mode", st.st_mode);
+	if (!abbrev) {
+		rn_v_uint(c->vs, "st_nlink", st.st_nlink);
+		rn_v_uint(c->vs, "st_uid", st.st_uid);
+		rn_v_uint(c->vs, "st_gid", st.st_gid);
+		rn_v_int(c->vs, "st_blksize", st.st_blksize);
+		rn_v_int(c->vs, "st_blocks", st.st_blocks);
+	}
 	uint32_t type = st.st_mode & 0170000;
 	if (type == 0020000 || type == 0060000)
 		dev_value(c->vs, "st_rdev", st.st_rdev);
 	else
 		rn_v_int(c->vs, "st_size", st.st_size);
-	c->vs->v[s].flags |= RN_VF_ELLIPSIS;
+	if (abbrev) {
+		c->vs->v[s].flags |= RN_VF_ELLIPSIS;
+	} else {
+		/* -v: each time with its date in a comment, then its
+		 * nanoseconds, as strace: st_atime=1796668425 / * 2026-12-07T
+		 * 18:33:45.707360383+0000 * /, st_atime_nsec=707360383 */
+		static const char *const names[3][2] = {
+			{ "st_atime", "st_atime_nsec" },
+			{ "st_mtime", "st_mtime_nsec" },
+			{ "st_ctime", "st_ctime_nsec" },
+		};
+		for (unsigned i = 0; i < 3; i++) {
+			int64_t sec = (int64_t)st.times[2 * i], nsec = (int64_t)st.times[2 * i + 1];
+			char date[96];
+			uint32_t t = rn_v_int(c->vs, names[i][0], sec);
+			du_time_comment(date, sizeof(date), sec, nsec, 9);
+			if (date[0])
+				rn_v_annotate(c->vs, t, RN_VF_COMMENT, date);
+			rn_v_uint(c->vs, names[i][1], (uint64_t)nsec);
+		}
+	}
 	rn_v_close(c->vs, s);
 }
 

@@ -41,6 +41,7 @@ int du_saved(const struct rn_dctx *c, unsigned argi, uint64_t *a, uint64_t *b)
 uint32_t du_flags(struct rn_values *vs, const char *name, const struct rn_flag *items,
 		  unsigned n, const char *zero_name, uint64_t v)
 {
+	uint32_t nbytes = vs->nbytes;
 	uint32_t f = rn_v_open(vs, name, RN_V_FLAGS);
 	if (v == 0 && zero_name) {
 		rn_v_name(vs, NULL, zero_name);
@@ -59,6 +60,7 @@ uint32_t du_flags(struct rn_values *vs, const char *name, const struct rn_flag *
 		}
 	}
 	rn_v_close(vs, f);
+	rn_xlat_fold(vs, f, nbytes, v, 1);
 	return f;
 }
 
@@ -74,8 +76,12 @@ uint32_t du_enum(struct rn_values *vs, const char *name, const struct rn_flag *i
 		 unsigned n, int as_hex, int64_t v)
 {
 	const char *s = du_lookup(items, n, (uint64_t)v);
-	if (s)
-		return rn_v_name(vs, name, s);
+	if (s) {
+		uint32_t node = vs->n, nbytes = vs->nbytes;
+		rn_v_name(vs, name, s);
+		rn_xlat_fold(vs, node, nbytes, (uint64_t)v, as_hex);
+		return node;
+	}
 	return as_hex ? rn_v_hex(vs, name, (uint64_t)v) : rn_v_int(vs, name, v);
 }
 
@@ -144,7 +150,11 @@ uint32_t du_mode(struct rn_values *vs, const char *name, uint32_t mode)
 	rest &= ~(uint32_t)07000;
 	snprintf(text + n, sizeof(text) - n, "%#03" PRIo32, rest);
 	uint32_t v = rn_v_octal(vs, name, mode);
-	rn_v_annotate(vs, v, RN_VF_EXPR, text);
+	/* -X raw: 0100644; -X verbose: 0100644 / * S_IFREG|0644 * / */
+	if (rn_value_xlat == RN_XLAT_VERBOSE)
+		rn_v_annotate(vs, v, RN_VF_COMMENT, text);
+	else if (rn_value_xlat != RN_XLAT_RAW)
+		rn_v_annotate(vs, v, RN_VF_EXPR, text);
 	return v;
 }
 

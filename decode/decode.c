@@ -13,10 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "decode/dec_structs.h"
 #include "base/mem.h"
 #include "base/names.h"
+
+static void dec_dump(struct rn_dctx *c);
 
 /* A C string at addr: whole for paths (up to PATH_MAX - 1, as strace),
  * cut at -s for other strings. Unreadable: the address. */
@@ -53,9 +56,11 @@ void rn_dec_buffer(struct rn_dctx *c, const char *name, uint64_t addr, uint64_t 
 		free(buf);
 }
 
-/* execve's argv: an array of strings, at most -s elements as strace. */
+/* execve's argv (and envp under -v): an array of strings, at most -s
+ * elements as strace, every one with -v (each still cut at -s bytes). */
 static void dec_argv(struct rn_dctx *c, const char *name, uint64_t addr)
 {
+	const int abbrev = rn_filter_abbrev(&c->opt->filter, c->entry->nr);
 	uint64_t p;
 	if (addr == 0 || rn_mem_read(c->tid, addr, &p, sizeof(p)) < 0) {
 		rn_v_ptr(c->vs, name, addr);
@@ -69,7 +74,7 @@ static void dec_argv(struct rn_dctx *c, const char *name, uint64_t addr)
 		}
 		if (p == 0)
 			break;
-		if (i >= c->opt->strsize) {
+		if (abbrev && i >= c->opt->strsize) {
 			c->vs->v[arr].flags |= RN_VF_ELLIPSIS;
 			break;
 		}
@@ -83,6 +88,10 @@ static void dec_envp(struct rn_dctx *c, const char *name, uint64_t addr)
 {
 	if (addr == 0) {
 		rn_v_ptr(c->vs, name, addr);
+		return;
+	}
+	if (!rn_filter_abbrev(&c->opt->filter, c->entry->nr)) {
+		dec_argv(c, name, addr);
 		return;
 	}
 	unsigned long n = 0;
@@ -114,10 +123,12 @@ static void dec_envp(struct rn_dctx *c, const char *name, uint64_t addr)
 void rn_dec_signal(struct rn_values *vs, const char *name, int sig)
 {
 	const char *s = rn_signal_name(sig);
+	uint32_t node = vs->n, nbytes = vs->nbytes;
 	if (s)
 		rn_v_name(vs, name, s);
 	else
 		rn_v_int(vs, name, sig);
+	rn_xlat_fold(vs, node, nbytes, (uint64_t)(int64_t)sig, 0);
 }
 
 static const char *flag_name(const struct rn_flag_table *t, uint64_t v)
@@ -159,8 +170,8 @@ static int flags_field(struct rn_values *vs, const struct rn_flag_table *t, uint
 	return 1;
 }
 
-void rn_dec_flags(struct rn_values *vs, const char *name, const struct rn_flag_table *t,
-		  uint64_t v)
+static void dec_flags_named(struct rn_values *vs, const char *name,
+			    const struct rn_flag_table *t, uint64_t v)
 {
 	if (t->width != 64)
 		v = t->kind == RN_FT_ENUM ? (uint64_t)(int64_t)(int32_t)v : (uint32_t)v;
@@ -233,6 +244,83 @@ void rn_dec_flags(struct rn_values *vs, const char *name, const struct rn_flag_t
 	rn_v_close(vs, f);
 }
 
+/* One piece of a constant's abbreviated text, for -X verbose's comment. */
+static void fold_piece(struct rn_sbuf *b, const struct rn_values *vs, const struct rn_value *n)
+{
+	if (b->len)
+		rn_sbuf_putc(b, '|');
+	if (n->kind == RN_V_NAME || (n->flags & RN_VF_EXPR)) {
+		rn_sbuf_put(b, (const char *)vs->bytes + n->off, n->len);
+		return;
+	}
+	switch (n->kind) {
+	case RN_V_HEX:
+		rn_sbuf_put_hex(b, n->u);
+		break;
+	case RN_V_OCTAL:
+		rn_sbuf_printf(b, "%#03" PRIo64, n->u);
+		break;
+	case RN_V_UINT:
+		rn_sbuf_printf(b, "%" PRIu64, n->u);
+		break;
+	default:
+		rn_sbuf_printf(b, "%" PRId64, n->i);
+		break;
+	}
+}
+
+void rn_xlat_fold(struct rn_values *vs, uint32_t node, uint32_t nbytes, uint64_t v, int as_hex)
+{
+	if (rn_value_xlat == RN_XLAT_ABBREV || node >= vs->n)
+		return;
+	const struct rn_value *n = &vs->v[node];
+	const char *name = n->name;
+	struct rn_sbuf text = { 0 };
+	int named = 0;
+	if (n->kind == RN_V_NAME) {
+		fold_piece(&text, vs, n);
+		named = 1;
+	} else if (n->kind == RN_V_FLAGS) {
+		for (uint32_t i = node + 1; i < n->end; i = vs->v[i].end) {
+			fold_piece(&text, vs, &vs->v[i]);
+			named |= vs->v[i].kind == RN_V_NAME;
+		}
+		if ((n->flags & RN_VF_LEFTOVER) && (n->u || !text.len)) {
+			if (text.len)
+				rn_sbuf_putc(&text, '|');
+			rn_sbuf_put_hex(&text, n->u);
+		}
+	}
+	/* A value with no name at all keeps the table's comment (MAP_???). */
+	struct rn_sbuf comment = { 0 };
+	if (!named && (n->flags & RN_VF_COMMENT))
+		rn_sbuf_put(&comment, (const char *)vs->bytes + n->off, n->len);
+	vs->n = node;
+	vs->nbytes = nbytes;
+	uint32_t k = as_hex ? rn_v_hex(vs, name, v) : rn_v_int(vs, name, (int64_t)v);
+	if (rn_value_xlat == RN_XLAT_VERBOSE && named) {
+		rn_v_annotate(vs, k, RN_VF_COMMENT, rn_sbuf_cstr(&text));
+	} else if (comment.len) {
+		rn_v_annotate(vs, k, RN_VF_COMMENT, rn_sbuf_cstr(&comment));
+	}
+	rn_sbuf_free(&text);
+	rn_sbuf_free(&comment);
+}
+
+void rn_dec_flags(struct rn_values *vs, const char *name, const struct rn_flag_table *t,
+		  uint64_t v)
+{
+	uint32_t node = vs->n, nbytes = vs->nbytes;
+	dec_flags_named(vs, name, t, v);
+	if (rn_value_xlat == RN_XLAT_ABBREV)
+		return;
+	if (t->kind == RN_FT_ENUM)
+		rn_xlat_fold(vs, node, nbytes, t->width == 64 ? v : (uint64_t)(int64_t)(int32_t)v,
+			     t->unknown || t->unknown_as_hex);
+	else
+		rn_xlat_fold(vs, node, nbytes, t->width == 64 ? v : (uint32_t)v, 1);
+}
+
 void rn_dec_arg(struct rn_dctx *c, unsigned argi)
 {
 	const struct rn_arg_desc *a = &c->sc->args[argi];
@@ -291,10 +379,16 @@ void rn_dec_arg(struct rn_dctx *c, unsigned argi)
 			rn_v_ptr(vs, a->name, v);
 		break;
 	case RN_T_ARGV:
-		dec_argv(c, a->name, v);
+		if (rn_filter_verbose(&c->opt->filter, c->entry->nr))
+			dec_argv(c, a->name, v);
+		else
+			rn_v_ptr(vs, a->name, v);
 		break;
 	case RN_T_ENVP:
-		dec_envp(c, a->name, v);
+		if (rn_filter_verbose(&c->opt->filter, c->entry->nr))
+			dec_envp(c, a->name, v);
+		else
+			rn_v_ptr(vs, a->name, v);
 		break;
 	case RN_T_SIGNAL:
 		rn_dec_signal(vs, a->name, (int)v);
@@ -312,7 +406,7 @@ void rn_dec_arg(struct rn_dctx *c, unsigned argi)
 	case RN_T_STRUCT_INRET:
 		/* A struct the kernel wrote is shown only when the call succeeded;
 		 * a struct_io decoder decides itself (decode.h). */
-		if (a->decode && v != 0 &&
+		if (a->decode && v != 0 && rn_filter_verbose(&c->opt->filter, c->entry->nr) &&
 		    (a->type == RN_T_STRUCT_IN || a->type == RN_T_STRUCT_IO ||
 		     a->type == RN_T_STRUCT_INRET ||
 		     (c->exit && !(c->exit->flags & RN_REC_ERROR))))
@@ -336,6 +430,12 @@ static int shown_at_exit(const struct rn_arg_desc *a)
 
 unsigned rn_decode_entry(struct rn_dctx *c)
 {
+	if (c->sc && rn_filter_raw(&c->opt->filter, c->entry->nr)) {
+		/* -e raw=: every argument as the register held it, at entry */
+		for (unsigned i = 0; i < c->sc->nargs; i++)
+			rn_v_hex(c->vs, c->sc->args[i].name, c->entry->args[i]);
+		return c->sc->nargs;
+	}
 	if (!c->sc) {
 		/* Unknown syscall: all six arguments raw, as strace. */
 		for (unsigned i = 0; i < 6; i++)
@@ -371,6 +471,13 @@ void rn_decode_exit(struct rn_dctx *c, unsigned from)
 {
 	if (!c->sc)
 		return;
+	if (rn_filter_raw(&c->opt->filter, c->entry->nr)) {
+		/* and the result in hex (an error stays -1 ENAME) */
+		if (c->sc->ret_type != RN_T_NONE)
+			c->ret_hex = 1;
+		dec_dump(c);
+		return;
+	}
 	if (c->sc->decode) {
 		c->sc->decode(c, from);
 	} else {
@@ -385,12 +492,63 @@ void rn_decode_exit(struct rn_dctx *c, unsigned from)
 				a->decode(c, i, c->entry->args[i]);
 		}
 	}
+	dec_dump(c);
 	/* A signal returned (rt_sigtimedwait): its name after the number. */
 	if (c->sc->ret_type == RN_T_SIGNAL && !(c->exit->flags & RN_REC_ERROR) &&
 	    rn_signal_name((int)c->exit->ret)) {
 		uint32_t n = rn_v_name(c->vs, NULL, rn_signal_name((int)c->exit->ret));
 		c->vs->v[n].flags |= RN_VF_AFTER_RET;
 	}
+}
+
+/* ---- -e read=, -e write= -------------------------------------------- */
+
+/* The most one dump holds: strace dumps whatever the call moved, but a
+ * write of gigabytes would have the worker keep it all in one event. */
+#define DUMP_MAX (16u << 20)
+
+int rn_dump_kind(long nr)
+{
+	switch (nr) {
+	case SYS_read:
+	case SYS_pread64:
+	case SYS_recvfrom:
+		return RN_DUMP_READ;
+	case SYS_write:
+	case SYS_pwrite64:
+	case SYS_sendto:
+		return RN_DUMP_WRITE;
+	default:
+		return 0;
+	}
+}
+
+int rn_dump_call(const struct rn_options *opt, long nr)
+{
+	int kind = rn_dump_kind(nr);
+	return (kind == RN_DUMP_READ && rn_fdset_any(&opt->filter.read_fds)) ||
+	       (kind == RN_DUMP_WRITE && rn_fdset_any(&opt->filter.write_fds));
+}
+
+/* At the exit of a call that succeeded, as strace: a write's whole buffer
+ * (the length it was given), a read's the length it returned. */
+static void dec_dump(struct rn_dctx *c)
+{
+	int kind = rn_dump_kind(c->entry->nr);
+	const struct rn_filter *f = &c->opt->filter;
+	if (!kind || (c->exit->flags & RN_REC_ERROR) || c->exit->ret < 0 ||
+	    !rn_fdset_has(kind == RN_DUMP_READ ? &f->read_fds : &f->write_fds,
+			  (int)c->entry->args[0]))
+		return;
+	uint64_t len = kind == RN_DUMP_READ ? (uint64_t)c->exit->ret : c->entry->args[2];
+	if (len == 0)
+		return;
+	if (len > DUMP_MAX)
+		len = DUMP_MAX;
+	unsigned char *buf = malloc((size_t)len);
+	if (buf && rn_mem_read(c->tid, c->entry->args[1], buf, (size_t)len) == 0)
+		rn_v_str(c->vs, "dump", buf, (size_t)len, RN_VF_DUMP);
+	free(buf);
 }
 
 /* ---- signals --------------------------------------------------------- */

@@ -133,6 +133,22 @@ void rn_dec_argv_joined(pid_t tid, uint64_t addr, struct rn_sbuf *out, size_t ma
 void rn_dec_signal(struct rn_values *vs, const char *name, int sig);
 void rn_dec_flags(struct rn_values *vs, const char *name, const struct rn_flag_table *t,
 		  uint64_t v);
+/* -e read= / -e write=: RN_DUMP_READ for the calls whose data read is
+ * dumped (read, pread64, recvfrom: the buffer is argument 1, the length
+ * the result), RN_DUMP_WRITE for those whose data written is (write,
+ * pwrite64, sendto: argument 1, length argument 2), else 0. */
+enum { RN_DUMP_READ = 1, RN_DUMP_WRITE = 2 };
+int rn_dump_kind(long nr);
+/* Does this run dump syscall nr's data (its kind's set holds any
+ * descriptor)? The call then gets no prefetch plan and is held or
+ * rehearsed at exit, where the dump is read. */
+int rn_dump_call(const struct rn_options *opt, long nr);
+
+/* -X raw and verbose: the constant just appended at node (whose bytes
+ * began at nbytes: a NAME or a FLAGS tree) replaced by the number v, hex
+ * or decimal, and for verbose its names in a comment: 0x241 / * O_WRONLY|
+ * O_CREAT|O_TRUNC * /. Nothing with -X abbrev (the default). */
+void rn_xlat_fold(struct rn_values *vs, uint32_t node, uint32_t nbytes, uint64_t v, int as_hex);
 /* The generic per-argument decode by table type (what the walk does for an
  * argument without a special decoder). */
 void rn_dec_arg(struct rn_dctx *c, unsigned argi);

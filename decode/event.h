@@ -35,6 +35,7 @@ enum rn_let_go {
 	RN_LET_GO_SIGNAL,     /* an end signal (SIGINT, SIGTERM, ...) reached renacer */
 	RN_LET_GO_LIMIT,      /* --syscall-limit was reached */
 	RN_LET_GO_OUTPUT,     /* the trace's output could not be written */
+	RN_LET_GO_EXECVE,     /* -b execve: it called execve */
 };
 
 /* The reason's name as JSON and renacer-dump show it; NULL for UNSAID and
@@ -43,7 +44,8 @@ static inline const char *rn_let_go_name(int64_t why)
 {
 	return why == RN_LET_GO_SIGNAL ? "signal"
 	       : why == RN_LET_GO_LIMIT ? "syscall-limit"
-	       : why == RN_LET_GO_OUTPUT ? "output-failed" : NULL;
+	       : why == RN_LET_GO_OUTPUT ? "output-failed"
+	       : why == RN_LET_GO_EXECVE ? "execve" : NULL;
 }
 
 /* One decoded event. Written by one worker, then owned by the writer. */

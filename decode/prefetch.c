@@ -19,6 +19,7 @@
 #include <utime.h>
 
 #include "base/mem.h"
+#include "decode/decode.h"
 #include "syscalls/syscalls.h"
 
 /*
@@ -169,8 +170,8 @@ int rn_syscall_takes_fd(const struct rn_syscall *sc)
 	return 0;
 }
 
-static void plan_phase(struct rn_prefetch_plan *pl, const struct rn_syscall *sc, int exit,
-		       const struct rn_options *opt)
+static void plan_phase(struct rn_prefetch_plan *pl, const struct rn_syscall *sc, long nr,
+		       int exit, const struct rn_options *opt)
 {
 	int fd_paths = opt->decode_fds || opt->filter.npaths;
 	size_t strsize = (size_t)opt->strsize;
@@ -188,10 +189,15 @@ static void plan_phase(struct rn_prefetch_plan *pl, const struct rn_syscall *sc,
 	}
 	if (!table_driven(sc))
 		return;
-	/* --process-summary reads every argv string whole, in the worker. */
-	if (opt->whole_commands)
+	/* -e read=/write=: the whole buffer is read at exit, as long as it is */
+	if (rn_dump_call(opt, nr))
+		return;
+	/* --process-summary and the report read every argv string whole, in
+	 * the worker; unabbreviated (-v), execve shows every string of both
+	 * arrays, which no plan states: it is rehearsed. */
+	if (opt->whole_commands || !rn_filter_abbrev(&opt->filter, nr))
 		for (unsigned i = 0; i < sc->nargs; i++)
-			if (sc->args[i].type == RN_T_ARGV)
+			if (sc->args[i].type == RN_T_ARGV || sc->args[i].type == RN_T_ENVP)
 				return;
 	unsigned first_exit = sc->nargs;
 	for (unsigned i = 0; i < sc->nargs; i++) {
@@ -217,8 +223,8 @@ int rn_prefetch_init(struct rn_prefetch *pf, const struct rn_options *opt)
 		const struct rn_syscall *sc = rn_syscall_get(nr);
 		if (!sc)
 			continue;
-		plan_phase(&pf->plan[nr][0], sc, 0, opt);
-		plan_phase(&pf->plan[nr][1], sc, 1, opt);
+		plan_phase(&pf->plan[nr][0], sc, nr, 0, opt);
+		plan_phase(&pf->plan[nr][1], sc, nr, 1, opt);
 	}
 	return 0;
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+int rn_value_xlat;
+
 static void oom(void)
 {
 	fputs("renacer: out of memory\n", stderr);

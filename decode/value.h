@@ -88,6 +88,11 @@ enum rn_vflags {
 	RN_VF_FDCWD = 1u << 14,     /* RN_V_FD: AT_FDCWD (i -100), shown by
 				      name; its bytes (-y): the working
 				      directory, AT_FDCWD</tmp> */
+	RN_VF_DUMP = 1u << 15,      /* a top-level RN_V_STR of an exit, not an
+				      argument: all the data a read or write
+				      moved (-e read=, -e write=), shown by
+				      text after the line as strace's hex
+				      dump; rn_text_values skips it */
 };
 
 struct rn_value {
@@ -110,6 +115,12 @@ struct rn_values {
 	unsigned char *bytes;
 	uint32_t nbytes, capbytes;
 };
+
+/* -X (enum rn_xlat_style, syscalls/options.h) for the whole run: set once
+ * before any thread decodes. A global rather than an option passed down
+ * because the helpers that show constants (rn_dec_flags, rn_v_dirfd) are
+ * given only the value buffer, from dozens of decoders. */
+extern int rn_value_xlat;
 
 /* The nodes and then the bytes in one malloc'ed block, as an event carries
  * them (the bytes start at n * sizeof(struct rn_value)), with `extra`

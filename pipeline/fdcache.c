@@ -18,7 +18,8 @@
  *
  * -yy adds a device's numbers, /dev/null<char 1:3>, shows a socket by
  * its endpoints instead of socket:[INODE] (pipeline/sockdesc.c) and a
- * pidfd by its process, pid:N.
+ * pidfd by its process, pid:N: --decode-fds's dev, socket and pidfd,
+ * each of which strace shows without its path too.
  */
 #define _GNU_SOURCE
 #include "pipeline/worker_internal.h"
@@ -53,13 +54,16 @@ static int is_deleted(const char *link, const char *path, size_t n)
 
 /* -yy: what strace shows inside the brackets after the path (a device's
  * numbers), or instead of it (a socket's endpoints: *replace set), into
- * out; nothing for anything else. */
+ * out; nothing for anything else (*replace -1: a pidfd whose process is
+ * gone, shown by its path whatever --decode-fds says). */
 static void yy_inside(struct rn_worker *w, pid_t tid, int fd, const char *link,
-		      const char *path, struct rn_sbuf *out, int *replace)
+		      const char *path, struct rn_sbuf *out, int *replace, int what)
 {
 	unsigned long ino;
 	char end;
 	if (strcmp(path, "anon_inode:[pidfd]") == 0) {
+		if (!(what & RN_DECODE_FD_PIDFD))
+			return;
 		/* a pidfd: pid:N, the process it refers to (fdinfo's Pid) */
 		char info[64], text[4096];
 		snprintf(info, sizeof(info), "/proc/%d/fdinfo/%d", tid, fd);
@@ -73,15 +77,21 @@ static void yy_inside(struct rn_worker *w, pid_t tid, int fd, const char *link,
 		if (p && sscanf(p + 5, "%ld", &pid) == 1 && pid > 0) {
 			rn_sbuf_printf(out, "pid:%ld", pid);
 			*replace = 1;
+		} else {
+			/* its process is gone: strace shows the path, even
+			 * when not asked for paths */
+			*replace = -1;
 		}
 		return;
 	}
 	if (sscanf(path, "socket:[%lu%c", &ino, &end) == 2 && end == ']') {
+		if (!(what & RN_DECODE_FD_SOCKET))
+			return;
 		*replace = rn_sockdesc(w, link, (uint32_t)ino, out, w->p->opt->quote_flags);
 		return;
 	}
 	struct stat st;
-	if (stat(link, &st) != 0)
+	if (!(what & RN_DECODE_FD_DEV) || stat(link, &st) != 0)
 		return;
 	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
 		rn_sbuf_printf(out, "<%s %u:%u>", S_ISCHR(st.st_mode) ? "char" : "block",
@@ -90,8 +100,16 @@ static void yy_inside(struct rn_worker *w, pid_t tid, int fd, const char *link,
 
 const struct rn_fdpath *rn_fdcache_get(struct rn_worker *w, pid_t tgid, pid_t tid, int fd)
 {
+	/* -P alone: the paths, for matching */
+	const int what = w->p->opt->decode_fds ? w->p->opt->decode_fds : RN_DECODE_FD_PATH;
+	return rn_fdcache_get_kinds(w, tgid, tid, fd, what);
+}
+
+const struct rn_fdpath *rn_fdcache_get_kinds(struct rn_worker *w, pid_t tgid, pid_t tid, int fd,
+					     int what)
+{
 	(void)tgid;
-	if (fd < 0 && fd != RN_FDPATH_CWD)
+	if ((fd < 0 && fd != RN_FDPATH_CWD) || (fd == RN_FDPATH_CWD && !(what & RN_DECODE_FD_PATH)))
 		return NULL;
 	char link[64], path[PATH_MAX + 1];
 	if (fd == RN_FDPATH_CWD)
@@ -110,10 +128,15 @@ const struct rn_fdpath *rn_fdcache_get(struct rn_worker *w, pid_t tgid, pid_t ti
 	 * after it, NUL and what goes after them, when there is any. */
 	struct rn_sbuf inside = { 0 };
 	int replace = 0;
-	if (w->p->opt->decode_fds >= 2 && fd != RN_FDPATH_CWD)
-		yy_inside(w, tid, fd, link, path, &inside, &replace);
-	if (replace)
+	if ((what & ~RN_DECODE_FD_PATH) && fd != RN_FDPATH_CWD)
+		yy_inside(w, tid, fd, link, path, &inside, &replace, what);
+	if (replace > 0)
 		plen = 0;
+	/* --decode-fds without path: only what the other kinds found */
+	if (!(what & RN_DECODE_FD_PATH) && !inside.len && replace >= 0) {
+		rn_sbuf_free(&inside);
+		return NULL;
+	}
 	size_t len = plen;
 	if (inside.len || deleted)
 		len += 1 + inside.len;

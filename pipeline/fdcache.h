@@ -16,6 +16,10 @@
  * when there is none (not open, or the process is gone). Valid until the
  * worker's next call of rn_fdcache_get. */
 const struct rn_fdpath *rn_fdcache_get(struct rn_worker *w, pid_t tgid, pid_t tid, int fd);
+/* The same with the kinds (enum rn_decode_fd) given rather than the run's
+ * (-P matches plain paths whatever --decode-fds shows). */
+const struct rn_fdpath *rn_fdcache_get_kinds(struct rn_worker *w, pid_t tgid, pid_t tid, int fd,
+					     int what);
 void rn_fdcache_free(struct rn_worker *w);
 
 #endif /* RENACER_FDCACHE_H */

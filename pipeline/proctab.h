@@ -49,6 +49,7 @@ struct rn_task {
 	uint8_t in_syscall;  /* between an entry and its exit stop */
 	uint8_t untraced;    /* this syscall is filtered out (tracer-side filter) */
 	uint8_t seccomp;     /* runs under renacer's seccomp filter */
+	uint8_t bail;        /* -b execve: let go once its held entry is back */
 	int32_t nr;          /* syscall of the last entry */
 	uint8_t had_entry;   /* nr is set: an entry was seen since it was traced */
 	uint64_t args[6];    /* arguments of the last entry (clone flags, the

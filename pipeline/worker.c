@@ -190,7 +190,8 @@ static int touches_ppaths(struct rn_worker *w, const struct rn_record *rec)
 		    is_ppath(w, vs->bytes + v->off, v->len))
 			return 1;
 		if (v->kind == RN_V_FD && v->i >= 0) {
-			const struct rn_fdpath *e = rn_fdcache_get(w, rec->tgid, rec->tid, (int)v->i);
+			const struct rn_fdpath *e = rn_fdcache_get_kinds(w, rec->tgid, rec->tid,
+									 (int)v->i, RN_DECODE_FD_PATH);
 			/* a deleted file is not at its path any more */
 			if (e && !e->deleted && is_ppath(w, e->path, e->plen))
 				return 1;
@@ -322,8 +323,11 @@ static void decode_exit(struct rn_worker *w, const struct rn_record *rec)
 		free(pe);
 		return;
 	}
-	if (opt->count)
-		rn_stats_add(&w->stats, pe->entry.nr, counted, is_error);
+	if (opt->count) {
+		/* -O: what tracing a call is said to cost, not the call's */
+		uint64_t own = counted > opt->summary_overhead_ns ? counted - opt->summary_overhead_ns : 0;
+		rn_stats_add(&w->stats, pe->entry.nr, own, is_error);
+	}
 	if (opt->count != RN_COUNT_ONLY) {
 		snap_begin(w, rec);
 		rn_decode_exit(&c, pe->next_arg);
@@ -332,7 +336,9 @@ static void decode_exit(struct rn_worker *w, const struct rn_record *rec)
 	const struct rn_fdpath *ret_path = NULL;
 	if (w->p->opt->decode_fds) {
 		fill_fd_paths(w, rec);
-		if (returns_fd(c.sc, &pe->entry) && !(rec->flags & RN_REC_ERROR))
+		/* -e raw=: the result is a bare number there too */
+		if (returns_fd(c.sc, &pe->entry) && !(rec->flags & RN_REC_ERROR) &&
+		    !rn_filter_raw(&opt->filter, pe->entry.nr))
 			ret_path = rn_fdcache_get(w, rec->tgid, rec->tid, (int)rec->ret);
 	}
 	if (rec->flags & RN_REC_HELD)

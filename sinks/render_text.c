@@ -5,6 +5,7 @@
 #include "sinks/render_text.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/names.h"
@@ -74,7 +75,13 @@ static uint32_t render(struct rn_sbuf *b, const struct rn_options *opt, const st
 			rn_sbuf_put_hex(b, x->u);
 		break;
 	case RN_V_FD:
-		if (x->flags & RN_VF_FDCWD)
+		/* -X raw: -100, -X verbose: -100 / * AT_FDCWD * /, the -y
+		 * path after either, as strace */
+		if ((x->flags & RN_VF_FDCWD) && opt->xlat_style == RN_XLAT_RAW)
+			rn_sbuf_puts(b, "-100");
+		else if ((x->flags & RN_VF_FDCWD) && opt->xlat_style == RN_XLAT_VERBOSE)
+			rn_sbuf_puts(b, "-100 /* AT_FDCWD */");
+		else if (x->flags & RN_VF_FDCWD)
 			rn_sbuf_puts(b, "AT_FDCWD");
 		else
 			rn_sbuf_put_i64(b, x->i, 0);
@@ -194,7 +201,7 @@ unsigned rn_text_values(struct rn_sbuf *b, const struct rn_options *opt,
 {
 	unsigned n = 0;
 	for (uint32_t i = from; i < to;) {
-		if (v[i].flags & RN_VF_AFTER_RET) {
+		if (v[i].flags & (RN_VF_AFTER_RET | RN_VF_DUMP)) {
 			i = v[i].end;
 			continue;
 		}
@@ -203,6 +210,42 @@ unsigned rn_text_values(struct rn_sbuf *b, const struct rn_options *opt,
 		i = render(b, opt, v, bytes, i, 0);
 	}
 	return n;
+}
+
+void rn_text_dumps(struct rn_sbuf *b, const struct rn_value *v, const unsigned char *bytes,
+		   uint32_t from, uint32_t to)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (uint32_t i = from; i < to; i = v[i].end) {
+		if (!(v[i].flags & RN_VF_DUMP))
+			continue;
+		const unsigned char *d = bytes + v[i].off;
+		for (uint32_t off = 0; off < v[i].len; off += 16) {
+			/* " | 00000  68 65 6c 6c 6f 2c 20 76  65 72 ...  hello, v... |" */
+			char line[96];
+			size_t n = (size_t)snprintf(line, sizeof(line), " | %05x  ", off);
+			uint32_t k = v[i].len - off < 16 ? v[i].len - off : 16;
+			for (uint32_t j = 0; j < 16; j++) {
+				if (j < k) {
+					line[n++] = hex[d[off + j] >> 4];
+					line[n++] = hex[d[off + j] & 15];
+				} else {
+					line[n++] = ' ';
+					line[n++] = ' ';
+				}
+				line[n++] = ' ';
+				if (j == 7)
+					line[n++] = ' ';
+			}
+			line[n++] = ' ';
+			for (uint32_t j = 0; j < 16; j++) {
+				unsigned char ch = j < k ? d[off + j] : ' ';
+				line[n++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '.';
+			}
+			rn_sbuf_put(b, line, n);
+			rn_sbuf_puts(b, " |\n");
+		}
+	}
 }
 
 void rn_text_after_result(struct rn_sbuf *b, const struct rn_options *opt,

@@ -18,6 +18,11 @@ unsigned rn_text_values(struct rn_sbuf *b, const struct rn_options *opt,
 			const struct rn_value *v, const unsigned char *bytes,
 			uint32_t from, uint32_t to);
 
+/* The values flagged RN_VF_DUMP in v[from..to) as strace's hex dump
+ * lines, each ended by a newline (written after the call's line). */
+void rn_text_dumps(struct rn_sbuf *b, const struct rn_value *v, const unsigned char *bytes,
+		   uint32_t from, uint32_t to);
+
 /* The values flagged RN_VF_AFTER_RET in v[from..to), after the return
  * value: " ([{fd=3, revents=POLLIN}], left {...})"; nothing when none. */
 void rn_text_after_result(struct rn_sbuf *b, const struct rn_options *opt,

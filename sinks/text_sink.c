@@ -378,6 +378,11 @@ static void render_event(struct rn_text_sink *w, const struct rn_event *ev)
 			rn_timefmt_dur(&w->out, opt->tf.dur_digits, ev->ts_ns - ev->entry_ts_ns);
 		end_line(w);
 		w->open_tid = 0;
+		if (ev->nv && (ev->v[ev->nv - 1].flags & RN_VF_DUMP)) {
+			/* -e read=/write=: the dump, last of the values */
+			rn_text_dumps(&w->out, ev->v, ev->bytes, 0, ev->nv);
+			w->line_start = w->out.len;
+		}
 		break;
 	case RN_EV_SIGNAL:
 		begin_own_line(w, ev);

@@ -51,6 +51,7 @@
 #define _GNU_SOURCE
 #include "syscalls/filter.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -388,7 +389,10 @@ static int signal_number(const char *tok)
 
 /* ---- the generic set syntax --------------------------------------------- */
 
-enum qual { Q_TRACE, Q_SIGNAL, Q_STATUS, Q_QUIET, Q_INJECT, Q_FAULT, Q_UNSUPPORTED };
+enum qual {
+	Q_TRACE, Q_SIGNAL, Q_STATUS, Q_QUIET, Q_ABBREV, Q_VERBOSE, Q_RAW, Q_READ, Q_WRITE,
+	Q_INJECT, Q_FAULT, Q_UNSUPPORTED
+};
 
 struct qual_name {
 	const char *name;
@@ -402,13 +406,11 @@ static const struct qual_name quals[] = {
 	{ "status", Q_STATUS },
 	{ "quiet", Q_QUIET }, { "silent", Q_QUIET }, { "silence", Q_QUIET },
 	{ "q", Q_QUIET },
-	{ "abbrev", Q_UNSUPPORTED }, { "a", Q_UNSUPPORTED },
-	{ "verbose", Q_UNSUPPORTED }, { "v", Q_UNSUPPORTED },
-	{ "raw", Q_UNSUPPORTED }, { "x", Q_UNSUPPORTED },
-	{ "read", Q_UNSUPPORTED }, { "reads", Q_UNSUPPORTED },
-	{ "r", Q_UNSUPPORTED },
-	{ "write", Q_UNSUPPORTED }, { "writes", Q_UNSUPPORTED },
-	{ "w", Q_UNSUPPORTED },
+	{ "abbrev", Q_ABBREV }, { "a", Q_ABBREV },
+	{ "verbose", Q_VERBOSE }, { "v", Q_VERBOSE },
+	{ "raw", Q_RAW }, { "x", Q_RAW },
+	{ "read", Q_READ }, { "reads", Q_READ }, { "r", Q_READ },
+	{ "write", Q_WRITE }, { "writes", Q_WRITE }, { "w", Q_WRITE },
 	{ "fault", Q_FAULT }, { "inject", Q_INJECT },
 	{ "kvm", Q_UNSUPPORTED },
 	{ "decode-fds", Q_UNSUPPORTED }, { "decode-fd", Q_UNSUPPORTED },
@@ -425,8 +427,16 @@ static const struct qual_name *find_qual(const char *name, size_t len)
 
 static const char *const what[] = {
 	[Q_TRACE] = "system call", [Q_SIGNAL] = "signal",
+	[Q_ABBREV] = "system call", [Q_VERBOSE] = "system call", [Q_RAW] = "system call",
+	[Q_READ] = "descriptor", [Q_WRITE] = "descriptor",
 	[Q_STATUS] = "status", [Q_QUIET] = "quiet",
 };
+
+/* The qualifiers whose sets are of syscalls, parsed as trace's. */
+static bool is_nrset(enum qual q)
+{
+	return q == Q_TRACE || q == Q_ABBREV || q == Q_VERBOSE || q == Q_RAW;
+}
 
 /*
  * Parse VALUE for qualifier q into the right field of f, or leave f as it
@@ -438,6 +448,8 @@ static int parse_set(struct rn_filter *f, enum qual q, const char *value,
 {
 	struct nrset set = { { 0 } };
 	uint64_t mask = 0;
+	int *fds = NULL;
+	unsigned nfds = 0;
 	const char *s = value;
 	bool neg = false;
 	int items = 0;
@@ -449,7 +461,7 @@ static int parse_set(struct rn_filter *f, enum qual q, const char *value,
 	}
 	if (strcmp(s, "none") == 0) {
 		/* empty */
-	} else if (q != Q_TRACE && strcmp(s, "all") == 0) {
+	} else if (!is_nrset(q) && strcmp(s, "all") == 0) {
 		mask = ~UINT64_C(0);
 	} else {
 		char *copy = xalloc(strdup(s));
@@ -470,6 +482,9 @@ static int parse_set(struct rn_filter *f, enum qual q, const char *value,
 			items++;
 			switch (q) {
 			case Q_TRACE:
+			case Q_ABBREV:
+			case Q_VERBOSE:
+			case Q_RAW:
 				rc = trace_token(&set, tok, err, errlen);
 				break;
 			case Q_STATUS:
@@ -491,6 +506,20 @@ static int parse_set(struct rn_filter *f, enum qual q, const char *value,
 					mask |= UINT64_C(1) << (sig - 1);
 				}
 				break;
+			case Q_READ:
+			case Q_WRITE: {
+				unsigned long fd;
+				int *grown;
+				if (!parse_decimal(tok, (unsigned long)INT_MAX + 1, &fd)) {
+					fail(err, errlen, "invalid descriptor '%s'", tok);
+					rc = -1;
+					break;
+				}
+				grown = xalloc(realloc(fds, (nfds + 1) * sizeof(*fds)));
+				fds = grown;
+				fds[nfds++] = (int)fd;
+				break;
+			}
 			case Q_INJECT:
 			case Q_FAULT:
 			case Q_UNSUPPORTED:
@@ -498,10 +527,12 @@ static int parse_set(struct rn_filter *f, enum qual q, const char *value,
 			}
 		}
 		free(copy);
-		if (rc != 0)
-			return -1;
-		if (items == 0) {
+		if (rc == 0 && items == 0) {
 			fail(err, errlen, "invalid %s '%s'", what[q], value);
+			rc = -1;
+		}
+		if (rc != 0) {
+			free(fds);
 			return -1;
 		}
 	}
@@ -513,6 +544,30 @@ static int parse_set(struct rn_filter *f, enum qual q, const char *value,
 		force_unknown(f);
 		f->given |= RN_GIVEN_TRACE;
 		break;
+	case Q_ABBREV:
+	case Q_VERBOSE:
+	case Q_RAW: {
+		uint64_t *dst = q == Q_ABBREV ? f->unabbrev : q == Q_VERBOSE ? f->unverbose : f->raw;
+		if (q != Q_RAW)
+			neg = !neg; /* kept as the complement: see filter.h */
+		for (size_t i = 0; i < RN_FILTER_WORDS; i++)
+			dst[i] = neg ? ~set.w[i] : set.w[i];
+		f->given |= q == Q_ABBREV ? RN_GIVEN_ABBREV :
+			    q == Q_VERBOSE ? RN_GIVEN_VERBOSE : RN_GIVEN_RAW;
+		break;
+	}
+	case Q_READ:
+	case Q_WRITE: {
+		struct rn_fdset *d = q == Q_READ ? &f->read_fds : &f->write_fds;
+		free(d->fds);
+		d->fds = fds;
+		d->n = nfds;
+		/* "all" is every descriptor but none */
+		d->neg = neg != (mask != 0);
+		f->given |= q == Q_READ ? RN_GIVEN_READ : RN_GIVEN_WRITE;
+		fds = NULL;
+		break;
+	}
 	case Q_STATUS:
 		f->status = (unsigned)(neg ? ~mask : mask) & RN_STATUS_ALL;
 		f->given |= RN_GIVEN_STATUS;
@@ -557,7 +612,8 @@ static int qualify(struct rn_filter *f, const struct qual_name *qn, const char *
 {
 	if (qn->q == Q_UNSUPPORTED) {
 		fail(err, errlen, "-e %s= is not supported by renacer (supported: "
-		     "trace, signal, status, quiet, inject, fault)", qn->name);
+		     "trace, signal, status, quiet, abbrev, verbose, raw, read, write, inject, "
+		     "fault)", qn->name);
 		return -2;
 	}
 	if (qn->q == Q_INJECT || qn->q == Q_FAULT)
@@ -618,6 +674,10 @@ void rn_filter_opt(struct rn_filter *f, int opt)
 	case 'q':
 		f->n_q++;
 		break;
+	case 'v':
+		memset(f->unabbrev, 0xff, sizeof(f->unabbrev));
+		f->given |= RN_GIVEN_ABBREV;
+		break;
 	default:
 		break;
 	}
@@ -663,4 +723,8 @@ void rn_filter_free(struct rn_filter *f)
 	rn_inject_free(f->inject);
 	f->inject = NULL;
 	f->npaths = 0;
+	free(f->read_fds.fds);
+	free(f->write_fds.fds);
+	memset(&f->read_fds, 0, sizeof(f->read_fds));
+	memset(&f->write_fds, 0, sizeof(f->write_fds));
 }

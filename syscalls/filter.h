@@ -46,6 +46,13 @@ enum rn_quiet {
 	RN_QUIET_ALL = (1u << 5) - 1,
 };
 
+/* -e read=SET / -e write=SET: descriptor numbers, as given. */
+struct rn_fdset {
+	int *fds;             /* malloc'ed, n of them */
+	unsigned n;
+	bool neg;             /* the set is every descriptor but these */
+};
+
 struct rn_filter {
 	/* Syscall numbers to trace, bit nr%64 of word nr/64. Holes of the
 	 * table are always set (see trace_unknown). */
@@ -60,6 +67,16 @@ struct rn_filter {
 	unsigned status;      /* enum rn_status bits to print; default all */
 	unsigned quiet;       /* enum rn_quiet bits to suppress; default none */
 	uint64_t signals;     /* bit sig-1 set: show signal sig (1..64); default all */
+	/* -e abbrev=SET (-v: none), -e verbose=SET, -e raw=SET: syscall
+	 * numbers as in trace, each set kept as the calls that differ from
+	 * strace's default (abbrev=all, verbose=all, raw=none), so that
+	 * options zeroed rather than initialised (tests, fuzzers) mean the
+	 * default. Holes and numbers past the table take the default. */
+	uint64_t unabbrev[RN_FILTER_WORDS]; /* not in abbrev= */
+	uint64_t unverbose[RN_FILTER_WORDS]; /* not in verbose= */
+	uint64_t raw[RN_FILTER_WORDS];
+	struct rn_fdset read_fds;  /* -e read=: data read there is dumped */
+	struct rn_fdset write_fds; /* -e write=: data written there is dumped */
 	char **paths;         /* -P PATH..., as given (malloc'ed), npaths of them */
 	size_t npaths;
 	/* -e inject=/fault= (syscalls/inject.h), NULL when none was given:
@@ -82,6 +99,11 @@ enum rn_filter_given {
 	RN_GIVEN_SIGNAL = 1u << 1,
 	RN_GIVEN_STATUS = 1u << 2,
 	RN_GIVEN_QUIET = 1u << 3,
+	RN_GIVEN_ABBREV = 1u << 4,
+	RN_GIVEN_VERBOSE = 1u << 5,
+	RN_GIVEN_RAW = 1u << 6,
+	RN_GIVEN_READ = 1u << 7,
+	RN_GIVEN_WRITE = 1u << 8,
 };
 
 /* Defaults: trace all, status all, signals all, quiet none, no paths. */
@@ -93,9 +115,10 @@ void rn_filter_init(struct rn_filter *f);
  * strace (-e openat, -e 'bogus=1' -> "invalid system call 'bogus=1'").
  * A later -e of the same qualifier replaces the earlier one.
  * Returns 0; -1 with err filled on a bad expression; -2 with err filled for
- * a qualifier strace has and renacer does not implement (abbrev, verbose,
- * raw, read, write, kvm, decode-fds, decode-pids) and for inject='s
- * poke_enter=/poke_exit=. inject= and fault= add to f->inject.
+ * a qualifier strace has and renacer does not implement (kvm, decode-fds,
+ * decode-pids). abbrev (a), verbose (v) and raw (x) take a syscall set as
+ * trace does; read (reads, r) and write (writes, w) a set of descriptor
+ * numbers; inject= and fault= add to f->inject.
  */
 int rn_filter_parse_e(struct rn_filter *f, const char *expr, char *err, size_t errlen);
 
@@ -106,7 +129,9 @@ int rn_filter_qualify(struct rn_filter *f, const char *name, const char *value,
 		      char *err, size_t errlen);
 
 /* Short options: 'z' (--successful-only), 'Z' (--failed-only), 'q' (once per
- * q: -q, -qq, -qqq; also --quiet without a value). Other values: no-op. */
+ * q: -q, -qq, -qqq; also --quiet without a value), 'v' (-v, --no-abbrev:
+ * abbrev=none, in its place among the -e abbrev= as strace). Other
+ * values: no-op. */
 void rn_filter_opt(struct rn_filter *f, int opt);
 
 /* -P PATH (repeatable). Stores a copy; the matching is the caller's. */
@@ -116,7 +141,7 @@ void rn_filter_add_path(struct rn_filter *f, const char *path);
  * traces_all and f->warning. Returns 0, or -1 with err filled. */
 int rn_filter_finish(struct rn_filter *f, char *err, size_t errlen);
 
-/* Frees the paths and the injection table. */
+/* Frees the paths, the descriptor sets and the injection table. */
 void rn_filter_free(struct rn_filter *f);
 
 /* Is syscall nr traced? nr as the tracer sees it (any long). */
@@ -125,6 +150,47 @@ static inline bool rn_filter_traced(const struct rn_filter *f, long nr)
 	if (nr < 0 || nr >= RN_FILTER_NR_MAX)
 		return f->trace_unknown;
 	return (f->trace[nr / 64] >> (nr % 64)) & 1;
+}
+
+static inline bool rn_filter_nr_in(const uint64_t *set, long nr)
+{
+	if (nr < 0 || nr >= RN_FILTER_NR_MAX)
+		return false;
+	return (set[nr / 64] >> (nr % 64)) & 1;
+}
+
+/* -e abbrev=: are syscall nr's big structures and execve's arrays cut
+ * short ("...", "/ * N vars * /")? */
+static inline bool rn_filter_abbrev(const struct rn_filter *f, long nr)
+{
+	return !rn_filter_nr_in(f->unabbrev, nr);
+}
+
+/* -e verbose=: are syscall nr's structures read at all (else addresses)? */
+static inline bool rn_filter_verbose(const struct rn_filter *f, long nr)
+{
+	return !rn_filter_nr_in(f->unverbose, nr);
+}
+
+/* -e raw=: are syscall nr's arguments and result shown as plain hex? */
+static inline bool rn_filter_raw(const struct rn_filter *f, long nr)
+{
+	return rn_filter_nr_in(f->raw, nr);
+}
+
+/* Is descriptor fd in the set (-e read=, -e write=)? */
+static inline bool rn_fdset_has(const struct rn_fdset *s, long fd)
+{
+	bool in = false;
+	for (unsigned i = 0; i < s->n && !in; i++)
+		in = s->fds[i] == fd;
+	return fd >= 0 && in != s->neg;
+}
+
+/* Does the set hold any descriptor at all? */
+static inline bool rn_fdset_any(const struct rn_fdset *s)
+{
+	return s->n || s->neg;
 }
 
 /* Is signal sig shown (--- SIG... ---)? Numbers outside 1..64 never are. */

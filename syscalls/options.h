@@ -36,6 +36,22 @@ enum rn_status_line {
 	RN_STATUSLINE_OFF,      /* --no-status-line */
 };
 
+/* --decode-fds=SET: what is shown of a descriptor, strace's names. */
+enum rn_decode_fd {
+	RN_DECODE_FD_PATH = 1u << 0,   /* 3</etc/passwd>, AT_FDCWD</tmp> */
+	RN_DECODE_FD_SOCKET = 1u << 1, /* 3<UNIX-STREAM:[1->2]> */
+	RN_DECODE_FD_DEV = 1u << 2,    /* 0</dev/null<char 1:3>> */
+	RN_DECODE_FD_PIDFD = 1u << 3,  /* 5<pid:1234> */
+	RN_DECODE_FD_ALL = (1u << 4) - 1,
+};
+
+/* -X: how named constants and flags are shown. */
+enum rn_xlat_style {
+	RN_XLAT_ABBREV = 0, /* O_WRONLY|O_CREAT (strace's default) */
+	RN_XLAT_RAW,        /* 0x41 */
+	RN_XLAT_VERBOSE,    /* 0x41 / * O_WRONLY|O_CREAT * / */
+};
+
 struct rn_options {
 	int follow_forks;     /* -f, --follow-forks; 2 or more: -ff */
 	int output_separately; /* -ff, --output-separately: with -o, one file
@@ -59,7 +75,19 @@ struct rn_options {
 			         it when the trace set leaves syscalls out */
 	int no_bpf;           /* --no-bpf: -c by ptrace even where the kernel could
 				 count (tracer/bpf_count.h) */
-	int decode_fds;       /* -y: show the path behind each descriptor */
+	int decode_fds;       /* enum rn_decode_fd bits: -y path, -yy all,
+				 --decode-fds=SET; 0: descriptors bare */
+	int xlat_style;       /* enum rn_xlat_style: -X */
+	int bail_execve;      /* -b execve: a tracee is let go at the start of
+				 an execve (but the command's first) */
+	int daemonize;        /* -D 1: renacer a detached grandchild of the
+				 command, which keeps renacer's pid; -DD 2: and
+				 in its own process group; -DDD 3: session */
+	pid_t detached_command; /* -D: the command, which this process (the
+				   grandchild) is to seize (tools/renacer.c);
+				   0 otherwise */
+	int detached_release; /* -D: a pipe's write end; closing it lets the
+				 command go on to stop itself (-1: none) */
 	int interruptible;    /* -I: 1 anywhere, 2 waiting (default), 3 never,
 				 4 never_tstp: which signals end renacer (tracer.h) */
 	int kill_on_exit;     /* --kill-on-exit: every tracee, -p's too, dies when
@@ -74,6 +102,8 @@ struct rn_options {
 				 number (struct rn_record's nr) */
 	int count;            /* enum rn_count_mode: -c, -C */
 	int summary_wall;     /* -w: latency (wall) instead of system time */
+	unsigned long long summary_overhead_ns; /* -O: taken off each call's time
+						   in the -c table (0: none) */
 	struct rn_summary_opts summary; /* -S, -U */
 	struct rn_timefmt tf; /* -t -tt -ttt -r -T and their long forms */
 	int process_summary;  /* --process-summary */

@@ -12,4 +12,5 @@ void rn_options_init(struct rn_options *o)
 	o->acolumn = 40;
 	o->spin = -1; /* auto: see rn_tracer_run */
 	o->flush_interval_ns = 1000000000ull;
+	o->detached_release = -1;
 }

@@ -50,6 +50,9 @@ const struct rn_opt_record rn_opt_records[] = {
 	/* where the command started: compile-db's and files' base for its
 	 * relative paths; absent: unknown (-p, or an older capture) */
 	{ .key = "cwd", .kind = RN_REC_TEXT, .off = AT(cwd) },
+	/* -X, enum rn_xlat_style: the values hold the numbers already, but
+	 * AT_FDCWD is named by the text sink; absent: abbrev */
+	{ .key = "xlat_style", .kind = RN_REC_INT, .off = AT(xlat_style), .max = RN_XLAT_VERBOSE },
 };
 
 const size_t rn_opt_nrecords = sizeof(rn_opt_records) / sizeof(rn_opt_records[0]);

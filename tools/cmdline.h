@@ -43,6 +43,10 @@ enum rn_act {
 	RN_ACT_SORT,       /* -S */
 	RN_ACT_COLUMNS,    /* -U */
 	RN_ACT_HEXSTR,     /* --strings-in-hex[=none|non-ascii-chars|non-ascii|all] */
+	RN_ACT_DECODE_FDS, /* --decode-fds[=SET]: opt.decode_fds bits */
+	RN_ACT_DAEMONIZE,  /* --daemonize[=grandchild|pgroup|session] */
+	RN_ACT_BAIL,       /* -b SYSCALL: execve only */
+	RN_ACT_OVERHEAD,   /* -O TIME[s|ms|us|ns] (us when bare): ns field */
 	RN_ACT_ENV,        /* -E VAR=VAL, -E VAR: opt.command_env edited */
 	RN_ACT_INTR,       /* -I N: 1-4 or anywhere, waiting, never, never_tstp */
 	RN_ACT_HELP,
@@ -100,6 +104,9 @@ struct rn_cmdline {
 				  override the capture's (see seen) */
 	unsigned seen;         /* RN_SEEN_* */
 	int xflag;             /* -x count */
+	int yflag;             /* -y count */
+	int dflag;             /* -D count */
+	int daemonize_long;    /* --daemonize[=...]: enum value, 0: not given */
 	int hexstr;            /* --strings-in-hex: its quote flags + 1, 0: not given */
 	int follow_long;       /* --follow-forks (strace keeps it apart from -f) */
 	int output_sep;        /* --output-separately */

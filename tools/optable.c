@@ -27,6 +27,14 @@ static const char *const formats[] = {
 	NULL,
 };
 
+/* By enum rn_xlat_style: -X's names, strace's. */
+static const char *const xlat_styles[] = {
+	[RN_XLAT_ABBREV] = "abbrev",
+	[RN_XLAT_RAW] = "raw",
+	[RN_XLAT_VERBOSE] = "verbose",
+	NULL,
+};
+
 /* By enum rn_dump_format. */
 static const char *const dump_formats[] = {
 	[RN_DUMP_TEXT] = "text",
@@ -65,6 +73,15 @@ const struct rn_optdef rn_optdefs[] = {
 	  .act = RN_ACT_ENV,
 	  .help = { "  -E VAR=VAL    put VAR=VAL in the command's environment (repeatable)\n"
 		    "  -E VAR        remove VAR from the command's environment\n" } },
+	{ .letter = 'D', .progs = R, .act = RN_ACT_INC, .field = AT(dflag),
+	  .help = { "  -D            run renacer as a detached grandchild, the command keeping its\n"
+		    "                pid and parent; -DD: in its own process group; -DDD: session\n"
+		    "                (--daemonize[=grandchild|pgroup|session])\n" } },
+	{ .names = { "daemonize" }, .arg = RN_ARG_OPTIONAL, .progs = R, .act = RN_ACT_DAEMONIZE },
+	{ .names = { "detach-on" }, .letter = 'b', .arg = RN_ARG_REQUIRED, .progs = R,
+	  .act = RN_ACT_BAIL,
+	  .help = { "  -b execve     let a traced process go when it calls execve (but the\n"
+		    "                command's first): its execve line ends <detached ...>\n" } },
 	{ .names = { "kill-on-exit" }, .progs = R, .act = RN_ACT_SET,
 	  .field = AT(opt.kill_on_exit), .value = 1,
 	  .help = { "  --kill-on-exit  kill -p's processes too when renacer exits; let none go\n" } },
@@ -90,12 +107,16 @@ const struct rn_optdef rn_optdefs[] = {
 	  .seen = RN_SEEN_ACOLUMN,
 	  .help = { "  -a COLUMN     align syscall results at COLUMN (default 40)\n",
 		    "  -a COLUMN     align syscall results at COLUMN (default: the run's)\n" } },
-	{ .names = { "decode-fds" }, .letter = 'y', .progs = R | D, .act = RN_ACT_INC,
-	  .field = AT(opt.decode_fds),
+	{ .letter = 'y', .progs = R, .act = RN_ACT_INC, .field = AT(yflag),
 	  .help = { "  -y, -yy       print paths associated with file descriptors (-yy: and\n"
-		    "                socket endpoints, device numbers)\n",
-		    "  -y            descriptor paths: needs a capture made with renacer -y\n"
-		    "                (they are shown whenever the capture has them)\n" } },
+		    "                socket endpoints, device numbers, pidfds' processes)\n" } },
+	{ .names = { "decode-fds" }, .arg = RN_ARG_OPTIONAL, .progs = R, .act = RN_ACT_DECODE_FDS,
+	  .help = { "  --decode-fds[=SET]  path (-y, the default), socket, dev, pidfd, all (-yy)\n"
+		    "                or none, as strace\n" } },
+	{ .names = { "decode-fds" }, .letter = 'y', .progs = D, .act = RN_ACT_INC,
+	  .field = AT(opt.decode_fds),
+	  .help = { NULL, "  -y            descriptor paths: needs a capture made with renacer -y\n"
+			  "                (they are shown whenever the capture has them)\n" } },
 	{ .names = { "instruction-pointer" }, .letter = 'i', .progs = R | D, .act = RN_ACT_SET,
 	  .field = AT(opt.instruction_pointer), .value = 1,
 	  .help = { "  -i            print the instruction pointer at the time of each syscall\n",
@@ -113,11 +134,36 @@ const struct rn_optdef rn_optdefs[] = {
 	  .help = { "  -q, -qq       do not report attaching and detaching (-qq: nor exits)\n" } },
 	{ .letter = 'e', .arg = RN_ARG_REQUIRED, .progs = R | D, .act = RN_ACT_FILTER_E,
 	  .seen = RN_SEEN_FILTER,
-	  .help = { "  -e EXPR       trace=SET, signal=SET, status=SET, quiet=SET (strace's), and\n"
+	  .help = { "  -e EXPR       trace=SET, signal=SET, status=SET, quiet=SET, abbrev=SET,\n"
+		    "                verbose=SET, raw=SET, read=SET, write=SET (strace's), and\n"
 		    "                inject=, fault= below\n",
 		    "  -e EXPR       trace=SET, signal=SET, status=SET, quiet=SET, as renacer's\n" } },
 	{ .names = { "trace" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
 	  .qualifier = "trace" },
+	{ .names = { "abbrev" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
+	  .qualifier = "abbrev",
+	  .help = { "  -e abbrev=SET, verbose=SET, raw=SET  these calls' big structures cut\n"
+		    "                short (default all), their structures read (default\n"
+		    "                all), their arguments and result in plain hex (none)\n" } },
+	{ .names = { "verbose" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
+	  .qualifier = "verbose" },
+	{ .names = { "raw" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
+	  .qualifier = "raw" },
+	{ .names = { "read" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
+	  .qualifier = "read",
+	  .help = { "  -e read=SET, write=SET  dump in hex and ASCII all the data read from /\n"
+		    "                written to these descriptors (read, pread64, recvfrom /\n"
+		    "                write, pwrite64, sendto)\n" } },
+	{ .names = { "write" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
+	  .qualifier = "write" },
+	{ .names = { "no-abbrev" }, .letter = 'v', .progs = R, .act = RN_ACT_FILTER_OPT,
+	  .value = 'v',
+	  .help = { "  -v            unabbreviated: execve's environment, whole stat structs\n"
+		    "                (-e abbrev=none)\n" } },
+	{ .names = { "const-print-style" }, .letter = 'X', .arg = RN_ARG_REQUIRED, .progs = R,
+	  .act = RN_ACT_CHOICE, .field = AT(opt.xlat_style), .choices = xlat_styles,
+	  .help = { "  -X FORMAT     constants and flags: abbrev (names, default), raw\n"
+		    "                (numbers) or verbose (numbers, names in a comment)\n" } },
 	{ .names = { "signal" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
 	  .qualifier = "signal" },
 	{ .names = { "inject" }, .arg = RN_ARG_REQUIRED, .progs = R, .act = RN_ACT_QUALIFY,
@@ -176,6 +222,10 @@ const struct rn_optdef rn_optdefs[] = {
 	  .help = { "  -w            summarise syscall latency (wall time) instead of system time\n",
 		    "  -w            stats: wall time of each call, not the recorded time\n"
 		    "                (system CPU time when the run had -c without -w)\n" } },
+	{ .names = { "summary-syscall-overhead" }, .letter = 'O', .arg = RN_ARG_REQUIRED,
+	  .progs = R, .act = RN_ACT_OVERHEAD,
+	  .help = { "  -O OVERHEAD   -c: take OVERHEAD (s, ms, us, ns; us when bare) off each\n"
+		    "                call's time; counts by ptrace, not in the kernel\n" } },
 	{ .names = { "summary-sort-by" }, .letter = 'S', .arg = RN_ARG_REQUIRED, .progs = R | D,
 	  .act = RN_ACT_SORT, .seen = RN_SEEN_SORT,
 	  .help = { "  -S SORTBY     sort the summary by time, min-time, max-time, avg-time,\n"

@@ -28,13 +28,13 @@ static const struct rn_prog renacer = {
 	.name = "renacer",
 	/* strace's synopsis: the tracing flags and options first, the -c form
 	 * second; tuning (--workers, --spin) only in the list below. */
-	.usage_head = "usage: renacer [-ACffhinqqrtttTVwxxyzZ] [-e EXPR]... [-o FILE] [-s STRSIZE]\n"
-		      "               [-P PATH]... [-S SORTBY] [-U COLUMNS] [--format FMT]\n"
+	.usage_head = "usage: renacer [-ACDffhinqqrtttTvVwxxyyzZ] [-e EXPR]... [-o FILE] [-s STRSIZE]\n"
+		      "               [-P PATH]... [-S SORTBY] [-U COLUMNS] [-X FORMAT] [--format FMT]\n"
 		      "               [-I N] [--capture FILE] [--process-summary]\n"
-		      "               [--syscall-limit N]\n"
+		      "               [--syscall-limit N] [-b execve]\n"
 		      "               { -p PID... | [-E VAR[=VAL]]... [-u USER] [--] COMMAND [ARGS] }\n"
-		      "   or: renacer -c[fwzZ] [-e EXPR]... [-S SORTBY] [-U COLUMNS] [-P PATH]...\n"
-		      "               [-I N] [--syscall-limit N]\n"
+		      "   or: renacer -c[DfwzZ] [-e EXPR]... [-O OVERHEAD] [-S SORTBY] [-U COLUMNS]\n"
+		      "               [-P PATH]... [-I N] [--syscall-limit N]\n"
 		      "               { -p PID... | [-E VAR[=VAL]]... [-u USER] [--] COMMAND [ARGS] }\n"
 		      "\n",
 	.usage_tail = "",
@@ -166,6 +166,10 @@ static void derive_formats(struct rn_cmdline *c)
 		o->tf.abs_format = c->tflag >= 3 ? RN_TABS_UNIX : RN_TABS_TIME;
 		o->tf.abs_digits = c->tflag >= 2 ? 6 : 0;
 	}
+	/* -y: paths; -yy: everything strace knows of a descriptor; added to
+	 * what --decode-fds chose */
+	if (c->yflag)
+		o->decode_fds |= c->yflag > 1 ? RN_DECODE_FD_ALL : RN_DECODE_FD_PATH;
 	if (c->xflag && c->hexstr)
 		die("-x and --strings-in-hex cannot be provided simultaneously");
 	if (c->xflag == 1)
@@ -259,6 +263,24 @@ static void find_command(struct rn_cmdline *c, int argc, char **argv)
 	}
 }
 
+/* -D, -DD, -DDD or --daemonize=: strace's limits and words. */
+static void derive_daemonize(struct rn_cmdline *c)
+{
+	struct rn_options *o = &c->opt;
+
+	if (c->dflag > 3)
+		die("Too many -D's (%d), maximum supported -D count is 3", c->dflag);
+	o->daemonize = c->daemonize_long ? c->daemonize_long : c->dflag;
+	if (o->daemonize && !o->command)
+		die("PROG [ARGS] must be specified with -D/--daemonize");
+	/* The command seizes no filter of renacer's: it is not renacer's
+	 * child but its grandparent, started before the tracer is. */
+	if (o->daemonize && o->seccomp == 1)
+		fprintf(stderr, "renacer: --seccomp-bpf is not enabled with -D/--daemonize\n");
+	if (o->daemonize)
+		o->seccomp = 0;
+}
+
 /* Options that need another: refused when they would change nothing the
  * user asked for, else a warning, as strace. -w also chooses
  * --process-summary's time measure. */
@@ -288,11 +310,19 @@ static void check_dependents(const struct rn_cmdline *c)
 /* A tracee let go under renacer's seccomp filter would get ENOSYS from
  * every call the filter traces: with nobody to trace them they fail
  * (seccomp(2)'s SECCOMP_RET_TRACE). So the filter is not the default when
- * the trace is to end before the command does (--syscall-limit). */
+ * the trace is to end before the command does (--syscall-limit), nor
+ * with -b execve. */
 static void derive_seccomp(struct rn_options *o)
 {
-	if (o->syscall_limit && o->seccomp < 0)
+	if ((o->syscall_limit || o->bail_execve) && o->seccomp < 0)
 		o->seccomp = 0;
+	/* -b execve lets tracees go in the middle of the run, as the limit
+	 * does, at calls it cannot know in advance: never the filter then */
+	if (o->bail_execve && o->seccomp == 1) {
+		fprintf(stderr, "renacer: --seccomp-bpf is not enabled with -b execve: a process let "
+				"go under it could make none of the calls it traces\n");
+		o->seccomp = 0;
+	}
 }
 
 void rn_options_parse(struct rn_options *o, int argc, char **argv)
@@ -308,6 +338,7 @@ void rn_options_parse(struct rn_options *o, int argc, char **argv)
 	check_outputs(&c.opt);
 	derive_seccomp(&c.opt);
 	find_command(&c, argc, argv);
+	derive_daemonize(&c);
 	check_dependents(&c);
 	*o = c.opt;
 }

@@ -97,6 +97,72 @@ static int parse_hexstr(const struct rn_prog *p, const struct rn_optdef *d, cons
 	bad(p, d, s, d->names[0]);
 }
 
+/* --decode-fds=SET: path, socket, dev, pidfd, all, none, as strace's sets
+ * ('!' before them takes the complement); alone: path. */
+static int parse_decode_fds(const struct rn_prog *p, const char *s)
+{
+	static const struct { const char *name; unsigned bits; } kinds[] = {
+		{ "path", RN_DECODE_FD_PATH },   { "socket", RN_DECODE_FD_SOCKET },
+		{ "dev", RN_DECODE_FD_DEV },     { "pidfd", RN_DECODE_FD_PIDFD },
+		{ "all", RN_DECODE_FD_ALL },
+	};
+	if (!s)
+		return RN_DECODE_FD_PATH;
+	const char *v = s;
+	int neg = 0;
+	while (*v == '!') {
+		neg = !neg;
+		v++;
+	}
+	unsigned bits = 0, items = 0;
+	if (strcmp(v, "none") != 0) {
+		for (const char *t = v; *t;) {
+			size_t len = strcspn(t, ",");
+			if (len) {
+				size_t i = 0;
+				while (i < sizeof(kinds) / sizeof(kinds[0]) &&
+				       (strlen(kinds[i].name) != len || strncmp(t, kinds[i].name, len)))
+					i++;
+				if (i == sizeof(kinds) / sizeof(kinds[0]))
+					rn_cmdline_die(p, "invalid decode-fds '%.*s'", (int)len, t);
+				bits |= kinds[i].bits;
+				items++;
+			}
+			t += len + (t[len] == ',');
+		}
+		if (!items)
+			rn_cmdline_die(p, "invalid decode-fds '%s'", s);
+	}
+	return (int)(neg ? ~bits & RN_DECODE_FD_ALL : bits);
+}
+
+/* strace's time specification: a strtod number, then s, ms, us or ns
+ * (microseconds without one); not negative. In nanoseconds. */
+static unsigned long long parse_overhead(const struct rn_prog *p, const struct rn_optdef *d,
+					 const char *s, const char *given)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	double scale = 1e3;
+	if (end != s) {
+		if (!strcmp(end, "s"))
+			scale = 1e9;
+		else if (!strcmp(end, "ms"))
+			scale = 1e6;
+		else if (!strcmp(end, "us") || !*end)
+			scale = 1e3;
+		else if (!strcmp(end, "ns"))
+			scale = 1;
+		else
+			end = (char *)s;
+	}
+	/* (also refuses NaN: no comparison holds) */
+	if (end == s || errno || !(v >= 0) || !(v * scale < 1.8e19))
+		bad(p, d, s, given);
+	return (unsigned long long)(v * scale + 0.5);
+}
+
 /* SIZE with an optional K, M or G suffix (powers of 1024). */
 static unsigned long long parse_size(const struct rn_prog *p, const struct rn_optdef *d,
 				     const char *s)
@@ -131,7 +197,8 @@ static unsigned long long parse_seconds(const struct rn_prog *p, const struct rn
 }
 
 /* The index of s in choices; else the refusal lists them: "(a, b or c)". */
-static int parse_choice(const struct rn_prog *p, const struct rn_optdef *d, const char *s)
+static int parse_choice(const struct rn_prog *p, const struct rn_optdef *d, const char *s,
+			const char *given)
 {
 	char list[256];
 	size_t n = 0, len = 0;
@@ -140,6 +207,10 @@ static int parse_choice(const struct rn_prog *p, const struct rn_optdef *d, cons
 			return (int)n;
 		n++;
 	}
+	/* strace's own choices (-X) are refused in its words, without the
+	 * list renacer's --format adds */
+	if (d->letter)
+		bad(p, d, s, given);
 	list[0] = 0;
 	for (size_t i = 0; i < n; i++)
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
@@ -286,11 +357,19 @@ static void apply(struct rn_cmdline *c, const struct rn_prog *p, const struct rn
 	case RN_ACT_SIZE:
 		*(unsigned long long *)f = parse_size(p, d, arg);
 		break;
+	case RN_ACT_BAIL:
+		if (strcmp(arg, "execve") != 0)
+			rn_cmdline_die(p, "Syscall '%s' for -b isn't supported", arg);
+		o->bail_execve = 1;
+		break;
+	case RN_ACT_OVERHEAD:
+		o->summary_overhead_ns = parse_overhead(p, d, arg, given);
+		break;
 	case RN_ACT_SECONDS:
 		*(unsigned long long *)f = parse_seconds(p, d, arg);
 		break;
 	case RN_ACT_CHOICE:
-		*(int *)f = parse_choice(p, d, arg);
+		*(int *)f = parse_choice(p, d, arg, given);
 		break;
 	case RN_ACT_COUNT:
 		if (o->count && o->count != d->value)
@@ -362,6 +441,19 @@ static void apply(struct rn_cmdline *c, const struct rn_prog *p, const struct rn
 	case RN_ACT_HEXSTR:
 		*(int *)f = parse_hexstr(p, d, arg);
 		break;
+	case RN_ACT_DAEMONIZE: {
+		static const char *const kinds[] = { "grandchild", "pgroup", "session" };
+		int k = 0;
+		while (arg && k < 3 && strcmp(arg, kinds[k]))
+			k++;
+		if (k == 3)
+			bad(p, d, arg, given);
+		c->daemonize_long = k + 1;
+		break;
+	}
+	case RN_ACT_DECODE_FDS:
+		o->decode_fds = parse_decode_fds(p, arg);
+		break;
 	case RN_ACT_HELP:
 		help(p);
 	case RN_ACT_VERSION:
@@ -419,10 +511,10 @@ static const struct rn_optdef *row_of(const struct rn_prog *p, int val)
 void rn_cmdline_parse(struct rn_cmdline *c, const struct rn_prog *p, int argc, char **argv)
 {
 	char shorts[128];
-	struct option longs[3 * 96 + 1];
+	struct option longs[3 * 128 + 1];
 	char err[256];
 
-	if (rn_noptdefs > 96)
+	if (rn_noptdefs > 128)
 		abort(); /* longs is too short: make it longer */
 	memset(c, 0, sizeof(*c));
 	rn_options_init(&c->opt);

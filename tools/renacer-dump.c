@@ -435,6 +435,15 @@ static int apply_filter(struct rn_options *opt, struct rn_filter *given)
 		fprintf(stderr, "renacer-dump: -e inject= and -e fault= need a live run (renacer)\n");
 		return -1;
 	}
+	/* The capture holds values already decoded: how they were decoded
+	 * cannot be chosen again. */
+	if (given->given & (RN_GIVEN_ABBREV | RN_GIVEN_VERBOSE | RN_GIVEN_RAW | RN_GIVEN_READ |
+			    RN_GIVEN_WRITE)) {
+		fprintf(stderr, "renacer-dump: -e abbrev=, verbose=, raw=, read= and write= apply "
+				"when tracing: a capture holds the arguments as the run decoded "
+				"them\n");
+		return -1;
+	}
 	struct rn_filter *to = &opt->filter;
 	if (given->given & RN_GIVEN_TRACE) {
 		memcpy(to->trace, given->trace, sizeof(to->trace));

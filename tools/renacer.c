@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
+#include "decode/value.h"
 #include "syscalls/options.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/proctab.h"
@@ -151,6 +152,7 @@ int main(int argc, char **argv)
 {
 	const unsigned closed_fds = rn_stdfds_guard();
 	rn_options_parse(&opt, argc, argv);
+	rn_value_xlat = opt.xlat_style; /* before any thread decodes */
 	/* A capture alone writes nothing on stdout but its tables, if any. */
 	if ((closed_fds & 2) && !opt.outfile &&
 	    (!opt.no_trace || opt.count || opt.process_summary)) {
@@ -163,6 +165,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "renacer: %s\n", clash);
 		return 1;
 	}
+	/* -D: from here on this is renacer's grandchild, the original
+	 * process being the command; before the outputs are opened, so that
+	 * the command inherits none of them, and before any thread exists. */
+	if (opt.daemonize && rn_spawn_detached(&opt) < 0)
+		return 1;
 	int out_fd = open_trace_output();
 	if (out_fd == -2)
 		return 1;

@@ -75,7 +75,7 @@ def errno_name(e):
 
 
 # Why a detached task was let go (its aux); 0 and unknown numbers: None.
-LET_GO = {1: "signal", 2: "syscall-limit", 3: "output-failed"}
+LET_GO = {1: "signal", 2: "syscall-limit", 3: "output-failed", 4: "execve"}
 
 
 def signal_name(sig):

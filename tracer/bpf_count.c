@@ -74,6 +74,10 @@ const char *rn_bpf_count_unsuitable(const struct rn_options *opt)
 		return opt->count ? "-C shows the trace too" : "no -c";
 	if (opt->no_bpf)
 		return "--no-bpf";
+	if (opt->daemonize)
+		return "-D: the command is not renacer's child";
+	if (opt->summary_overhead_ns)
+		return "-O takes an overhead off each call's time, which the kernel sums";
 #ifndef RN_HAVE_BPF
 	return "renacer was built without eBPF (RN_BPF=OFF, or clang, bpftool or libbpf missing)";
 #else

@@ -12,7 +12,10 @@
 #include "syscalls/seccomp_filter.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -23,6 +26,8 @@
  * write (no other output lands inside it), then exit 1. Async-signal-safe,
  * as everything in the child (the parent has threads): errno's text comes
  * from errno_text, not strerror (which may lock and allocate). */
+static void child_fail(const char *a, const char *b, const char *c, const char *d)
+	__attribute__((noreturn));
 static void child_fail(const char *a, const char *b, const char *c, const char *d)
 {
 	const char *parts[] = { "renacer: ", a, b, c, d };
@@ -43,6 +48,82 @@ static const char *errno_text(int err)
 	const char *t = strerrordesc_np(err);
 
 	return t != NULL ? t : "Unknown error";
+}
+
+/* Is this process traced (its status's TracerPid)? */
+static int traced_now(void)
+{
+	char buf[4096];
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	const char *p = strstr(buf, "\nTracerPid:");
+	return p && atoi(p + strlen("\nTracerPid:")) > 0;
+}
+
+int rn_spawn_detached(struct rn_options *opt)
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		fprintf(stderr, "renacer: pipe: %s\n", strerror(errno));
+		return -1;
+	}
+	const pid_t command = getpid();
+	pid_t mid = fork();
+	if (mid < 0) {
+		fprintf(stderr, "renacer: fork: %s\n", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (mid == 0) {
+		if (opt->daemonize == 2)
+			setpgid(0, 0);
+		else if (opt->daemonize >= 3)
+			setsid();
+		pid_t g = fork();
+		if (g != 0) {
+			/* the command's tracer, or -1: it has none */
+			(void)!write(fds[1], &g, sizeof(g));
+			_exit(g < 0);
+		}
+		close(fds[0]);
+		opt->detached_command = command;
+		opt->detached_release = fds[1];
+		return 0;
+	}
+	/* The command. */
+	close(fds[1]);
+	pid_t tracer = -1;
+	ssize_t n;
+	while ((n = read(fds[0], &tracer, sizeof(tracer))) < 0 && errno == EINTR)
+		;
+	while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(tracer) || tracer <= 0)
+		child_fail("fork: ", errno_text(errno ? errno : EAGAIN), NULL, NULL);
+	/* YAMA's ptrace_scope 1 lets only ancestors trace a process: name
+	 * the one that is to (an error here only means there is no YAMA) */
+	prctl(PR_SET_PTRACER, (unsigned long)tracer, 0, 0, 0);
+	char c;
+	while ((n = read(fds[0], &c, 1)) > 0 || (n < 0 && errno == EINTR))
+		;
+	close(fds[0]);
+	if (!traced_now())
+		child_fail("the tracer did not start: the command is not run", NULL, NULL, NULL);
+	if (opt->username &&
+	    (syscall(SYS_setgroups, (size_t)opt->n_run_groups, opt->run_groups) < 0 ||
+	     syscall(SYS_setgid, opt->run_gid) < 0 || syscall(SYS_setuid, opt->run_uid) < 0))
+		child_fail("-u ", opt->username, ": ", errno_text(errno));
+	if (opt->command_env)
+		execve(opt->command_path, opt->command, opt->command_env);
+	else
+		execv(opt->command_path, opt->command);
+	child_fail("exec: ", errno_text(errno), NULL, NULL);
 }
 
 pid_t rn_spawn_stopped(const struct rn_options *opt, const sigset_t *orig_mask,

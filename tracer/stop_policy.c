@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/syscall.h>
 
+#include "decode/decode.h"
 #include "decode/rehearse.h"
 
 /* A struct_io argument is shown after a failure too (what the caller
@@ -47,7 +48,8 @@ static uint8_t hold_bits(const struct rn_syscall *sc, long nr, const struct rn_o
 	const int fd_ret = fd_paths && sc->ret_type == RN_T_FD;
 	if (sc->mem_entry || fd_arg)
 		bits |= RN_HOLD_ENTRY;
-	if (sc->mem_exit || fd_ret)
+	/* -e write=: a write's data is dumped at its exit */
+	if (sc->mem_exit || fd_ret || rn_dump_call(opt, nr))
 		bits |= RN_HOLD_EXIT;
 	if (fd_arg || fd_ret)
 		bits |= RN_HOLD_FD_PATHS;

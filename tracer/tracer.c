@@ -258,6 +258,19 @@ static void emit_detached(struct tracer *t, const struct rn_task *task)
 
 /* ---- resuming -------------------------------------------------------- */
 
+/* -b execve: let the task go at the start of its execve, which then runs
+ * untraced; its line ends " <detached ...>", as strace's. */
+static void bail_out(struct tracer *t, struct rn_task *task)
+{
+	ptrace(PTRACE_DETACH, task->tid, 0, 0);
+	emit_simple(t, task, RN_REC_DETACHED, RN_LET_GO_EXECVE, 0);
+	if (task->detach_pending) {
+		task->detach_pending = 0;
+		t->detach_waiting--;
+	}
+	rn_proctab_retire(&t->tab, task);
+}
+
 static void resume(struct tracer *t, struct rn_task *task, int sig)
 {
 	/* --stats-self: how long this stop held the tracee, from the moment
@@ -334,7 +347,9 @@ static void drain_handbacks(struct tracer *t)
 		/* A stale token means the tracee died (or was superseded by an
 		 * exec) while held; there is nothing to resume. */
 		if (task && task->state == RN_TASK_HELD && task->hold_id == hb->hold_id) {
-			if (t->inj)
+			if (task->bail)
+				bail_out(t, task);
+			else if (t->inj)
 				inject_resume(t, task);
 			else
 				resume(t, task, 0);
@@ -629,6 +644,7 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 	task->nr = (int32_t)nr;
 	/* Kept even when not shown: clone_made_thread needs clone's flags. */
 	memcpy(task->args, args, sizeof(task->args));
+	int first_exec = 0;
 	if (task->hidden) {
 		/* strace shows the command from its first execve on. */
 		if (task->nr != SYS_execve && task->nr != SYS_execveat) {
@@ -637,6 +653,7 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 		}
 		task->hidden = 0;
 		task->first_exec = 1;
+		first_exec = 1;
 	}
 	if (!t->opt->filter.traces_all &&
 	    (rn_nr_is_i386(task->nr) || !rn_filter_traced(&t->opt->filter, task->nr))) {
@@ -675,6 +692,14 @@ static void on_entry(struct tracer *t, struct rn_task *task, uint64_t nr, const 
 		hold_or_copy(t, task, &rec, 0);
 	}
 	emit(t, task, &rec);
+	if (t->opt->bail_execve && task->nr == SYS_execve && !first_exec) {
+		/* -b execve: the entry is shown, then the task let go */
+		if (task->state == RN_TASK_HELD)
+			task->bail = 1;
+		else
+			bail_out(t, task);
+		return;
+	}
 	if (task->state != RN_TASK_HELD) {
 		if (t->inj)
 			inject_resume(t, task);
@@ -1322,6 +1347,8 @@ static int tracer_setup(struct tracer *t)
 	return 0;
 }
 
+static int seize_detached(struct tracer *t, pid_t pid);
+
 /* Start the command stopped, seize it, let it run. Returns 0, or -1 when
  * it could not be started (said on stderr). *any_seccomp: it runs under
  * renacer's seccomp filter. */
@@ -1347,6 +1374,8 @@ static int spawn_command(struct tracer *t, const sigset_t *orig_mask, int *any_s
 		fprintf(stderr, "renacer: cannot build the seccomp filter\n");
 		return -1;
 	}
+	if (opt->detached_command)
+		return seize_detached(t, opt->detached_command);
 	pid_t pid = rn_spawn_stopped(opt, orig_mask, use_seccomp ? &prog : NULL);
 	if (use_seccomp)
 		rn_seccomp_free(&prog);
@@ -1370,6 +1399,31 @@ static int spawn_command(struct tracer *t, const sigset_t *orig_mask, int *any_s
 	*any_seccomp = use_seccomp;
 	t->command_pid = pid;
 	kill(pid, SIGCONT);
+	return 0;
+}
+
+/* -D: the command is this process's grandparent, waiting (in
+ * rn_spawn_detached) for the release pipe to close before its execve: it
+ * is seized running and interrupted, as -p's processes, then released, so
+ * its execve is the first call it makes under the tracer. Hidden until
+ * then, as a spawned command. */
+static int seize_detached(struct tracer *t, pid_t pid)
+{
+	const struct rn_options *opt = t->opt;
+	unsigned seize_opts = t->ptrace_opts | (opt->interruptible == 1 ? 0 : PTRACE_O_EXITKILL);
+	if (ptrace(PTRACE_SEIZE, pid, 0, seize_opts) < 0) {
+		fprintf(stderr, "renacer: ptrace(PTRACE_SEIZE, %d): %s\n", pid, strerror(errno));
+		kill(pid, SIGKILL);
+		return -1;
+	}
+	struct rn_task *task = add_task(t, pid, pid, 0);
+	task->hidden = 1;
+	task->is_command = 1;
+	t->command_pid = pid;
+	ptrace(PTRACE_INTERRUPT, pid, 0, 0);
+	close(opt->detached_release);
+	/* strace says it attached, as to -p's processes (-q, -o: not) */
+	emit_simple(t, task, RN_REC_ATTACHED, 1, 0);
 	return 0;
 }
 

@@ -44,6 +44,16 @@ struct rn_outcome rn_tracer_run(const struct rn_options *opt, struct rn_pipeline
  * continued it installs `filter` (NULL: none) and execs. Returns the pid,
  * or -1 after printing why. */
 struct sock_fprog;
+/* -D: fork twice before any thread exists. Returns 0 in the grandchild,
+ * the tracer to be, with opt->detached_command (the original process) and
+ * opt->detached_release set; the middle process exits at once (-DD: after
+ * setpgid, -DDD: setsid), so that the tracer is nobody's child the shell
+ * waits for. The original process becomes the command, keeping its pid and
+ * parent: it waits until the tracer has seized it and closed the release
+ * pipe, then execs, and never returns (exit 1 if renacer never traced
+ * it). -1 on failure, said on stderr, nothing forked left. */
+int rn_spawn_detached(struct rn_options *opt);
+
 pid_t rn_spawn_stopped(const struct rn_options *opt, const sigset_t *orig_mask,
 		       const struct sock_fprog *filter);
 

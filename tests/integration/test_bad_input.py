@@ -95,7 +95,7 @@ CASES = [
     ("-e unknown qualifier", ["-e", "bogus=1", "true"], r"invalid system call 'bogus=1'$"),
     ("-e unsupported qualifier", ["-e", "kvm=vcpu", "true"],
      r"-e kvm= is not supported by renacer \(supported: trace, signal, status, quiet, "
-     r"inject, fault\)$"),
+     r"abbrev, verbose, raw, read, write, inject, fault\)$"),
     ("-e bad inject", ["-e", "inject=open:error=FOO", "true"],
      r"invalid inject argument 'open:error=FOO'$"),
     ("-e unknown signal", ["-e", "signal=SIGFOO", "true"], r"invalid signal 'SIGFOO'$"),

@@ -364,7 +364,8 @@ def y_lines(text):
             # the child waitid waits for, its times
             l = re.sub(r"(pidfd_open\(|si_pid=|= |<pid:|P_PID, )\d{3,}\b", r"\1PID", l)
             # kcmp's pids, and its order of two files (1 or 2)
-            l = re.sub(r"^kcmp\(\d+, \d+, (.*)\) = \d+$", r"kcmp(PID, PID, \1) = R", l)
+            # (after the padding goes: a short line has it)
+            l = re.sub(r"^kcmp\(\d+, \d+, (.*)\) += \d+$", r"kcmp(PID, PID, \1) = R", l)
             l = re.sub(r"(si_utime|si_stime)=\d+", r"\1=N", l)
             l = re.sub(r"0x[0-9a-f]{6,}", "ADDR", l)
             out.append(re.sub(r"\) {2,}= ", ") = ", l))
@@ -415,6 +416,31 @@ def test_fd_yy_like_strace():
     fd_y_like_strace(["-yy"])
 
 
+def test_decode_fds_sets():
+    """--decode-fds=SET, strace 6.1's long form: each kind (path, socket,
+    dev, pidfd) shown alone as strace shows it (a device's numbers after
+    its path, a socket's endpoints and a pidfd's process instead of it),
+    "all" as -yy, "none" and a complement; alone, path as -y."""
+    for opts in (["--decode-fds=socket,pidfd"], ["--decode-fds=dev"],
+                 ["--decode-fds=!socket"], ["--decode-fds"], ["--decode-fds=all"],
+                 ["--decode-fds=none"]):
+        fd_y_like_strace(opts)
+
+
+def test_decode_fds_bad():
+    strace = shutil.which(T.ARGS.strace)
+    if not strace:
+        raise T.Skip("no strace (%s) here" % T.ARGS.strace)
+    for arg in ("--decode-fds=foo", "--decode-fds=", "--decode-fds=path,,bogus",
+                "--decode-fds=!"):
+        msgs = {}
+        for name, cmd in (("strace", [strace]), ("renacer", T.renacer_cmd())):
+            r = T.run(cmd + [arg, "true"], timeout=30)
+            check_eq(r.rc, 1, "%s %s\n%s" % (name, arg, r.describe()))
+            msgs[name] = r.err.splitlines()[0].split(":", 1)[1]
+        check_eq(msgs["renacer"], msgs["strace"], "renacer %s: strace's message" % arg)
+
+
 def test_fd_y_json_and_dump():
     """--format json: AT_FDCWD's directory in fd_paths under "AT_FDCWD"
     (args keep "AT_FDCWD"), the descriptor fcntl returns under its number,
@@ -458,4 +484,5 @@ def test_fd_y_json_and_dump():
 if __name__ == "__main__":
     T.main([test_text_y, test_text_yy, test_text_x, test_text_xx, test_text_trace_read, test_json, test_csv,
             test_structured_as_text, test_dump, test_long_paths, test_fd_y_like_strace, test_fd_yy_like_strace,
+            test_decode_fds_sets, test_decode_fds_bad,
             test_fd_y_json_and_dump])

@@ -727,6 +727,51 @@ def test_procsum_command_not_cut_by_s():
              "commands with the default -s 32\n" + t.dump())
 
 
+def overhead_table(cmd, opts, prog):
+    """CMD -c OPTS PROG: {name: seconds} of its table (renacer's on stdout,
+    strace's on stderr)."""
+    r = T.run(cmd + ["-c"] + opts + prog, timeout=60)
+    check_eq(r.rc, 0, r.describe())
+    rows = {}
+    for l in (r.out + r.err).splitlines():
+        m = re.match(r"^ *[\d.]+ +([\d.]+) +\d+ +\d+ +(?:\d+ +)?(\w+)$", l)
+        if m:
+            rows[m.group(2)] = float(m.group(1))
+    check("total" in rows, "no table\n" + r.out + r.err)
+    return rows, r.err
+
+
+def test_O_overhead():
+    """-O OVERHEAD (strace's time units, microseconds when bare) is taken off
+    each call's time, down to 0 (strace 6.1 does the same); renacer counts by
+    ptrace then."""
+    strace = shutil.which(T.ARGS.strace)
+    if not strace:
+        raise T.Skip("no strace")
+    prog = ["sleep", "0.1"]
+    for cmd in ([strace], T.renacer_cmd()):
+        rows, _ = overhead_table(cmd, ["-O", "1s"], prog)
+        check_eq(set(rows.values()), {0.0}, "%s -O 1s: every time 0: %r" % (cmd[0], rows))
+        rows, _ = overhead_table(cmd, ["-O", "1e6"], prog)
+        check_eq(set(rows.values()), {0.0}, "%s -O 1e6 (us): every time 0: %r" % (cmd[0], rows))
+        rows, _ = overhead_table(cmd, ["-w", "--summary-syscall-overhead=40ms", "-e",
+                                       "trace=clock_nanosleep"], prog)
+        check(0.055 <= rows["clock_nanosleep"] < 0.6, "%s -w -O 40ms: the sleep of 0.1 s "
+              "less 0.04: %r" % (cmd[0], rows))
+        rows, _ = overhead_table(cmd, ["-w", "-O", "0", "-e", "trace=clock_nanosleep"], prog)
+        check(rows["clock_nanosleep"] >= 0.095, "%s -w -O 0: the whole sleep: %r" % (cmd[0],
+                                                                                 rows))
+    _, err = overhead_table(T.renacer_cmd(), ["-O", "5us", "--stats-self"], prog)
+    check("renacer: self: -c by ptrace: -O " in err, "-O: counted by ptrace\n" + err)
+    for arg in ("", "-1", "10xs", "5 us", "nan"):
+        msgs = []
+        for name, cmd in (("strace", [strace]), ("renacer", T.renacer_cmd())):
+            r = T.run(cmd + ["-c", "-O", arg, "true"], timeout=30)
+            check_eq(r.rc, 1, "%s -O %r\n%s" % (name, arg, r.describe()))
+            msgs.append(r.err.splitlines()[0].split(":", 1)[1])
+        check_eq(msgs[1], msgs[0], "renacer -O %r: strace's message" % arg)
+
+
 if __name__ == "__main__":
     T.main([test_counts_three_children, test_counts_fork_write, test_counts_simple_syscalls,
             test_counts_simple_fork, test_counts_fanout_50, test_counts_immediate_exit_50,
@@ -739,4 +784,5 @@ if __name__ == "__main__":
             test_U_errors_as_strace, test_U_percentiles,
             test_procsum_three_children, test_procsum_fork_exec, test_procsum_fork_exec_args,
             test_procsum_chain, test_procsum_killed_and_threads, test_procsum_segv,
-            test_procsum_with_c, test_procsum_sys_time_measure, test_procsum_command_not_cut_by_s])
+            test_procsum_with_c, test_procsum_sys_time_measure, test_procsum_command_not_cut_by_s,
+            test_O_overhead])

@@ -1035,8 +1035,6 @@ static void test_paths(void **state)
 static void test_unsupported_qualifiers(void **state)
 {
 	static const char *const exprs[] = {
-		"abbrev=all", "a=all", "verbose=none", "v=all", "raw=all", "x=1",
-		"read=3", "reads=3", "r=3", "write=1", "writes=1", "w=1",
 		"kvm=vcpu",
 		"decode-fds=path", "decode-fd=all", "decode-pids=pidns", "decode-pid=all",
 	};
@@ -1048,9 +1046,10 @@ static void test_unsupported_qualifiers(void **state)
 		assert_non_null(strstr(err, "is not supported by renacer"));
 	}
 	expect_refusal("abbrev", "invalid system call 'abbrev'");
-	assert_int_equal(refused("abbrev=all"), -2);
-	assert_string_equal(err, "-e abbrev= is not supported by renacer "
-				 "(supported: trace, signal, status, quiet, inject, fault)");
+	assert_int_equal(refused("kvm=vcpu"), -2);
+	assert_string_equal(err, "-e kvm= is not supported by renacer "
+				 "(supported: trace, signal, status, quiet, abbrev, verbose, raw, read, "
+				 "write, inject, fault)");
 }
 
 /* -e inject= / fault=: what a rule holds, which calls when= selects, a
@@ -1144,6 +1143,78 @@ static void test_inject(void **state)
 		       "invalid inject argument 'chdir:poke_enter=@arg1=00,@arg1=01'");
 }
 
+/* abbrev=, verbose=, raw= are syscall sets parsed as trace's; -v is
+ * abbrev=none where it stands. */
+static void test_display_sets(void **state)
+{
+	struct rn_filter f;
+	const long openat = rn_syscall_by_name("openat"), wr = rn_syscall_by_name("write");
+
+	(void)state;
+	rn_filter_init(&f);
+	assert_true(rn_filter_abbrev(&f, openat) && rn_filter_verbose(&f, openat));
+	assert_false(rn_filter_raw(&f, openat));
+	assert_true(rn_filter_abbrev(&f, -1) && !rn_filter_raw(&f, 5000));
+	assert_int_equal(rn_filter_parse_e(&f, "x=openat,1", err, sizeof(err)), 0);
+	assert_true(rn_filter_raw(&f, openat) && rn_filter_raw(&f, wr));
+	assert_false(rn_filter_raw(&f, rn_syscall_by_name("read")));
+	assert_int_equal(rn_filter_parse_e(&f, "verbose=!%file", err, sizeof(err)), 0);
+	assert_false(rn_filter_verbose(&f, openat));
+	assert_true(rn_filter_verbose(&f, wr));
+	assert_int_equal(rn_filter_parse_e(&f, "a=none", err, sizeof(err)), 0);
+	assert_false(rn_filter_abbrev(&f, openat));
+	assert_int_equal(rn_filter_parse_e(&f, "abbrev=all", err, sizeof(err)), 0);
+	assert_true(rn_filter_abbrev(&f, openat));
+	rn_filter_opt(&f, 'v');
+	assert_false(rn_filter_abbrev(&f, openat));
+	assert_true(f.given & RN_GIVEN_ABBREV);
+	assert_int_equal(rn_filter_parse_e(&f, "raw=nosuch", err, sizeof(err)), -1);
+	assert_string_equal(err, "invalid system call 'nosuch'");
+	assert_int_equal(rn_filter_parse_e(&f, "v=", err, sizeof(err)), -1);
+	assert_string_equal(err, "invalid system call ''");
+	assert_int_equal(rn_filter_finish(&f, err, sizeof(err)), 0);
+	assert_true(f.traces_all);
+	rn_filter_free(&f);
+}
+
+/* read= and write= are sets of descriptor numbers. */
+static void test_fd_sets(void **state)
+{
+	struct rn_filter f;
+
+	(void)state;
+	rn_filter_init(&f);
+	assert_false(rn_fdset_any(&f.read_fds) || rn_fdset_any(&f.write_fds));
+	assert_int_equal(rn_filter_parse_e(&f, "read=3,,0", err, sizeof(err)), 0);
+	assert_true(rn_fdset_has(&f.read_fds, 3) && rn_fdset_has(&f.read_fds, 0));
+	assert_false(rn_fdset_has(&f.read_fds, 1) || rn_fdset_has(&f.write_fds, 3));
+	assert_int_equal(rn_filter_parse_e(&f, "w=!1", err, sizeof(err)), 0);
+	assert_true(rn_fdset_has(&f.write_fds, 0) && rn_fdset_has(&f.write_fds, 70000));
+	assert_false(rn_fdset_has(&f.write_fds, 1) || rn_fdset_has(&f.write_fds, -1));
+	assert_int_equal(rn_filter_parse_e(&f, "writes=all", err, sizeof(err)), 0);
+	assert_true(rn_fdset_has(&f.write_fds, 1));
+	assert_int_equal(rn_filter_parse_e(&f, "reads=none", err, sizeof(err)), 0);
+	assert_false(rn_fdset_any(&f.read_fds));
+	assert_int_equal(rn_filter_qualify(&f, "r", "2147483647", err, sizeof(err)), 0);
+	assert_true(rn_fdset_has(&f.read_fds, 2147483647));
+	static const char *const bad[][2] = {
+		{ "read=foo", "invalid descriptor 'foo'" },
+		{ "write=-1", "invalid descriptor '-1'" },
+		{ "read=", "invalid descriptor ''" },
+		{ "read=2147483648", "invalid descriptor '2147483648'" },
+		{ "w=1,x", "invalid descriptor 'x'" },
+		{ "w=!!", "invalid descriptor '!!'" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(rn_filter_parse_e(&f, bad[i][0], err, sizeof(err)), -1);
+		assert_string_equal(err, bad[i][1]);
+	}
+	/* a refused set leaves the one before */
+	assert_true(rn_fdset_has(&f.read_fds, 2147483647));
+	rn_filter_free(&f);
+	assert_null(f.read_fds.fds);
+}
+
 static void test_qualify_long_options(void **state)
 {
 	struct rn_filter f;
@@ -1166,7 +1237,8 @@ static void test_qualify_long_options(void **state)
 	assert_string_equal(err, "invalid system call 'getpid=1'");
 	assert_int_equal(rn_filter_qualify(&f, "bogus", "1", err, sizeof(err)), -1);
 	assert_string_equal(err, "invalid qualifier 'bogus'");
-	assert_int_equal(rn_filter_qualify(&f, "abbrev", "all", err, sizeof(err)), -2);
+	assert_int_equal(rn_filter_qualify(&f, "abbrev", "all", err, sizeof(err)), 0);
+	assert_int_equal(rn_filter_qualify(&f, "kvm", "vcpu", err, sizeof(err)), -2);
 }
 
 static void test_error_buffer(void **state)
@@ -1214,6 +1286,8 @@ int main(void)
 		cmocka_unit_test(test_quiet_refusals),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_unsupported_qualifiers),
+		cmocka_unit_test(test_display_sets),
+		cmocka_unit_test(test_fd_sets),
 		cmocka_unit_test(test_qualify_long_options),
 		cmocka_unit_test(test_error_buffer),
 	};

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "decode/value.h"
+#include "insight/formats.h"
 #include "sinks/proc_sinks.h"
 #include "sinks/proctrack.h"
 
