@@ -57,7 +57,9 @@ def dump_cmd():
 
 def objects(text, what):
     out = []
-    for n, line in enumerate(text.splitlines(), 1):
+    # JSON Lines end at "\n" only: str.splitlines() would also cut at
+    # U+2028 and the like, which a JSON string may hold unescaped
+    for n, line in enumerate(text.rstrip("\n").split("\n") if text else [], 1):
         try:
             out.append(json.loads(line))
         except ValueError:
