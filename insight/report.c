@@ -77,13 +77,12 @@ struct cp_ctx {
 	size_t *first; /* kids[first[i] .. first[i + 1]) are i's */
 };
 
-static const uint64_t *cmp_end;
-
-static int by_end(const void *pa, const void *pb)
+static int by_end(const void *pa, const void *pb, void *arg)
 {
+	const uint64_t *end = arg;
 	long a = *(const long *)pa, b = *(const long *)pb;
-	if (cmp_end[a] != cmp_end[b])
-		return cmp_end[a] < cmp_end[b] ? -1 : 1;
+	if (end[a] != end[b])
+		return end[a] < end[b] ? -1 : 1;
 	return a < b ? -1 : a > b;
 }
 
@@ -131,9 +130,9 @@ long rn_report_critical_path(size_t n, const uint64_t *start, const uint64_t *en
 		if (parent[i] >= 0)
 			kids[first[parent[i]] + fill[parent[i]]++] = (long)i;
 	free(fill);
-	cmp_end = end;
 	for (size_t i = 0; i < n; i++)
-		qsort(kids + first[i], first[i + 1] - first[i], sizeof(*kids), by_end);
+		qsort_r(kids + first[i], first[i + 1] - first[i], sizeof(*kids), by_end,
+			(void *)end);
 
 	long on_path = 0, sp = 0;
 	st[sp++] = (struct cp_frame){ root, end[root], (long)first[root + 1] - 1 };
@@ -615,10 +614,9 @@ struct program {
 	uint64_t count, total, median, max, syscalls, errors, sys_ns, failed_opens;
 };
 
-static const struct figures *sort_f;
-
-static int by_program_then_duration(const void *pa, const void *pb)
+static int by_program_then_duration(const void *pa, const void *pb, void *arg)
 {
+	const struct figures *sort_f = arg;
 	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
 	int c = strcmp(sort_f->program[a], sort_f->program[b]);
 	if (c)
@@ -648,8 +646,7 @@ static struct program *programs(const struct figures *f, const struct report *r,
 	size_t *ix = xrealloc(NULL, (f->n + 1) * sizeof(*ix));
 	for (size_t i = 0; i < f->n; i++)
 		ix[i] = i;
-	sort_f = f;
-	qsort(ix, f->n, sizeof(*ix), by_program_then_duration);
+	qsort_r(ix, f->n, sizeof(*ix), by_program_then_duration, (void *)f);
 	struct program *pr = xrealloc(NULL, (f->n + 1) * sizeof(*pr));
 	size_t np = 0;
 	for (size_t i = 0; i < f->n;) {
@@ -815,8 +812,9 @@ static int by_own(const void *pa, const void *pb)
 	return strcmp(a->name, b->name);
 }
 
-static int by_program_name(const void *pa, const void *pb)
+static int by_program_name(const void *pa, const void *pb, void *arg)
 {
+	const struct figures *sort_f = arg;
 	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
 	int c = strcmp(sort_f->program[a], sort_f->program[b]);
 	return c ? c : (a < b ? -1 : a > b);
@@ -828,8 +826,7 @@ static void render_path_programs(struct rn_sbuf *b, const struct figures *f, siz
 					    "share", NULL };
 	struct path_program *pp = xrealloc(NULL, (k + 1) * sizeof(*pp));
 	size_t np = 0;
-	sort_f = f;
-	qsort(ix, k, sizeof(*ix), by_program_name);
+	qsort_r(ix, k, sizeof(*ix), by_program_name, (void *)f);
 	for (size_t i = 0; i < k; i++) {
 		if (!np || strcmp(pp[np - 1].name, f->program[ix[i]]) != 0)
 			pp[np++] = (struct path_program){ f->program[ix[i]], 0, 0 };
@@ -852,10 +849,9 @@ static void render_path_programs(struct rn_sbuf *b, const struct figures *f, siz
 	free(pp);
 }
 
-static const struct figures *own_f;
-
-static int by_own_desc(const void *pa, const void *pb)
+static int by_own_desc(const void *pa, const void *pb, void *arg)
 {
+	const struct figures *own_f = arg;
 	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
 	if (own_f->own[a] != own_f->own[b])
 		return own_f->own[a] > own_f->own[b] ? -1 : 1;
@@ -880,8 +876,7 @@ static void render_path(struct rn_sbuf *b, const struct figures *f)
 			  "it; by program:</p>\n", k);
 	render_path_programs(b, f, ix, k);
 	/* the longest stretches, in the order they ran (rows are by start) */
-	own_f = f;
-	qsort(ix, k, sizeof(*ix), by_own_desc);
+	qsort_r(ix, k, sizeof(*ix), by_own_desc, (void *)f);
 	size_t shown = k < TOP_N ? k : TOP_N;
 	qsort(ix, shown, sizeof(*ix), by_index);
 	rn_sbuf_printf(b, "<p>Its %zu longest stretches, in the order they ran:</p>\n<table>\n",
